@@ -1,0 +1,319 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Accounting API client for one organisation (tenant): paging reads and batch writes."""
+import hashlib
+import json
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from . import const, errors
+from .dates import format_if_modified_since
+from .objects import RESPONSE_KEY, collection
+
+CREATED = "created"
+UPDATED = "updated"
+REJECTED = "rejected"
+
+
+@dataclass
+class ElementResult:
+    """Outcome of one element of a batch write, in the order the elements were given."""
+
+    index: int
+    status: str  # CREATED, UPDATED or REJECTED
+    payload: dict
+    record: dict = None  # what Xero returned for it
+    xero_id: str = None
+    messages: list = field(default_factory=list)  # every ValidationErrors message
+    warnings: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return self.status != REJECTED
+
+
+def idempotency_key(tenant_id, method, path, body, hint=None):
+    """Deterministic Idempotency-Key for one logical write: the same write (same tenant,
+    endpoint, body and hint) always gets the same key, so a retry can never write twice."""
+    digest = hashlib.sha256()
+    for part in (tenant_id or "", method.upper(), path):
+        digest.update(part.encode())
+        digest.update(b"\n")
+    if isinstance(body, bytes):
+        digest.update(body)
+    else:
+        digest.update(json.dumps(body, sort_keys=True, separators=(",", ":")).encode())
+    if hint:
+        digest.update(b"\n" + str(hint).encode())
+    return "sxc-" + digest.hexdigest()
+
+
+def where_equals(field_name, value):
+    """A Xero `where` clause: Field=="text", Field==true, Field==12."""
+    if isinstance(value, bool):
+        return f"{field_name}=={'true' if value else 'false'}"
+    if isinstance(value, (int, float)):
+        return f"{field_name}=={value}"
+    escaped = str(value).replace('"', '\\"')
+    return f'{field_name}=="{escaped}"'
+
+
+class XeroClient:
+    """Calls the Accounting API of one tenant through a Transport.
+
+    ``token_provider(force=False)`` returns a valid access token; with ``force=True`` it must
+    refresh even if the current token looks valid (called once after a 401).
+    """
+
+    def __init__(self, transport, tenant_id, token_provider, api_url=const.API_URL, unitdp=4):
+        self.transport = transport
+        self.tenant_id = tenant_id
+        self.token_provider = token_provider
+        self.base = api_url.rstrip("/") + const.ACCOUNTING_PATH
+        self.unitdp = unitdp
+
+    # --------------------------------------------------------------- plumbing
+    def call(self, method, path, *, params=None, json_body=None, content=None, headers=None,
+             idempotency_key_=None):
+        """One API call; refreshes the token once on a 401."""
+        token = self.token_provider()
+        for attempt in (1, 2):
+            try:
+                return self.transport.request(
+                    method,
+                    self.base + path,
+                    tenant_id=self.tenant_id,
+                    access_token=token,
+                    params=params,
+                    json_body=json_body,
+                    content=content,
+                    headers=headers,
+                    idempotency_key=idempotency_key_,
+                )
+            except errors.XeroInvalidGrant:
+                raise
+            except errors.XeroAuthError:
+                if attempt == 2:
+                    raise
+                token = self.token_provider(force=True)
+        raise AssertionError("unreachable")
+
+    def write_call(self, method, path, body, *, params=None, hint=None):
+        """A PUT/POST with a deterministic Idempotency-Key."""
+        key = idempotency_key(self.tenant_id, method, path + _query_text(params), body, hint)
+        return self.call(method, path, params=params, json_body=body, idempotency_key_=key)
+
+    # ------------------------------------------------------------------ reads
+    def iter_pages(self, name, *, where=None, order=None, if_modified_since=None, ids=None,
+                   statuses=None, page_size=const.MAX_PAGE_SIZE, params=None):
+        """Yield the records of a collection page by page (lists of dicts).
+
+        Paged collections are read with ``page``/``pageSize`` until a short page or the last
+        page announced by ``pagination``; others in one call. ``ids`` longer than the URL
+        allows are split over several reads.
+        """
+        spec = collection(name)
+        base_params = dict(params or {})
+        if where:
+            base_params["where"] = where
+        if order:
+            base_params["order"] = order
+        if statuses:
+            base_params["Statuses"] = ",".join(statuses)
+        if spec.unitdp and self.unitdp:
+            base_params["unitdp"] = self.unitdp
+        headers = {}
+        if if_modified_since and spec.modified_since:
+            headers["If-Modified-Since"] = format_if_modified_since(if_modified_since)
+        if ids:
+            if not spec.ids_filter:
+                raise ValueError(f"Xero cannot filter {name} by IDs")
+            ids = list(ids)
+            id_chunks = [
+                ids[i : i + const.MAX_IDS_PER_REQUEST]
+                for i in range(0, len(ids), const.MAX_IDS_PER_REQUEST)
+            ]
+        else:
+            id_chunks = [None]
+        key = RESPONSE_KEY.get(name, name)
+        for chunk in id_chunks:
+            query = dict(base_params)
+            if chunk:
+                query["IDs"] = ",".join(chunk)
+            if not spec.paged:
+                data = self.call("GET", f"/{name}", params=query, headers=headers).data or {}
+                records = data.get(key) or []
+                if records:
+                    yield records
+                continue
+            size = min(page_size, const.MAX_PAGE_SIZE) if spec.page_size else spec.default_page_size
+            page = 1
+            while True:
+                query["page"] = page
+                if spec.page_size:
+                    query["pageSize"] = size
+                data = self.call("GET", f"/{name}", params=query, headers=headers).data or {}
+                records = data.get(key) or []
+                if records:
+                    yield records
+                pagination = data.get("pagination") or {}
+                page_count = pagination.get("pageCount")
+                if len(records) < size or (page_count is not None and page >= page_count):
+                    break
+                page += 1
+
+    def iter_records(self, name, **kwargs):
+        for page in self.iter_pages(name, **kwargs):
+            yield from page
+
+    def get_record(self, name, key):
+        """One record by its Xero ID (or number where Xero allows it); None when not found."""
+        try:
+            data = self.call("GET", f"/{name}/{quote(str(key), safe='')}").data or {}
+        except errors.XeroNotFound:
+            return None
+        records = data.get(RESPONSE_KEY.get(name, name)) or []
+        return records[0] if records else None
+
+    def organisation(self):
+        data = self.call("GET", "/Organisation").data or {}
+        return (data.get("Organisations") or [{}])[0]
+
+    # ----------------------------------------------------------------- writes
+    def write(self, name, elements, *, method="POST", hint=None, chunk_size=const.MAX_BATCH):
+        """Create (PUT) or create-or-update (POST) ``elements``; one ElementResult each.
+
+        Elements go in chunks of at most ``chunk_size`` (and under Xero's 3.5 MB body limit),
+        with ``summarizeErrors=false`` so that one bad element never blocks the others.
+        ``hint`` is mixed into the idempotency key (e.g. the Odoo records and their versions).
+        """
+        spec = collection(name)
+        elements = list(elements)
+        if not spec.batch_write:
+            return [self._write_single(spec, i, el, method, hint) for i, el in enumerate(elements)]
+        results = []
+        for start, chunk in _chunks(elements, min(chunk_size, const.MAX_BATCH), name):
+            results.extend(self._write_chunk(spec, start, chunk, method, hint))
+        return results
+
+    def _write_chunk(self, spec, start, chunk, method, hint):
+        params = {}
+        if spec.summarize_errors:
+            params["summarizeErrors"] = "false"
+        if spec.unitdp and self.unitdp:
+            params["unitdp"] = self.unitdp
+        try:
+            response = self.write_call(
+                method, f"/{spec.name}", {spec.name: chunk}, params=params, hint=hint
+            )
+        except errors.XeroValidationError as exc:
+            return _rejected_batch(spec, start, chunk, exc)
+        returned = (response.data or {}).get(spec.name) or []
+        results = []
+        for offset, payload in enumerate(chunk):
+            record = returned[offset] if offset < len(returned) else None
+            results.append(_element_result(spec, start + offset, payload, record))
+        return results
+
+    def _write_single(self, spec, index, element, method, hint):
+        xero_id = element.get(spec.id_field)
+        if method == "POST" and xero_id:
+            path, body = f"/{spec.name}/{quote(str(xero_id), safe='')}", {spec.name: [element]}
+        else:
+            path, body, method = f"/{spec.name}", element, "PUT"
+        try:
+            response = self.write_call(method, path, body, hint=hint)
+        except errors.XeroValidationError as exc:
+            return ElementResult(index, REJECTED, element, messages=exc.messages or [exc.message])
+        record = ((response.data or {}).get(spec.name) or [None])[0]
+        return _element_result(spec, index, element, record)
+
+    def post(self, path, body, *, params=None, hint=None):
+        """Create-or-update outside the batch helpers (e.g. POST /Payments/{id} to reverse)."""
+        return self.write_call("POST", path, body, params=params, hint=hint).data
+
+    def put(self, path, body, *, params=None, hint=None):
+        return self.write_call("PUT", path, body, params=params, hint=hint).data
+
+    def delete(self, path):
+        response = self.call("DELETE", path)
+        return response.data
+
+    # ------------------------------------------------------------ attachments
+    def upload_attachment(self, name, object_id, filename, content, mime_type=None,
+                          include_online=False):
+        path = f"/{name}/{quote(str(object_id), safe='')}/Attachments/{quote(filename, safe='')}"
+        params = {"IncludeOnline": "true"} if include_online else None
+        key = idempotency_key(self.tenant_id, "PUT", path, content)
+        response = self.call(
+            "PUT",
+            path,
+            params=params,
+            content=content,
+            headers={"Content-Type": mime_type or "application/octet-stream"},
+            idempotency_key_=key,
+        )
+        return ((response.data or {}).get("Attachments") or [None])[0]
+
+    def list_attachments(self, name, object_id):
+        data = self.call("GET", f"/{name}/{quote(str(object_id), safe='')}/Attachments").data
+        return (data or {}).get("Attachments") or []
+
+
+def _query_text(params):
+    return "?" + "&".join(f"{k}={v}" for k, v in sorted((params or {}).items())) if params else ""
+
+
+def _chunks(elements, size, name):
+    """(start index, chunk) pairs of at most ``size`` elements and MAX_BODY_BYTES each."""
+    start = 0
+    while start < len(elements):
+        chunk = elements[start : start + size]
+        while len(chunk) > 1 and len(json.dumps({name: chunk})) > const.MAX_BODY_BYTES:
+            chunk = chunk[: len(chunk) // 2]
+        yield start, chunk
+        start += len(chunk)
+
+
+def _messages(record, key):
+    return [m["Message"] for m in (record or {}).get(key) or [] if m.get("Message")]
+
+
+def _element_result(spec, index, payload, record):
+    if record is None:
+        return ElementResult(
+            index, REJECTED, payload, messages=["Xero returned no result for this element."]
+        )
+    messages = _messages(record, "ValidationErrors")
+    warnings = _messages(record, "Warnings")
+    xero_id = record.get(spec.id_field)
+    failed = (
+        record.get("HasErrors")
+        or record.get("HasValidationErrors")
+        or record.get("StatusAttributeString") == "ERROR"
+        or messages
+        or xero_id == const.ZERO_ID
+    )
+    if failed:
+        return ElementResult(
+            index, REJECTED, payload, record=record,
+            messages=messages or ["Xero rejected this element without a message."],
+            warnings=warnings,
+        )
+    status = UPDATED if payload.get(spec.id_field) else CREATED
+    return ElementResult(index, status, payload, record=record, xero_id=xero_id,
+                         warnings=warnings)
+
+
+def _rejected_batch(spec, start, chunk, exc):
+    """A 400 for the whole request: nothing of it was written. Per-element messages where
+    Xero echoed the elements in order, else the batch's messages on every element."""
+    elements = exc.elements or []
+    results = []
+    for offset, payload in enumerate(chunk):
+        own = _messages(elements[offset], "ValidationErrors") if len(elements) == len(chunk) else []
+        messages = own or exc.messages or [exc.message]
+        if len(elements) == len(chunk) and not own:
+            messages = ["Not written: Xero rejected the batch because of another element; "
+                        "it will be sent again."]
+        results.append(ElementResult(start + offset, REJECTED, payload, messages=messages))
+    return results
