@@ -1,0 +1,39 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Packaging of the addon the OCA way: ``odoo/addons/sync_xero_connector`` is a symlink to the
+addon, installed as the ``odoo.addons.sync_xero_connector`` namespace package.
+
+    pip install ./setup/sync_xero_connector
+
+Version and Python dependencies are read from the manifest, so they are declared once.
+"""
+import ast
+import os
+
+from setuptools import find_namespace_packages, setup
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ADDON = os.path.join(HERE, "odoo", "addons", "sync_xero_connector")
+with open(os.path.join(ADDON, "__manifest__.py"), encoding="utf-8") as handle:
+    MANIFEST = ast.literal_eval(handle.read())
+
+PYPI_NAMES = {"requests_oauthlib": "requests-oauthlib", "dateutil": "python-dateutil"}
+
+setup(
+    name="odoo-addon-sync_xero_connector",
+    version=MANIFEST["version"],
+    description=MANIFEST["summary"],
+    license="LGPL-3",
+    author=MANIFEST["author"],
+    url=MANIFEST["website"],
+    packages=find_namespace_packages(include=["odoo.addons.sync_xero_connector*"]),
+    include_package_data=True,
+    package_data={"": ["*.xml", "*.csv", "*.sql", "*.json", "*.png", "*.svg", "*.js", "*.scss",
+                       "*.rst", "*.md", "seed/**/*"]},
+    install_requires=[
+        PYPI_NAMES.get(name, name) for name in MANIFEST["external_dependencies"]["python"]
+    ],
+    python_requires=">=3.10",
+    classifiers=["Framework :: Odoo", "Framework :: Odoo :: 19.0",
+                 "License :: OSI Approved :: GNU Lesser General Public License v3 (LGPLv3)"],
+    zip_safe=False,
+)
