@@ -212,7 +212,11 @@ class Transport:
                 timeout=(self.policy.connect_timeout, self.policy.read_timeout),
                 allow_redirects=False,
             )
-        except (requests.ConnectionError, requests.Timeout) as exc:
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,
+        ) as exc:
             record.update(
                 status=0,
                 duration_ms=(time.monotonic() - wall) * 1000,
