@@ -1,0 +1,1 @@
+"""The accounting API (``/api.xro/2.0``): collections, totals, rules, queries."""

@@ -1,0 +1,63 @@
+"""Attachments: upload (PUT creates, POST replaces by file name), list, download by id or file name."""
+import mimetypes
+import urllib.parse
+
+from .common import ApiError, bad_request, new_id, not_found
+
+MAX_PER_DOCUMENT = 10
+MAX_BYTES = 10 * 1024 * 1024
+BAD_NAME_CHARS = set('<>:"/\\|?*+')
+OBJECTS = {"Accounts": "AccountID", "Contacts": "ContactID", "CreditNotes": "CreditNoteID", "Invoices": "InvoiceID",
+           "ManualJournals": "ManualJournalID", "PurchaseOrders": "PurchaseOrderID", "Quotes": "QuoteID"}
+
+
+def public(attachment):
+    return {k: v for k, v in attachment.items() if not k.startswith("_")}
+
+
+def listing(ctx, collection, record):
+    return [public(a) for a in ctx.tenant.attachments.get((collection, record[OBJECTS[collection]]), ())]
+
+
+def upload(ctx, collection, record, file_name, content, content_type, method):
+    file_name = urllib.parse.unquote(file_name)
+    if not file_name or any(ch in BAD_NAME_CHARS for ch in file_name):
+        raise bad_request("The file name '%s' is not valid" % file_name)
+    if len(content) > MAX_BYTES:
+        raise ApiError(413, bad_request("The attachment is larger than the %d MB limit" % (MAX_BYTES // 1048576)).body)
+    record_id = record[OBJECTS[collection]]
+    key = (collection, record_id)
+    existing = list(ctx.tenant.attachments.get(key, ()))
+    same = next((a for a in existing if a["FileName"].lower() == file_name.lower()), None)
+    if same is None and len(existing) >= MAX_PER_DOCUMENT:
+        raise bad_request("A document can have at most %d attachments" % MAX_PER_DOCUMENT)
+    mime = content_type if content_type and content_type != "application/octet-stream" else None
+    mime = mime or mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+    attachment = {
+        "AttachmentID": same["AttachmentID"] if same else new_id(),
+        "FileName": file_name,
+        "Url": "%s/api.xro/2.0/%s/%s/Attachments/%s" % (ctx.base_url, collection, record_id, urllib.parse.quote(file_name)),
+        "MimeType": mime,
+        "ContentLength": len(content),
+        "_content": bytes(content),
+    }
+    if collection in ("Invoices", "CreditNotes"):
+        attachment["IncludeOnline"] = str(ctx.param("IncludeOnline", "")).lower() == "true"
+    if same is not None:
+        existing = [attachment if a is same else a for a in existing]
+    else:
+        existing.append(attachment)
+    ctx.tenant.attachments[key] = tuple(existing)
+    if not record.get("HasAttachments"):
+        updated = dict(record)
+        updated["HasAttachments"] = True
+        ctx.tenant.put(collection, updated)
+    return public(attachment)
+
+
+def download(ctx, collection, record, id_or_name):
+    name = urllib.parse.unquote(id_or_name).lower()
+    for attachment in ctx.tenant.attachments.get((collection, record[OBJECTS[collection]]), ()):
+        if attachment["AttachmentID"] == name or attachment["FileName"].lower() == name:
+            return attachment
+    raise not_found()
