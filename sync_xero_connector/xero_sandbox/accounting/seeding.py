@@ -158,10 +158,11 @@ def _load_one(ctx, kind, element, archived, final_status, paid_docs, allocations
         status = element["Status"].upper()
         element["Status"] = "POSTED" if status == "VOIDED" else "DRAFT"
         final_status[(kind.name, seed_id)] = (kind.name, str(seed_id).lower(), status)
-    if kind in (QUOTES, PURCHASE_ORDERS) and str(element.get("Status", "")).upper() in ("DELETED", "INVOICED", "BILLED"):
-        status = element["Status"].upper()
-        element["Status"] = "DRAFT" if status == "DELETED" else ("ACCEPTED" if kind is QUOTES else "AUTHORISED")
-        final_status[(kind.name, seed_id)] = (kind.name, str(seed_id).lower(), status)
+    if kind in (QUOTES, PURCHASE_ORDERS):
+        status = str(element.get("Status") or "DRAFT").upper()
+        if status not in kind.create_statuses:
+            element["Status"] = "DRAFT" if status == "DELETED" else ("SENT" if kind is QUOTES else "AUTHORISED")
+            final_status[(kind.name, seed_id)] = (kind.name, str(seed_id).lower(), status)
     element.pop(id_field, None)
     record = kind.build(ctx, element, None)
     if seed_id:

@@ -1,4 +1,6 @@
 """Organisation settings: accounts, tax rates, currencies, items, tracking categories, the organisation."""
+from decimal import Decimal
+
 from .. import msdate
 from . import totals
 from .base import Kind, resolve_account, resolve_tax_rate
@@ -113,7 +115,7 @@ class TaxRates(Kind):
         for comp in components:
             if not comp.get("Name"):
                 raise Invalid("Each tax component must have a Name")
-            rate = dec(comp.get("Rate"), "Rate") or 0
+            rate = dec(comp.get("Rate"), "Rate") or Decimal(0)
             clean.append({"Name": comp["Name"], "Rate": num(rate, 4), "IsCompound": bool(comp.get("IsCompound")),
                           "IsNonRecoverable": bool(comp.get("IsNonRecoverable"))})
         display, effective = totals.effective_rate(clean)
