@@ -1,0 +1,286 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""``odoo-bin xero``: the headless entry point of the Xero connector.
+
+Odoo 19.0 finds this file as ``<addon>/cli/xero.py`` on the addons path and loads it as
+``odoo.cli.xero`` (not as part of the addon), so only Odoo's core is imported at module level.
+The work is done by ``dispatch(env, ns)`` and the ``cmd_*`` functions, which take an
+environment: the tests call them in-process. This entry point owns the transactions: it
+commits after each account (and after creating one), never the models.
+"""
+import argparse
+import json
+import logging
+import sys
+
+from odoo.cli import Command
+
+_logger = logging.getLogger(__name__)
+
+SUBCOMMANDS = ("connect", "status", "import", "export", "sync", "disconnect")
+RESULT_KEYS = ("created", "updated", "skipped", "failed")
+
+
+class CommandError(Exception):
+    """The command could not run: printed on stderr, exit status 1."""
+
+
+def build_parser(prog="odoo-bin xero"):
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Connect Odoo companies to Xero and run their synchronisation headless. "
+                    "Odoo options (-c, -d, --addons-path, --db_host, ...) go before the "
+                    "subcommand.",
+    )
+    sub = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
+
+    connect = sub.add_parser("connect", help="create or update a company's account as a Custom "
+                                             "Connection and connect it")
+    connect.add_argument("--company", type=int, required=True, metavar="ID", help="company id")
+    connect.add_argument("--client-id", required=True)
+    connect.add_argument("--client-secret", required=True)
+    connect.add_argument("--login-url")
+    connect.add_argument("--identity-url")
+    connect.add_argument("--api-url")
+    connect.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    status = sub.add_parser("status", help="state of each Xero account")
+    status.add_argument("--company", type=int, action="append", metavar="ID")
+    status.add_argument("--json", action="store_true")
+
+    for name, text in (("import", "import objects from Xero"),
+                       ("export", "export objects to Xero")):
+        run = sub.add_parser(name, help=text)
+        run.add_argument("objects", nargs="+", metavar="OBJECT", help="object keys, or all")
+        run.add_argument("--company", type=int, action="append", metavar="ID")
+        run.add_argument("--json", action="store_true")
+    sync = sub.add_parser("sync", help="import then export every supported object")
+    sync.add_argument("--company", type=int, action="append", metavar="ID")
+    sync.add_argument("--json", action="store_true")
+
+    disconnect = sub.add_parser("disconnect", help="disconnect accounts from Xero")
+    disconnect.add_argument("--company", type=int, action="append", metavar="ID")
+    disconnect.add_argument("--json", action="store_true")
+    return parser
+
+
+def split_args(args, option_parser):
+    """(Odoo options, subcommand and its arguments): the first word that is a subcommand and
+    not the value of an Odoo option starts our part."""
+    index = 0
+    while index < len(args):
+        word = args[index]
+        if word in SUBCOMMANDS:
+            return args[:index], args[index:]
+        if word.startswith("-") and "=" not in word:
+            option = option_parser.get_option(word)
+            if option is not None and option.takes_value():
+                index += 1
+        index += 1
+    return args, []
+
+
+# ----------------------------------------------------------------------------- commands
+def _accounts(env, companies=None, states=None):
+    domain = []
+    if companies:
+        domain.append(("company_id", "in", companies))
+    if states:
+        domain.append(("state", "in", states))
+    accounts = env["xero.account"].search(domain)
+    if companies:
+        found = set(accounts.company_id.ids)
+        missing = [c for c in companies if c not in found]
+        if missing:
+            raise CommandError(
+                "No active Xero account for company id(s) %s." % ", ".join(map(str, missing))
+            )
+    return accounts
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def account_status(account):
+    account = account.sudo()
+    return {
+        "account_id": account.id,
+        "company_id": account.company_id.id,
+        "company": account.company_id.name,
+        "connection_type": account.connection_type,
+        "tenant_id": account.tenant_id or None,
+        "tenant_name": account.tenant_name or None,
+        "state": account.state,
+        "token_expires_at": _iso(account.token_expires_at),
+        "last_runs": {key: _iso(value) for key, value in account._xero_last_runs().items()},
+    }
+
+
+def cmd_connect(env, company_id, client_id, client_secret, login_url=None, identity_url=None,
+                api_url=None):
+    company = env["res.company"].browse(company_id).exists()
+    if not company:
+        raise CommandError("There is no company with id %s." % company_id)
+    Account = env["xero.account"].with_context(active_test=False)
+    account = Account.search([("company_id", "=", company.id)], limit=1)
+    vals = {
+        "connection_type": "custom",
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "active": True,
+    }
+    for field_name, value in (("login_url", login_url), ("identity_url", identity_url),
+                              ("api_url", api_url)):
+        if value:
+            vals[field_name] = value
+    if account:
+        account.write(vals)
+    else:
+        account = Account.create(dict(vals, name="Xero - %s" % company.name,
+                                      company_id=company.id))
+    # Saved first: the API log and token cursors only see committed accounts.
+    env.cr.commit()
+    account._xero_connect_custom()
+    env.cr.commit()
+    return account_status(account)
+
+
+def cmd_status(env, companies=None):
+    return [account_status(account) for account in _accounts(env, companies)]
+
+
+def _merge(total, results):
+    for key, counts in results.items():
+        into = total.setdefault(key, dict.fromkeys(RESULT_KEYS, 0))
+        for name in RESULT_KEYS:
+            into[name] += counts.get(name, 0)
+
+
+def cmd_run(env, direction, objects=None, companies=None):
+    """Import, export or sync; returns (merged results, errors per company)."""
+    accounts = _accounts(env, companies, states=["connected"])
+    if not accounts:
+        raise CommandError("No connected Xero account: run `odoo-bin xero connect` first.")
+    keys = env["xero.account"]._xero_resolve_objects(objects, direction)
+    total, errors = {}, []
+    for account in accounts:
+        try:
+            results = account._xero_run(direction, keys)
+        except Exception as exc:  # noqa: BLE001 - one account's failure must not stop others
+            env.cr.rollback()
+            _logger.exception("Xero %s failed for %s", direction, account.company_id.name)
+            errors.append("%s: %s" % (account.company_id.name, exc))
+            continue
+        env.cr.commit()
+        _merge(total, results)
+    return total, errors
+
+
+def cmd_disconnect(env, companies=None):
+    accounts = _accounts(env, companies, states=["connected", "select_tenant", "reconnect"])
+    done = []
+    for account in accounts:
+        notes = account._xero_disconnect()
+        env.cr.commit()
+        done.append(dict(account_status(account), notes=[str(note) for note in notes]))
+    return done
+
+
+def _print_status(rows, out):
+    if not rows:
+        print("No Xero account.", file=out)
+    for row in rows:
+        runs = ", ".join("%s %s" % item for item in row["last_runs"].items()) or "never"
+        print(
+            "%(company)s (company %(company_id)s): %(state)s, organisation %(tenant)s, token "
+            "expires %(expiry)s, last runs: %(runs)s" % {
+                "company": row["company"], "company_id": row["company_id"],
+                "state": row["state"], "tenant": row["tenant_name"] or "-",
+                "expiry": row["token_expires_at"] or "-", "runs": runs,
+            },
+            file=out,
+        )
+
+
+def dispatch(env, ns, out=sys.stdout, err=sys.stderr):
+    """Run the parsed command ``ns`` in ``env``; return the exit status."""
+    from odoo.exceptions import UserError  # noqa: PLC0415
+
+    from odoo.addons.sync_xero_connector.xero import XeroError  # noqa: PLC0415
+
+    try:
+        if ns.subcommand == "connect":
+            row = cmd_connect(env, ns.company, ns.client_id, ns.client_secret,
+                              ns.login_url, ns.identity_url, ns.api_url)
+            if ns.json:
+                print(json.dumps(row, sort_keys=True), file=out)
+            else:
+                _print_status([row], out)
+            return 0 if row["state"] == "connected" else 1
+        if ns.subcommand == "status":
+            rows = cmd_status(env, ns.company)
+            if ns.json:
+                print(json.dumps(rows, sort_keys=True), file=out)
+            else:
+                _print_status(rows, out)
+            return 0
+        if ns.subcommand in ("import", "export", "sync"):
+            objects = getattr(ns, "objects", None) or ["all"]
+            total, errors = cmd_run(env, ns.subcommand, objects, ns.company)
+            if ns.json:
+                print(json.dumps(total, sort_keys=True), file=out)
+            else:
+                for key, counts in total.items():
+                    print("%s: %s" % (key, ", ".join("%s %s" % (counts[k], k)
+                                                      for k in RESULT_KEYS)), file=out)
+            for error in errors:
+                print("error: %s" % error, file=err)
+            return 1 if errors else 0
+        if ns.subcommand == "disconnect":
+            rows = cmd_disconnect(env, ns.company)
+            if ns.json:
+                print(json.dumps(rows, sort_keys=True), file=out)
+            else:
+                for row in rows:
+                    print("%s: disconnected. %s" % (row["company"], " ".join(row["notes"])),
+                          file=out)
+            return 0
+    except (CommandError, UserError, XeroError) as exc:
+        env.cr.rollback()
+        message = exc.args[0] if isinstance(exc, UserError) and exc.args else str(exc)
+        print("error: %s" % message, file=err)
+        return 1
+    raise AssertionError("unknown subcommand %r" % ns.subcommand)
+
+
+class Xero(Command):
+    """Xero connector: connect, status, import, export, sync, disconnect"""
+
+    def run(self, args):
+        from odoo import api  # noqa: PLC0415
+        from odoo.modules.registry import Registry  # noqa: PLC0415
+        from odoo.service import server  # noqa: PLC0415
+        from odoo.tools import config  # noqa: PLC0415
+
+        parser = build_parser(self.prog + " [ODOO OPTIONS]")
+        odoo_args, our_args = split_args(args, config.parser)
+        if not our_args:
+            parser.print_help()
+            sys.exit(0 if ("-h" in args or "--help" in args) else 2)
+        ns = parser.parse_args(our_args)
+        config.parser.prog = self.prog
+        config.parse_config(odoo_args, setup_logging=True)
+        dbnames = config["db_name"]
+        if isinstance(dbnames, str):
+            dbnames = [name for name in dbnames.split(",") if name]
+        if len(dbnames) != 1:
+            sys.exit("error: give exactly one database with -d/--database")
+        server.load_server_wide_modules()
+        registry = Registry(dbnames[0])
+        if "xero.account" not in registry:
+            sys.exit("error: the module sync_xero_connector is not installed in %s" % dbnames[0])
+        with registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            env = env(context=env["res.users"].context_get())
+            status = dispatch(env, ns)
+        sys.exit(status)
