@@ -210,6 +210,12 @@ class Document(Kind):
         number = (number or "").strip()
         if not number and doc_type in self.number_prefix:
             prefix = self.number_prefix[doc_type]
+            counter = self.name + doc_type
+            if counter not in ctx.tenant.counters:
+                # Continue after the highest number already used (seeded documents), as Xero's setting does.
+                ctx.tenant.counters[counter] = max(
+                    (int(r[field][len(prefix):]) for r in ctx.tenant.all(self.name)
+                     if str(r.get(field, "")).startswith(prefix) and r[field][len(prefix):].isdigit()), default=0)
             while True:
                 number = "%s%04d" % (prefix, ctx.tenant.next_number(self.name + doc_type))
                 if not self.number_taken(ctx, number, doc_type, None):
