@@ -14,7 +14,6 @@ because a reset stands for "a fresh organisation": tests call ``issue_token()`` 
 import copy
 import os
 import threading
-import time
 
 from . import faults as faults_mod
 from .accounting import seeding
@@ -213,7 +212,7 @@ class Sandbox:
         low = path.lower()
         if not low.startswith(API_PREFIX) and not low.startswith("/connections"):
             if latency:
-                time.sleep(latency)
+                self.clock.sleep(latency)
             answer = identity_request(self, method, path, query, headers, raw)
             return answer or Answer(404, "The resource you're looking for cannot be found")
         grant, reason = self.identity.grant_for(bearer_of(headers))
@@ -223,7 +222,7 @@ class Sandbox:
             return answer
         if low.startswith("/connections"):
             if latency:
-                time.sleep(latency)
+                self.clock.sleep(latency)
             return connections_request(self, grant, method, path, query)
         return api_request(self, grant, method, path, query, headers, raw, latency)
 

@@ -198,7 +198,9 @@ def api_request(sandbox, grant, method, path, query, headers, raw, latency=0.0):
         return Answer(429, problem(429, "Too Many Requests", "You have exceeded the %s rate limit" % limit_problem), out)
     try:
         if latency:
-            time.sleep(latency)  # inside the in-flight count, so latency faults exercise the concurrency limit
+            # Inside the in-flight count, so latency faults exercise the concurrency limit; on the sandbox
+            # clock, so a client with a fake clock that advances the sandbox's ends it early.
+            sandbox.clock.sleep(latency)
         answer = _api_locked(sandbox, tenant, method, path, query, headers, raw)
     finally:
         sandbox.limits.release(tenant_id)

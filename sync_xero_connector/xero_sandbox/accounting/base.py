@@ -156,7 +156,14 @@ def resolve_account(ctx, code=None, account_id=None):
 
 
 def resolve_tax_rate(ctx, tax_type):
+    """The active TaxRate of a TaxType, or None when unknown.
+
+    A tenant with no tax rates at all (a seed without TaxRates.json), and seed loading, accept any TaxType
+    at 0%: there is nothing to compute the tax from, and refusing would make such seeds unusable.
+    """
     rate = ctx.tenant.get("TaxRates", tax_type)
+    if rate is None and (ctx.seeding or not ctx.tenant.collections["TaxRates"]):
+        return {"TaxType": tax_type, "EffectiveRate": 0.0, "Status": "ACTIVE"}
     if rate is None or rate.get("Status") not in (None, "ACTIVE"):
         return None
     return rate
