@@ -1,0 +1,71 @@
+"""Layout rule: the framework-free packages never import Odoo.
+
+``sync_xero_connector/xero`` (the Xero client) and ``sync_xero_connector/xero_sandbox`` (the local
+Xero) must run without Odoo, so no module under them may import ``odoo`` in any form.
+"""
+import ast
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ADDON = os.path.join(ROOT, "sync_xero_connector")
+FRAMEWORK_FREE = ("xero", "xero_sandbox")
+
+
+def _python_files(package):
+    base = os.path.join(ADDON, package)
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                yield os.path.join(dirpath, name)
+
+
+def _odoo_imports(source, filename="<source>"):
+    """Sorted (line, statement) for every import of odoo or odoo.* in the Python source."""
+    tree = ast.parse(source, filename=filename)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "odoo" or alias.name.startswith("odoo."):
+                    found.append((node.lineno, f"import {alias.name}"))
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level == 0 and (module == "odoo" or module.startswith("odoo.")):
+                found.append((node.lineno, f"from {module} import ..."))
+        elif isinstance(node, ast.Call):
+            # __import__("odoo...") / importlib.import_module("odoo...")
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in ("__import__", "import_module") and node.args:
+                arg = node.args[0]
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and (
+                    arg.value == "odoo" or arg.value.startswith("odoo.")
+                ):
+                    found.append((node.lineno, f"{name}({arg.value!r})"))
+    return sorted(found)
+
+
+def test_detector_sees_odoo_imports():
+    """The check itself must catch every form, or a green result means nothing."""
+    source = (
+        "import os\nimport odoo\nimport odoo.tools as t\nfrom odoo import api\n"
+        "from odoo.tools import misc\nfrom . import odoo_like\nfrom .odoo import x\n"
+        "def f():\n    import odoo.http\n    return __import__('odoo.fields')\n"
+    )
+    assert [line for line, _ in _odoo_imports(source)] == [2, 3, 4, 5, 9, 10]
+
+
+def test_framework_free_packages_do_not_import_odoo():
+    offenders = []
+    scanned = 0
+    for package in FRAMEWORK_FREE:
+        for path in _python_files(package):
+            scanned += 1
+            with open(path, encoding="utf-8") as handle:
+                source = handle.read()
+            for line, statement in _odoo_imports(source, path):
+                offenders.append(f"{os.path.relpath(path, ROOT)}:{line}: {statement}")
+    assert not offenders, "framework-free code imports Odoo:\n" + "\n".join(offenders)
+    present = [p for p in FRAMEWORK_FREE if os.path.isdir(os.path.join(ADDON, p))]
+    assert scanned or not present, f"no .py file found under {present}"
