@@ -8,7 +8,7 @@
     "website": "https://github.com/sync-xero-connector/sync_xero_connector",
     "license": "LGPL-3",
     "depends": ["account", "mail"],
-    "external_dependencies": {"python": ["requests", "requests_oauthlib", "python-dateutil"]},
+    "external_dependencies": {"python": ["requests", "python-dateutil"]},
     "data": [
         "security/xero_security.xml",
         "security/ir.model.access.csv",

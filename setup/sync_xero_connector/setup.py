@@ -16,8 +16,6 @@ ADDON = os.path.join(HERE, "odoo", "addons", "sync_xero_connector")
 with open(os.path.join(ADDON, "__manifest__.py"), encoding="utf-8") as handle:
     MANIFEST = ast.literal_eval(handle.read())
 
-PYPI_NAMES = {"requests_oauthlib": "requests-oauthlib", "dateutil": "python-dateutil"}
-
 setup(
     name="odoo-addon-sync_xero_connector",
     version=MANIFEST["version"],
@@ -29,9 +27,7 @@ setup(
     include_package_data=True,
     package_data={"": ["*.xml", "*.csv", "*.sql", "*.json", "*.png", "*.svg", "*.js", "*.scss",
                        "*.rst", "*.md", "seed/**/*"]},
-    install_requires=[
-        PYPI_NAMES.get(name, name) for name in MANIFEST["external_dependencies"]["python"]
-    ],
+    install_requires=MANIFEST["external_dependencies"]["python"],
     python_requires=">=3.10",
     classifiers=["Framework :: Odoo", "Framework :: Odoo :: 19.0",
                  "License :: OSI Approved :: GNU Lesser General Public License v3 (LGPLv3)"],

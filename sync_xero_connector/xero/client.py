@@ -234,13 +234,21 @@ class XeroClient:
     def put(self, path, body, *, params=None, hint=None):
         return self.write_call("PUT", path, body, params=params, hint=hint).data
 
+    def delete_payment(self, payment_id, hint=None):
+        """Reverse a payment: POST /Payments/{id} with the spec's PaymentDelete body (the
+        spec's example wraps it in Payments[], its schema and Xero's SDKs do not)."""
+        data = self.post(f"/Payments/{quote(str(payment_id), safe='')}", {"Status": "DELETED"},
+                         hint=hint)
+        return ((data or {}).get("Payments") or [None])[0]
+
     def delete(self, path):
         response = self.call("DELETE", path)
         return response.data
 
     # ------------------------------------------------------------ attachments
-    def upload_attachment(self, name, object_id, filename, content, mime_type=None,
-                          include_online=False):
+    def upload_attachment(self, name, object_id, filename, content, include_online=False):
+        """Upload raw bytes; the spec takes them as application/octet-stream only (Xero infers
+        the type from the file name)."""
         path = f"/{name}/{quote(str(object_id), safe='')}/Attachments/{quote(filename, safe='')}"
         params = {"IncludeOnline": "true"} if include_online else None
         key = idempotency_key(self.tenant_id, "PUT", path, content)
@@ -249,7 +257,7 @@ class XeroClient:
             path,
             params=params,
             content=content,
-            headers={"Content-Type": mime_type or "application/octet-stream"},
+            headers={"Content-Type": "application/octet-stream"},
             idempotency_key_=key,
         )
         return ((response.data or {}).get("Attachments") or [None])[0]

@@ -3,10 +3,9 @@
 with rotation, client credentials (Custom Connections), revocation, and the tenant list."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from requests.auth import HTTPBasicAuth
-from requests_oauthlib import OAuth2Session
 
 from . import const
 from .dates import parse_datetime
@@ -98,18 +97,18 @@ class XeroOAuth:
             transport.secrets = tuple(transport.secrets) + (client_secret,)
 
     def authorization_url(self, state, code_challenge=None):
-        """Xero's consent page URL for the authorization code flow."""
-        session = OAuth2Session(
-            self.client_id,
-            redirect_uri=self.redirect_uri,
-            scope=normalize_scopes(self.scopes).split(),
-            state=state,
-        )
-        extra = {}
+        """Xero's consent page URL for the authorization code flow (RFC 6749 §4.1.1, with
+        RFC 7636 PKCE when ``code_challenge`` is given)."""
+        query = {
+            "response_type": "code",
+            "client_id": self.client_id,
+            "redirect_uri": self.redirect_uri,
+            "scope": normalize_scopes(self.scopes),
+            "state": state,
+        }
         if code_challenge:
-            extra = {"code_challenge": code_challenge, "code_challenge_method": "S256"}
-        url, _state = session.authorization_url(self.login_url + const.AUTHORIZE_PATH, **extra)
-        return url
+            query.update(code_challenge=code_challenge, code_challenge_method="S256")
+        return f"{self.login_url}{const.AUTHORIZE_PATH}?{urlencode(query)}"
 
     def _token(self, form):
         response = self.transport.request(

@@ -19,14 +19,19 @@ REAL_API = "https://api.xero.com"
 
 
 @functools.lru_cache(maxsize=None)
-def _load(path):
+def _load(path, parameters_only=False):
     from openapi_core import Config, OpenAPI
+    from openapi_core.validation.request.validators import V30RequestParametersValidator
 
     with open(path, encoding="utf-8") as handle:
         spec = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     # The spec itself fails openapi-core's spec check on string defaults such as
     # `default: 'false'` for booleans: validate messages, not the spec.
-    return OpenAPI.from_dict(spec, config=Config(spec_validator_cls=None))
+    config = Config(spec_validator_cls=None)
+    if parameters_only:
+        config = Config(spec_validator_cls=None,
+                        request_validator_cls=V30RequestParametersValidator)
+    return OpenAPI.from_dict(spec, config=config)
 
 
 def _as_xero_request(record):
@@ -47,6 +52,9 @@ def test_client_requests_conform_to_the_spec(spec_dir, sandbox, harness):
     from openapi_core.contrib.requests import RequestsOpenAPIRequest
 
     accounting = _load(os.path.join(spec_dir, "xero_accounting.yaml"))
+    # Attachment bodies are raw bytes; the spec types them `string, format: byte` (base64),
+    # a generator artefact no SDK follows: for those, path, query and headers are validated.
+    binary = _load(os.path.join(spec_dir, "xero_accounting.yaml"), parameters_only=True)
     identity = _load(os.path.join(spec_dir, "xero-identity.yaml"))
     sandbox.load_seed({
         "Accounts": [
@@ -92,7 +100,8 @@ def test_client_requests_conform_to_the_spec(spec_dir, sandbox, harness):
         "Date": "2026-11-03", "Amount": 50.0,
     }], method="PUT")
     assert payment.status == CREATED, payment.messages
-    client.post(f"/Payments/{payment.xero_id}", {"Payments": [{"Status": "DELETED"}]})
+    reversed_payment = client.delete_payment(payment.xero_id)
+    assert reversed_payment["Status"] == "DELETED"
     [credit] = client.write("CreditNotes", [{
         "Type": "ACCRECCREDIT", "Contact": {"ContactID": contact.xero_id},
         "Date": "2026-11-04", "Status": "AUTHORISED", "LineAmountTypes": "Exclusive",
@@ -102,9 +111,11 @@ def test_client_requests_conform_to_the_spec(spec_dir, sandbox, harness):
     assert credit.status == CREATED, credit.messages
     client.put(f"/CreditNotes/{credit.xero_id}/Allocations", {"Allocations": [
         {"Invoice": {"InvoiceID": invoice.xero_id}, "Amount": 10.0, "Date": "2026-11-05"}]})
-    client.upload_attachment("Invoices", invoice.xero_id, "note.txt", b"hello",
-                             mime_type="text/plain", include_online=True)
-    client.list_attachments("Invoices", invoice.xero_id)
+    attachment = client.upload_attachment("Invoices", invoice.xero_id, "note.txt", b"hello",
+                                          include_online=True)
+    assert attachment["FileName"] == "note.txt"
+    assert [a["FileName"] for a in client.list_attachments("Invoices", invoice.xero_id)] == [
+        "note.txt"]
 
     # Identity: connections (token requests are form posts the spec does not describe).
     oauth = harness.oauth()
@@ -117,6 +128,8 @@ def test_client_requests_conform_to_the_spec(spec_dir, sandbox, harness):
         if record["url"].split("?")[0].endswith("/connect/token"):
             continue
         api = identity if "/connections" in record["url"].lower() else accounting
+        if record["request_headers"].get("Content-Type") == "application/octet-stream":
+            api = binary
         request = RequestsOpenAPIRequest(_as_xero_request(record))
         try:
             api.validate_request(request)
