@@ -281,8 +281,8 @@ class Document(Kind):
             due = self.default_due(ctx, contact, doc_type, day)
             if due is None and new_status in ("AUTHORISED", "SUBMITTED") and doc_type in ("ACCREC", "ACCPAY"):
                 raise Invalid("Due Date is required for an approved invoice (set DueDate or the contact's payment terms)")
-        raw_type = element.get("LineAmountTypes") or old.get("LineAmountTypes") or \
-            (ctx.tenant.organisation or {}).get("DefaultSalesTax" if doc_type in SALES_TYPES else "DefaultPurchasesTax") or "Exclusive"
+        # Exclusive when omitted (API_FACTS section 5); the organisation's defaults apply to the web app only.
+        raw_type = element.get("LineAmountTypes") or old.get("LineAmountTypes") or "Exclusive"
         amount_type = totals.normalise_amount_type(
             {"TAX EXCLUSIVE": "Exclusive", "TAX INCLUSIVE": "Inclusive", "NO TAX": "NoTax"}.get(str(raw_type).upper(), raw_type),
             quote=self.quote)

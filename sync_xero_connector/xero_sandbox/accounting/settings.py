@@ -120,9 +120,8 @@ class TaxRates(Kind):
                           "IsNonRecoverable": bool(comp.get("IsNonRecoverable"))})
         display, effective = totals.effective_rate(clean)
         if existing is None:
-            tax_type = "TAX%03d" % ctx.tenant.next_number("TaxType")
-            while ctx.tenant.get(self.name, tax_type):
-                tax_type = "TAX%03d" % ctx.tenant.next_number("TaxType")
+            used = [int(t[3:]) for t in ctx.tenant.collections[self.name] if t.startswith("TAX") and t[3:].isdigit()]
+            tax_type = "TAX%03d" % (max(used, default=0) + 1)
         else:
             tax_type = old["TaxType"]
         record.update({
