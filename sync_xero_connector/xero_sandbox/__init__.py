@@ -123,7 +123,10 @@ class Sandbox:
         with self.store.lock:
             org = dict(tenant.organisation)
             for key, value in fields.items():
-                if key in ("PeriodLockDate", "EndOfYearLockDate") and value:
+                if value is None:
+                    org.pop(key, None)
+                    continue
+                if key in ("PeriodLockDate", "EndOfYearLockDate"):
                     value = msdate.ms_json(msdate.parse_date(value))
                 org[key] = value
             tenant.organisation = org

@@ -19,13 +19,20 @@ wholesale:
   answers like Xero, and the answer is validated with the UTC ``Z`` added.
 * WEBHOOK_DATES: same for webhook ``eventDateUtc`` (``2024-06-21T01:15:39.902`` in xero-webhooks.yaml's own
   example and in API_FACTS section 6): validated with ``Z`` added.
+* PAYMENTS_WRAPPER: ``POST /Payments`` and ``POST /Payments/{PaymentID}`` are declared as one bare object, while
+  the spec's own examples wrap it as ``{"Payments": [...]}`` (API_FACTS section 10); the sandbox takes both.
+  A one-element wrapper is validated unwrapped.
+* NUMBER_IN_ID_PATH: Xero also finds invoices and credit notes by number in the id slot
+  (``/Invoices/INV-0001``); the spec types that slot as a uuid. Such requests are not request-validated;
+  their answers are.
 * UNDOCUMENTED_STATUS: the accounting spec documents only 200/204/400 bodies (API_FACTS section 4): 401, 403,
   404, 429, 500, 501 and 503 answers, and 400s of operations that declare none, have nothing to validate
   against; they are counted, not validated.
 * NOT_IN_SPEC: ``/connect/token``, ``/connect/revocation`` and ``/identity/connect/authorize`` are not paths
   of xero-identity.yaml; token answers are validated against its ``AccessToken`` schema instead.
 * INVALID_ON_PURPOSE: requests a test marks with ``X-Test-Invalid-Request`` (read-only totals or missing
-  fields sent on purpose, to test the sandbox's answer) are not request-validated; their answers are.
+  fields sent on purpose, If-Modified-Since forms beyond RFC 3339, paths that are not in the spec, all to test
+  the sandbox's answer) are not request-validated; their answers are, where the spec has the operation.
 """
 import base64
 import functools
@@ -167,6 +174,9 @@ def check(exchange, spec_dir, report):
         return
     template = operation_of(spec_url_path, spec_path, prefix, method)
     label = "%s %s" % (method, template)
+    if template is None and any(k.lower() == "x-test-invalid-request" for k in exchange["headers"]):
+        report.counts["not_in_spec_on_purpose"] += 1  # e.g. POST /Organisation (501), unknown collections (404)
+        return
     if template is None:
         report.failures.append("%s %s: no such operation in the spec" % (method, path))
         return
@@ -177,11 +187,21 @@ def check(exchange, spec_dir, report):
         headers["xero-tenant-id"] = "00000000-0000-0000-0000-000000000000"  # NO_TENANT_HEADER
         report.counts["no_tenant_header"] += 1
     body = exchange["body"] or None
+    if body and method == "POST" and template in ("/Payments", "/Payments/{PaymentID}"):
+        decoded = json.loads(body)
+        if isinstance(decoded, dict) and isinstance(decoded.get("Payments"), list) and len(decoded["Payments"]) == 1:
+            body = json.dumps(decoded["Payments"][0]).encode()  # PAYMENTS_WRAPPER
+            report.counts["payments_wrapper"] += 1
     if body is not None and "/attachments/" in low and method in ("PUT", "POST"):
         body = base64.b64encode(body)  # ATTACHMENT_BODY
         report.counts["attachment_body_base64"] += 1
     request = _mock(exchange, spec_url_path, exchange["query"], headers, body, pattern=prefix + template)
     on_purpose = any(k.lower() == "x-test-invalid-request" for k in headers)
+    relative = spec_url_path[len(prefix):].split("/")
+    id_slot = relative[2] if len(relative) == 3 else None
+    if template in ("/Invoices/{InvoiceID}", "/CreditNotes/{CreditNoteID}") and id_slot and not UUID_RE.match(id_slot):
+        report.counts["number_in_id_path"] += 1  # NUMBER_IN_ID_PATH
+        on_purpose = True
     request_ok = True
     if on_purpose:
         report.counts["request_invalid_on_purpose"] += 1

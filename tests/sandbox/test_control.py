@@ -114,7 +114,7 @@ def test_records_inspection_and_load_seed(sb):
 
 
 def test_not_found_paths(api, sb):
-    assert api.get("NoSuchCollection").status_code == 404
+    assert api.get("NoSuchCollection", headers={"X-Test-Invalid-Request": "unknown path on purpose"}).status_code == 404
     assert requests.get(sb.url + "/nothing-here", timeout=10).status_code == 404
     connection = http.client.HTTPConnection("127.0.0.1", sb.port, timeout=10)
     connection.request("GET", "/api.xro/2.0/Organisation")
