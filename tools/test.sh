@@ -32,11 +32,22 @@ export PYTHONDONTWRITEBYTECODE=1
 
 say() { printf '%s\n' "$*"; }
 
+# Test paths given among the arguments (containing "/" or "::", or ending in ".py", and existing)
+# replace the default ones; every other argument is passed to pytest as it is.
+EXPLICIT_PATHS=0
+for arg in "$@"; do
+    case "$arg" in
+        -*) ;;
+        */*|*::*|*.py) [ -e "${arg%%::*}" ] && EXPLICIT_PATHS=1 ;;
+    esac
+done
+paths() { [ "$EXPLICIT_PATHS" = 1 ] || printf '%s\n' "$@"; }
+
 tier1_only() {
     say "$1"
     shift
     # -p no:odoo: pytest-odoo may be installed where Odoo is not; its plugin would fail to load.
-    "$PY" -m pytest -p no:odoo tests "$@"
+    "$PY" -m pytest -p no:odoo $(paths tests) "$@"
     local rc=$?
     [ "$rc" -eq 5 ] && rc=1   # tier 1 collected nothing: that is a failure
     exit "$rc"
@@ -83,19 +94,24 @@ TREE_KEY="$( { printf '%s\n%s\n%s\n' "$ODOO_VERSION" "$ODOO_ROOT" "$TEMPLATE_MOD
              } | md5sum | cut -c1-10)"
 TEMPLATE="xero_tmpl_$(printf '%s' "$ODOO_VERSION" | tr -c 'a-zA-Z0-9' '_')_$TREE_KEY"
 DB="${XERO_TEST_DB:-xero_test_run_$$}"
+case "$DB" in
+    xero_tmpl_*|postgres|template0|template1|"")
+        say "XERO_TEST_DB=$DB: refusing to drop and re-clone that database" >&2; exit 2 ;;
+esac
 LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/xero-test.XXXXXX")"
 
 # This run's lock: a run database whose lock is free belongs to no live run and may be dropped.
 exec 8>"$LOCK_DIR/$DB.lock"
 flock -n 8 || { say "database $DB is in use by another test run" >&2; exit 2; }
 cleanup() {
-    if [ "${XERO_TEST_KEEP_DB:-0}" = "1" ]; then
-        say "XERO_TEST_KEEP_DB=1: kept database $DB (filestore $DATA_DIR/filestore/$DB)" >&2
-    else
+    if [ "${XERO_TEST_KEEP_DB:-0}" != "1" ]; then
         drop_db "$DB"
         rm -f "$LOCK_DIR/$DB.lock"
     fi
 }
+if [ "${XERO_TEST_KEEP_DB:-0}" = "1" ]; then
+    say "XERO_TEST_KEEP_DB=1: database $DB (filestore $DATA_DIR/filestore/$DB) is kept after the run."
+fi
 trap cleanup EXIT
 
 # Template: build once (under an exclusive lock, so parallel runs wait instead of racing), then
@@ -201,7 +217,7 @@ PYEOF
     say "Running tier 1, then reporting the failed install as a failed test."
     XERO_TEST_INSTALL_FAILURE="$INSTALL_FAILURE (log: $INSTALL_LOG)" \
         PYTHONPATH="$PLUGIN_DIR${PYTHONPATH:+:$PYTHONPATH}" \
-        "$PY" -m pytest -p no:odoo -p xero_install_failed tests "$@"
+        "$PY" -m pytest -p no:odoo -p xero_install_failed $(paths tests) "$@"
     exit 1
 fi
 say "Installed $ADDON in $((SECONDS - start)) s. Running tier 1 and tier 2 in one pytest run."
@@ -217,7 +233,8 @@ say "Installed $ADDON in $((SECONDS - start)) s. Running tier 1 and tier 2 in on
     --odoo-log-level=warn \
     --odoo-extra=data-dir="$DATA_DIR" \
     --odoo-extra=http-interface=127.0.0.1 \
-    tests "$ADDON/tests" "$@"
+    -W "ignore:the load_module() method is deprecated:DeprecationWarning" \
+    $(paths tests "$ADDON/tests") "$@"
 rc=$?
 [ "$rc" -eq 5 ] && rc=1   # nothing collected, not even tier 1
 exit "$rc"
