@@ -283,11 +283,7 @@ class XeroAccount(models.Model):
         """Accounting API client of the bound organisation."""
         self.ensure_one()
         if self.state != "connected" or not self.tenant_id:
-            raise UserError(self.env._(
-                "The Xero account %(name)s is not connected to an organisation (%(state)s). "
-                "Open it and click Connect.",
-                name=self.name, state=self._state_label(),
-            ))
+            raise UserError(self._not_connected_message())
         return XeroClient(
             self._xero_transport(),
             self.tenant_id,
@@ -496,6 +492,11 @@ class XeroAccount(models.Model):
             return self.env._(
                 "The Xero account %(name)s must be reconnected: open it and click Connect.",
                 name=self.name,
+            )
+        if self.state == "select_tenant":
+            return self.env._(
+                "Choose the organisation of the Xero account %(name)s: open it and click Use "
+                "this organisation on one of them.", name=self.name,
             )
         return self.env._(
             "The Xero account %(name)s is not connected (%(state)s). Open it and click Connect.",
