@@ -1,5 +1,5 @@
 """The other collections: contacts and groups, settings, journals, quotes, purchase orders, attachments."""
-from conftest import line
+from sandbox_helpers import line
 
 ON_PURPOSE = {"X-Test-Invalid-Request": "not a valid request on purpose"}
 

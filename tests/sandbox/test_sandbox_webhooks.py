@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from conftest import Client, invoice_body, line
+from sandbox_helpers import Client, invoice_body, line
 
 KEY = "webhook-signing-key-for-tests"
 

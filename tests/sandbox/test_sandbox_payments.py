@@ -1,5 +1,5 @@
 """Payments and credit-note allocations: AmountDue / AmountPaid / Status, limits, reversal."""
-from conftest import invoice_body, line
+from sandbox_helpers import invoice_body, line
 
 
 def approved_invoice(api, contact, amount=100, **fields):

@@ -1,7 +1,7 @@
 """Rate limits: per-tenant minute, day and concurrency limits, app-wide minute limit, headers on every response."""
 import threading
 
-from conftest import Client
+from sandbox_helpers import Client
 
 
 def test_headers_on_every_api_response(api):

@@ -1,5 +1,5 @@
 """Idempotency-Key: replay without a second write; the same key with another request is refused."""
-from conftest import Client, invoice_body, line
+from sandbox_helpers import Client, invoice_body, line
 
 
 def test_same_key_same_request_replays(api, sb, contact):

@@ -6,7 +6,7 @@ import time
 import pytest
 import requests
 
-from conftest import Client, invoice_body, line
+from sandbox_helpers import Client, invoice_body, line
 
 
 def control(sb, method, name, body=None):

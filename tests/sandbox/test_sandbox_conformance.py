@@ -5,10 +5,10 @@ run alone it still covers them. Skips where ../shared (the specs) is absent. Qui
 """
 import requests
 
-import conftest
 import spec_check
-from conftest import Client, invoice_body, line
-from test_webhooks import KEY, Receiver
+from sandbox_helpers import RECORDED, Client, invoice_body, line
+from xero_sandbox import DEMO_SEED_DIR
+from test_sandbox_webhooks import KEY, Receiver
 
 MIN_OPERATIONS = 60
 
@@ -173,13 +173,13 @@ def tour(sandbox):
 def test_every_exchange_conforms_to_the_spec(spec_dir, make_sandbox):
     receiver = Receiver()
     try:
-        sandbox = make_sandbox(seed=conftest.DEMO_SEED_DIR, minute_limit=10000, webhook_url=receiver.url, webhook_key=KEY)
+        sandbox = make_sandbox(seed=DEMO_SEED_DIR, minute_limit=10000, webhook_url=receiver.url, webhook_key=KEY)
         tour(sandbox)
         assert sandbox.flush_webhooks()
     finally:
         receiver.close()
     report = spec_check.Report()
-    for exchange in list(conftest.RECORDED):
+    for exchange in list(RECORDED):
         spec_check.check(exchange, spec_dir, report)
     webhook_problems = []
     for delivery in sandbox.webhook_deliveries:

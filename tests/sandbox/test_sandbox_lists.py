@@ -1,14 +1,14 @@
 """List reads: paging, pagination block, If-Modified-Since, where, IDs/Statuses/..., includeArchived, summaryOnly, order."""
 from email.utils import format_datetime
 
-from conftest import invoice_body, line
+from sandbox_helpers import invoice_body, line
 
 from xero_sandbox.seed_gen import invoices_seed
 
 
 def test_paging_and_pagination_block(make_sandbox):
     sandbox = make_sandbox(seed=invoices_seed(250, contact_count=10), minute_limit=1000)
-    from conftest import Client
+    from sandbox_helpers import Client
 
     api = Client(sandbox)
     first = api.get("Invoices", params={"page": 1}).json()

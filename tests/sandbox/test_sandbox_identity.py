@@ -5,7 +5,7 @@ import urllib.parse
 
 import requests
 
-from conftest import Client
+from sandbox_helpers import Client
 
 REDIRECT = "https://app.example/callback"
 

@@ -1,5 +1,5 @@
 """Invoice writes: server-side totals, numbering, required fields, status rules, lock dates, batches."""
-from conftest import invoice_body, line
+from sandbox_helpers import invoice_body, line
 
 INVALID_ON_PURPOSE = {"X-Test-Invalid-Request": "sends read-only totals on purpose"}
 
