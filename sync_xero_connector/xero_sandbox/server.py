@@ -41,6 +41,20 @@ def problem(status, title, detail):
     return {"Type": None, "Title": title, "Status": status, "Detail": detail, "Instance": str(uuid.uuid4()), "Extensions": {}}
 
 
+class Headers(dict):
+    """Request headers, looked up case-insensitively (HTTP header names are not case-sensitive)."""
+
+    def __init__(self, items):
+        super().__init__(items)
+        self._lower = {k.lower(): v for k, v in self.items()}
+
+    def get(self, name, default=None):
+        return self._lower.get(name.lower(), default)
+
+    def __contains__(self, name):
+        return name.lower() in self._lower
+
+
 class Answer:
     def __init__(self, status, body=None, headers=None, drop=False):
         self.status = status
@@ -78,7 +92,7 @@ class Handler(BaseHTTPRequestHandler):
         path = urllib.parse.unquote(parsed.path) if "%2F" not in parsed.path.upper() else parsed.path
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        headers = {k: v for k, v in self.headers.items()}
+        headers = Headers(self.headers.items())
         sandbox = self.sandbox
         if path.startswith("/_sandbox/"):
             answer = sandbox.control(self.command, path, raw)
@@ -156,7 +170,7 @@ def identity_request(sandbox, method, path, query, headers, raw):
 
 
 def bearer_of(headers):
-    auth = headers.get("Authorization") or headers.get("authorization") or ""
+    auth = headers.get("Authorization") or ""
     return auth[7:].strip() if auth.lower().startswith("bearer ") else None
 
 
@@ -183,7 +197,7 @@ def connections_request(sandbox, grant, method, path, query):
 
 def api_request(sandbox, grant, method, path, query, headers, raw, latency=0.0):
     """Tenant check, limits, idempotency, then the accounting handler."""
-    tenant_id = (headers.get("xero-tenant-id") or headers.get("Xero-Tenant-Id") or "").strip().lower()
+    tenant_id = (headers.get("xero-tenant-id") or "").strip().lower()
     if not tenant_id and grant["custom"]:
         tenant_id = next(iter(grant["connections"].values()))["tenantId"] if grant["connections"] else ""
     tenant = sandbox.store.get(tenant_id) if tenant_id else None
@@ -209,7 +223,7 @@ def api_request(sandbox, grant, method, path, query, headers, raw, latency=0.0):
 
 
 def _api_locked(sandbox, tenant, method, path, query, headers, raw):
-    key = headers.get("Idempotency-Key") or headers.get("idempotency-key")
+    key = headers.get("Idempotency-Key")
     with sandbox.store.lock:
         fingerprint = None
         if key and method in WRITE_METHODS:
