@@ -331,6 +331,23 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
         admin = self.env.ref("base.user_admin")
         self.assertTrue(account.with_user(admin).read(["client_secret", "access_token"]))
 
+    def test_form_views_per_group(self):
+        secrets = ("client_secret", "token_expires_at", "refresh_token_at")
+        for user, sees_secrets in ((self.manager, False), (self.xero_user, False),
+                                   (self.env.ref("base.user_admin"), True)):
+            views = self.env["xero.account"].with_user(user).get_views([(False, "form"),
+                                                                       (False, "list")])
+            arch = views["views"]["form"]["arch"]
+            self.assertIn('name="tenant_name"', arch)
+            for name in secrets:
+                self.assertEqual(f'name="{name}"' in arch, sees_secrets, (user.login, name))
+            self.assertEqual('name="action_connect"' in arch, user != self.xero_user)
+            self.assertNotIn('name="access_token"', arch)  # never shown, even to admins
+        logs = self.env["xero.api.log"].with_user(self.manager).get_views([(False, "list"),
+                                                                          (False, "form"),
+                                                                          (False, "search")])
+        self.assertIn('name="errors"', logs["views"]["search"]["arch"])
+
     def test_api_logs_hidden_from_xero_users(self):
         account = self.make_account(connection_type="custom")
         account._xero_connect_custom()
