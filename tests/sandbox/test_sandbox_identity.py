@@ -160,3 +160,10 @@ def test_revocation_ends_the_grant(sb):
 
 def test_unsupported_grant(sb):
     assert token(sb, {"grant_type": "password"}).json() == {"error": "unsupported_grant_type"}
+
+
+def test_header_names_are_case_insensitive(sb):
+    access = sb.issue_token()["access_token"]
+    response = requests.get(sb.url + "/api.xro/2.0/Organisation", timeout=10,
+                            headers={"AUTHORIZATION": "Bearer " + access, "XERO-TENANT-ID": sb.tenant_id.upper()})
+    assert response.status_code == 200

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 import requests
 
 import xero_sandbox
@@ -91,8 +92,11 @@ def test_seed_dir_with_ms_and_iso_dates(tmp_path):
     assert (invoice["DateString"], invoice["DueDateString"], invoice["Total"]) == ("2019-03-11T00:00:00", "2019-03-25T00:00:00", 5.0)
     org = sandbox.records("Organisation")[0]
     assert (org["Name"], org["BaseCurrency"], org["OrganisationID"]) == ("Dated Org", "AUD", sandbox.tenant_id)
-    empty = Sandbox(seed=str(tmp_path / "nothing"))
+    (tmp_path / "empty").mkdir()
+    empty = Sandbox(seed=str(tmp_path / "empty"))
     assert empty.records("Invoices") == [] and empty.records("Organisation")[0]["Name"] == "Demo Company (Sandbox)"
+    with pytest.raises(ValueError, match="seed folder not found"):
+        Sandbox(seed=str(tmp_path / "typo"))
 
 
 def test_generator_is_deterministic():

@@ -27,6 +27,8 @@ class SeedError(ValueError):
 
 
 def read_seed_dir(path):
+    if not os.path.isdir(path):
+        raise SeedError("seed folder not found: %s" % path)
     data = {}
     for name in FILES:
         file_path = os.path.join(path, name + ".json")
