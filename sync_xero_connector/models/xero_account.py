@@ -416,8 +416,7 @@ class XeroAccount(models.Model):
             connections = oauth.connections(tokens.access_token)
         except XeroError as exc:
             raise UserError(self.env._(
-                "Xero refused the Custom Connection of %(name)s: %(error)s. Check the client "
-                "id, the client secret and the scopes of the Xero app.",
+                "Xero refused the Custom Connection of %(name)s: %(error)s",
                 name=account.name, error=exc,
             )) from None
         self._bind_connections(tokens, connections)
@@ -731,7 +730,7 @@ class XeroAccount(models.Model):
             or a.refresh_token_at < now - timedelta(days=a.token_keep_alive_days or 20)
         )
         done = 0
-        for account in due:
+        for processed, account in enumerate(due, start=1):
             try:
                 account._get_access_token(force=True)
             except (UserError, XeroError) as exc:
@@ -741,7 +740,7 @@ class XeroAccount(models.Model):
             else:
                 done += 1
                 _logger.info("Xero keep-alive: token of account %s renewed", account.id)
-            self.env["ir.cron"]._commit_progress(1, remaining=len(due) - done)
+            self.env["ir.cron"]._commit_progress(1, remaining=len(due) - processed)
         return done
 
     # ------------------------------------------------------- sync entry points
