@@ -238,3 +238,11 @@ def test_credit_notes_totals_and_numbering(api, contact):
     assert (note["Total"], note["RemainingCredit"], note["Status"]) == (46.0, 46.0, "DRAFT")
     assert note["CreditNoteNumber"].startswith("CN-")
     assert api.one("CreditNotes", note["CreditNoteNumber"])["CreditNoteID"] == note["CreditNoteID"]
+
+
+def test_archiving_a_contact_keeps_its_existing_drafts_editable(api, contact):
+    draft = api.create("Invoices", invoice_body(contact["ContactID"], [line(1, 10)]))
+    api.post("Contacts/" + contact["ContactID"], {"Contacts": [{"ContactStatus": "ARCHIVED"}]})
+    edited = api.post("Invoices/" + draft["InvoiceID"], {"Invoices": [{"Reference": "still editable"}]})
+    assert edited.status_code == 200 and edited.json()["Invoices"][0]["Reference"] == "still editable"
+    assert put_invoice(api, invoice_body(contact["ContactID"], [line(1, 10)])).status_code == 400

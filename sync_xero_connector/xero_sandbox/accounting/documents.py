@@ -270,8 +270,12 @@ class Document(Kind):
                 record["AmountDue"] = 0.0
             return stamp(record, now, self.has_updated_string)
         contact_ref = element.get("Contact") if "Contact" in element else old.get("Contact")
-        contact = resolve_contact(ctx, contact_ref, new_document=existing is None or
-                                  (element.get("Contact") or {}).get("ContactID", "").lower() != old.get("Contact", {}).get("ContactID"))
+        contact = resolve_contact(ctx, contact_ref, new_document=False)
+        if (existing is None or contact["ContactID"] != old.get("Contact", {}).get("ContactID")) \
+                and contact.get("ContactStatus") == "ARCHIVED" and not ctx.seeding:
+            # Archived contacts cannot be put on new documents (existing ones keep theirs).
+            raise Invalid("The contact '%s' is archived and cannot be used on new transactions. "
+                          "Restore the contact before using it." % contact.get("Name"))
         day = parse_date_field(element["Date"], "Date") if element.get("Date") else (record_date(old) or ctx.today)
         if self.due_field in element:
             due = parse_date_field(element.get(self.due_field), self.due_field)
