@@ -91,9 +91,8 @@ def _accounts(env, companies=None, states=None):
         found = set(accounts.company_id.ids)
         missing = [c for c in companies if c not in found]
         if missing:
-            raise CommandError(
-                "No active Xero account for company id(s) %s." % ", ".join(map(str, missing))
-            )
+            ids = ", ".join(map(str, missing))
+            raise CommandError(f"No active Xero account for company id(s) {ids}.")
     return accounts
 
 
@@ -120,7 +119,7 @@ def cmd_connect(env, company_id, client_id, client_secret, login_url=None, ident
                 api_url=None):
     company = env["res.company"].browse(company_id).exists()
     if not company:
-        raise CommandError("There is no company with id %s." % company_id)
+        raise CommandError(f"There is no company with id {company_id}.")
     Account = env["xero.account"].with_context(active_test=False)
     account = Account.search([("company_id", "=", company.id)], limit=1)
     vals = {
@@ -136,7 +135,7 @@ def cmd_connect(env, company_id, client_id, client_secret, login_url=None, ident
     if account:
         account.write(vals)
     else:
-        account = Account.create(dict(vals, name="Xero - %s" % company.name,
+        account = Account.create(dict(vals, name=f"Xero - {company.name}",
                                       company_id=company.id))
     # Saved first: the API log and token cursors only see committed accounts.
     env.cr.commit()
@@ -169,7 +168,7 @@ def cmd_run(env, direction, objects=None, companies=None):
         except Exception as exc:  # noqa: BLE001 - one account's failure must not stop others
             env.cr.rollback()
             _logger.exception("Xero %s failed for %s", direction, account.company_id.name)
-            errors.append("%s: %s" % (account.company_id.name, exc))
+            errors.append(f"{account.company_id.name}: {exc}")
             continue
         env.cr.commit()
         _merge(total, results)
@@ -190,14 +189,17 @@ def _print_status(rows, out):
     if not rows:
         print("No Xero account.", file=out)
     for row in rows:
-        runs = ", ".join("%s %s" % item for item in row["last_runs"].items()) or "never"
+        runs = ", ".join(f"{key} {when}" for key, when in row["last_runs"].items()) or "never"
         print(
-            "%(company)s (company %(company_id)s): %(state)s, organisation %(tenant)s, token "
-            "expires %(expiry)s, last runs: %(runs)s" % {
-                "company": row["company"], "company_id": row["company_id"],
-                "state": row["state"], "tenant": row["tenant_name"] or "-",
-                "expiry": row["token_expires_at"] or "-", "runs": runs,
-            },
+            "{company} (company {company_id}): {state}, organisation {tenant}, token "
+            "expires {expiry}, last runs: {runs}".format(
+                company=row["company"],
+                company_id=row["company_id"],
+                state=row["state"],
+                tenant=row["tenant_name"] or "-",
+                expiry=row["token_expires_at"] or "-",
+                runs=runs,
+            ),
             file=out,
         )
 
@@ -231,10 +233,10 @@ def dispatch(env, ns, out=sys.stdout, err=sys.stderr):
                 print(json.dumps(total, sort_keys=True), file=out)
             else:
                 for key, counts in total.items():
-                    print("%s: %s" % (key, ", ".join("%s %s" % (counts[k], k)
-                                                      for k in RESULT_KEYS)), file=out)
+                    text = ", ".join(f"{counts[k]} {k}" for k in RESULT_KEYS)
+                    print(f"{key}: {text}", file=out)
             for error in errors:
-                print("error: %s" % error, file=err)
+                print(f"error: {error}", file=err)
             return 1 if errors else 0
         if ns.subcommand == "disconnect":
             rows = cmd_disconnect(env, ns.company)
@@ -242,15 +244,15 @@ def dispatch(env, ns, out=sys.stdout, err=sys.stderr):
                 print(json.dumps(rows, sort_keys=True), file=out)
             else:
                 for row in rows:
-                    print("%s: disconnected. %s" % (row["company"], " ".join(row["notes"])),
+                    print("{}: disconnected. {}".format(row["company"], " ".join(row["notes"])),
                           file=out)
             return 0
     except (CommandError, UserError, XeroError) as exc:
         env.cr.rollback()
         message = exc.args[0] if isinstance(exc, UserError) and exc.args else str(exc)
-        print("error: %s" % message, file=err)
+        print(f"error: {message}", file=err)
         return 1
-    raise AssertionError("unknown subcommand %r" % ns.subcommand)
+    raise AssertionError(f"unknown subcommand {ns.subcommand!r}")
 
 
 class Xero(Command):
@@ -278,7 +280,7 @@ class Xero(Command):
         server.load_server_wide_modules()
         registry = Registry(dbnames[0])
         if "xero.account" not in registry:
-            sys.exit("error: the module sync_xero_connector is not installed in %s" % dbnames[0])
+            sys.exit(f"error: the module sync_xero_connector is not installed in {dbnames[0]}")
         with registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             env = env(context=env["res.users"].context_get())

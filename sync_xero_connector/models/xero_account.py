@@ -373,7 +373,8 @@ class XeroAccount(models.Model):
                 "This Xero answer was already used or replaced by a newer Connect. Click "
                 "Connect again on the Xero account."
             ), 400)
-        if not stored.oauth_state_at or stored.oauth_state_at < fields.Datetime.now() - STATE_MAX_AGE:
+        oldest = fields.Datetime.now() - STATE_MAX_AGE
+        if not stored.oauth_state_at or stored.oauth_state_at < oldest:
             raise XeroStateError(self.env._(
                 "This Xero authorisation is older than 15 minutes. Click Connect again."
             ), 400)

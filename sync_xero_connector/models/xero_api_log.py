@@ -88,8 +88,8 @@ class XeroApiLog(models.Model):
                     # here: log without it rather than wait for that transaction.
                     cr.execute("SELECT 1 FROM xero_account WHERE id = %s", [account_id or 0])
                     linked = account_id if cr.fetchone() else False
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    env["xero.api.log"].create(env["xero.api.log"]._values_from_record(linked, record))
+                    Log = api.Environment(cr, SUPERUSER_ID, {})["xero.api.log"]
+                    Log.create(Log._values_from_record(linked, record))
             except Exception:  # a log must never break a sync
                 _logger.warning("Could not write the Xero API log entry", exc_info=True)
 

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -186,7 +187,7 @@ class TestTenantSelection(XeroTestMixin, HttpCase):
         self.assertEqual(
             sorted(account.tenant_ids.mapped("tenant_id")), sorted(names),
         )
-        with self.assertRaises(Exception):
+        with self.assertRaisesRegex(UserError, "Use this organisation"):
             account._xero_client()
         line = account.tenant_ids.filtered(lambda t: t.tenant_id == self.second_tenant)
         line.with_user(self.manager).action_use_tenant()
