@@ -27,7 +27,11 @@ from .server import (API_PREFIX, Answer, api_request, bearer_of, connections_req
 from .store import Store, Tenant
 from .webhooks import Webhooks
 
-__all__ = ["Sandbox", "DEMO_SEED_DIR"]
+__all__ = ["Sandbox", "DEMO_SEED_DIR", "GLOBAL_OBSERVERS"]
+
+# Callables(exchange) told about every exchange of every Sandbox of this process (the test suite's
+# conformance recorder registers here, so that it also sees the sandboxes other tests start).
+GLOBAL_OBSERVERS = []
 
 DEMO_SEED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seed", "demo")
 
@@ -236,12 +240,13 @@ class Sandbox:
             self._stats["by_operation"][key] = self._stats["by_operation"].get(key, 0) + 1
             code = str(answer.status)
             self._stats["by_status"][code] = self._stats["by_status"].get(code, 0) + 1
-        if self.observers:
+        observers = list(self.observers) + [o for o in GLOBAL_OBSERVERS if o not in self.observers]
+        if observers:
             data, out_headers = answer.encoded()
             exchange = {"method": method, "path": path, "query": query, "headers": dict(headers), "body": raw,
                         "status": answer.status, "response_headers": out_headers, "response_body": data,
                         "dropped": answer.drop, "seconds": seconds}
-            for observer in list(self.observers):
+            for observer in observers:
                 observer(exchange)
 
     def control(self, method, path, raw):

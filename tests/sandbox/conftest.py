@@ -8,8 +8,14 @@ import os
 
 import pytest
 
+import xero_sandbox
 from sandbox_helpers import Client, record_exchange
 from xero_sandbox import DEMO_SEED_DIR, Sandbox
+
+# Every sandbox of the session reports here, also those the client's tests (tests/client) start, so the
+# conformance test validates what the client really sends too.
+if record_exchange not in xero_sandbox.GLOBAL_OBSERVERS:
+    xero_sandbox.GLOBAL_OBSERVERS.append(record_exchange)
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -20,9 +26,7 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 def make(**kwargs):
-    sandbox = Sandbox(**kwargs)
-    sandbox.observers.append(record_exchange)
-    return sandbox.start()
+    return Sandbox(**kwargs).start()
 
 
 @pytest.fixture(scope="session")

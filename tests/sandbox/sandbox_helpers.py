@@ -1,5 +1,7 @@
 """Helpers shared by the sandbox tests (a module with a unique name: conftest.py files are not importable
 reliably when several test folders each have one)."""
+import os
+
 import requests
 
 API = "/api.xro/2.0/"
@@ -7,6 +9,8 @@ RECORDED = []  # exchanges of the whole session (dicts, see Sandbox.record), for
 
 
 def record_exchange(exchange):
+    # The test that caused it (pytest sets this variable for the running test; the server thread sees it).
+    exchange["origin"] = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
     RECORDED.append(exchange)
 
 
