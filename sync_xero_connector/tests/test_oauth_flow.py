@@ -11,7 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import XeroTestMixin, start_sandbox
+from .common import CLIENT_SECRET, XeroTestMixin, start_sandbox
 
 WATCHED = ("state", "tenant_id", "connection_id", "access_token", "refresh_token",
            "oauth_state_nonce", "write_date")
@@ -78,6 +78,18 @@ class TestOAuthFlow(XeroTestMixin, HttpCase):
         # The stored tokens work.
         org = account._xero_client().call("GET", "/Organisation").data["Organisations"][0]
         self.assertEqual(org["OrganisationID"], self.sb.tenant_id)
+        # Every call is logged, and neither the code, the state, the tokens nor the client
+        # secret appear in any column of the log.
+        logs = self.env["xero.api.log"].search([("account_id", "=", account.id)], order="id")
+        self.assertEqual([(log.method, log.status) for log in logs],
+                         [("POST", 200), ("GET", 200), ("GET", 200)])
+        code = parse_qs(urlsplit(url).query)["code"][0]
+        secrets = [code, state.split(".")[2], sudo.access_token, sudo.refresh_token, CLIENT_SECRET]
+        for log in logs:
+            for name, field in log._fields.items():
+                if field.type in ("char", "text") and field.store:
+                    for secret in secrets:
+                        self.assertNotIn(secret, log[name] or "", f"leak in {name}")
 
         # Replaying the same answer is refused and changes nothing.
         before = self.snapshot(account)
