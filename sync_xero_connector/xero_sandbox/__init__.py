@@ -19,15 +19,25 @@ from . import faults as faults_mod
 from .accounting import seeding
 from .clock import Clock
 from .faults import Faults
-from .identity import Identity
 from .idempotency import Idempotency
+from .identity import Identity
 from .limits import Limits
-from .server import (API_PREFIX, Answer, api_request, bearer_of, connections_request, identity_request,
-                     make_server, problem, stats_key, unauthorized)
+from .server import (
+    API_PREFIX,
+    Answer,
+    api_request,
+    bearer_of,
+    connections_request,
+    identity_request,
+    make_server,
+    problem,
+    stats_key,
+    unauthorized,
+)
 from .store import Store, Tenant
 from .webhooks import Webhooks
 
-__all__ = ["Sandbox", "DEMO_SEED_DIR", "GLOBAL_OBSERVERS"]
+__all__ = ["DEMO_SEED_DIR", "GLOBAL_OBSERVERS", "Sandbox"]
 
 # Callables(exchange) told about every exchange of every Sandbox of this process (the test suite's
 # conformance recorder registers here, so that it also sees the sandboxes other tests start).
@@ -206,7 +216,7 @@ class Sandbox:
                 headers_out["X-Rate-Limit-Problem"] = which
                 if which != "concurrent":
                     headers_out["Retry-After"] = str(params.get("retry_after", 60))
-                return Answer(429, problem(429, "Too Many Requests", "You have exceeded the %s rate limit" % which), headers_out)
+                return Answer(429, problem(429, "Too Many Requests", f"You have exceeded the {which} rate limit"), headers_out)
             if kind == "latency":
                 latency = float(params.get("seconds", 1.0))
             if kind == "drop_after_commit":
@@ -286,7 +296,7 @@ class Sandbox:
                 return Answer(200, {"results": [{"signed_correctly": c, "status": s} for c, s in results]})
         except (KeyError, ValueError, TypeError, RuntimeError) as exc:
             return Answer(400, {"error": str(exc)})
-        return Answer(404, {"error": "unknown control endpoint %s %s" % (method, path)})
+        return Answer(404, {"error": f"unknown control endpoint {method} {path}"})
 
 
 _ = faults_mod  # the fault kinds are documented in faults.KINDS

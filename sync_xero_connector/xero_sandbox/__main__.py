@@ -29,7 +29,7 @@ def main(argv=None):
                       token_ttl=args.token_ttl, webhook_url=args.webhook_url, webhook_key=args.webhook_key,
                       tenant_name=args.tenant_name)
     sandbox.start()
-    print("Xero sandbox ready at %s (tenant %s)" % (sandbox.url, sandbox.tenant_id), flush=True)
+    print(f"Xero sandbox ready at {sandbox.url} (tenant {sandbox.tenant_id})", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stop.set())
     try:

@@ -17,7 +17,7 @@ class Clock:
 
     def now(self):
         """Aware UTC datetime, on the sandbox clock."""
-        return dt.datetime.fromtimestamp(self.time(), tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(self.time(), tz=dt.UTC)
 
     def today(self):
         return self.now().date()

@@ -15,7 +15,7 @@ class Faults:
 
     def add(self, kind, count=1, method=None, path=None, **params):
         if kind not in KINDS:
-            raise ValueError("unknown fault kind %r; one of %s" % (kind, ", ".join(KINDS)))
+            raise ValueError("unknown fault kind {!r}; one of {}".format(kind, ", ".join(KINDS)))
         if kind == "rate_limit" and params.get("problem", "minute") not in ("minute", "day", "concurrent", "appminute"):
             raise ValueError("rate_limit problem must be minute, day, concurrent or appminute")
         with self._lock:

@@ -187,8 +187,8 @@ class Identity:
     def _jwt(self, claims):
         header = _b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": "sandbox"}).encode())
         payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
-        signature = _b64(hmac.new(self._key, ("%s.%s" % (header, payload)).encode(), hashlib.sha256).digest())
-        return "%s.%s.%s" % (header, payload, signature)
+        signature = _b64(hmac.new(self._key, (f"{header}.{payload}").encode(), hashlib.sha256).digest())
+        return f"{header}.{payload}.{signature}"
 
     def _issue(self, grant, with_refresh):
         now = self.clock.time()

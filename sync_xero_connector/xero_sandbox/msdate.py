@@ -6,7 +6,7 @@ mistake in one is caught by the other.
 import datetime as dt
 import re
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
 _MS_RE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
 
@@ -64,7 +64,7 @@ def parse_datetime(value):
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day, tzinfo=UTC)
     if not isinstance(value, str):
-        raise ValueError("not a date: %r" % (value,))
+        raise ValueError(f"not a date: {value!r}")
     ms = ms_from_json(value)
     if ms is not None:
         return EPOCH + dt.timedelta(milliseconds=ms)

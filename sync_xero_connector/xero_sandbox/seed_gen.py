@@ -17,7 +17,7 @@ from . import msdate
 from .accounting import totals
 
 START = dt.date(2025, 4, 1)
-RATES = {"OUTPUT2": Decimal("15"), "INPUT2": Decimal("15"), "NONE": Decimal("0"), "ZERORATED": Decimal("0"),
+RATES = {"OUTPUT2": Decimal(15), "INPUT2": Decimal(15), "NONE": Decimal(0), "ZERORATED": Decimal(0),
          "TAX001": Decimal("7.1")}  # TAX001 = 5% + 2% compound = 5 + 2 * 1.05 = 7.1
 
 
@@ -83,7 +83,7 @@ SUFFIX = ("Ltd", "Traders", "Consulting", "Supplies", "Holdings", "& Co", "Studi
 def contacts(rng, count, archived=2):
     out, names = [], set()
     while len(out) < count:
-        name = "%s %s %s" % (rng.choice(COMPANY), rng.choice(COMPANY[::-1]), rng.choice(SUFFIX))
+        name = f"{rng.choice(COMPANY)} {rng.choice(COMPANY[::-1])} {rng.choice(SUFFIX)}"
         if name in names:
             name = "%s %d" % (name, len(out))
         names.add(name)
@@ -91,13 +91,13 @@ def contacts(rng, count, archived=2):
         record = {
             "ContactID": _uid(rng), "ContactNumber": "C%05d" % (len(out) + 1), "Name": name,
             "FirstName": first, "LastName": last,
-            "EmailAddress": "%s.%s@%s.example" % (first.lower(), last.lower(), name.split()[0].lower()),
+            "EmailAddress": f"{first.lower()}.{last.lower()}@{name.split()[0].lower()}.example",
             "ContactStatus": "ARCHIVED" if len(out) >= count - archived else "ACTIVE",
             "Addresses": [{"AddressType": "STREET", "AddressLine1": "%d %s Road" % (rng.randrange(1, 300), rng.choice(LAST)),
                            "City": rng.choice(("Auckland", "Wellington", "Christchurch", "Dunedin")), "Country": "NZ"},
                           {"AddressType": "POBOX", "AddressLine1": "PO Box %d" % rng.randrange(100, 9999), "City": "Auckland", "Country": "NZ"}],
             "Phones": [{"PhoneType": "DEFAULT", "PhoneNumber": "%07d" % rng.randrange(10 ** 6, 10 ** 7), "PhoneAreaCode": "09"}],
-            "UpdatedDateUTC": msdate.ms_json(dt.datetime(2025, 3, 1, 9, 30, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=len(out))),
+            "UpdatedDateUTC": msdate.ms_json(dt.datetime(2025, 3, 1, 9, 30, tzinfo=dt.UTC) + dt.timedelta(minutes=len(out))),
         }
         if len(out) % 7 == 3:
             record["DefaultCurrency"] = "USD"
@@ -111,7 +111,7 @@ def items(rng, count=24):
         price = Decimal(rng.randrange(500, 250000)) / 100
         out.append({
             "ItemID": _uid(rng), "Code": "ITEM-%03d" % (index + 1),
-            "Name": "%s %s" % (rng.choice(("Widget", "Gadget", "Service", "Licence", "Cable", "Bracket")), index + 1),
+            "Name": "{} {}".format(rng.choice(("Widget", "Gadget", "Service", "Licence", "Cable", "Bracket")), index + 1),
             "Description": "Sales description %d" % (index + 1), "PurchaseDescription": "Purchase description %d" % (index + 1),
             "IsSold": index % 6 != 5, "IsPurchased": True,
             "SalesDetails": {"UnitPrice": float(price), "AccountCode": "200", "TaxType": "OUTPUT2"},

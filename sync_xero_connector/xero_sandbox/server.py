@@ -21,9 +21,9 @@ def stats_key(method, path):
     if low.startswith(API_PREFIX):
         parts = [p for p in path[len(API_PREFIX):].split("/") if p]
         if not parts:
-            return "%s /" % method
+            return f"{method} /"
         name = api.canonical(parts[0]) or parts[0]
-        key = "%s /%s" % (method, name)
+        key = f"{method} /{name}"
         if len(parts) >= 3:
             sub = parts[2]
             sub = {"attachments": "Attachments", "allocations": "Allocations", "contacts": "Contacts",
@@ -33,8 +33,8 @@ def stats_key(method, path):
             key += "/Actions"
         return key
     if low.startswith("/connections"):
-        return "%s /connections" % method
-    return "%s %s" % (method, path.rstrip("/") or "/")
+        return f"{method} /connections"
+    return "{} {}".format(method, path.rstrip("/") or "/")
 
 
 def problem(status, title, detail):
@@ -83,7 +83,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "XeroSandbox/1.0"
     sandbox = None  # set on the subclass made per server
 
-    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
+    def log_message(self, format, *args):
         pass
 
     def _serve(self):
@@ -100,7 +100,7 @@ class Handler(BaseHTTPRequestHandler):
             try:
                 answer = sandbox.dispatch(self.command, path, parsed.query, headers, raw)
             except Exception as exc:  # a sandbox bug must surface as a visible 500, never a hang
-                answer = Answer(500, problem(500, "An error occurred", "Sandbox internal error: %r" % (exc,)))
+                answer = Answer(500, problem(500, "An error occurred", f"Sandbox internal error: {exc!r}"))
                 sandbox.errors.append(exc)
             sandbox.record(self.command, path, parsed.query, headers, raw, answer, time.time() - started)
         data, out_headers = answer.encoded()
@@ -176,7 +176,7 @@ def bearer_of(headers):
 
 def unauthorized(reason, sandbox):
     if reason == "expired":
-        detail = "TokenExpired: token expired at %s" % sandbox.clock.now().strftime("%m/%d/%Y %H:%M:%S")
+        detail = "TokenExpired: token expired at {}".format(sandbox.clock.now().strftime("%m/%d/%Y %H:%M:%S"))
         www = 'Bearer error="invalid_token", error_description="The token expired"'
     else:
         detail = "AuthenticationUnsuccessful"
@@ -209,7 +209,7 @@ def api_request(sandbox, grant, method, path, query, headers, raw, latency=0.0):
         out["X-Rate-Limit-Problem"] = limit_problem
         if retry is not None:
             out["Retry-After"] = str(retry)
-        return Answer(429, problem(429, "Too Many Requests", "You have exceeded the %s rate limit" % limit_problem), out)
+        return Answer(429, problem(429, "Too Many Requests", f"You have exceeded the {limit_problem} rate limit"), out)
     try:
         if latency:
             # Inside the in-flight count, so latency faults exercise the concurrency limit; on the sandbox
@@ -233,8 +233,8 @@ def _api_locked(sandbox, tenant, method, path, query, headers, raw):
             found = sandbox.idempotency.lookup(tenant.tenant_id, key, fingerprint)
             if found and found[0] == "conflict":
                 return _error_answer(bad_request(
-                    "The Idempotency-Key '%s' has already been used with a different request. Use a new key for a "
-                    "new request." % key, error_type="IdempotencyKeyReusedException"))
+                    f"The Idempotency-Key '{key}' has already been used with a different request. Use a new key for a "
+                    "new request.", error_type="IdempotencyKeyReusedException"))
             if found:
                 status, body, extra = found[1]
                 replay = Answer(status, body, dict(extra))

@@ -73,13 +73,13 @@ class Webhooks:
         """Queue events from one committed write: (category, type, resource id, data)."""
         if not self.enabled or not events:
             return
-        stamp = now.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+        stamp = now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
         for category, event_type, resource_id, data in events:
             with self._lock:
                 self.sequence += 1
                 seq = self.sequence
             event = {
-                "resourceUrl": "%s/api.xro/2.0/%s/%s" % (base_url, PATHS[category], resource_id),
+                "resourceUrl": f"{base_url}/api.xro/2.0/{PATHS[category]}/{resource_id}",
                 "resourceId": resource_id, "eventDateUtc": stamp, "eventType": event_type,
                 "eventCategory": category, "tenantId": tenant_id, "tenantType": "ORGANISATION",
             }

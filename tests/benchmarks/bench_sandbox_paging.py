@@ -17,8 +17,8 @@ import requests
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "sync_xero_connector"))
 
-from xero_sandbox import Sandbox  # noqa: E402
-from xero_sandbox.seed_gen import invoices_seed  # noqa: E402
+from xero_sandbox import Sandbox
+from xero_sandbox.seed_gen import invoices_seed
 
 
 def read_all(sandbox, token, page_size):

@@ -7,7 +7,6 @@ test_sandbox_conformance.py
 import os
 
 import pytest
-
 import xero_sandbox
 from sandbox_helpers import Client, record_exchange
 from xero_sandbox import DEMO_SEED_DIR, Sandbox

@@ -53,7 +53,7 @@ class Client:
         return response.json()[collection][0]
 
     def one(self, collection, record_id):
-        response = self.get("%s/%s" % (collection, record_id))
+        response = self.get(f"{collection}/{record_id}")
         assert response.status_code == 200, response.text
         return response.json()[collection][0]
 

@@ -53,13 +53,13 @@ REAL_HOST = "https://api.xero.com"
 API_PREFIX = "/api.xro/2.0"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_yaml(path):
     with open(path, encoding="utf-8") as handle:
         return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def openapi(path):
     from openapi_core import Config, OpenAPI
 
@@ -72,7 +72,7 @@ def _as_text(data, **_params):
     return data.decode("latin-1") if isinstance(data, (bytes, bytearray)) else data
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def templates(path, prefix):
     """Path templates of a spec as (regex, template, literal segment count), most literal first."""
     out = []
@@ -154,7 +154,7 @@ def _describe(exc):
     while cause is not None:
         parts.append(str(cause))
         for inner in getattr(cause, "schema_errors", None) or []:
-            parts.append("  - %s at %s" % (inner.message, "/".join(str(p) for p in inner.absolute_path)))
+            parts.append("  - {} at {}".format(inner.message, "/".join(str(p) for p in inner.absolute_path)))
         cause = cause.__cause__
     return " | ".join(parts)[:2000]
 
@@ -179,12 +179,12 @@ def check(exchange, spec_dir, report):
         _check_identity_answer(exchange, identity, report)
         return
     template = operation_of(spec_url_path, spec_path, prefix, method)
-    label = "%s %s" % (method, template)
+    label = f"{method} {template}"
     if template is None and any(k.lower() == "x-test-invalid-request" for k in exchange["headers"]):
         report.counts["not_in_spec_on_purpose"] += 1  # e.g. POST /Organisation (501), unknown collections (404)
         return
     if template is None:
-        report.failures.append("%s %s: no such operation in the spec" % (method, path))
+        report.failures.append(f"{method} {path}: no such operation in the spec")
         return
     api = openapi(spec_path)
     headers = {k: v for k, v in exchange["headers"].items()}
@@ -217,12 +217,12 @@ def check(exchange, spec_dir, report):
             api.validate_request(request)
         except Exception as exc:  # collected below
             request_ok = False
-            message = "REQUEST %s %s?%s: %s" % (method, path, exchange["query"], _describe(exc))
+            message = "REQUEST {} {}?{}: {}".format(method, path, exchange["query"], _describe(exc))
             origin = exchange.get("origin", "")
             if origin and not origin.startswith("tests/sandbox/"):
                 # What another suite's test sent (e.g. the client's): reported as a warning naming the test;
                 # the sandbox's answers to it are still validated strictly.
-                report.foreign_request_failures.append("%s (from %s)" % (message, origin))
+                report.foreign_request_failures.append(f"{message} (from {origin})")
             else:
                 report.failures.append(message)
     documented = documented_statuses(spec_path, template, method)
@@ -265,7 +265,7 @@ def _check_identity_answer(exchange, identity_path, report):
         schema = dict(load_yaml(identity_path)["components"]["schemas"]["AccessToken"])
         errors = list(OAS30Validator(schema).iter_errors(json.loads(exchange["response_body"])))
         if errors:
-            report.failures.append("RESPONSE POST /connect/token: %s" % "; ".join(e.message for e in errors))
+            report.failures.append("RESPONSE POST /connect/token: {}".format("; ".join(e.message for e in errors)))
         else:
             report.counts["token_answers_validated_by_schema"] += 1
 

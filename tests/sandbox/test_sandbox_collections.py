@@ -30,12 +30,12 @@ def test_bulk_post_contacts_matches_contact_number(api):
 def test_contact_groups(api):
     group = api.create("ContactGroups", {"Name": "Key accounts"})
     contact = api.create("Contacts", {"Name": "Grouped Ltd"})
-    added = api.put("ContactGroups/%s/Contacts" % group["ContactGroupID"], {"Contacts": [{"ContactID": contact["ContactID"]}]})
+    added = api.put("ContactGroups/{}/Contacts".format(group["ContactGroupID"]), {"Contacts": [{"ContactID": contact["ContactID"]}]})
     assert added.status_code == 200 and added.json()["Contacts"][0]["ContactID"] == contact["ContactID"]
     fetched = api.one("ContactGroups", group["ContactGroupID"])
     assert [c["ContactID"] for c in fetched["Contacts"]] == [contact["ContactID"]]
     assert api.one("Contacts", contact["ContactID"])["ContactGroups"][0]["Name"] == "Key accounts"
-    assert api.delete("ContactGroups/%s/Contacts/%s" % (group["ContactGroupID"], contact["ContactID"])).status_code == 204
+    assert api.delete("ContactGroups/{}/Contacts/{}".format(group["ContactGroupID"], contact["ContactID"])).status_code == 204
     assert api.one("ContactGroups", group["ContactGroupID"])["Contacts"] == []
     deleted = api.post("ContactGroups/" + group["ContactGroupID"], {"ContactGroups": [{"Status": "DELETED"}]})
     assert deleted.json()["ContactGroups"][0]["Status"] == "DELETED"
@@ -91,12 +91,12 @@ def test_tracking_categories_and_options(api):
     category = api.get("TrackingCategories").json()["TrackingCategories"][0]
     third = api.put("TrackingCategories", {"Name": "Project"})
     assert third.status_code == 400  # two active categories already
-    option = api.put("TrackingCategories/%s/Options" % category["TrackingCategoryID"], {"Options": [{"Name": "East"}]})
+    option = api.put("TrackingCategories/{}/Options".format(category["TrackingCategoryID"]), {"Options": [{"Name": "East"}]})
     assert option.status_code == 200 and option.json()["Options"][0]["Name"] == "East"
     option_id = option.json()["Options"][0]["TrackingOptionID"]
-    renamed = api.post("TrackingCategories/%s/Options/%s" % (category["TrackingCategoryID"], option_id), {"Name": "Eastern"})
+    renamed = api.post("TrackingCategories/{}/Options/{}".format(category["TrackingCategoryID"], option_id), {"Name": "Eastern"})
     assert renamed.json()["Options"][0]["Name"] == "Eastern"
-    assert api.delete("TrackingCategories/%s/Options/%s" % (category["TrackingCategoryID"], option_id)).status_code == 200
+    assert api.delete("TrackingCategories/{}/Options/{}".format(category["TrackingCategoryID"], option_id)).status_code == 200
     names = [o["Name"] for o in api.one("TrackingCategories", category["TrackingCategoryID"])["Options"]]
     assert "Eastern" not in names
     archived = api.post("TrackingCategories/" + category["TrackingCategoryID"], {"TrackingCategories": [{"Status": "ARCHIVED"}]})
@@ -157,8 +157,8 @@ def test_purchase_orders(api):
 
 def test_attachments_upload_list_download(api):
     invoice = api.get("Invoices", params={"page": 1}).json()["Invoices"][0]
-    base = "Invoices/%s/Attachments" % invoice["InvoiceID"]
-    upload = api.request("PUT", "/api.xro/2.0/%s/receipt.pdf" % base, data=b"%PDF-1.4 fake",
+    base = "Invoices/{}/Attachments".format(invoice["InvoiceID"])
+    upload = api.request("PUT", f"/api.xro/2.0/{base}/receipt.pdf", data=b"%PDF-1.4 fake",
                          headers={"Content-Type": "application/octet-stream"}, params={"IncludeOnline": "true"})
     assert upload.status_code == 200, upload.text
     attachment = upload.json()["Attachments"][0]
@@ -166,20 +166,20 @@ def test_attachments_upload_list_download(api):
         "receipt.pdf", "application/pdf", 13, True)
     listed = api.get(base).json()["Attachments"]
     assert [a["AttachmentID"] for a in listed] == [attachment["AttachmentID"]]
-    by_id = api.get("%s/%s" % (base, attachment["AttachmentID"]), headers={"contentType": "application/pdf"})
-    by_name = api.get("%s/receipt.pdf" % base, headers={"contentType": "application/pdf"})
+    by_id = api.get("{}/{}".format(base, attachment["AttachmentID"]), headers={"contentType": "application/pdf"})
+    by_name = api.get(f"{base}/receipt.pdf", headers={"contentType": "application/pdf"})
     assert by_id.content == by_name.content == b"%PDF-1.4 fake"
     assert by_id.headers["Content-Type"] == "application/pdf"
-    replaced = api.request("POST", "/api.xro/2.0/%s/receipt.pdf" % base, data=b"v2", headers={"Content-Type": "application/octet-stream"})
+    replaced = api.request("POST", f"/api.xro/2.0/{base}/receipt.pdf", data=b"v2", headers={"Content-Type": "application/octet-stream"})
     assert replaced.json()["Attachments"][0]["AttachmentID"] == attachment["AttachmentID"]
-    assert api.get("%s/receipt.pdf" % base, headers={"contentType": "application/pdf"}).content == b"v2"
+    assert api.get(f"{base}/receipt.pdf", headers={"contentType": "application/pdf"}).content == b"v2"
     assert api.one("Invoices", invoice["InvoiceID"])["HasAttachments"] is True
     for index in range(9):
         api.request("PUT", "/api.xro/2.0/%s/file%d.txt" % (base, index), data=b"x", headers={"Content-Type": "application/octet-stream"})
-    eleventh = api.request("PUT", "/api.xro/2.0/%s/one-too-many.txt" % base, data=b"x", headers={"Content-Type": "application/octet-stream"})
+    eleventh = api.request("PUT", f"/api.xro/2.0/{base}/one-too-many.txt", data=b"x", headers={"Content-Type": "application/octet-stream"})
     assert eleventh.status_code == 400
     contact = api.get("Contacts").json()["Contacts"][0]
-    contact_upload = api.request("PUT", "/api.xro/2.0/Contacts/%s/Attachments/card.png" % contact["ContactID"], data=b"\x89PNG",
+    contact_upload = api.request("PUT", "/api.xro/2.0/Contacts/{}/Attachments/card.png".format(contact["ContactID"]), data=b"\x89PNG",
                                  headers={"Content-Type": "application/octet-stream"})
     assert contact_upload.json()["Attachments"][0]["MimeType"] == "image/png"
 

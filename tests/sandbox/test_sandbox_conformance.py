@@ -6,11 +6,10 @@ run alone it still covers them. Skips where ../shared (the specs) is absent. Qui
 import warnings
 
 import requests
-
 import spec_check
 from sandbox_helpers import RECORDED, Client, invoice_body, line
-from xero_sandbox import DEMO_SEED_DIR
 from test_sandbox_webhooks import KEY, Receiver
+from xero_sandbox import DEMO_SEED_DIR
 
 MIN_OPERATIONS = 60
 
@@ -34,9 +33,9 @@ def tour(sandbox):
     gid = group["ContactGroupID"]
     api.get("ContactGroups", params={"where": 'Status=="ACTIVE"', "order": "Name"})
     api.get("ContactGroups/" + gid)
-    api.put("ContactGroups/%s/Contacts" % gid, {"Contacts": [{"ContactID": cid}]})
-    api.delete("ContactGroups/%s/Contacts/%s" % (gid, cid))
-    api.delete("ContactGroups/%s/Contacts" % gid)
+    api.put(f"ContactGroups/{gid}/Contacts", {"Contacts": [{"ContactID": cid}]})
+    api.delete(f"ContactGroups/{gid}/Contacts/{cid}")
+    api.delete(f"ContactGroups/{gid}/Contacts")
     api.post("ContactGroups/" + gid, {"ContactGroups": [{"Name": "Tour group renamed"}]})
     account = api.put("Accounts", {"Code": "4200", "Name": "Tour revenue", "Type": "REVENUE", "TaxType": "OUTPUT2"}).json()["Accounts"][0]
     api.get("Accounts", params={"where": 'Type=="BANK"', "order": "Code"}, headers={"If-Modified-Since": "2020-01-01T00:00:00Z"})
@@ -60,9 +59,9 @@ def tour(sandbox):
     categories = api.get("TrackingCategories", params={"includeArchived": "true", "order": "Name", "where": 'Status=="ACTIVE"'}).json()["TrackingCategories"]
     category = categories[0]
     api.get("TrackingCategories/" + category["TrackingCategoryID"])
-    option = api.put("TrackingCategories/%s/Options" % category["TrackingCategoryID"], {"Name": "Tour option"}).json()["Options"][0]
-    api.post("TrackingCategories/%s/Options/%s" % (category["TrackingCategoryID"], option["TrackingOptionID"]), {"Name": "Tour option 2"})
-    api.delete("TrackingCategories/%s/Options/%s" % (category["TrackingCategoryID"], option["TrackingOptionID"]))
+    option = api.put("TrackingCategories/{}/Options".format(category["TrackingCategoryID"]), {"Name": "Tour option"}).json()["Options"][0]
+    api.post("TrackingCategories/{}/Options/{}".format(category["TrackingCategoryID"], option["TrackingOptionID"]), {"Name": "Tour option 2"})
+    api.delete("TrackingCategories/{}/Options/{}".format(category["TrackingCategoryID"], option["TrackingOptionID"]))
     api.post("TrackingCategories/" + category["TrackingCategoryID"], {"Name": category["Name"], "Status": "ARCHIVED"})
     made = api.put("TrackingCategories", {"Name": "Tour category"}).json()["TrackingCategories"][0]
     api.delete("TrackingCategories/" + made["TrackingCategoryID"])
@@ -76,14 +75,14 @@ def tour(sandbox):
     api.get("Invoices/" + iid, params={"unitdp": 4})
     api.post("Invoices/" + iid, {"Invoices": [{"Reference": "Tour 2"}]}, params={"unitdp": 4})
     api.post("Invoices", {"Invoices": [invoice_body(cid, [line(1, 5)])]}, params={"summarizeErrors": "false", "unitdp": 4})
-    base = "/api.xro/2.0/Invoices/%s/Attachments" % iid
+    base = f"/api.xro/2.0/Invoices/{iid}/Attachments"
     api.request("PUT", base + "/tour.txt", data=b"tour", headers={"Content-Type": "application/octet-stream"}, params={"IncludeOnline": "true"})
     attachment = api.request("POST", base + "/tour.txt", data=b"tour 2", headers={"Content-Type": "application/octet-stream"}).json()["Attachments"][0]
     api.get(base)
     api.get(base + "/" + attachment["AttachmentID"], headers={"contentType": "text/plain"})
     api.get(base + "/tour.txt", headers={"contentType": "text/plain"})
     for collection, record_id in (("Contacts", cid), ("Accounts", api.get("Accounts").json()["Accounts"][0]["AccountID"])):
-        path = "/api.xro/2.0/%s/%s/Attachments" % (collection, record_id)
+        path = f"/api.xro/2.0/{collection}/{record_id}/Attachments"
         made = api.request("PUT", path + "/a.txt", data=b"a", headers={"Content-Type": "application/octet-stream"}).json()["Attachments"][0]
         api.request("POST", path + "/a.txt", data=b"b", headers={"Content-Type": "application/octet-stream"})
         api.get(path)
@@ -104,10 +103,10 @@ def tour(sandbox):
     api.post("CreditNotes/" + nid, {"CreditNotes": [{"Reference": "Tour"}]}, params={"unitdp": 4})
     api.post("CreditNotes", {"CreditNotes": [{"Type": "ACCPAYCREDIT", "Contact": {"ContactID": cid}, "Date": "2026-01-16",
                                               "LineItems": [line(1, 10, account="310", tax="INPUT2")]}]}, params={"summarizeErrors": "false"})
-    allocation = api.put("CreditNotes/%s/Allocations" % nid, {"Allocations": [{"Invoice": {"InvoiceID": iid}, "Amount": 2, "Date": "2026-01-17"}]},
+    allocation = api.put(f"CreditNotes/{nid}/Allocations", {"Allocations": [{"Invoice": {"InvoiceID": iid}, "Amount": 2, "Date": "2026-01-17"}]},
                          params={"summarizeErrors": "false"}).json()["Allocations"][0]
-    api.delete("CreditNotes/%s/Allocations/%s" % (nid, allocation["AllocationID"]))
-    cn_attach = "/api.xro/2.0/CreditNotes/%s/Attachments" % nid
+    api.delete("CreditNotes/{}/Allocations/{}".format(nid, allocation["AllocationID"]))
+    cn_attach = f"/api.xro/2.0/CreditNotes/{nid}/Attachments"
     made = api.request("PUT", cn_attach + "/c.txt", data=b"c", headers={"Content-Type": "application/octet-stream"}, params={"IncludeOnline": "true"}).json()["Attachments"][0]
     api.request("POST", cn_attach + "/c.txt", data=b"c2", headers={"Content-Type": "application/octet-stream"})
     api.get(cn_attach)
@@ -120,7 +119,7 @@ def tour(sandbox):
     api.get("ManualJournals/" + jid)
     api.post("ManualJournals/" + jid, {"ManualJournals": [{"Narration": "Tour 2"}]})
     api.post("ManualJournals", {"ManualJournals": [{"Narration": "Tour 3", "JournalLines": journal["JournalLines"]}]}, params={"summarizeErrors": "false"})
-    mj_attach = "/api.xro/2.0/ManualJournals/%s/Attachments" % jid
+    mj_attach = f"/api.xro/2.0/ManualJournals/{jid}/Attachments"
     made = api.request("PUT", mj_attach + "/m.txt", data=b"m", headers={"Content-Type": "application/octet-stream"}).json()["Attachments"][0]
     api.request("POST", mj_attach + "/m.txt", data=b"m2", headers={"Content-Type": "application/octet-stream"})
     api.get(mj_attach)
@@ -135,7 +134,7 @@ def tour(sandbox):
     api.get("Quotes/" + qid)
     api.post("Quotes/" + qid, {"Quotes": [{"Contact": {"ContactID": cid}, "Date": "2026-02-01", "Status": "SENT"}]})
     api.post("Quotes", {"Quotes": [{"Contact": {"ContactID": cid}, "Date": "2026-02-02", "LineItems": [line(1, 1)]}]}, params={"summarizeErrors": "false"})
-    q_attach = "/api.xro/2.0/Quotes/%s/Attachments" % qid
+    q_attach = f"/api.xro/2.0/Quotes/{qid}/Attachments"
     made = api.request("PUT", q_attach + "/q.txt", data=b"q", headers={"Content-Type": "application/octet-stream"}).json()["Attachments"][0]
     api.request("POST", q_attach + "/q.txt", data=b"q2", headers={"Content-Type": "application/octet-stream"})
     api.get(q_attach)
@@ -150,7 +149,7 @@ def tour(sandbox):
     api.post("PurchaseOrders/" + pid, {"PurchaseOrders": [{"Status": "AUTHORISED"}]})
     api.post("PurchaseOrders", {"PurchaseOrders": [{"Contact": {"ContactID": cid}, "LineItems": [line(1, 1, account="310", tax="INPUT2")]}]},
              params={"summarizeErrors": "false"})
-    po_attach = "/api.xro/2.0/PurchaseOrders/%s/Attachments" % pid
+    po_attach = f"/api.xro/2.0/PurchaseOrders/{pid}/Attachments"
     made = api.request("PUT", po_attach + "/p.txt", data=b"p", headers={"Content-Type": "application/octet-stream"}).json()["Attachments"][0]
     api.request("POST", po_attach + "/p.txt", data=b"p2", headers={"Content-Type": "application/octet-stream"})
     api.get(po_attach)

@@ -5,7 +5,6 @@ import time
 
 import pytest
 import requests
-
 from sandbox_helpers import Client, invoice_body, line
 
 
@@ -23,7 +22,7 @@ def test_stats_count_requests_by_operation_and_status(sb, api, contact):
     api.put("Invoices", {"Invoices": [invoice_body(api.get("Contacts").json()["Contacts"][0]["ContactID"], [line(1, 10)])]})
     note = api.create("CreditNotes", {"Type": "ACCRECCREDIT", "Contact": {"Name": "Stats Ltd"}, "Date": "2026-01-01",
                                       "Status": "AUTHORISED", "LineItems": [line(1, 1)]})
-    api.put("CreditNotes/%s/Allocations" % note["CreditNoteID"], {"Allocations": []})
+    api.put("CreditNotes/{}/Allocations".format(note["CreditNoteID"]), {"Allocations": []})
     requests.get(sb.url + "/connections", headers={"Authorization": "Bearer " + api.token}, timeout=10)
     stats = control(sb, "GET", "stats")
     assert stats == sb.stats()

@@ -4,14 +4,13 @@ import hashlib
 import urllib.parse
 
 import requests
-
 from sandbox_helpers import Client
 
 REDIRECT = "https://app.example/callback"
 
 
 def basic(client_id="sandbox-client", secret="sandbox-secret"):
-    return {"Authorization": "Basic " + base64.b64encode(("%s:%s" % (client_id, secret)).encode()).decode()}
+    return {"Authorization": "Basic " + base64.b64encode((f"{client_id}:{secret}").encode()).decode()}
 
 
 def authorize(sb, **extra):

@@ -2,7 +2,6 @@
 from email.utils import format_datetime
 
 from sandbox_helpers import invoice_body, line
-
 from xero_sandbox.seed_gen import invoices_seed
 
 
@@ -65,7 +64,7 @@ def test_where_common_forms(api, sb):
     both = api.get("Invoices", params={"where": 'Type=="ACCREC" AND Status=="PAID"'}).json()["Invoices"]
     assert both and all(i["Type"] == "ACCREC" and i["Status"] == "PAID" for i in both)
     contact_id = drafts[0]["Contact"]["ContactID"]
-    by_guid = api.get("Invoices", params={"where": 'Contact.ContactID==Guid("%s")' % contact_id}).json()["Invoices"]
+    by_guid = api.get("Invoices", params={"where": f'Contact.ContactID==Guid("{contact_id}")'}).json()["Invoices"]
     assert by_guid and all(i["Contact"]["ContactID"] == contact_id for i in by_guid)
     dated = api.get("Invoices", params={"where": "Date>=DateTime(2026,06,01)"}).json()["Invoices"]
     assert dated and all(i["Date"] >= "/Date(1780272000000+0000)/" for i in dated)

@@ -8,7 +8,6 @@ import sys
 
 import pytest
 import requests
-
 import xero_sandbox
 from xero_sandbox import DEMO_SEED_DIR, Sandbox, seed_gen
 
@@ -37,7 +36,7 @@ def test_never_imports_odoo_or_the_client():
                 continue
             for name in names:
                 top = name.split(".")[0]
-                assert top not in ("odoo", "xero", "xero_sandbox"), "%s imports %s" % (path, name)
+                assert top not in ("odoo", "xero", "xero_sandbox"), f"{path} imports {name}"
 
 
 def test_command_prints_url_and_serves(tmp_path):

@@ -98,7 +98,7 @@ def credit_note(api, contact, amount=20, status="AUTHORISED"):
 def test_credit_note_allocation_reduces_remaining_credit(api, contact):
     invoice = approved_invoice(api, contact)      # 115.00
     note = credit_note(api, contact)              # 23.00
-    response = api.put("CreditNotes/%s/Allocations" % note["CreditNoteID"],
+    response = api.put("CreditNotes/{}/Allocations".format(note["CreditNoteID"]),
                        {"Allocations": [{"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": 10, "Date": "2026-01-17"}]})
     assert response.status_code == 200, response.text
     allocation = response.json()["Allocations"][0]
@@ -109,7 +109,7 @@ def test_credit_note_allocation_reduces_remaining_credit(api, contact):
     invoice_now = api.one("Invoices", invoice["InvoiceID"])
     assert (invoice_now["AmountDue"], invoice_now["AmountCredited"]) == (105.0, 10.0)
     # Using all the remaining credit marks the credit note PAID.
-    api.put("CreditNotes/%s/Allocations" % note["CreditNoteID"],
+    api.put("CreditNotes/{}/Allocations".format(note["CreditNoteID"]),
             {"Allocations": [{"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": 13, "Date": "2026-01-17"}]})
     assert api.one("CreditNotes", note["CreditNoteID"])["Status"] == "PAID"
     assert api.one("Invoices", invoice["InvoiceID"])["AmountDue"] == 92.0
@@ -120,16 +120,16 @@ def test_credit_note_allocation_reduces_remaining_credit(api, contact):
 def test_allocation_limits_and_delete(api, contact):
     invoice = approved_invoice(api, contact, amount=10)  # 11.50
     note = credit_note(api, contact, amount=100)          # 115.00
-    url = "CreditNotes/%s/Allocations" % note["CreditNoteID"]
+    url = "CreditNotes/{}/Allocations".format(note["CreditNoteID"])
     too_much = api.put(url, {"Allocations": [{"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": 12, "Date": "2026-01-17"}]})
     assert too_much.status_code == 400
     draft_note = credit_note(api, contact, status="DRAFT")
-    assert api.put("CreditNotes/%s/Allocations" % draft_note["CreditNoteID"],
+    assert api.put("CreditNotes/{}/Allocations".format(draft_note["CreditNoteID"]),
                    {"Allocations": [{"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": 1, "Date": "2026-01-17"}]}).status_code == 400
     made = api.put(url, {"Allocations": [{"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": 11.5, "Date": "2026-01-17"}]})
     allocation_id = made.json()["Allocations"][0]["AllocationID"]
     assert api.one("Invoices", invoice["InvoiceID"])["Status"] == "PAID"
-    deleted = api.delete("%s/%s" % (url, allocation_id))
+    deleted = api.delete(f"{url}/{allocation_id}")
     assert deleted.status_code == 200 and deleted.json()["IsDeleted"] is True
     assert api.one("Invoices", invoice["InvoiceID"])["Status"] == "AUTHORISED"
     assert api.one("CreditNotes", note["CreditNoteID"])["RemainingCredit"] == 115.0

@@ -7,7 +7,6 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
 from sandbox_helpers import Client, invoice_body, line
 
 KEY = "webhook-signing-key-for-tests"

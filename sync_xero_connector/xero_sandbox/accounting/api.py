@@ -2,7 +2,15 @@
 import json
 
 from . import attachments, payments
-from .common import ApiError, Invalid, ZERO_ID, bad_request, envelope, not_found, validation_failure
+from .common import (
+    ZERO_ID,
+    ApiError,
+    Invalid,
+    bad_request,
+    envelope,
+    not_found,
+    validation_failure,
+)
 from .contacts import CONTACT_GROUPS, CONTACTS
 from .documents import CREDIT_NOTES, INVOICES, PURCHASE_ORDERS, QUOTES
 from .journals import MANUAL_JOURNALS
@@ -184,7 +192,7 @@ def _attachments(ctx, kind, method, key, rest, raw, headers):
     if method == "GET":
         attachment = attachments.download(ctx, kind.name, record, target)
         return 200, attachment["_content"], {"Content-Type": attachment["MimeType"],
-                                             "Content-Disposition": 'attachment; filename="%s"' % attachment["FileName"]}
+                                             "Content-Disposition": 'attachment; filename="{}"'.format(attachment["FileName"])}
     if method in ("PUT", "POST"):
         made = attachments.upload(ctx, kind.name, record, target, raw or b"", headers.get("Content-Type"), method)
         return 200, envelope(ctx.now, "Attachments", [made]), {}

@@ -22,7 +22,7 @@ def listing(ctx, collection, record):
 def upload(ctx, collection, record, file_name, content, content_type, method):
     file_name = urllib.parse.unquote(file_name)
     if not file_name or any(ch in BAD_NAME_CHARS for ch in file_name):
-        raise bad_request("The file name '%s' is not valid" % file_name)
+        raise bad_request(f"The file name '{file_name}' is not valid")
     if len(content) > MAX_BYTES:
         raise ApiError(413, bad_request("The attachment is larger than the %d MB limit" % (MAX_BYTES // 1048576)).body)
     record_id = record[OBJECTS[collection]]
@@ -36,7 +36,7 @@ def upload(ctx, collection, record, file_name, content, content_type, method):
     attachment = {
         "AttachmentID": same["AttachmentID"] if same else new_id(),
         "FileName": file_name,
-        "Url": "%s/api.xro/2.0/%s/%s/Attachments/%s" % (ctx.base_url, collection, record_id, urllib.parse.quote(file_name)),
+        "Url": f"{ctx.base_url}/api.xro/2.0/{collection}/{record_id}/Attachments/{urllib.parse.quote(file_name)}",
         "MimeType": mime,
         "ContentLength": len(content),
         "_content": bytes(content),

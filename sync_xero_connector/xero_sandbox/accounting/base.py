@@ -41,9 +41,9 @@ class Kind:
         if ident:
             record = self.find(ctx, str(ident))
             if record is None:
-                raise Invalid("An existing %s with the specified %s could not be found" % (self.singular(), self.id_field))
+                raise Invalid(f"An existing {self.singular()} with the specified {self.id_field} could not be found")
             if method == "PUT":
-                raise Invalid("A %s with %s %s already exists; use POST to update it" % (self.singular(), self.id_field, ident))
+                raise Invalid(f"A {self.singular()} with {self.id_field} {ident} already exists; use POST to update it")
             return record
         return None
 
@@ -114,11 +114,11 @@ def resolve_contact(ctx, ref, new_document=True, create_missing=True):
     if ref.get("ContactID"):
         contact = tenant.get("Contacts", str(ref["ContactID"]).lower()) or tenant.get("Contacts", str(ref["ContactID"]))
         if contact is None:
-            raise Invalid("The contact with ContactID %s could not be found" % ref["ContactID"])
+            raise Invalid("The contact with ContactID {} could not be found".format(ref["ContactID"]))
     elif ref.get("ContactNumber"):
         contact = tenant.lookup("Contacts", "number", ref["ContactNumber"])
         if contact is None:
-            raise Invalid("The contact with ContactNumber %s could not be found" % ref["ContactNumber"])
+            raise Invalid("The contact with ContactNumber {} could not be found".format(ref["ContactNumber"]))
     elif ref.get("Name"):
         contact = tenant.lookup("Contacts", "active_name", ref["Name"])
         if contact is None and create_missing:
@@ -129,8 +129,8 @@ def resolve_contact(ctx, ref, new_document=True, create_missing=True):
     if contact is None:
         raise Invalid("A Contact must be specified for this type of transaction")
     if new_document and contact.get("ContactStatus") == "ARCHIVED" and not ctx.seeding:
-        raise Invalid("The contact '%s' is archived and cannot be used on new transactions. "
-                      "Restore the contact before using it." % contact.get("Name"))
+        raise Invalid("The contact '{}' is archived and cannot be used on new transactions. "
+                      "Restore the contact before using it.".format(contact.get("Name")))
     return contact
 
 
@@ -177,8 +177,8 @@ def check_lock_dates(ctx, day, what="document"):
     for field, label in (("EndOfYearLockDate", "end of year lock date"), ("PeriodLockDate", "lock date")):
         lock = record_date(org, field)
         if lock and day and day <= lock:
-            raise Invalid("The %s date cannot be on or before the %s (%s). Amend the date or the "
-                          "organisation's lock dates." % (what, label, lock.isoformat()))
+            raise Invalid(f"The {what} date cannot be on or before the {label} ({lock.isoformat()}). Amend the date or the "
+                          "organisation's lock dates.")
 
 
 def base_currency(ctx):

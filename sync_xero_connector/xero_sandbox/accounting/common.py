@@ -52,13 +52,13 @@ def dec(value, field="value"):
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise Invalid("%s must be a number" % field)
+        raise Invalid(f"{field} must be a number")
     try:
         out = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise Invalid("%s must be a number" % field) from None
+        raise Invalid(f"{field} must be a number") from None
     if not out.is_finite():
-        raise Invalid("%s must be a number" % field)
+        raise Invalid(f"{field} must be a number")
     return out
 
 
@@ -101,7 +101,7 @@ def parse_date_field(value, field):
     try:
         return msdate.parse_date(value)
     except (ValueError, TypeError):
-        raise Invalid("%s '%s' is not a valid date" % (field, value)) from None
+        raise Invalid(f"{field} '{value}' is not a valid date") from None
 
 
 def stamp(record, now, with_string=True):

@@ -48,14 +48,14 @@ class Contacts(Kind):
             raise Invalid("The ContactNumber must not be longer than 50 characters")
         status = (element.get("ContactStatus") or old.get("ContactStatus") or "ACTIVE").upper()
         if status not in ("ACTIVE", "ARCHIVED", "GDPRREQUEST"):
-            raise Invalid("ContactStatus '%s' is not valid" % status)
+            raise Invalid(f"ContactStatus '{status}' is not valid")
         record["Name"] = name
         record["ContactStatus"] = status
         if status == "ACTIVE":
             clash = ctx.tenant.lookup("Contacts", "active_name", name)
             if clash is not None and clash["ContactID"] != old.get("ContactID"):
-                raise Invalid("The contact name %s is already assigned to another contact. The contact name must "
-                              "be unique across all active contacts." % name)
+                raise Invalid(f"The contact name {name} is already assigned to another contact. The contact name must "
+                              "be unique across all active contacts.")
         record["ContactID"] = old.get("ContactID") or new_id()
         record.setdefault("Addresses", [])
         record.setdefault("Phones", [])
@@ -117,11 +117,11 @@ class ContactGroups(Kind):
             raise Invalid("Contact group name must be specified")
         status = (element.get("Status") or old.get("Status") or "ACTIVE").upper()
         if status not in ("ACTIVE", "DELETED"):
-            raise Invalid("Contact group status '%s' is not valid" % status)
+            raise Invalid(f"Contact group status '{status}' is not valid")
         for other in ctx.tenant.all(self.name):
             if other["ContactGroupID"] != old.get("ContactGroupID") and other.get("Status") == "ACTIVE" \
                     and other["Name"].lower() == name.lower() and status == "ACTIVE":
-                raise Invalid("A contact group with the name '%s' already exists" % name)
+                raise Invalid(f"A contact group with the name '{name}' already exists")
         if existing is None:
             active = sum(1 for g in ctx.tenant.all(self.name) if g.get("Status") == "ACTIVE")
             if active >= 100:
@@ -153,7 +153,7 @@ class ContactGroups(Kind):
             cid = str((ref or {}).get("ContactID", "")).lower()
             contact = ctx.tenant.get("Contacts", cid)
             if contact is None:
-                raise Invalid("The contact with ContactID %s could not be found" % cid)
+                raise Invalid(f"The contact with ContactID {cid} could not be found")
             if cid not in members:
                 members.append(cid)
             added.append({"ContactID": cid, "Name": contact.get("Name", "")})

@@ -4,15 +4,32 @@ from decimal import Decimal
 
 from .. import msdate
 from . import totals
-from .base import (Kind, base_currency, check_lock_dates, contact_summary, resolve_account, resolve_contact,
-                   resolve_tax_rate)
-from .common import Invalid, dec, money, new_id, num, parse_date_field, q, record_date, stamp
+from .base import (
+    Kind,
+    base_currency,
+    check_lock_dates,
+    contact_summary,
+    resolve_account,
+    resolve_contact,
+    resolve_tax_rate,
+)
+from .common import (
+    Invalid,
+    dec,
+    money,
+    new_id,
+    num,
+    parse_date_field,
+    q,
+    record_date,
+    stamp,
+)
 
 # Made-up, fixed cross rates used when a foreign-currency document arrives without CurrencyRate (Xero would
 # use the XE.com day rate). Units of each currency per 1 USD; rate = foreign units per 1 base unit.
 FALLBACK_PER_USD = {
-    "USD": Decimal("1"), "NZD": Decimal("1.65"), "AUD": Decimal("1.50"), "GBP": Decimal("0.79"),
-    "EUR": Decimal("0.92"), "CAD": Decimal("1.36"), "JPY": Decimal("150"), "SGD": Decimal("1.34"),
+    "USD": Decimal(1), "NZD": Decimal("1.65"), "AUD": Decimal("1.50"), "GBP": Decimal("0.79"),
+    "EUR": Decimal("0.92"), "CAD": Decimal("1.36"), "JPY": Decimal(150), "SGD": Decimal("1.34"),
     "ZAR": Decimal("18.5"), "CHF": Decimal("0.88"), "HKD": Decimal("7.8"), "CNY": Decimal("7.2"),
 }
 SALES_TYPES = ("ACCREC", "ACCRECCREDIT", "QUOTE")
@@ -21,7 +38,7 @@ HAS_ALLOCATIONS = "This document cannot be edited as it has a payment or credit 
 
 
 def fallback_rate(base, code):
-    base_units = FALLBACK_PER_USD.get(base, Decimal("1"))
+    base_units = FALLBACK_PER_USD.get(base, Decimal(1))
     foreign_units = FALLBACK_PER_USD.get(code, Decimal("1.25"))
     return q(foreign_units / base_units, 6)
 
@@ -48,7 +65,7 @@ def _tracking(ctx, entries):
                 option = candidate
                 break
         if option is None:
-            raise Invalid("Tracking option '%s' does not exist in category '%s'" % (entry.get("Option") or entry.get("TrackingOptionID"), cat["Name"]))
+            raise Invalid("Tracking option '{}' does not exist in category '{}'".format(entry.get("Option") or entry.get("TrackingOptionID"), cat["Name"]))
         out.append({"Name": cat["Name"], "Option": option["Name"], "TrackingCategoryID": cat["TrackingCategoryID"],
                     "TrackingOptionID": option["TrackingOptionID"]})
     return out
@@ -68,7 +85,7 @@ def build_lines(ctx, lines, doc_type, amount_type, require_accounts, allow_disco
         if line.get("ItemCode"):
             item = ctx.tenant.lookup("Items", "code", line["ItemCode"])
             if item is None:
-                raise Invalid("Item code '%s' is not valid" % line["ItemCode"])
+                raise Invalid("Item code '{}' is not valid".format(line["ItemCode"]))
         details = (item or {}).get("SalesDetails" if sales else "PurchaseDetails") or {}
         description = line.get("Description")
         if description in (None, "") and item:
@@ -108,7 +125,7 @@ def build_lines(ctx, lines, doc_type, amount_type, require_accounts, allow_disco
         tax_type = tax_type or "NONE"
         tax_rate = resolve_tax_rate(ctx, tax_type)
         if tax_rate is None and tax_type != "NONE":
-            raise Invalid("The TaxType code '%s' does not exist or cannot be used for this type of transaction." % tax_type)
+            raise Invalid(f"The TaxType code '{tax_type}' does not exist or cannot be used for this type of transaction.")
         percent = Decimal(str(tax_rate.get("EffectiveRate") or 0)) if tax_rate else Decimal(0)
         tax = totals.line_tax(amount, percent, amount_type)
         computed.append({"amount": amount, "tax": tax})
@@ -164,7 +181,7 @@ class Document(Kind):
         if self.types:
             doc_type = element.get("Type") or (existing or {}).get("Type")
             if doc_type not in self.types:
-                raise Invalid("%s Type must be one of %s" % (self.label, ", ".join(self.types)))
+                raise Invalid("{} Type must be one of {}".format(self.label, ", ".join(self.types)))
             return doc_type
         return "QUOTE" if self.quote else "PURCHASEORDER"
 
@@ -176,11 +193,11 @@ class Document(Kind):
         label = self.label
         if existing is None:
             if new_status not in self.create_statuses:
-                raise Invalid("%s cannot be created with status %s" % (label, new_status))
+                raise Invalid(f"{label} cannot be created with status {new_status}")
             return "edit"
         old = existing.get("Status")
         if new_status not in self.statuses:
-            raise Invalid("'%s' is not a valid status for a %s" % (new_status, label))
+            raise Invalid(f"'{new_status}' is not a valid status for a {label}")
         if self.has_money_applied(existing) and old in ("AUTHORISED", "PAID"):
             raise Invalid(HAS_ALLOCATIONS)
         if old in ("VOIDED", "DELETED", "PAID"):
@@ -221,7 +238,7 @@ class Document(Kind):
                 if not self.number_taken(ctx, number, doc_type, None):
                     break
         elif number and self.number_taken(ctx, number, doc_type, existing):
-            raise Invalid("%s # must be unique." % self.label)
+            raise Invalid(f"{self.label} # must be unique.")
         return number
 
     def number_taken(self, ctx, number, doc_type, existing):
@@ -274,8 +291,8 @@ class Document(Kind):
         if (existing is None or contact["ContactID"] != old.get("Contact", {}).get("ContactID")) \
                 and contact.get("ContactStatus") == "ARCHIVED" and not ctx.seeding:
             # Archived contacts cannot be put on new documents (existing ones keep theirs).
-            raise Invalid("The contact '%s' is archived and cannot be used on new transactions. "
-                          "Restore the contact before using it." % contact.get("Name"))
+            raise Invalid("The contact '{}' is archived and cannot be used on new transactions. "
+                          "Restore the contact before using it.".format(contact.get("Name")))
         day = parse_date_field(element["Date"], "Date") if element.get("Date") else (record_date(old) or ctx.today)
         if self.due_field in element:
             due = parse_date_field(element.get(self.due_field), self.due_field)
@@ -291,14 +308,14 @@ class Document(Kind):
             {"TAX EXCLUSIVE": "Exclusive", "TAX INCLUSIVE": "Inclusive", "NO TAX": "NoTax"}.get(str(raw_type).upper(), raw_type),
             quote=self.quote)
         if amount_type is None:
-            raise Invalid("LineAmountTypes '%s' is not valid" % raw_type)
+            raise Invalid(f"LineAmountTypes '{raw_type}' is not valid")
         if new_status in self.posting_statuses:
             check_lock_dates(ctx, day, self.label.lower())
         currency = (element.get("CurrencyCode") or old.get("CurrencyCode") or base_currency(ctx)).upper()
         base = base_currency(ctx)
         known = {c["Code"] for c in ctx.tenant.all("Currencies")} | {base}
         if currency not in known:
-            raise Invalid("The currency code '%s' is not enabled for this organisation" % currency)
+            raise Invalid(f"The currency code '{currency}' is not enabled for this organisation")
         if currency == base:
             rate = Decimal(1)
         elif element.get("CurrencyRate") not in (None, "", 0):
@@ -525,10 +542,10 @@ class Quotes(Document):
 
     def status_change(self, existing, new_status):
         if new_status not in self.statuses:
-            raise Invalid("'%s' is not a valid status for a Quote" % new_status)
+            raise Invalid(f"'{new_status}' is not a valid status for a Quote")
         if existing is None:
             if new_status not in self.create_statuses:
-                raise Invalid("Quote cannot be created with status %s" % new_status)
+                raise Invalid(f"Quote cannot be created with status {new_status}")
             return "edit"
         if existing.get("Status") in ("INVOICED", "DELETED"):
             raise Invalid(NOT_VALID % "Quote")
@@ -561,10 +578,10 @@ class PurchaseOrders(Document):
 
     def status_change(self, existing, new_status):
         if new_status not in self.statuses:
-            raise Invalid("'%s' is not a valid status for a Purchase Order" % new_status)
+            raise Invalid(f"'{new_status}' is not a valid status for a Purchase Order")
         if existing is None:
             if new_status not in self.create_statuses:
-                raise Invalid("Purchase Order cannot be created with status %s" % new_status)
+                raise Invalid(f"Purchase Order cannot be created with status {new_status}")
             return "edit"
         if existing.get("Status") == "DELETED":
             raise Invalid(NOT_VALID % "Purchase Order")

@@ -18,7 +18,7 @@ class ManualJournals(Kind):
         old = existing or {}
         new_status = str(element.get("Status") or old.get("Status") or "DRAFT").upper()
         if new_status not in ("DRAFT", "POSTED", "DELETED", "VOIDED", "ARCHIVED"):
-            raise Invalid("'%s' is not a valid status for a Manual Journal" % new_status)
+            raise Invalid(f"'{new_status}' is not a valid status for a Manual Journal")
         if existing is not None:
             old_status = old.get("Status")
             if old_status in ("DELETED", "VOIDED"):
@@ -34,7 +34,7 @@ class ManualJournals(Kind):
                 record["Status"] = new_status
                 return stamp(record, ctx.now, with_string=False)
         elif new_status not in ("DRAFT", "POSTED"):
-            raise Invalid("Manual Journal cannot be created with status %s" % new_status)
+            raise Invalid(f"Manual Journal cannot be created with status {new_status}")
         narration = element.get("Narration", old.get("Narration"))
         if not narration:
             raise Invalid("Narration is required")
@@ -43,7 +43,7 @@ class ManualJournals(Kind):
             check_lock_dates(ctx, day, "journal")
         amount_type = totals.normalise_amount_type(element.get("LineAmountTypes") or old.get("LineAmountTypes") or "NoTax")
         if amount_type is None:
-            raise Invalid("LineAmountTypes '%s' is not valid" % element.get("LineAmountTypes"))
+            raise Invalid("LineAmountTypes '{}' is not valid".format(element.get("LineAmountTypes")))
         lines = element.get("JournalLines") if "JournalLines" in element else old.get("JournalLines", [])
         if not lines or len(lines) < 2:
             raise Invalid("A manual journal needs at least two journal lines")
@@ -60,7 +60,7 @@ class ManualJournals(Kind):
             tax_type = line.get("TaxType") or ("NONE" if amount_type == "NoTax" else account.get("TaxType") or "NONE")
             rate = resolve_tax_rate(ctx, tax_type)
             if rate is None and tax_type != "NONE":
-                raise Invalid("The TaxType code '%s' does not exist" % tax_type)
+                raise Invalid(f"The TaxType code '{tax_type}' does not exist")
             tax = totals.line_tax(abs(amount), Decimal(str((rate or {}).get("EffectiveRate") or 0)), amount_type)
             tax = tax if amount >= 0 else -tax
             gross = amount + tax if amount_type == "Exclusive" else amount
@@ -74,7 +74,7 @@ class ManualJournals(Kind):
                 "Tracking": _tracking(ctx, line.get("Tracking")), "IsBlank": False,
             })
         if debit + credit != 0:
-            raise Invalid("The total debits (%s) must equal total credits (%s)" % (q(debit), q(credit)))
+            raise Invalid(f"The total debits ({q(debit)}) must equal total credits ({q(credit)})")
         record = dict(old)
         record.update({
             "ManualJournalID": old.get("ManualJournalID") or new_id(), "Narration": narration,

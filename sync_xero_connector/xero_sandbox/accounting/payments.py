@@ -3,7 +3,16 @@ from decimal import Decimal
 
 from .. import msdate
 from .base import Kind, check_lock_dates, resolve_account
-from .common import Invalid, dec, money, new_id, num, parse_date_field, record_date, stamp
+from .common import (
+    Invalid,
+    dec,
+    money,
+    new_id,
+    num,
+    parse_date_field,
+    record_date,
+    stamp,
+)
 from .documents import CREDIT_NOTES, INVOICES
 
 PAYMENT_TYPES = {
@@ -119,7 +128,7 @@ class Payments(Kind):
             raise Invalid("Payment Amount must be greater than zero")
         amount = amount.quantize(Decimal("0.01"))
         if doc.get("Status") != "AUTHORISED":
-            raise Invalid("Payment can only be applied to an AUTHORISED document; this one is %s" % doc.get("Status"))
+            raise Invalid("Payment can only be applied to an AUTHORISED document; this one is {}".format(doc.get("Status")))
         check_lock_dates(ctx, day, "payment")
         outstanding_field = "AmountDue" if kind is INVOICES else "RemainingCredit"
         if amount > _d(doc[outstanding_field]):
@@ -201,7 +210,7 @@ def allocate(ctx, note, element):
     """Apply one allocation of a credit note to an invoice; returns the allocation as Xero renders it."""
     for field in ("Amount", "Invoice", "Date"):
         if element.get(field) in (None, "", {}):
-            raise Invalid("%s is required for an allocation" % field)
+            raise Invalid(f"{field} is required for an allocation")
     invoice_ref = element["Invoice"]
     invoice = None
     if invoice_ref.get("InvoiceID"):
@@ -216,12 +225,12 @@ def allocate(ctx, note, element):
     amount = amount.quantize(Decimal("0.01"))
     day = parse_date_field(element["Date"], "Date")
     if note.get("Status") != "AUTHORISED":
-        raise Invalid("Only AUTHORISED credit notes can be allocated; this one is %s" % note.get("Status"))
+        raise Invalid("Only AUTHORISED credit notes can be allocated; this one is {}".format(note.get("Status")))
     if invoice.get("Status") != "AUTHORISED":
-        raise Invalid("Credit can only be allocated to an AUTHORISED invoice; this one is %s" % invoice.get("Status"))
+        raise Invalid("Credit can only be allocated to an AUTHORISED invoice; this one is {}".format(invoice.get("Status")))
     expected = {"ACCRECCREDIT": "ACCREC", "ACCPAYCREDIT": "ACCPAY"}[note["Type"]]
     if invoice["Type"] != expected:
-        raise Invalid("A %s credit note can only be allocated to an %s invoice" % (note["Type"], expected))
+        raise Invalid("A {} credit note can only be allocated to an {} invoice".format(note["Type"], expected))
     if invoice.get("CurrencyCode") != note.get("CurrencyCode"):
         raise Invalid("The credit note and invoice must be in the same currency")
     check_lock_dates(ctx, day, "allocation")

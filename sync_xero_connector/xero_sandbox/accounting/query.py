@@ -27,7 +27,7 @@ _TOKEN = re.compile(
 
 
 def _where_error(text):
-    return bad_request("Invalid 'where' expression: %s" % text, number=16, error_type="QueryParseException")
+    return bad_request(f"Invalid 'where' expression: {text}", number=16, error_type="QueryParseException")
 
 
 def _field_value(record, path):
@@ -256,7 +256,7 @@ def modified_since(header):
         try:
             moment = parsedate_to_datetime(text)
         except (TypeError, ValueError):
-            raise bad_request("If-Modified-Since header is not a valid date: %s" % text) from None
+            raise bad_request(f"If-Modified-Since header is not a valid date: {text}") from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=msdate.UTC)
     # Xero is accurate to the second.

@@ -10,12 +10,19 @@ from decimal import Decimal
 
 from .. import msdate
 from .common import Invalid, money, record_date
-from .context import Ctx
 from .contacts import CONTACT_GROUPS, CONTACTS
+from .context import Ctx
 from .documents import CREDIT_NOTES, INVOICES, PURCHASE_ORDERS, QUOTES
 from .journals import MANUAL_JOURNALS
 from .payments import PAYMENTS, allocate
-from .settings import ACCOUNTS, CURRENCIES, ITEMS, TAX_RATES, TRACKING_CATEGORIES, default_organisation
+from .settings import (
+    ACCOUNTS,
+    CURRENCIES,
+    ITEMS,
+    TAX_RATES,
+    TRACKING_CATEGORIES,
+    default_organisation,
+)
 
 ORDER = (CURRENCIES, TAX_RATES, ACCOUNTS, TRACKING_CATEGORIES, ITEMS, CONTACTS, CONTACT_GROUPS, INVOICES,
          CREDIT_NOTES, PAYMENTS, MANUAL_JOURNALS, QUOTES, PURCHASE_ORDERS)
@@ -28,7 +35,7 @@ class SeedError(ValueError):
 
 def read_seed_dir(path):
     if not os.path.isdir(path):
-        raise SeedError("seed folder not found: %s" % path)
+        raise SeedError(f"seed folder not found: {path}")
     data = {}
     for name in FILES:
         file_path = os.path.join(path, name + ".json")
@@ -73,7 +80,7 @@ def load(tenant, data, now):
             try:
                 record = _load_one(ctx, kind, element, archived, final_status, paid_docs, allocations)
             except Invalid as exc:
-                raise SeedError("%s %s: %s" % (kind.name, source.get(kind.id_field, ""), "; ".join(exc.messages))) from None
+                raise SeedError("{} {}: {}".format(kind.name, source.get(kind.id_field, ""), "; ".join(exc.messages))) from None
             if record is not None:
                 tenant.put(kind.name, _keep_updated(record, source, now))
                 if kind is not PAYMENTS:
@@ -83,7 +90,7 @@ def load(tenant, data, now):
         try:
             allocate(ctx, note, element)
         except Invalid as exc:
-            raise SeedError("CreditNotes %s allocation: %s" % (note_id, "; ".join(exc.messages))) from None
+            raise SeedError("CreditNotes {} allocation: {}".format(note_id, "; ".join(exc.messages))) from None
     for collection, record_id, status in final_status.values():
         record = dict(tenant.get(collection, record_id))
         if status == "PAID" and record["Status"] != "PAID":

@@ -4,7 +4,7 @@ from decimal import Decimal
 from .. import msdate
 from . import totals
 from .base import Kind, resolve_account, resolve_tax_rate
-from .common import Invalid, dec, money, new_id, num, stamp
+from .common import Invalid, dec, new_id, num, stamp
 
 ACCOUNT_CLASSES = {
     "BANK": "ASSET", "CURRENT": "ASSET", "FIXED": "ASSET", "INVENTORY": "ASSET", "NONCURRENT": "ASSET",
@@ -42,7 +42,7 @@ class Accounts(Kind):
                 record[field] = element[field]
         status = (element.get("Status") or old.get("Status") or "ACTIVE").upper()
         if status not in ("ACTIVE", "ARCHIVED", "DELETED"):
-            raise Invalid("Account status '%s' is not valid" % status)
+            raise Invalid(f"Account status '{status}' is not valid")
         record["Status"] = status
         acc_type = str(record.get("Type") or "").upper()
         if acc_type not in ACCOUNT_CLASSES:
@@ -58,14 +58,14 @@ class Accounts(Kind):
             if record.get(label):
                 clash = ctx.tenant.lookup("Accounts", index, record[label])
                 if clash is not None and clash["AccountID"] != old.get("AccountID"):
-                    raise Invalid("Please enter a unique %s." % label)
+                    raise Invalid(f"Please enter a unique {label}.")
         if acc_type == "BANK":
             if not record.get("BankAccountNumber"):
                 raise Invalid("Bank Account Number is required for bank accounts.")
             record.setdefault("BankAccountType", "BANK")
             record.setdefault("CurrencyCode", (ctx.tenant.organisation or {}).get("BaseCurrency", "NZD"))
         if record.get("TaxType") and resolve_tax_rate(ctx, record["TaxType"]) is None and record["TaxType"] != "NONE":
-            raise Invalid("The TaxType code '%s' does not exist" % record["TaxType"])
+            raise Invalid("The TaxType code '{}' does not exist".format(record["TaxType"]))
         record["AccountID"] = old.get("AccountID") or new_id()
         record["Class"] = ACCOUNT_CLASSES[acc_type]
         record.setdefault("EnablePaymentsToAccount", False)
@@ -92,9 +92,9 @@ class TaxRates(Kind):
         if key:
             record = ctx.tenant.get(self.name, key)
             if record is None:
-                raise Invalid("The TaxType '%s' does not exist" % key)
+                raise Invalid(f"The TaxType '{key}' does not exist")
             if method == "PUT":
-                raise Invalid("A tax rate with TaxType %s already exists" % key)
+                raise Invalid(f"A tax rate with TaxType {key} already exists")
             return record
         if method == "POST" and element.get("Name"):
             for record in ctx.tenant.all(self.name):
@@ -133,7 +133,7 @@ class TaxRates(Kind):
         for flag in ("CanApplyToAssets", "CanApplyToEquity", "CanApplyToExpenses", "CanApplyToLiabilities", "CanApplyToRevenue"):
             record.setdefault(flag, True)
         if record["Status"] not in ("ACTIVE", "DELETED", "ARCHIVED", "PENDING"):
-            raise Invalid("Tax rate status '%s' is not valid" % record["Status"])
+            raise Invalid("Tax rate status '{}' is not valid".format(record["Status"]))
         return record
 
     def default_order(self):
@@ -148,8 +148,7 @@ class Currencies(Kind):
     def match(self, ctx, element, method, path_id):
         code = str(element.get("Code") or "").upper()
         if code and ctx.tenant.get(self.name, code):
-            raise Invalid("The currency %s has already been added to this organisation" % code)
-        return None
+            raise Invalid(f"The currency {code} has already been added to this organisation")
 
     def build(self, ctx, element, existing):
         code = str(element.get("Code") or "").upper()
@@ -170,11 +169,11 @@ def _details(ctx, value, label, require_cogs=False):
     for field in ("AccountCode", "COGSAccountCode"):
         if value.get(field):
             if resolve_account(ctx, value[field]) is None:
-                raise Invalid("%s %s '%s' is not a valid account code" % (label, field, value[field]))
+                raise Invalid(f"{label} {field} '{value[field]}' is not a valid account code")
             out[field] = value[field]
     if value.get("TaxType"):
         if resolve_tax_rate(ctx, value["TaxType"]) is None and value["TaxType"] != "NONE":
-            raise Invalid("The TaxType code '%s' does not exist" % value["TaxType"])
+            raise Invalid("The TaxType code '{}' does not exist".format(value["TaxType"]))
         out["TaxType"] = value["TaxType"]
     return out
 
@@ -189,7 +188,7 @@ class Items(Kind):
             same = ctx.tenant.lookup("Items", "code", element["Code"])
             if same is not None:
                 if method == "PUT":
-                    raise Invalid("Item code '%s' already exists" % element["Code"])
+                    raise Invalid("Item code '{}' already exists".format(element["Code"]))
                 return same  # POST matches items by Code.
         return record
 
@@ -206,7 +205,7 @@ class Items(Kind):
             raise Invalid("Item Code must not be longer than 30 characters")
         clash = ctx.tenant.lookup("Items", "code", code)
         if clash is not None and clash["ItemID"] != old.get("ItemID"):
-            raise Invalid("Item code '%s' already exists" % code)
+            raise Invalid(f"Item code '{code}' already exists")
         if len(str(record.get("Name") or "")) > 50:
             raise Invalid("Item Name must not be longer than 50 characters")
         record["Code"] = code
@@ -253,11 +252,11 @@ class TrackingCategories(Kind):
             raise Invalid("Tracking category Name must be specified")
         status = (element.get("Status") or old.get("Status") or "ACTIVE").upper()
         if status not in ("ACTIVE", "ARCHIVED", "DELETED"):
-            raise Invalid("Tracking category status '%s' is not valid" % status)
+            raise Invalid(f"Tracking category status '{status}' is not valid")
         for other in ctx.tenant.all(self.name):
             if other["TrackingCategoryID"] != old.get("TrackingCategoryID") and other.get("Status") != "DELETED" \
                     and other["Name"].lower() == name.lower():
-                raise Invalid("A tracking category with the name '%s' already exists" % name)
+                raise Invalid(f"A tracking category with the name '{name}' already exists")
         if status == "ACTIVE" and old.get("Status") != "ACTIVE":
             active = sum(1 for c in ctx.tenant.all(self.name) if c.get("Status") == "ACTIVE")
             if active >= 2:
@@ -273,7 +272,7 @@ class TrackingCategories(Kind):
         if option_id:
             target = next((o for o in options if o["TrackingOptionID"] == option_id.lower()), None)
             if target is None:
-                raise Invalid("Tracking option %s could not be found" % option_id)
+                raise Invalid(f"Tracking option {option_id} could not be found")
             if name:
                 target["Name"] = name
             if element.get("Status"):
@@ -282,7 +281,7 @@ class TrackingCategories(Kind):
             if not name:
                 raise Invalid("Tracking option Name must be specified")
             if any(o["Name"].lower() == name.lower() for o in options if o.get("Status") != "DELETED"):
-                raise Invalid("A tracking option with the name '%s' already exists" % name)
+                raise Invalid(f"A tracking option with the name '{name}' already exists")
             target = {"TrackingOptionID": new_id(), "Name": name, "Status": "ACTIVE",
                       "TrackingCategoryID": category["TrackingCategoryID"]}
             options.append(target)
