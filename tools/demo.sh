@@ -11,7 +11,8 @@ if ! python3 -c 'import odoo.release as r; assert r.serie == "19.0"' >/dev/null 
          "'import odoo' failed or is not 19.0. Nothing was done." >&2
     exit 2
 fi
-ODOO_ROOT=$(python3 -c 'import odoo, os; print(os.path.dirname(os.path.dirname(odoo.__file__)))')
+# odoo is a namespace package in 19.0 (odoo.__file__ is None): locate the tree by odoo.release.
+ODOO_ROOT=$(python3 -c 'import os, odoo.release as r; print(os.path.dirname(os.path.dirname(os.path.abspath(r.__file__))))')
 ADDONS="$ROOT"
 for dir in "$ODOO_ROOT/addons" "$ODOO_ROOT/odoo/addons"; do
     [ -d "$dir" ] && ADDONS="$dir,$ADDONS"
@@ -46,18 +47,20 @@ echo "   sandbox at $URL"
 
 echo "== Creating database $DB with the addon (about a minute)"
 dropdb --if-exists "$DB" >/dev/null 2>&1 || true
-odoo server -d "$DB" -i sync_xero_connector --stop-after-init --log-level=warn --http-port=0 \
+odoo server -d "$DB" -i sync_xero_connector --stop-after-init --log-level=warn --http-interface=127.0.0.1 --http-port=0 \
     >"$WORK/install.log" 2>&1 || { tail -n 40 "$WORK/install.log" >&2; exit 1; }
 
 echo "== Connecting company 1 to the sandbox organisation (Custom Connection)"
-odoo xero -d "$DB" --log-level=warn connect --company 1 --client-id "$CLIENT_ID" \
+odoo xero -d "$DB" --log-level=warn --http-interface=127.0.0.1 connect --company 1 --client-id "$CLIENT_ID" \
     --client-secret "$CLIENT_SECRET" --login-url "$URL" --identity-url "$URL" --api-url "$URL"
 
+# Import/export report objects not built yet as an error (non-zero exit): the demo shows that
+# and goes on to the summary.
 echo "== Import all"
-odoo xero -d "$DB" --log-level=warn import all --json
+odoo xero -d "$DB" --log-level=warn --http-interface=127.0.0.1 import all --json || echo "   (import all did not complete: see above)"
 echo "== Export all"
-odoo xero -d "$DB" --log-level=warn export all --json
+odoo xero -d "$DB" --log-level=warn --http-interface=127.0.0.1 export all --json || echo "   (export all did not complete: see above)"
 echo "== Summary"
-odoo xero -d "$DB" --log-level=warn status
+odoo xero -d "$DB" --log-level=warn --http-interface=127.0.0.1 status
 echo "== API calls the sandbox received"
 curl -s "$URL/_sandbox/stats"; echo

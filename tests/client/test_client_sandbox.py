@@ -71,7 +71,7 @@ def test_if_modified_since_returns_only_newer_records(sandbox, harness):
     seeded = contacts(5)
     sandbox.load_seed({"Contacts": seeded})
     sandbox.advance_clock(3600)
-    target = dict(seeded[2], Name="Renamed contact")
+    target = {"ContactID": seeded[2]["ContactID"], "Name": "Renamed contact"}
     [result] = harness.client.write("Contacts", [target], method="POST")
     assert result.status == UPDATED
     changed_at = parse_datetime(result.record["UpdatedDateUTC"])
