@@ -14,6 +14,16 @@ from xero_sandbox import DEMO_SEED_DIR
 MIN_OPERATIONS = 60
 
 
+def attachment_round_trip(api, path, name, params=None):
+    """Upload (PUT), replace (POST), list, and download by id and by name one attachment."""
+    octet = {"Content-Type": "application/octet-stream"}
+    api.request("PUT", f"{path}/{name}", data=b"first", headers=octet, params=params)
+    made = api.request("POST", f"{path}/{name}", data=b"second", headers=octet).json()["Attachments"][0]
+    api.get(path)
+    api.get(f"{path}/{made['AttachmentID']}", headers={"contentType": "text/plain"})
+    api.get(f"{path}/{name}", headers={"contentType": "text/plain"})
+
+
 def tour(sandbox):
     """One call of each implemented operation, on its own sandbox."""
     api = Client(sandbox)
@@ -75,19 +85,9 @@ def tour(sandbox):
     api.get("Invoices/" + iid, params={"unitdp": 4})
     api.post("Invoices/" + iid, {"Invoices": [{"Reference": "Tour 2"}]}, params={"unitdp": 4})
     api.post("Invoices", {"Invoices": [invoice_body(cid, [line(1, 5)])]}, params={"summarizeErrors": "false", "unitdp": 4})
-    base = f"/api.xro/2.0/Invoices/{iid}/Attachments"
-    api.request("PUT", base + "/tour.txt", data=b"tour", headers={"Content-Type": "application/octet-stream"}, params={"IncludeOnline": "true"})
-    attachment = api.request("POST", base + "/tour.txt", data=b"tour 2", headers={"Content-Type": "application/octet-stream"}).json()["Attachments"][0]
-    api.get(base)
-    api.get(base + "/" + attachment["AttachmentID"], headers={"contentType": "text/plain"})
-    api.get(base + "/tour.txt", headers={"contentType": "text/plain"})
+    attachment_round_trip(api, f"/api.xro/2.0/Invoices/{iid}/Attachments", "tour.txt", {"IncludeOnline": "true"})
     for collection, record_id in (("Contacts", cid), ("Accounts", api.get("Accounts").json()["Accounts"][0]["AccountID"])):
-        path = f"/api.xro/2.0/{collection}/{record_id}/Attachments"
-        made = api.request("PUT", path + "/a.txt", data=b"a", headers={"Content-Type": "application/octet-stream"}).json()["Attachments"][0]
-        api.request("POST", path + "/a.txt", data=b"b", headers={"Content-Type": "application/octet-stream"})
-        api.get(path)
-        api.get(path + "/" + made["AttachmentID"], headers={"contentType": "text/plain"})
-        api.get(path + "/a.txt", headers={"contentType": "text/plain"})
+        attachment_round_trip(api, f"/api.xro/2.0/{collection}/{record_id}/Attachments", "a.txt")
     payment = api.put("Payments", {"Payments": [{"Invoice": {"InvoiceID": iid}, "Account": {"Code": "090"}, "Date": "2026-01-20",
                                                  "Amount": 10, "Reference": "Tour"}]}, params={"summarizeErrors": "false"}).json()["Payments"][0]
     api.post("Payments", {"Invoice": {"InvoiceID": iid}, "Account": {"Code": "090"}, "Date": "2026-01-21", "Amount": 5})
@@ -106,12 +106,7 @@ def tour(sandbox):
     allocation = api.put(f"CreditNotes/{nid}/Allocations", {"Allocations": [{"Invoice": {"InvoiceID": iid}, "Amount": 2, "Date": "2026-01-17"}]},
                          params={"summarizeErrors": "false"}).json()["Allocations"][0]
     api.delete("CreditNotes/{}/Allocations/{}".format(nid, allocation["AllocationID"]))
-    cn_attach = f"/api.xro/2.0/CreditNotes/{nid}/Attachments"
-    made = api.request("PUT", cn_attach + "/c.txt", data=b"c", headers={"Content-Type": "application/octet-stream"}, params={"IncludeOnline": "true"}).json()["Attachments"][0]
-    api.request("POST", cn_attach + "/c.txt", data=b"c2", headers={"Content-Type": "application/octet-stream"})
-    api.get(cn_attach)
-    api.get(cn_attach + "/" + made["AttachmentID"], headers={"contentType": "text/plain"})
-    api.get(cn_attach + "/c.txt", headers={"contentType": "text/plain"})
+    attachment_round_trip(api, f"/api.xro/2.0/CreditNotes/{nid}/Attachments", "c.txt", {"IncludeOnline": "true"})
     journal = api.create("ManualJournals", {"Narration": "Tour", "Date": "2026-01-31", "JournalLines": [
         {"LineAmount": 10, "AccountCode": "429", "Description": "d"}, {"LineAmount": -10, "AccountCode": "800", "Description": "c"}]})
     jid = journal["ManualJournalID"]
@@ -119,12 +114,7 @@ def tour(sandbox):
     api.get("ManualJournals/" + jid)
     api.post("ManualJournals/" + jid, {"ManualJournals": [{"Narration": "Tour 2"}]})
     api.post("ManualJournals", {"ManualJournals": [{"Narration": "Tour 3", "JournalLines": journal["JournalLines"]}]}, params={"summarizeErrors": "false"})
-    mj_attach = f"/api.xro/2.0/ManualJournals/{jid}/Attachments"
-    made = api.request("PUT", mj_attach + "/m.txt", data=b"m", headers={"Content-Type": "application/octet-stream"}).json()["Attachments"][0]
-    api.request("POST", mj_attach + "/m.txt", data=b"m2", headers={"Content-Type": "application/octet-stream"})
-    api.get(mj_attach)
-    api.get(mj_attach + "/" + made["AttachmentID"], headers={"contentType": "text/plain"})
-    api.get(mj_attach + "/m.txt", headers={"contentType": "text/plain"})
+    attachment_round_trip(api, f"/api.xro/2.0/ManualJournals/{jid}/Attachments", "m.txt")
     quote = api.create("Quotes", {"Contact": {"ContactID": cid}, "Date": "2026-02-01", "ExpiryDate": "2026-03-01", "LineAmountTypes": "EXCLUSIVE",
                                   "LineItems": [line(1, 10)]})
     qid = quote["QuoteID"]
@@ -134,12 +124,7 @@ def tour(sandbox):
     api.get("Quotes/" + qid)
     api.post("Quotes/" + qid, {"Quotes": [{"Contact": {"ContactID": cid}, "Date": "2026-02-01", "Status": "SENT"}]})
     api.post("Quotes", {"Quotes": [{"Contact": {"ContactID": cid}, "Date": "2026-02-02", "LineItems": [line(1, 1)]}]}, params={"summarizeErrors": "false"})
-    q_attach = f"/api.xro/2.0/Quotes/{qid}/Attachments"
-    made = api.request("PUT", q_attach + "/q.txt", data=b"q", headers={"Content-Type": "application/octet-stream"}).json()["Attachments"][0]
-    api.request("POST", q_attach + "/q.txt", data=b"q2", headers={"Content-Type": "application/octet-stream"})
-    api.get(q_attach)
-    api.get(q_attach + "/" + made["AttachmentID"], headers={"contentType": "text/plain"})
-    api.get(q_attach + "/q.txt", headers={"contentType": "text/plain"})
+    attachment_round_trip(api, f"/api.xro/2.0/Quotes/{qid}/Attachments", "q.txt")
     order = api.create("PurchaseOrders", {"Contact": {"ContactID": cid}, "Date": "2026-02-01", "LineItems": [line(1, 10, account="310", tax="INPUT2")]})
     pid = order["PurchaseOrderID"]
     api.get("PurchaseOrders", params={"page": 1, "pageSize": 10, "Status": "DRAFT", "DateFrom": "2026-01-01", "DateTo": "2026-12-31", "order": "Date"},
@@ -149,12 +134,7 @@ def tour(sandbox):
     api.post("PurchaseOrders/" + pid, {"PurchaseOrders": [{"Status": "AUTHORISED"}]})
     api.post("PurchaseOrders", {"PurchaseOrders": [{"Contact": {"ContactID": cid}, "LineItems": [line(1, 1, account="310", tax="INPUT2")]}]},
              params={"summarizeErrors": "false"})
-    po_attach = f"/api.xro/2.0/PurchaseOrders/{pid}/Attachments"
-    made = api.request("PUT", po_attach + "/p.txt", data=b"p", headers={"Content-Type": "application/octet-stream"}).json()["Attachments"][0]
-    api.request("POST", po_attach + "/p.txt", data=b"p2", headers={"Content-Type": "application/octet-stream"})
-    api.get(po_attach)
-    api.get(po_attach + "/" + made["AttachmentID"], headers={"contentType": "text/plain"})
-    api.get(po_attach + "/p.txt", headers={"contentType": "text/plain"})
+    attachment_round_trip(api, f"/api.xro/2.0/PurchaseOrders/{pid}/Attachments", "p.txt")
     api.get("Organisation")
     api.get("Organisation/Actions")
     # Validation errors (400) of several collections.
