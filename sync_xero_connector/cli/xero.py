@@ -164,7 +164,9 @@ def cmd_run(env, direction, objects=None, companies=None):
     total, errors = {}, []
     for account in accounts:
         try:
-            results = account._xero_run(direction, keys)
+            # Committed after every batch: an interrupted run resumes where it stopped.
+            results, failed = account._xero_run(
+                direction, keys, trigger="cli", commit=lambda _processed: env.cr.commit())
         except Exception as exc:  # noqa: BLE001 - one account's failure must not stop others
             env.cr.rollback()
             _logger.exception("Xero %s failed for %s", direction, account.company_id.name)
@@ -172,6 +174,7 @@ def cmd_run(env, direction, objects=None, companies=None):
             continue
         env.cr.commit()
         _merge(total, results)
+        errors.extend(f"{account.company_id.name}: {message}" for message in failed)
     return total, errors
 
 

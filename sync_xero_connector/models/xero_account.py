@@ -43,14 +43,14 @@ IDENTITY_SCOPES = ("openid", "profile", "email", const.OFFLINE_ACCESS)
 MANAGER_GROUP = "sync_xero_connector.group_xero_manager"
 
 # The Xero objects the connector knows about, in dependency order. Which of them are actually
-# implemented is answered by ``xero.account._xero_sync_objects`` (the one registry hook).
+# implemented is answered by ``xero.object._xero_objects`` (models inheriting xero.object).
 SYNC_OBJECT_KEYS = (
-    "contacts",
-    "contact_groups",
     "currencies",
     "taxes",
     "accounts",
     "bank_accounts",
+    "contact_groups",
+    "contacts",
     "items",
     "invoices",
     "bills",
@@ -743,71 +743,3 @@ class XeroAccount(models.Model):
                 _logger.info("Xero keep-alive: token of account %s renewed", account.id)
             self.env["ir.cron"]._commit_progress(1, remaining=len(due) - processed)
         return done
-
-    # ------------------------------------------------------- sync entry points
-    @api.model
-    def _xero_sync_objects(self):
-        """The implemented sync objects: ``{key: {"import": fn, "export": fn}}`` where each
-        ``fn(account)`` returns ``{"created", "updated", "skipped", "failed"}`` counts.
-
-        The one registry hook: modules adding an object extend it with ``super()``.
-        """
-        return {}
-
-    @api.model
-    def _xero_resolve_objects(self, objects, direction):
-        """Object keys to run: ``["all"]`` means every implemented object."""
-        implemented = self._xero_sync_objects()
-        wanted = list(objects or ["all"])
-        if "all" in wanted:
-            keys = [
-                k for k in SYNC_OBJECT_KEYS
-                if direction in implemented.get(k, {})
-                or (direction == "sync" and implemented.get(k))
-            ]
-            if not keys:
-                raise UserError(self.env._(
-                    "No Xero object supports %(direction)s yet.", direction=direction,
-                ))
-            return keys
-        unknown = [k for k in wanted if k not in SYNC_OBJECT_KEYS]
-        if unknown:
-            raise UserError(self.env._(
-                "Unknown Xero object(s): %(unknown)s. Known objects: %(known)s.",
-                unknown=", ".join(unknown), known=", ".join(SYNC_OBJECT_KEYS),
-            ))
-        missing = [
-            k for k in wanted
-            if not implemented.get(k)
-            or (direction != "sync" and direction not in implemented[k])
-        ]
-        if missing:
-            raise UserError(self.env._(
-                "Xero %(direction)s of %(objects)s is not supported yet.",
-                direction=direction, objects=", ".join(missing),
-            ))
-        return [k for k in SYNC_OBJECT_KEYS if k in wanted]
-
-    def _xero_run(self, direction, keys):
-        """Run ``direction`` (import, export or sync) of ``keys`` for this account and return
-        ``{key: {"created", "updated", "skipped", "failed"}}``."""
-        self.ensure_one()
-        implemented = self._xero_sync_objects()
-        directions = ("import", "export") if direction == "sync" else (direction,)
-        results = {}
-        for key in keys:
-            counts = dict.fromkeys(RESULT_KEYS, 0)
-            for step in directions:
-                handler = implemented.get(key, {}).get(step)
-                if handler is None:
-                    continue
-                for name, value in (handler(self) or {}).items():
-                    if name in counts:
-                        counts[name] += value
-            results[key] = counts
-        return results
-
-    def _xero_last_runs(self):
-        """Last run per object; no run model exists yet."""
-        self.ensure_one()
-        return {}

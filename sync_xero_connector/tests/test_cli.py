@@ -6,14 +6,13 @@ import json
 import os
 import subprocess
 import sys
-from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import config
 
 from odoo.addons.sync_xero_connector.cli import xero as cli
-from odoo.addons.sync_xero_connector.models.xero_account import XeroAccount
+from odoo.addons.sync_xero_connector.xero_sandbox import DEMO_SEED_DIR
 
 from .common import CLIENT_ID, CLIENT_SECRET, XeroTestMixin
 
@@ -105,11 +104,6 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         self.assertEqual(status, 1)
         self.assertEqual(out, "")
         self.assertIn("not supported yet", err)
-        status, _out, err = self.run_cli("export", "all")
-        self.assertEqual(status, 1)
-        self.assertIn("No Xero object supports export yet", err)
-        status, _out, err = self.run_cli("sync")
-        self.assertEqual(status, 1)
         status, _out, err = self.run_cli("import", "bogus")
         self.assertEqual(status, 1)
         self.assertIn("Unknown Xero object", err)
@@ -119,26 +113,31 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         self.assertEqual(status, 1)
         self.assertIn("No connected Xero account", err)
 
-    def test_run_with_an_implemented_object(self):
-        """The registry hook: an object plugged in by a later module is run and its counts
-        reported as one JSON object; rejected records do not make the run fail."""
+    def test_import_all_then_export_all(self):
+        """Done when: a full ``import all`` then ``export all`` prints the summary, exits 0."""
+        self.sb.load_seed(DEMO_SEED_DIR)
         self.assertEqual(self.run_cli(*self.connect_args())[0], 0)
-        seen = []
-
-        def fake_import(account):
-            seen.append(account.id)
-            return {"created": 2, "updated": 1, "skipped": 0, "failed": 1}
-
-        def objects(self_):
-            return {"contacts": {"import": fake_import}}
-
-        with patch.object(XeroAccount, "_xero_sync_objects", objects):
-            status, out, err = self.run_cli("import", "all", "--json")
+        status, out, err = self.run_cli("import", "all", "--json")
         self.assertEqual(status, 0, err)
-        self.assertEqual(json.loads(out), {
-            "contacts": {"created": 2, "updated": 1, "skipped": 0, "failed": 1},
-        })
-        self.assertEqual(len(seen), 1)
+        summary = json.loads(out)
+        self.assertEqual(list(summary), ["currencies", "taxes", "accounts", "bank_accounts",
+                                         "contact_groups", "contacts", "items"])
+        xero = {key: len(self.sb.records(key)) for key in ("Contacts", "Items", "ContactGroups")}
+        self.assertEqual(summary["contacts"]["created"], xero["Contacts"])
+        self.assertEqual(summary["items"]["created"], xero["Items"])
+        self.assertEqual(summary["contact_groups"]["created"], xero["ContactGroups"])
+        self.assertEqual(sum(c["failed"] for c in summary.values()), 0, summary)
+        status, out, err = self.run_cli("export", "all")
+        self.assertEqual(status, 0, err)
+        lines = out.splitlines()
+        self.assertEqual(len(lines), 7, out)
+        self.assertTrue(lines[0].startswith("currencies: "), out)
+        self.assertRegex(out, r"contacts: 0 created, 0 updated, \d+ skipped, 0 failed")
+        self.assertRegex(out, r"items: 0 created, 0 updated, \d+ skipped, 0 failed")
+        runs = self.env["xero.sync.run"].search([("trigger", "=", "cli")])
+        self.assertEqual(len(runs), 14)
+        status, out, err = self.run_cli("status")
+        self.assertIn("contacts import", out)
 
     def test_disconnect(self):
         self.assertEqual(self.run_cli(*self.connect_args())[0], 0)

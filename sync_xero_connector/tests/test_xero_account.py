@@ -383,13 +383,24 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
             self.assertFalse(account.sudo()[name], name)
 
     # ------------------------------------------------------------ sync hook
-    def test_sync_objects_not_supported_yet(self):
+    def test_sync_objects_registry(self):
         Account = self.env["xero.account"]
-        self.assertEqual(Account._xero_sync_objects(), {})
+        implemented = Account._xero_sync_objects()
+        self.assertEqual(sorted(implemented), sorted([
+            "currencies", "taxes", "accounts", "bank_accounts", "contact_groups", "contacts",
+            "items",
+        ]))
         self.assertIn("contacts", SYNC_OBJECT_KEYS)
         with self.assertRaisesRegex(UserError, "not supported yet"):
-            Account._xero_resolve_objects(["contacts"], "import")
+            Account._xero_resolve_objects(["invoices"], "import")
         with self.assertRaisesRegex(UserError, "Unknown Xero object"):
             Account._xero_resolve_objects(["nope"], "import")
-        with self.assertRaisesRegex(UserError, "No Xero object supports"):
-            Account._xero_resolve_objects(["all"], "export")
+        # Dependency order: what others need comes first.
+        self.assertEqual(Account._xero_resolve_objects(["all"], "export"), [
+            "currencies", "taxes", "accounts", "bank_accounts", "contact_groups", "contacts",
+            "items",
+        ])
+        # Every account has the settings of every object, off until the user enables them.
+        account = self.make_account()
+        self.assertEqual(sorted(account.sync_object_ids.mapped("object_key")), sorted(implemented))
+        self.assertFalse(any(account.sync_object_ids.mapped("enabled")))

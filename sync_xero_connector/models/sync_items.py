@@ -1,0 +1,241 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Items <-> products (variants). The mapping itself is in ``xero/mapping/items.py``.
+
+Accounts and taxes go through their bindings: an item whose account or tax is not mapped to
+Xero gets a mismatch naming the missing mapping (export), or brings it from Xero (import).
+"""
+from odoo import fields, models
+from odoo.fields import Command
+
+from ..xero.mapping import items as item_map
+from ..xero.mapping.common import MappingError, normalize_name
+from .sync_contacts import _current_bindings, _export_selected, _search_binding
+
+PRODUCT_TRACKED = (
+    "name", "default_code", "description_sale", "description_purchase", "list_price",
+    "standard_price", "sale_ok", "purchase_ok", "type", "is_storable", "taxes_id",
+    "supplier_taxes_id", "property_account_income_id", "property_account_expense_id",
+    "xero_inventory_account_id", "xero_cogs_account_id", "active",
+)
+
+
+class ProductTemplate(models.Model):
+    _name = "product.template"
+    _inherit = ["product.template", "xero.sync.mixin"]
+    _xero_tracked_fields = PRODUCT_TRACKED
+
+    xero_inventory_account_id = fields.Many2one(
+        "account.account", string="Xero Inventory Asset Account", company_dependent=True,
+        help="Tracked Xero items only: the inventory asset account in Xero.",
+    )
+    xero_cogs_account_id = fields.Many2one(
+        "account.account", string="Xero COGS Account", company_dependent=True,
+        help="Tracked Xero items only: the cost of goods sold account in Xero.",
+    )
+
+    def _xero_dirty_targets(self):
+        return {"product.product": self.with_context(active_test=False).product_variant_ids.ids}
+
+    def action_xero_export(self):
+        return _export_selected(
+            self.with_context(active_test=False).product_variant_ids, "items")
+
+
+class ProductProduct(models.Model):
+    _name = "product.product"
+    _inherit = ["product.product", "xero.sync.mixin"]
+    _xero_tracked_fields = PRODUCT_TRACKED + ("lst_price",)
+
+    xero_item_id = fields.Char(
+        string="Xero Item ID", compute="_compute_xero_item_id", search="_search_xero_item_id",
+        help="ItemID of this product in the Xero organisation of the current company.",
+    )
+
+    def _compute_xero_item_id(self):
+        ids = _current_bindings(self, "items")
+        for product in self:
+            product.xero_item_id = ids.get(product.id, False)
+
+    def _search_xero_item_id(self, operator, value):
+        return _search_binding(self, "items", operator, value)
+
+    def action_xero_export(self):
+        return _export_selected(self, "items")
+
+
+class XeroObjectItems(models.AbstractModel):
+    _name = "xero.object.items"
+    _inherit = "xero.object"
+    _description = "Xero Items"
+    _xero_key = "items"
+    _xero_collection = "Items"
+    _xero_model = "product.product"
+    _xero_unique_key = "code"
+    _xero_unique_field = "Code"
+    _xero_number_key = "code"
+
+    @property
+    def _xero_match_keys(self):
+        return (("code", "default_code", lambda v: (v or "").strip()),
+                ("name", "name", normalize_name))
+
+    def _xero_match_domain(self, sync):
+        return [("company_id", "in", [False, sync.company.id]), ("type", "!=", "combo")]
+
+    def _xero_export_domain(self, sync):
+        return self._xero_match_domain(sync) + [
+            ("active", "=", True), "|", ("sale_ok", "=", True), ("purchase_ok", "=", True),
+        ]
+
+    def _xero_code_from_name(self, sync):
+        return sync.settings.item_code_source == "name"
+
+    # ---------------------------------------------------------------- lookups
+    def _xero_codes(self, sync, key, records):
+        """``{odoo id: Xero code}`` of bound accounts (key "accounts") or taxes ("taxes")."""
+        bindings = self.env["xero.binding"].sudo().search([
+            ("account_id", "=", sync.account.id), ("object_key", "=", key),
+            ("res_id", "in", records.ids),
+        ])
+        return {b.res_id: b.xero_number or b.xero_id for b in bindings}
+
+    def _xero_odoo_of(self, sync, key, code):
+        """The Odoo account (by code) or tax (by TaxType) bound to a Xero code, imported from
+        Xero when missing; MappingError naming the mapping when it cannot be found."""
+        if not code:
+            return None
+        cache = sync.cache.setdefault(key, {})
+        if code not in cache:
+            Binding = self.env["xero.binding"].sudo()
+            field = "xero_number"
+            domain = [("account_id", "=", sync.account.id), ("object_key", "=", key),
+                      (field, "=", code), ("is_primary", "=", True)]
+            binding = Binding.search(domain, limit=1)
+            if not binding:
+                sync.account._xero_run_object(key, "import", trigger="dependency")
+                binding = Binding.search(domain, limit=1)
+            if not binding:
+                what = self.env._("account") if key == "accounts" else self.env._("tax rate")
+                raise MappingError(
+                    self.env._("The Xero %(what)s %(code)s is not mapped to Odoo.",
+                               what=what, code=code),
+                    hint=self.env._("Import the %(object)s from Xero (or map it), then click "
+                                    "Retry.", object=key.replace("_", " ")),
+                    kind="dependency", missing=(key, code))
+            cache[code] = binding.res_id
+        model = "account.account" if key == "accounts" else "account.tax"
+        return self.env[model].browse(cache[code])
+
+    # ---------------------------------------------------------------- mapping
+    def _xero_from_xero(self, sync, record):
+        return item_map.item_from_xero(record)
+
+    def _xero_to_xero(self, sync, neutral, xero_id):
+        for key in ("sale_account_code", "purchase_account_code", "cogs_account_code",
+                    "inventory_account_code", "sale_tax_type", "purchase_tax_type"):
+            missing = neutral.get("unmapped_" + key)
+            if missing:
+                object_key = "taxes" if key.endswith("tax_type") else "accounts"
+                raise MappingError(
+                    self.env._("%(record)s uses %(what)s, which is not mapped to Xero.",
+                               record=neutral.get("name"), what=missing),
+                    hint=self.env._("Export the %(object)s to Xero (or map it), then click "
+                                    "Retry.", object=object_key),
+                    kind="dependency", missing=(object_key, missing))
+        if neutral.get("unsupported"):
+            raise MappingError(neutral["unsupported"], hint=self.env._(
+                "Xero items take one sales tax and one purchase tax: keep one of each."))
+        return item_map.item_to_xero(neutral, xero_id)
+
+    def _xero_snapshot(self, sync, records):
+        company = sync.company
+        accounts = records.mapped("property_account_income_id") | records.mapped(
+            "property_account_expense_id") | records.mapped("xero_inventory_account_id") | \
+            records.mapped("xero_cogs_account_id")
+        account_codes = self._xero_codes(sync, "accounts", accounts)
+        taxes = (records.mapped("taxes_id") | records.mapped("supplier_taxes_id")).filtered(
+            lambda t: t.company_id == company)
+        tax_codes = self._xero_codes(sync, "taxes", taxes)
+        from_name = self._xero_code_from_name(sync)
+        out = {}
+        for product in records:
+            neutral = {
+                "code": (product.name if from_name else product.default_code) or None,
+                "name": product.name,
+                "description": product.description_sale or None,
+                "purchase_description": product.description_purchase or None,
+                "sale_price": product.lst_price,
+                "purchase_price": product.standard_price,
+                "sold": product.sale_ok,
+                "purchased": product.purchase_ok,
+                "tracked": bool(getattr(product, "is_storable", False)),
+            }
+            for key, account in (
+                ("sale_account_code", product.property_account_income_id),
+                ("purchase_account_code", product.property_account_expense_id),
+                ("inventory_account_code", product.xero_inventory_account_id),
+                ("cogs_account_code", product.xero_cogs_account_id),
+            ):
+                neutral[key] = account_codes.get(account.id) if account else None
+                if account and not neutral[key]:
+                    neutral["unmapped_" + key] = account.display_name
+            for key, field in (("sale_tax_type", "taxes_id"),
+                               ("purchase_tax_type", "supplier_taxes_id")):
+                product_taxes = product[field].filtered(lambda t: t.company_id == company)
+                if len(product_taxes) > 1:
+                    neutral["unsupported"] = self.env._(
+                        "%(name)s has %(count)s %(field)s; a Xero item takes one.",
+                        name=product.display_name, count=len(product_taxes),
+                        field=product._fields[field].string)
+                neutral[key] = tax_codes.get(product_taxes.id) if product_taxes else None
+                if product_taxes and len(product_taxes) == 1 and not neutral[key]:
+                    neutral["unmapped_" + key] = product_taxes.display_name
+            out[product.id] = neutral
+        return out
+
+    def _xero_vals(self, sync, neutral, record):
+        vals = {
+            "name": neutral.get("name") or neutral.get("code"),
+            "description_sale": neutral.get("description") or False,
+            "description_purchase": neutral.get("purchase_description") or False,
+            "sale_ok": neutral["sold"],
+            "purchase_ok": neutral["purchased"],
+        }
+        if not self._xero_code_from_name(sync):
+            vals["default_code"] = neutral.get("code") or False
+        if neutral.get("sale_price") is not None:
+            vals["lst_price"] = neutral["sale_price"]
+        if neutral.get("purchase_price") is not None:
+            vals["standard_price"] = neutral["purchase_price"]
+        storable = "is_storable" in self.env["product.product"]._fields
+        if neutral["tracked"]:
+            vals["type"] = "consu"
+            if storable:
+                vals["is_storable"] = True
+        elif record is None:
+            vals["type"] = "consu"
+        elif storable and record.is_storable:
+            vals["is_storable"] = False
+        for key, field in (("sale_account_code", "property_account_income_id"),
+                           ("purchase_account_code", "property_account_expense_id"),
+                           ("inventory_account_code", "xero_inventory_account_id"),
+                           ("cogs_account_code", "xero_cogs_account_id")):
+            account = self._xero_odoo_of(sync, "accounts", neutral.get(key))
+            vals[field] = account.id if account else False
+        for key, field in (("sale_tax_type", "taxes_id"), ("purchase_tax_type",
+                                                           "supplier_taxes_id")):
+            tax = self._xero_odoo_of(sync, "taxes", neutral.get(key))
+            other = record[field].filtered(lambda t: t.company_id != sync.company) if record \
+                else self.env["account.tax"]
+            vals[field] = [Command.set((other | tax).ids if tax else other.ids)]
+        if record is None:
+            vals["company_id"] = sync.company.id
+        return vals
+
+    def _xero_apply(self, sync, neutral, record):
+        vals = self._xero_vals(sync, neutral, record)
+        changed = self._xero_diff(record, vals)
+        if changed:
+            # lst_price on a variant writes the template's list_price (no variant extra here).
+            record.with_context(xero_inbound=True).write(changed)
+        return bool(changed)

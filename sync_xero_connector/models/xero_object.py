@@ -1,0 +1,723 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""The sync engine: one generic import and one generic export, for every object.
+
+An object (contacts, items, taxes...) is an AbstractModel inheriting ``xero.object`` that
+declares its collection, its Odoo model and its mapping hooks:
+
+- ``_xero_from_xero(sync, record)`` -> neutral dict (pure mapping, ``xero/mapping``);
+- ``_xero_to_xero(sync, neutral, xero_id)`` -> Xero payload (pure mapping);
+- ``_xero_snapshot(sync, records)`` -> ``{id: neutral}`` (Odoo record -> neutral);
+- ``_xero_vals(sync, neutral, record)`` -> Odoo vals (neutral -> Odoo, ids resolved).
+
+Everything else (bindings, matching, echo detection, batching, per-element results, the
+mismatch log, run summaries, cursors, commits) happens here, once.
+"""
+import logging
+import time
+import traceback
+from datetime import timedelta, timezone
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare
+
+from ..xero import CREATED, UPDATED, XeroError
+from ..xero.dates import parse_datetime
+from ..xero.mapping.common import MappingError, normalize_name, payload_hash
+from ..xero.objects import collection
+from .xero_sync_run import RunRecorder
+
+_logger = logging.getLogger(__name__)
+
+# Records changed shortly before the cursor may still be committing in Xero: re-read them.
+IMPORT_OVERLAP = timedelta(minutes=5)
+BATCH_SIZE = 50
+# Names per `where` clause when looking up Xero records by name before creating them.
+REMOTE_LOOKUP_CHUNK = 25
+
+
+def naive_utc(value):
+    if not value:
+        return False
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.replace(microsecond=0)
+
+
+class Sync:
+    """Everything one run of one object needs, passed to every hook."""
+
+    def __init__(self, env, account, settings, run, client, commit=None, force=False):
+        self.env = env
+        self.account = account
+        self.company = account.company_id
+        self.settings = settings
+        self.run = run
+        self.recorder = RunRecorder(run)
+        self.client = client
+        self.commit_hook = commit
+        self.force = force
+        self.cache = {}  # per-run lookups of the object hooks
+
+    def checkpoint(self, processed=0):
+        """End of a batch: write the run's figures, commit when the entry point commits."""
+        self.recorder.flush()
+        if self.commit_hook:
+            self.commit_hook(processed)
+
+    def mismatch(self, direction, **kwargs):
+        return self.env["xero.mismatch.log"]._log(
+            self.account, self.settings.object_key, direction, run=self.run, **kwargs
+        )
+
+
+class ExportItem:
+    __slots__ = ("record", "binding", "neutral", "payload", "hash", "xero_id")
+
+    def __init__(self, record, binding, neutral):
+        self.record = record
+        self.binding = binding
+        self.neutral = neutral
+        self.payload = None
+        self.hash = None
+        self.xero_id = binding.xero_id if binding else None
+
+
+class XeroObject(models.AbstractModel):
+    _name = "xero.object"
+    _description = "Xero Sync Object"
+
+    # ----------------------------------------------------------- declarations
+    _xero_key = None  # e.g. "contacts"
+    _xero_collection = None  # e.g. "Contacts"
+    _xero_model = None  # e.g. "res.partner"
+    _xero_can_import = True
+    _xero_can_export = True
+    _xero_sequence = 100  # order of "import all" / "export all" (dependencies first)
+    # Matching before creating: (neutral key, Odoo field, normaliser), tried in order.
+    _xero_match_keys = ()
+    # Neutral key Xero keeps unique, and the Xero field holding it (export pre-matching).
+    _xero_unique_key = "name"
+    _xero_unique_field = "Name"
+    # Neutral key shown as the binding's number / code.
+    _xero_number_key = None
+    # Extra query parameters of imports (e.g. includeArchived).
+    _xero_import_params = {}
+    # Several Odoo records may be bound to one Xero record (export only for the extra ones).
+    _xero_multi_bind = False
+    # False: Xero records cannot be updated through the API (currencies): link, never resend.
+    _xero_updatable = True
+
+    @api.model
+    def _xero_objects(self):
+        """``{object key: model name}`` of every implemented object."""
+        found = {}
+        for name in self.env.registry:
+            model = self.env[name]
+            key = getattr(type(model), "_xero_key", None)
+            if key and name != "xero.object" and getattr(model, "_abstract", False):
+                found[key] = name
+        return found
+
+    @api.model
+    def _xero_object(self, key):
+        name = self._xero_objects().get(key)
+        if not name:
+            raise UserError(self.env._("Xero object %(key)s is not implemented.", key=key))
+        return self.env[name]
+
+    # ------------------------------------------------------------------ hooks
+    def _xero_from_xero(self, sync, record):
+        raise NotImplementedError
+
+    def _xero_to_xero(self, sync, neutral, xero_id):
+        raise NotImplementedError
+
+    def _xero_snapshot(self, sync, records):
+        raise NotImplementedError
+
+    def _xero_vals(self, sync, neutral, record):
+        raise NotImplementedError
+
+    def _xero_records_model(self, sync):
+        return self.env[self._xero_model].with_company(sync.company).with_context(
+            active_test=False
+        )
+
+    def _xero_match_domain(self, sync):
+        """Odoo records that may be matched (and exported when new)."""
+        return []
+
+    def _xero_export_domain(self, sync):
+        """New Odoo records exported by default (unless the settings' filter says otherwise)."""
+        return self._xero_match_domain(sync)
+
+    def _xero_create(self, sync, neutral):
+        vals = self._xero_vals(sync, neutral, None)
+        return self._xero_records_model(sync).with_context(xero_inbound=True).create(vals)
+
+    def _xero_apply(self, sync, neutral, record):
+        """Write what differs; True when something changed."""
+        vals = self._xero_vals(sync, neutral, record)
+        changed = self._xero_diff(record, vals)
+        if changed:
+            record.with_context(xero_inbound=True).write(changed)
+        return bool(changed)
+
+    def _xero_export_dependencies(self, sync, records):
+        """Export what ``records`` need first (e.g. the contact groups of contacts)."""
+
+    def _xero_after_export(self, sync, items):
+        """After the batch was accepted (e.g. group memberships)."""
+
+    def _xero_send(self, sync, payloads):
+        return sync.client.write(self._xero_collection, payloads, method="POST")
+
+    def _xero_hint(self, messages):
+        """What the user should change, from Xero's messages."""
+        return self.env._(
+            "Correct the Odoo record with Xero's message above in mind, then click Retry."
+        )
+
+    def _xero_record_name(self, neutral, record=None):
+        if record:
+            return record.display_name
+        return neutral.get("name") or neutral.get("code") or neutral.get("xero_id") or "?"
+
+    # ---------------------------------------------------------------- helpers
+    def _xero_bindings(self, sync):
+        return self.env["xero.binding"].sudo().with_context(active_test=False)
+
+    def _xero_binding_domain(self, sync):
+        return [("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key)]
+
+    def _xero_bindings_by_xero_id(self, sync, xero_ids):
+        bindings = self._xero_bindings(sync).search(
+            self._xero_binding_domain(sync)
+            + [("xero_id", "in", list(xero_ids)), ("is_primary", "=", True)]
+        )
+        return {b.xero_id: b for b in bindings}
+
+    def _xero_binding_of(self, sync, record):
+        return self._xero_bindings(sync).search(
+            self._xero_binding_domain(sync) + [("res_id", "=", record.id)], limit=1,
+        )
+
+    def _xero_bound_ids(self, sync):
+        self.env["xero.binding"].flush_model()
+        self.env.cr.execute(
+            "SELECT res_id FROM xero_binding WHERE account_id = %s AND object_key = %s",
+            [sync.account.id, self._xero_key],
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def _xero_diff(self, record, vals):
+        """The part of ``vals`` that differs from ``record``."""
+        changed = {}
+        for name, value in vals.items():
+            field = record._fields[name]
+            current = record[name]
+            if field.type == "many2one":
+                if (current.id or False) != (value or False):
+                    changed[name] = value
+            elif field.type in ("many2many", "one2many"):
+                wanted = _command_ids(value)
+                if wanted is None or set(current.ids) != wanted:
+                    changed[name] = value
+            elif field.type in ("float", "monetary"):
+                digits = 6
+                if float_compare(current or 0.0, value or 0.0, precision_digits=digits):
+                    changed[name] = value
+            elif field.type in ("char", "text", "html", "selection"):
+                if (current or False) != (value or False):
+                    changed[name] = value
+            elif current != value:
+                changed[name] = value
+        return changed
+
+    def _xero_bind(self, sync, record, xero_record, neutral, direction, payload_hash_=None):
+        """Create or refresh the binding of ``record`` after an exchange."""
+        spec = collection(self._xero_collection)
+        xero_id = xero_record.get(spec.id_field) if xero_record else neutral.get("xero_id")
+        vals = {
+            "xero_id": xero_id,
+            "xero_number": (neutral or {}).get(self._xero_number_key) if self._xero_number_key
+            else False,
+            "xero_updated_at": naive_utc(parse_datetime(xero_record.get("UpdatedDateUTC")))
+            if xero_record and xero_record.get("UpdatedDateUTC") else False,
+            "xero_hash": payload_hash(xero_record) if xero_record else False,
+            "state": "synced",
+            "last_error": False,
+            "last_sync_at": fields.Datetime.now(),
+            "last_direction": direction,
+        }
+        if payload_hash_ is not None:
+            vals["payload_hash"] = payload_hash_
+        if self._xero_number_key and xero_record and spec.number_field:
+            vals["xero_number"] = xero_record.get(spec.number_field) or vals["xero_number"]
+        binding = self._xero_binding_of(sync, record)
+        if binding:
+            binding.write(vals)
+        else:
+            vals.update({
+                "account_id": sync.account.id,
+                "object_key": self._xero_key,
+                "res_model": record._name,
+                "res_id": record.id,
+            })
+            binding = self._xero_bindings(sync).create(vals)
+        sync.cache.setdefault("bound", set()).add(record.id)
+        return binding
+
+    def _xero_hash(self, sync, neutral, payload):
+        """What decides whether a record changed since its last export (default: the
+        payload; contacts add their group memberships)."""
+        return payload_hash(payload)
+
+    def _xero_export_hash(self, sync, record, xero_id):
+        """Hash of the payload an export of ``record`` would send now (None: not mappable)."""
+        neutral = self._xero_snapshot(sync, record)[record.id]
+        try:
+            return self._xero_hash(sync, neutral, self._xero_to_xero(sync, neutral, xero_id))
+        except MappingError:
+            return None
+
+    def _xero_require(self, sync, key, xero_ids):
+        """Odoo records of ``xero_ids`` of object ``key``, importing the missing ones first."""
+        Binding = self.env["xero.binding"].sudo()
+        domain = [("account_id", "=", sync.account.id), ("object_key", "=", key),
+                  ("is_primary", "=", True)]
+        xero_ids = [x for x in xero_ids if x]
+        if not xero_ids:
+            return self.env[self.env["xero.object"]._xero_object(key)._xero_model]
+        found = Binding.search(domain + [("xero_id", "in", xero_ids)])
+        missing = set(xero_ids) - set(found.mapped("xero_id"))
+        if missing:
+            sync.account._xero_run_object(key, "import", trigger="dependency",
+                                          xero_ids=sorted(missing))
+            found = Binding.search(domain + [("xero_id", "in", xero_ids)])
+        model = self.env["xero.object"]._xero_object(key)._xero_model
+        return self.env[model].browse(found.mapped("res_id")).exists()
+
+    # ================================================================= import
+    def _xero_import(self, sync, full=False, xero_ids=None, since=None):
+        spec = collection(self._xero_collection)
+        settings = sync.settings
+        params = dict(self._xero_import_params)
+        kwargs = {}
+        ims = None
+        partial = bool(xero_ids) or bool(since)
+        if spec.modified_since and not full and not xero_ids:
+            cursor = naive_utc(since) if since else settings.import_cursor
+            if cursor:
+                ims = (cursor - (IMPORT_OVERLAP if not since else timedelta())).replace(
+                    tzinfo=timezone.utc)
+        if spec.paged:
+            kwargs["order"] = "UpdatedDateUTC ASC"
+        wanted = set(xero_ids or ())
+        if wanted and spec.ids_filter:
+            kwargs["ids"] = sorted(wanted)
+        newest = settings.import_cursor
+        for page in sync.client.iter_pages(self._xero_collection, if_modified_since=ims,
+                                           params=params, **kwargs):
+            if wanted and not spec.ids_filter:
+                page = [r for r in page if r.get(spec.id_field) in wanted]
+            self._xero_import_page(sync, page)
+            if spec.modified_since and not partial:
+                stamps = [parse_datetime(r.get("UpdatedDateUTC")) for r in page]
+                stamps = [naive_utc(s) for s in stamps if s]
+                if stamps and (not newest or max(stamps) > newest):
+                    newest = max(stamps)
+                    # Same transaction as the page: committed together or not at all.
+                    settings.import_cursor = newest
+            sync.checkpoint(len(page))
+        if full and not xero_ids:
+            settings.last_full_import_at = fields.Datetime.now()
+
+    def _xero_import_page(self, sync, records):
+        spec = collection(self._xero_collection)
+        bindings = self._xero_bindings_by_xero_id(
+            sync, [r.get(spec.id_field) for r in records if r.get(spec.id_field)]
+        )
+        for xero_record in records:
+            if not self._xero_wants(sync, xero_record):
+                continue
+            xero_id = xero_record.get(spec.id_field)
+            self._xero_import_guarded(sync, xero_record, bindings.get(xero_id))
+
+    def _xero_wants(self, sync, xero_record):
+        """False for Xero records another object handles (e.g. bank accounts in Accounts)."""
+        return True
+
+    def _xero_import_guarded(self, sync, xero_record, binding):
+        """Import one record in a savepoint: a failure is logged, the rest goes on."""
+        spec = collection(self._xero_collection)
+        xero_id = xero_record.get(spec.id_field)
+        name = xero_record.get("Name") or xero_record.get(spec.number_field or "") or xero_id
+        try:
+            with self.env.cr.savepoint():
+                result, record, note = self._xero_import_one(sync, xero_record, binding)
+        except psycopg2.OperationalError:
+            raise
+        except MappingError as exc:
+            sync.mismatch("import", record_name=name, xero_id=xero_id, kind=exc.kind,
+                          messages=[exc.message], hint=exc.hint, payload=xero_record)
+            sync.recorder.add("failed", xero_id=xero_id, name=name, note=exc.message[:200])
+            return "failed"
+        except (UserError, ValidationError) as exc:
+            message = exc.args[0] if exc.args else str(exc)
+            sync.mismatch("import", record_name=name, xero_id=xero_id, kind="error",
+                          messages=[message], payload=xero_record,
+                          hint=self.env._("Odoo refused the record: fix the data the message "
+                                          "names (in Odoo or in Xero), then click Retry."))
+            sync.recorder.add("failed", xero_id=xero_id, name=name, note=message[:200])
+            return "failed"
+        except Exception as exc:  # a bug must surface as a visible mismatch, not stop the run
+            _logger.exception("Xero import of %s %s failed", self._xero_key, xero_id)
+            sync.mismatch("import", record_name=name, xero_id=xero_id, kind="error",
+                          messages=[f"{type(exc).__name__}: {exc}", traceback.format_exc(limit=5)],
+                          payload=xero_record,
+                          hint=self.env._("Unexpected error: report it with this entry."))
+            sync.recorder.add("failed", xero_id=xero_id, name=name, note=str(exc)[:200])
+            return "failed"
+        if result != "failed":
+            self.env["xero.mismatch.log"]._resolve(
+                sync.account, self._xero_key, "import",
+                res_model=record._name if record else None,
+                res_ids=[record.id] if record else [], xero_ids=[xero_id],
+            )
+        sync.recorder.add(result, record, xero_id=xero_id, name=None if record else name,
+                          note=note)
+        return result
+
+    def _xero_import_one(self, sync, xero_record, binding):
+        """-> (result, record, note)."""
+        updated_at = naive_utc(parse_datetime(xero_record.get("UpdatedDateUTC")))
+        if binding and not sync.force:
+            same_date = updated_at and binding.xero_updated_at == updated_at
+            if same_date or binding.xero_hash == payload_hash(xero_record):
+                # Unchanged since the last exchange (or the echo of our own export).
+                return "skipped", None, None
+        record = binding._record() if binding else None
+        if binding and not record.exists():
+            binding.unlink()
+            binding = record = None
+        neutral = self._xero_from_xero(sync, xero_record)
+        settings = sync.settings
+        xero_id = xero_record.get(collection(self._xero_collection).id_field)
+        if record:
+            changed = settings._allows("update") and self._xero_apply(sync, neutral, record)
+            self._xero_bind(sync, record, xero_record, neutral, "import",
+                            self._xero_export_hash(sync, record, xero_id))
+            return ("updated" if changed else "skipped"), record, None
+        record, candidates = self._xero_match(sync, neutral)
+        if candidates:
+            model = self._xero_records_model(sync)
+            names = ", ".join(model.browse(candidates).mapped("display_name"))
+            sync.mismatch(
+                "import", kind="ambiguous", record_name=self._xero_record_name(neutral),
+                xero_id=xero_id, res_model=self._xero_model, candidate_ids=sorted(candidates),
+                payload=xero_record,
+                messages=[self.env._(
+                    "Xero record %(name)s matches several Odoo records: %(names)s. Nothing "
+                    "was linked or created.", name=self._xero_record_name(neutral), names=names,
+                )],
+                hint=self.env._("Click Resolve to link it to one of them, or to create a new "
+                                "record; or make the Odoo records distinct."),
+            )
+            return "failed", None, None
+        if record:
+            if settings._allows("update"):
+                self._xero_apply(sync, neutral, record)
+            self._xero_bind(sync, record, xero_record, neutral, "import",
+                            self._xero_export_hash(sync, record, xero_id))
+            return "updated", record, self.env._("linked to an existing record")
+        if not settings._allows("create"):
+            return "skipped", None, None
+        record = self._xero_create(sync, neutral)
+        self._xero_bind(sync, record, xero_record, neutral, "import",
+                        self._xero_export_hash(sync, record, xero_id))
+        return "created", record, None
+
+    # ------------------------------------------------------------- matching
+    def _xero_match_index(self, sync):
+        """``{neutral key: {normalised value: {ids}}}`` of the unbound Odoo records."""
+        if "match_index" in sync.cache:
+            return sync.cache["match_index"]
+        bound = self._xero_bound_ids(sync)
+        sync.cache.setdefault("bound", set()).update(bound)
+        model = self._xero_records_model(sync)
+        fnames = sorted({field for __, field, __ in self._xero_match_keys})
+        index = {key: {} for key, __, __ in self._xero_match_keys}
+        if fnames:
+            rows = model.search_read(self._xero_match_domain(sync), ["id"] + fnames)
+            for row in rows:
+                if row["id"] in bound:
+                    continue
+                for key, field, normalise in self._xero_match_keys:
+                    value = normalise(row[field]) if row[field] else ""
+                    if value:
+                        index[key].setdefault(value, set()).add(row["id"])
+        sync.cache["match_index"] = index
+        return index
+
+    def _xero_match(self, sync, neutral):
+        """-> (record, ambiguous candidate ids): the first key that matches decides."""
+        if self.env.context.get("xero_no_match"):
+            return None, None
+        index = self._xero_match_index(sync)
+        bound = sync.cache.get("bound", set())
+        for key, __, normalise in self._xero_match_keys:
+            value = normalise(neutral.get(key)) if neutral.get(key) else ""
+            if not value:
+                continue
+            ids = index[key].get(value, set()) - bound
+            if len(ids) == 1:
+                return self._xero_records_model(sync).browse(ids.pop()), None
+            if len(ids) > 1:
+                return None, ids
+        return None, None
+
+    # ================================================================= export
+    def _xero_export_candidates(self, sync):
+        """Bound records changed since their last export, then new records."""
+        model = self._xero_records_model(sync)
+        bindings = self._xero_bindings(sync).search(
+            self._xero_binding_domain(sync)
+            + [("state", "in", ("pending", "error")), ("is_primary", "=", True)]
+        )
+        records = model.browse(bindings.mapped("res_id")).exists()
+        if sync.settings._allows("create"):
+            bound = self._xero_bound_ids(sync)
+            domain = self._xero_export_domain(sync)
+            if sync.settings.export_domain:
+                from odoo.tools.safe_eval import safe_eval
+                domain = domain + safe_eval(sync.settings.export_domain)
+            new = model.search(domain, order="id")
+            records |= new.filtered(lambda r: r.id not in bound)
+        return records
+
+    def _xero_export(self, sync, records=None):
+        if records is None:
+            records = self._xero_export_candidates(sync)
+        records = records.with_company(sync.company).with_context(active_test=False).exists()
+        if not records:
+            return
+        self._xero_export_dependencies(sync, records)
+        binding_list = self._xero_bindings(sync).search(
+            self._xero_binding_domain(sync) + [("res_id", "in", records.ids)]
+        )
+        bindings = {b.res_id: b for b in binding_list}
+        snapshots = self._xero_snapshot(sync, records)
+        items = []
+        for record in records:
+            item = ExportItem(record, bindings.get(record.id), snapshots[record.id])
+            if self._xero_prepare(sync, item):
+                items.append(item)
+        new_items = [item for item in items if not item.xero_id]
+        if new_items:
+            dropped = self._xero_prematch(sync, new_items)
+            items = [item for item in items
+                     if item not in dropped and self._xero_still_sendable(sync, item)]
+        for start in range(0, len(items), BATCH_SIZE):
+            chunk = items[start:start + BATCH_SIZE]
+            results = self._xero_send(sync, [item.payload for item in chunk])
+            accepted = []
+            for item, result in zip(chunk, results):
+                if self._xero_export_result(sync, item, result):
+                    accepted.append(item)
+            if accepted:
+                self._xero_after_export(sync, accepted)
+            sync.checkpoint(len(chunk))
+
+    def _xero_prepare(self, sync, item):
+        """Build the payload; False when there is nothing to send (counted/logged here)."""
+        settings = sync.settings
+        record = item.record
+        try:
+            item.payload = self._xero_to_xero(sync, item.neutral, item.xero_id)
+        except MappingError as exc:
+            self._xero_export_failed(sync, item, [exc.message], exc.hint, exc.kind)
+            return False
+        item.hash = self._xero_hash(sync, item.neutral, item.payload)
+        if item.binding and item.binding.payload_hash == item.hash and not sync.force:
+            item.binding.write({"state": "synced", "last_error": False})
+            sync.recorder.add("skipped", record)
+            return False
+        if not sync.force and self.env["xero.mismatch.log"].sudo().search_count([
+            ("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key),
+            ("direction", "=", "export"), ("state", "=", "open"),
+            ("res_model", "=", record._name), ("res_id", "=", record.id),
+            ("payload_hash", "=", item.hash),
+        ]):
+            # Xero already refused exactly this; don't spend a call until it changes (or Retry).
+            sync.recorder.add("skipped", record)
+            return False
+        if item.binding and item.xero_id and (not settings._allows("update")
+                                              or not self._xero_updatable):
+            sync.recorder.add("skipped", record, note=self.env._("updates are off"))
+            return False
+        return True
+
+    def _xero_still_sendable(self, sync, item):
+        if item.xero_id and not sync.settings._allows("update"):
+            sync.recorder.add("skipped", item.record, note=self.env._("linked; updates are off"))
+            return False
+        return True
+
+    def _xero_export_result(self, sync, item, result):
+        record = item.record
+        if result.status in (CREATED, UPDATED):
+            xero_record = result.record or {}
+            self._xero_bind(sync, record, xero_record, item.neutral, "export", item.hash)
+            self.env["xero.mismatch.log"]._resolve(
+                sync.account, self._xero_key, "export", res_model=record._name,
+                res_ids=[record.id],
+            )
+            status = "created" if result.status == CREATED and not item.binding else "updated"
+            sync.recorder.add(status, record, xero_id=result.xero_id,
+                              note="; ".join(result.warnings) or None)
+            return True
+        self._xero_export_failed(sync, item, result.messages, self._xero_hint(result.messages),
+                                 "validation")
+        return False
+
+    def _xero_export_failed(self, sync, item, messages, hint, kind):
+        record = item.record
+        sync.mismatch(
+            "export", kind=kind, record_name=record.display_name, res_model=record._name,
+            res_id=record.id, xero_id=item.xero_id, messages=messages, hint=hint,
+            payload=item.payload, payload_hash=item.hash,
+        )
+        if item.binding:
+            item.binding.write({"state": "error", "last_error": "\n".join(messages)})
+        sync.recorder.add("failed", record, xero_id=item.xero_id, note=(messages or [""])[0][:200])
+
+    # ---------------------------------------------------- export pre-matching
+    def _xero_remote_records(self, sync, items):
+        """Xero records that new ``items`` could duplicate (by their unique key)."""
+        spec = collection(self._xero_collection)
+        if not spec.paged:
+            if "remote_all" not in sync.cache:
+                sync.cache["remote_all"] = list(sync.client.iter_records(
+                    self._xero_collection, params=dict(self._xero_import_params)))
+            return sync.cache["remote_all"]
+        from ..xero import where_equals
+        values = sorted({item.neutral.get(self._xero_unique_key) for item in items} - {None, ""})
+        found = []
+        for start in range(0, len(values), REMOTE_LOOKUP_CHUNK):
+            chunk = values[start:start + REMOTE_LOOKUP_CHUNK]
+            where = " OR ".join(where_equals(self._xero_unique_field, v) for v in chunk)
+            found.extend(sync.client.iter_records(self._xero_collection, where=where))
+        return found
+
+    def _xero_prematch(self, sync, items):
+        """Link new records to the Xero record they would duplicate; refuse to guess.
+
+        Returns the items not to send: those sharing a unique key with another new item, or
+        matching a Xero record another Odoo record holds, logged as ambiguous. Linked items
+        get their Xero ID and are sent as updates.
+        """
+        if self.env.context.get("xero_no_match"):
+            return []
+        spec = collection(self._xero_collection)
+        key = self._xero_unique_key
+        remote = {}
+        for xero_record in self._xero_remote_records(sync, items):
+            neutral = self._xero_from_xero(sync, xero_record)
+            value = normalize_name(neutral.get(key))
+            if value:
+                remote.setdefault(value, []).append((xero_record, neutral))
+        groups = {}
+        for item in items:
+            groups.setdefault(normalize_name(item.neutral.get(key)), []).append(item)
+        bound = self._xero_bindings_by_xero_id(
+            sync, [x.get(spec.id_field) for pairs in remote.values() for x, __ in pairs]
+        )
+        dropped = []
+        for value, group in groups.items():
+            matches = remote.get(value, []) if value else []
+            taken = [x for x, __ in matches if x.get(spec.id_field) in bound]
+            free = [(x, n) for x, n in matches if x.get(spec.id_field) not in bound]
+            if len(group) > 1 or len(free) > 1 or (taken and not free):
+                self._xero_log_duplicate(sync, group, matches, taken)
+                dropped.extend(group)
+                continue
+            if free:
+                xero_record, neutral = free[0]
+                item = group[0]
+                item.xero_id = xero_record.get(spec.id_field)
+                item.payload = self._xero_to_xero(sync, item.neutral, item.xero_id)
+                item.hash = self._xero_hash(sync, item.neutral, item.payload)
+                same = self._xero_same_as_remote(sync, item, neutral)
+                item.binding = self._xero_bind(sync, item.record, xero_record, neutral, "export",
+                                               item.hash if same else None)
+                if same or not self._xero_updatable:
+                    # Linked to what Xero already has: nothing to send.
+                    sync.recorder.add("updated", item.record, xero_id=item.xero_id,
+                                      note=self.env._("linked to the existing Xero record"))
+                    dropped.append(item)
+                else:
+                    item.binding.state = "pending"
+        return dropped
+
+    def _xero_same_as_remote(self, sync, item, remote_neutral):
+        """True when the Xero record already says what ``item`` would send."""
+        try:
+            remote_payload = self._xero_to_xero(sync, dict(remote_neutral), item.xero_id)
+        except MappingError:
+            return False
+        return payload_hash(remote_payload) == payload_hash(item.payload)
+
+    def _xero_log_duplicate(self, sync, group, matches, taken):
+        spec = collection(self._xero_collection)
+        records = self.env[self._xero_model].browse([item.record.id for item in group])
+        value = group[0].neutral.get(self._xero_unique_key)
+        xero_id = matches[0][0].get(spec.id_field) if matches else None
+        if taken and len(group) == 1 and not [m for m in matches if m[0] not in taken]:
+            holder = self._xero_bindings_by_xero_id(sync, [taken[0].get(spec.id_field)])
+            holder_record = next(iter(holder.values()))._record()
+            message = self.env._(
+                "Xero already has %(name)s, linked to the Odoo record %(other)s. Xero requires "
+                "%(field)s to be unique, so %(record)s cannot be created there.",
+                name=value, other=holder_record.display_name, field=self._xero_unique_field,
+                record=records.display_name,
+            )
+            hint = self.env._("Rename one of the two Odoo records, or merge them.")
+        elif len(group) > 1:
+            message = self.env._(
+                "%(count)s Odoo records share the %(field)s %(name)s: %(names)s. Xero requires "
+                "it to be unique; none of them was sent.",
+                count=len(group), field=self._xero_unique_field, name=value,
+                names=", ".join(records.mapped("display_name")),
+            )
+            hint = self.env._(
+                "Rename all but one, merge them, or click Resolve to link one of them to the "
+                "Xero record."
+            )
+        else:
+            message = self.env._(
+                "Xero has several records named %(name)s; %(record)s was not linked to any.",
+                name=value, record=records.display_name,
+            )
+            hint = self.env._("Archive or rename the duplicates in Xero, then click Retry.")
+        sync.mismatch(
+            "export", kind="ambiguous", record_name=value, res_model=self._xero_model,
+            res_id=records[:1].id if len(group) == 1 else False, xero_id=xero_id,
+            candidate_ids=records.ids, messages=[message], hint=hint,
+        )
+        for record in records:
+            sync.recorder.add("failed", record, xero_id=xero_id, note=message[:200])
+
+
+def _command_ids(value):
+    """Ids a x2many write command list sets, or None when it is not a plain set."""
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        command = value[0]
+        if isinstance(command, (list, tuple)) and command and command[0] == 6:
+            return set(command[2])
+    if isinstance(value, (list, tuple)) and all(isinstance(i, int) for i in value):
+        return set(value)
+    return None

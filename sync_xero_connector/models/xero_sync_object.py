@@ -1,0 +1,199 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Per Xero account and object: enabled, direction, mode, schedule, import cursor.
+
+The import cursor (newest ``UpdatedDateUTC`` seen) lives here, not on ``xero.account``: the
+account row is written by the token cursor, and a sync transaction must not hold it.
+"""
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from .xero_binding import object_selection
+
+_logger = logging.getLogger(__name__)
+
+DIRECTIONS = [("import", "Import"), ("export", "Export"), ("both", "Both")]
+MODES = [("create", "Create Only"), ("update", "Update Only"), ("both", "Create and Update")]
+
+
+class XeroSyncObject(models.Model):
+    _name = "xero.sync.object"
+    _description = "Xero Sync Object Settings"
+    _order = "account_id, sequence, id"
+    _rec_name = "object_key"
+
+    account_id = fields.Many2one("xero.account", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="account_id.company_id", store=True)
+    object_key = fields.Selection(lambda self: object_selection(self.env), string="Object",
+                                  required=True, readonly=True)
+    sequence = fields.Integer(default=10)
+    enabled = fields.Boolean(
+        default=False,
+        help="Scheduled runs only happen for enabled objects. Buttons, wizards and the command "
+             "line work either way.",
+    )
+    direction = fields.Selection(DIRECTIONS, default="both", required=True)
+    mode = fields.Selection(MODES, default="both", required=True)
+    can_import = fields.Boolean(compute="_compute_capabilities")
+    can_export = fields.Boolean(compute="_compute_capabilities")
+    import_interval = fields.Integer(
+        string="Import Every (min)", default=60,
+        help="Minutes between two scheduled imports of this object.",
+    )
+    export_interval = fields.Integer(
+        string="Export Every (min)", default=15,
+        help="Minutes between two scheduled exports of this object.",
+    )
+    full_sync_days = fields.Integer(
+        string="Full Reconcile Every (days)", default=7,
+        help="A scheduled import reads everything again after this many days, to catch changes "
+             "Xero does not timestamp. 0 disables it.",
+    )
+    next_import_at = fields.Datetime()
+    next_export_at = fields.Datetime()
+    import_cursor = fields.Datetime(
+        string="Imported Up To",
+        help="Newest Xero UpdatedDateUTC imported and committed; the next import asks for "
+             "changes since then (with an overlap).",
+    )
+    last_full_import_at = fields.Datetime()
+    export_domain = fields.Char(
+        string="Export Filter",
+        help="Which Odoo records are exported when new (a domain). Empty: the object's default.",
+    )
+    item_code_source = fields.Selection(
+        [("default_code", "Internal Reference"), ("name", "Product Name")],
+        string="Item Code From", default="default_code",
+        help="Items only: the Odoo field that becomes the Xero item Code.",
+    )
+    last_import_run_id = fields.Many2one("xero.sync.run", readonly=True)
+    last_export_run_id = fields.Many2one("xero.sync.run", readonly=True)
+    binding_count = fields.Integer(compute="_compute_counts")
+    mismatch_count = fields.Integer(compute="_compute_counts")
+
+    _uniq_object = models.Constraint(
+        "UNIQUE(account_id, object_key)", "Each object is set up once per Xero account.",
+    )
+
+    @api.depends("object_key")
+    def _compute_capabilities(self):
+        objects = self.env["xero.object"]._xero_objects()
+        for rec in self:
+            model = objects.get(rec.object_key)
+            rec.can_import = bool(model and self.env[model]._xero_can_import)
+            rec.can_export = bool(model and self.env[model]._xero_can_export)
+
+    def _compute_counts(self):
+        for rec in self:
+            rec.binding_count = self.env["xero.binding"].search_count([
+                ("account_id", "=", rec.account_id.id), ("object_key", "=", rec.object_key),
+            ])
+            rec.mismatch_count = self.env["xero.mismatch.log"].search_count([
+                ("account_id", "=", rec.account_id.id), ("object_key", "=", rec.object_key),
+                ("state", "=", "open"),
+            ])
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records._update_crons()
+        return records
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"enabled", "direction"} & set(vals):
+            self._update_crons()
+        return res
+
+    def _does(self, direction):
+        self.ensure_one()
+        return self.direction in (direction, "both")
+
+    def _allows(self, operation):
+        """``operation`` is "create" or "update"."""
+        self.ensure_one()
+        return self.mode in (operation, "both")
+
+    # ----------------------------------------------------------------- buttons
+    def action_import(self):
+        self.ensure_one()
+        self.account_id._check_xero_manager()
+        return self.account_id._xero_button_run("import", [self.object_key])
+
+    def action_export(self):
+        self.ensure_one()
+        self.account_id._check_xero_manager()
+        return self.account_id._xero_button_run("export", [self.object_key])
+
+    def action_open_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "xero.sync.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_account_id": self.account_id.id,
+                "default_object_key": self.object_key,
+                "default_direction": "import" if self.can_import else "export",
+            },
+        }
+
+    def action_view_bindings(self):
+        action = self.account_id._xero_related_action("sync_xero_connector.xero_binding_action")
+        action["domain"] = [("account_id", "=", self.account_id.id),
+                            ("object_key", "=", self.object_key)]
+        return action
+
+    def action_view_mismatches(self):
+        action = self.account_id._xero_related_action(
+            "sync_xero_connector.xero_mismatch_log_action")
+        action["domain"] = [("account_id", "=", self.account_id.id),
+                            ("object_key", "=", self.object_key)]
+        return action
+
+    # ------------------------------------------------------------------- crons
+    @api.model
+    def _cron_xmlid(self, key, direction):
+        return "sync_xero_connector.ir_cron_xero_%s_%s" % (direction, key)
+
+    def _update_crons(self):
+        """A cron per object and direction runs only while some account enables it."""
+        for key in set(self.mapped("object_key")):
+            for direction in ("import", "export"):
+                cron = self.env.ref(self._cron_xmlid(key, direction), raise_if_not_found=False)
+                if not cron:
+                    continue
+                wanted = bool(self.sudo().search_count([
+                    ("object_key", "=", key), ("enabled", "=", True),
+                    ("direction", "in", (direction, "both")),
+                    ("account_id.active", "=", True),
+                ]))
+                if cron.sudo().active != wanted:
+                    cron.sudo().active = wanted
+
+    @api.model
+    def _cron_sync(self, key, direction):
+        """Scheduled run of one object in one direction for every account that enables it."""
+        now = fields.Datetime.now()
+        due = self.sudo().search([
+            ("object_key", "=", key), ("enabled", "=", True),
+            ("direction", "in", (direction, "both")),
+            ("account_id.state", "=", "connected"), ("account_id.active", "=", True),
+            "|", (f"next_{direction}_at", "=", False), (f"next_{direction}_at", "<=", now),
+        ])
+        cron = self.env["ir.cron"]
+        for index, settings in enumerate(due):
+            interval = settings.import_interval if direction == "import" else settings.export_interval
+            settings.write({f"next_{direction}_at": now + timedelta(minutes=max(interval, 1))})
+            full = False
+            if direction == "import" and settings.full_sync_days:
+                last = settings.last_full_import_at
+                full = not last or last < now - timedelta(days=settings.full_sync_days)
+            settings.account_id.with_company(settings.company_id)._xero_run_object(
+                key, direction, trigger="cron", full=full,
+                commit=lambda done, remaining=None: cron._commit_progress(done, remaining=remaining),
+            )
+            cron._commit_progress(0, remaining=len(due) - index - 1)
+        return len(due)
