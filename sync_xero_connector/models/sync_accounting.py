@@ -315,9 +315,6 @@ class XeroObjectAccounts(models.AbstractModel):
             }
         return binding
 
-    def _xero_send(self, sync, payloads):
-        return sync.client.write(self._xero_collection, payloads, method="POST")
-
 
 # =============================================================== bank accounts
 class XeroObjectBankAccounts(models.AbstractModel):

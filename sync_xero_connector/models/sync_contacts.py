@@ -277,8 +277,6 @@ class XeroObjectContacts(models.AbstractModel):
 
     # ------------------------------------------------------------ to Odoo vals
     def _xero_vals(self, sync, neutral, record):
-        address = neutral.get("address") or {}
-        country = self._xero_country(sync, address.get("country"))
         vals = {
             "name": neutral["name"],
             "is_company": neutral["is_company"],
@@ -287,12 +285,7 @@ class XeroObjectContacts(models.AbstractModel):
             "email": neutral.get("email") or False,
             "vat": neutral.get("vat") or False,
             "phone": neutral.get("phone") or neutral.get("mobile") or False,
-            "street": address.get("street") or False,
-            "street2": address.get("street2") or False,
-            "city": address.get("city") or False,
-            "zip": address.get("zip") or False,
-            "country_id": country.id or False,
-            "state_id": self._xero_state(country, address.get("state")).id or False,
+            **self._xero_address_vals(sync, neutral.get("address") or {}),
         }
         if neutral.get("website"):
             vals["website"] = neutral["website"]
@@ -320,6 +313,18 @@ class XeroObjectContacts(models.AbstractModel):
             if neutral.get("is_supplier") and not record.supplier_rank:
                 vals["supplier_rank"] = 1
         return vals
+
+    def _xero_address_vals(self, sync, address):
+        """Partner address fields from a neutral address (country and state resolved)."""
+        country = self._xero_country(sync, address.get("country"))
+        return {
+            "street": address.get("street") or False,
+            "street2": address.get("street2") or False,
+            "city": address.get("city") or False,
+            "zip": address.get("zip") or False,
+            "country_id": country.id or False,
+            "state_id": self._xero_state(country, address.get("state")).id or False,
+        }
 
     def _xero_country(self, sync, text):
         text = _strip(text)
@@ -410,15 +415,7 @@ class XeroObjectContacts(models.AbstractModel):
             changed = True
         delivery = neutral.get("delivery_address")
         if delivery:
-            country = self._xero_country(sync, delivery.get("country"))
-            vals = {
-                "street": delivery.get("street") or False,
-                "street2": delivery.get("street2") or False,
-                "city": delivery.get("city") or False,
-                "zip": delivery.get("zip") or False,
-                "country_id": country.id or False,
-                "state_id": self._xero_state(country, delivery.get("state")).id or False,
-            }
+            vals = self._xero_address_vals(sync, delivery)
             current = children.filtered(lambda c: c.type == "delivery")[:1]
             if current:
                 diff = self._xero_diff(current, vals)

@@ -231,11 +231,3 @@ class XeroObjectItems(models.AbstractModel):
         if record is None:
             vals["company_id"] = sync.company.id
         return vals
-
-    def _xero_apply(self, sync, neutral, record):
-        vals = self._xero_vals(sync, neutral, record)
-        changed = self._xero_diff(record, vals)
-        if changed:
-            # lst_price on a variant writes the template's list_price (no variant extra here).
-            record.with_context(xero_inbound=True).write(changed)
-        return bool(changed)

@@ -9,6 +9,16 @@ from odoo import api, fields, models
 
 from .xero_account import SYNC_OBJECT_KEYS
 
+def open_record_action(res_model, res_id):
+    """The window action opening one record (bindings, run lines, mismatch entries)."""
+    return {
+        "type": "ir.actions.act_window",
+        "res_model": res_model,
+        "res_id": res_id,
+        "view_mode": "form",
+    }
+
+
 BINDING_STATES = [("synced", "Synced"), ("pending", "To Export"), ("error", "Error")]
 
 
@@ -100,9 +110,4 @@ class XeroBinding(models.Model):
 
     def action_open_record(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "view_mode": "form",
-        }
+        return open_record_action(self.res_model, self.res_id)

@@ -9,7 +9,7 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .xero_binding import object_selection
+from .xero_binding import object_selection, open_record_action
 
 MISMATCH_KINDS = [
     ("validation", "Rejected by Xero"),
@@ -133,19 +133,15 @@ class XeroMismatchLog(models.Model):
             domain += [("res_model", "=", res_model), ("res_id", "in", res_ids)]
         else:
             domain += [("xero_id", "in", xero_ids)]
-        self.sudo().search(domain).write({"state": "resolved", "resolved_at": fields.Datetime.now()})
+        self.sudo().search(domain).write({"state": "resolved",
+                                          "resolved_at": fields.Datetime.now()})
 
     # ------------------------------------------------------------------ actions
     def action_open_record(self):
         self.ensure_one()
         if not (self.res_model and self.res_id):
             raise UserError(self.env._("This entry is not linked to an Odoo record."))
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "view_mode": "form",
-        }
+        return open_record_action(self.res_model, self.res_id)
 
     def action_retry(self):
         """Run the entry's record again (export: send it again; import: read it again)."""

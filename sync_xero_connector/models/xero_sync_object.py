@@ -185,7 +185,7 @@ class XeroSyncObject(models.Model):
         ])
         cron = self.env["ir.cron"]
         for index, settings in enumerate(due):
-            interval = settings.import_interval if direction == "import" else settings.export_interval
+            interval = settings[f"{direction}_interval"]
             settings.write({f"next_{direction}_at": now + timedelta(minutes=max(interval, 1))})
             full = False
             if direction == "import" and settings.full_sync_days:
@@ -193,7 +193,7 @@ class XeroSyncObject(models.Model):
                 full = not last or last < now - timedelta(days=settings.full_sync_days)
             settings.account_id.with_company(settings.company_id)._xero_run_object(
                 key, direction, trigger="cron", full=full,
-                commit=lambda done, remaining=None: cron._commit_progress(done, remaining=remaining),
+                commit=lambda done: cron._commit_progress(done),
             )
             cron._commit_progress(0, remaining=len(due) - index - 1)
         return len(due)

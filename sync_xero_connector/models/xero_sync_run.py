@@ -4,7 +4,7 @@ from collections import Counter
 
 from odoo import api, fields, models
 
-from .xero_binding import object_selection
+from .xero_binding import object_selection, open_record_action
 
 RESULTS = [("created", "Created"), ("updated", "Updated"), ("skipped", "Skipped"),
            ("failed", "Failed")]
@@ -101,12 +101,7 @@ class XeroSyncRunLine(models.Model):
 
     def action_open_record(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "view_mode": "form",
-        }
+        return open_record_action(self.res_model, self.res_id)
 
 
 class RunRecorder:

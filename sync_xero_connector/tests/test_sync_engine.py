@@ -238,13 +238,14 @@ class TestContactsExport(XeroSyncCase):
         # The user links the first one: bound, the entry closed.
         wizard = self.env["xero.mismatch.resolve"].create({"mismatch_id": log.id})
         self.assertEqual(len(wizard.line_ids), 2)
-        wizard.line_ids.filtered(lambda l: l.res_id == twins[0].id).action_link()
+        wizard.line_ids.filtered(lambda line: line.res_id == twins[0].id).action_link()
         self.assertEqual(twins[0].xero_contact_id, "22222222-2222-4222-8222-222222222222")
         self.assertEqual(log.state, "resolved")
 
     def test_groups_come_with_their_contacts(self):
         tag = self.env["res.partner.category"].create({"name": "Wholesale"})
-        partner = self.env["res.partner"].create({"name": "Grouped Co", "category_id": [Command.link(tag.id)]})
+        partner = self.env["res.partner"].create({"name": "Grouped Co",
+                                                  "category_id": [Command.link(tag.id)]})
         self.run_object("contacts", "export")
         groups = self.sb.records("ContactGroups")
         self.assertEqual([g["Name"] for g in groups], ["Wholesale"])

@@ -79,17 +79,23 @@ class XeroMismatchResolve(models.TransientModel):
         self.ensure_one()
         log = self.mismatch_id
         account = self._account().with_context(xero_no_match=True)
-        if log.direction == "import":
-            if not log.xero_id:
-                raise UserError(self.env._("This entry names no Xero record."))
-            run = account._xero_run_object(log.object_key, "import", trigger="retry",
-                                           xero_ids=[log.xero_id], force=True)
-        else:
-            records = self.env[log.res_model].browse(log.candidate_ids or [log.res_id]).exists()
-            run = account._xero_run_object(log.object_key, "export", trigger="retry",
-                                           records=records, force=True)
-        log.action_mark_resolved()
-        return account._xero_runs_notification(run)
+        if log.direction == "import" and not log.xero_id:
+            raise UserError(self.env._("This entry names no Xero record."))
+        records = self.env[log.res_model].browse(log.candidate_ids or [log.res_id]).exists()
+        return _rerun(log, account, records)
+
+
+def _rerun(log, account, records):
+    """Run the entry's record again (import: the Xero record; export: ``records``), forced,
+    and close the entry."""
+    if log.direction == "import":
+        run = account._xero_run_object(log.object_key, "import", trigger="retry",
+                                       xero_ids=[log.xero_id], force=True)
+    else:
+        run = account._xero_run_object(log.object_key, "export", trigger="retry",
+                                       records=records, force=True)
+    log.action_mark_resolved()
+    return account._xero_runs_notification(run)
 
 
 class XeroMismatchResolveLine(models.TransientModel):
@@ -119,16 +125,7 @@ class XeroMismatchResolveLine(models.TransientModel):
             "res_model": log.res_model, "res_id": self.res_id, "xero_id": log.xero_id,
             "state": "pending",
         })
-        direction = log.direction
-        if direction == "import":
-            run = account._xero_run_object(log.object_key, "import", trigger="retry",
-                                           xero_ids=[log.xero_id], force=True)
-        else:
-            record = self.env[log.res_model].browse(self.res_id)
-            run = account._xero_run_object(log.object_key, "export", trigger="retry",
-                                           records=record, force=True)
-        log.action_mark_resolved()
-        return account._xero_runs_notification(run)
+        return _rerun(log, account, self.env[log.res_model].browse(self.res_id))
 
 
 class XeroTaxMapWizard(models.TransientModel):
