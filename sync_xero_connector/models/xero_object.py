@@ -536,6 +536,10 @@ class XeroObject(models.AbstractModel):
         """Build the payload; False when there is nothing to send (counted/logged here)."""
         settings = sync.settings
         record = item.record
+        if item.binding and not item.binding.is_primary:
+            # An extra mapping to a Xero record another Odoo record exports (taxes).
+            sync.recorder.add("skipped", record)
+            return False
         try:
             item.payload = self._xero_to_xero(sync, item.neutral, item.xero_id)
         except MappingError as exc:

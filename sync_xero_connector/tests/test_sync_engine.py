@@ -4,6 +4,8 @@ real PostgreSQL, real ORM, real HTTP. Each "done when" of the issue has a test h
 one is in test_cli.py)."""
 import json
 
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.tests import TransactionCase, tagged
 
@@ -366,3 +368,64 @@ class TestSettingsAndCrons(XeroSyncCase):
         run = self.run_object("contacts", "export")
         self.assertEqual(run.updated_count, 0)
         self.assertFalse(self.sb.records("Contacts")[0].get("EmailAddress"))
+
+    def test_tax_mapping_accepts_only_the_same_rate(self):
+        self.sb.load_seed({"TaxRates": [{
+            "Name": "GST on Expenses 15", "TaxType": "INPUT9", "Status": "ACTIVE",
+            "ReportTaxType": "INPUT", "EffectiveRate": 15.0,
+            "TaxComponents": [{"Name": "GST", "Rate": 15.0, "IsCompound": False}]}]})
+        self.run_object("taxes", "import")
+        xero = self.bindings("taxes").filtered(lambda b: b.xero_id == "INPUT9")
+        Tax = self.env["account.tax"]
+        same = Tax.create({"name": "Odoo 15 purchase B", "amount": 15.0,
+                           "type_tax_use": "purchase", "company_id": self.company.id})
+        other = Tax.create({"name": "Odoo 12.5 purchase", "amount": 12.5,
+                            "type_tax_use": "purchase", "company_id": self.company.id})
+        Wizard = self.env["xero.tax.map.wizard"]
+        with self.assertRaisesRegex(ValidationError, "same rate"):
+            Wizard.create({"account_id": self.account.id, "xero_binding_id": xero.id,
+                           "tax_id": other.id}).action_map()
+        Wizard.create({"account_id": self.account.id, "xero_binding_id": xero.id,
+                       "tax_id": same.id}).action_map()
+        extra = self.bindings("taxes").filtered(lambda b: b.res_id == same.id)
+        self.assertEqual((extra.xero_id, extra.is_primary), ("INPUT9", False))
+        # The extra mapping is never exported on its own (Xero has one rate for both).
+        same.name = "Odoo 15 purchase B renamed"
+        run = self.run_object("taxes", "export", records=same)
+        self.assertEqual(run.created_count + run.updated_count, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestCron(XeroTestMixin, TransactionCase):
+    """The scheduled path, with its commits (on a test cursor, as the CLI tests do)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_xero()
+
+    def setUp(self):
+        super().setUp()
+        self.registry_enter_test_mode()
+
+    def test_cron_exports_enabled_objects_that_are_due(self):
+        account = self.make_account()
+        self.connect_with_issued_token(account)
+        settings = account._xero_settings("contacts")
+        settings.write({"enabled": True, "direction": "export"})
+        self.env["res.partner"].create([{"name": f"Cron Partner {i}"} for i in range(3)])
+        self.env.flush_all()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            done = env["xero.sync.object"]._cron_sync("contacts", "export")
+        self.env.invalidate_all()
+        self.assertEqual(done, 1)
+        self.assertEqual(sorted(c["Name"] for c in self.sb.records("Contacts")),
+                         ["Cron Partner 0", "Cron Partner 1", "Cron Partner 2"])
+        self.assertTrue(settings.next_export_at)
+        self.assertEqual(settings.last_export_run_id.trigger, "cron")
+        self.assertEqual(settings.last_export_run_id.created_count, 3)
+        # Not due again before its interval: the next cron run does nothing.
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.assertEqual(env["xero.sync.object"]._cron_sync("contacts", "export"), 0)
