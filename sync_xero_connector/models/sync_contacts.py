@@ -182,6 +182,7 @@ class XeroObjectContacts(models.AbstractModel):
         ("email", "email", normalize_email),
     )
     _xero_number_key = "ref"
+    _xero_remote_number = ("ref", "ContactNumber")
     _xero_import_params = {"includeArchived": "true"}
 
     # ----------------------------------------------------------------- domains

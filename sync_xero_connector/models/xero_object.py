@@ -109,6 +109,8 @@ class XeroObject(models.AbstractModel):
     _xero_multi_bind = False
     # False: Xero records cannot be updated through the API (currencies): link, never resend.
     _xero_updatable = True
+    # (neutral key, Xero field) of a number Xero matches records by on POST (ContactNumber).
+    _xero_remote_number = None
 
     @api.model
     def _xero_objects(self):
@@ -609,12 +611,24 @@ class XeroObject(models.AbstractModel):
                     self._xero_collection, params=dict(self._xero_import_params)))
             return sync.cache["remote_all"]
         from ..xero import where_equals
-        values = sorted({item.neutral.get(self._xero_unique_key) for item in items} - {None, ""})
-        found = []
-        for start in range(0, len(values), REMOTE_LOOKUP_CHUNK):
-            chunk = values[start:start + REMOTE_LOOKUP_CHUNK]
-            where = " OR ".join(where_equals(self._xero_unique_field, v) for v in chunk)
-            found.extend(sync.client.iter_records(self._xero_collection, where=where))
+        # Xero's uniqueness ignores case: compare lower-cased. Numbers (ContactNumber) too,
+        # since Xero updates the record owning a number a new record is POSTed with.
+        clauses = sorted({
+            where_equals(f"{self._xero_unique_field}.ToLower()",
+                         item.neutral[self._xero_unique_key].strip().lower())
+            for item in items if (item.neutral.get(self._xero_unique_key) or "").strip()
+        })
+        if self._xero_remote_number:
+            key, field = self._xero_remote_number
+            clauses += sorted({where_equals(field, item.neutral[key].strip())
+                               for item in items if (item.neutral.get(key) or "").strip()})
+        found, seen = [], set()
+        for start in range(0, len(clauses), REMOTE_LOOKUP_CHUNK):
+            where = " OR ".join(clauses[start:start + REMOTE_LOOKUP_CHUNK])
+            for record in sync.client.iter_records(self._xero_collection, where=where):
+                if record.get(spec.id_field) not in seen:
+                    seen.add(record.get(spec.id_field))
+                    found.append(record)
         return found
 
     def _xero_prematch(self, sync, items):
@@ -628,15 +642,23 @@ class XeroObject(models.AbstractModel):
             return []
         spec = collection(self._xero_collection)
         key = self._xero_unique_key
-        remote = {}
+        number_key = self._xero_remote_number[0] if self._xero_remote_number else None
+        remote, numbers = {}, {}
         for xero_record in self._xero_remote_records(sync, items):
             neutral = self._xero_from_xero(sync, xero_record)
             value = normalize_name(neutral.get(key))
             if value:
                 remote.setdefault(value, []).append((xero_record, neutral))
+            if number_key and (neutral.get(number_key) or "").strip():
+                numbers[("number", neutral[number_key].strip())] = [(xero_record, neutral)]
+        remote.update(numbers)
         groups = {}
         for item in items:
-            groups.setdefault(normalize_name(item.neutral.get(key)), []).append(item)
+            # The number decides first (match order: ID, number, name), then the name.
+            number = (item.neutral.get(number_key) or "").strip() if number_key else ""
+            group_key = ("number", number) if ("number", number) in numbers else \
+                normalize_name(item.neutral.get(key))
+            groups.setdefault(group_key, []).append(item)
         bound = self._xero_bindings_by_xero_id(
             sync, [x.get(spec.id_field) for pairs in remote.values() for x, __ in pairs]
         )

@@ -235,7 +235,7 @@ class TestContactsExport(XeroSyncCase):
         # Exporting does not create a second Acme in Xero either.
         run = self.account._xero_run_object("contacts", "export", records=twins)
         self.assertEqual(len([c for c in self.sb.records("Contacts")
-                              if c["Name"].lower().startswith("acme")]), 1)
+                              if c["Name"].lower().rstrip(".") == "acme ltd"]), 1)
         self.assertEqual(self.writes(), {})
         # The user links the first one: bound, the entry closed.
         wizard = self.env["xero.mismatch.resolve"].create({"mismatch_id": log.id})
@@ -243,6 +243,26 @@ class TestContactsExport(XeroSyncCase):
         wizard.line_ids.filtered(lambda line: line.res_id == twins[0].id).action_link()
         self.assertEqual(twins[0].xero_contact_id, "22222222-2222-4222-8222-222222222222")
         self.assertEqual(log.state, "resolved")
+
+    def test_new_partners_link_by_number_then_by_name_ignoring_case(self):
+        """Xero updates the contact owning a ContactNumber, and names are unique whatever
+        their case: new partners are linked to those contacts, never duplicated."""
+        self.sb.load_seed({"Contacts": [
+            {"ContactID": "55555555-5555-4555-8555-555555555555", "Name": "Old Name",
+             "ContactNumber": "C-77", "ContactStatus": "ACTIVE"},
+            {"ContactID": "66666666-6666-4666-8666-666666666666", "Name": "acme trading",
+             "ContactStatus": "ACTIVE"},
+        ]})
+        before = len(self.sb.records("Contacts"))
+        by_number = self.env["res.partner"].create({"name": "New Name", "ref": "C-77"})
+        by_name = self.env["res.partner"].create({"name": "ACME Trading"})
+        run = self.run_object("contacts", "export", records=by_number | by_name)
+        self.assertEqual(run.created_count, 0)
+        self.assertEqual(len(self.sb.records("Contacts")), before)
+        self.assertEqual(by_number.xero_contact_id, "55555555-5555-4555-8555-555555555555")
+        self.assertEqual(by_name.xero_contact_id, "66666666-6666-4666-8666-666666666666")
+        names = {c["ContactID"]: c["Name"] for c in self.sb.records("Contacts")}
+        self.assertEqual(names["55555555-5555-4555-8555-555555555555"], "New Name")
 
     def test_groups_come_with_their_contacts(self):
         tag = self.env["res.partner.category"].create({"name": "Wholesale"})
