@@ -378,9 +378,11 @@ class XeroObjectContacts(models.AbstractModel):
     def _xero_categories(self, sync, group_ids, record):
         """Partner tags after import: Odoo-only tags kept, Xero groups as Xero says."""
         groups = self._xero_require(sync, "contact_groups", group_ids)
-        bound_all = self.env["xero.binding"].sudo().search([
-            ("account_id", "=", sync.account.id), ("object_key", "=", "contact_groups"),
-        ]).mapped("res_id")
+        if "group_tags" not in sync.cache:
+            sync.cache["group_tags"] = set(self.env["xero.binding"].sudo().search([
+                ("account_id", "=", sync.account.id), ("object_key", "=", "contact_groups"),
+            ]).mapped("res_id"))
+        bound_all = sync.cache["group_tags"] | set(groups.ids)
         keep = record.category_id.filtered(lambda c: c.id not in bound_all) if record else \
             self.env["res.partner.category"]
         return keep | groups
@@ -452,9 +454,8 @@ class XeroObjectContacts(models.AbstractModel):
         """Group memberships: add and remove what changed since the last exchange."""
         adds, removes = {}, []
         for item in items:
-            contact_id = item.binding.xero_id if item.binding else None
-            binding = self._xero_binding_of(sync, item.record)
-            contact_id = binding.xero_id or contact_id
+            binding = item.binding
+            contact_id = binding.xero_id
             wanted = set(item.neutral.get("group_ids") or [])
             before = set((binding.xero_data or {}).get("groups") or [])
             for group_id in wanted - before:

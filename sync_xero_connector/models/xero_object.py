@@ -203,9 +203,17 @@ class XeroObject(models.AbstractModel):
         return {b.xero_id: b for b in bindings}
 
     def _xero_binding_of(self, sync, record):
-        return self._xero_bindings(sync).search(
-            self._xero_binding_domain(sync) + [("res_id", "=", record.id)], limit=1,
-        )
+        """The binding of ``record`` (from the run's cache when this run loaded it)."""
+        known = sync.cache.setdefault("binding_of", {})
+        if record.id not in known:
+            known[record.id] = self._xero_bindings(sync).search(
+                self._xero_binding_domain(sync) + [("res_id", "=", record.id)], limit=1,
+            )
+        return known[record.id]
+
+    def _xero_remember(self, sync, bindings):
+        """Cache loaded bindings by Odoo record: no query per record afterwards."""
+        sync.cache.setdefault("binding_of", {}).update({b.res_id: b for b in bindings})
 
     def _xero_bound_ids(self, sync):
         self.env["xero.binding"].flush_model()
@@ -270,6 +278,7 @@ class XeroObject(models.AbstractModel):
                 "res_id": record.id,
             })
             binding = self._xero_bindings(sync).create(vals)
+            self._xero_remember(sync, binding)
         sync.cache.setdefault("bound", set()).add(record.id)
         return binding
 
@@ -343,6 +352,7 @@ class XeroObject(models.AbstractModel):
         bindings = self._xero_bindings_by_xero_id(
             sync, [r.get(spec.id_field) for r in records if r.get(spec.id_field)]
         )
+        self._xero_remember(sync, bindings.values())
         for xero_record in records:
             if not self._xero_wants(sync, xero_record):
                 continue
@@ -512,6 +522,15 @@ class XeroObject(models.AbstractModel):
             self._xero_binding_domain(sync) + [("res_id", "in", records.ids)]
         )
         bindings = {b.res_id: b for b in binding_list}
+        self._xero_remember(sync, binding_list)
+        # What Xero already refused, per record: not sent again until it changes.
+        refused = self.env["xero.mismatch.log"].sudo().search_read([
+            ("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key),
+            ("direction", "=", "export"), ("state", "=", "open"),
+            ("res_model", "=", records._name), ("res_id", "in", records.ids),
+            ("payload_hash", "!=", False),
+        ], ["res_id", "payload_hash"])
+        sync.cache["refused"] = {(r["res_id"], r["payload_hash"]) for r in refused}
         snapshots = self._xero_snapshot(sync, records)
         items = []
         for record in records:
@@ -531,6 +550,11 @@ class XeroObject(models.AbstractModel):
                 if self._xero_export_result(sync, item, result):
                     accepted.append(item)
             if accepted:
+                # Accepted records close their open entries, one query per batch.
+                self.env["xero.mismatch.log"]._resolve(
+                    sync.account, self._xero_key, "export", res_model=self._xero_model,
+                    res_ids=[item.record.id for item in accepted],
+                )
                 self._xero_after_export(sync, accepted)
             sync.checkpoint(len(chunk))
 
@@ -552,12 +576,7 @@ class XeroObject(models.AbstractModel):
             item.binding.write({"state": "synced", "last_error": False})
             sync.recorder.add("skipped", record)
             return False
-        if not sync.force and self.env["xero.mismatch.log"].sudo().search_count([
-            ("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key),
-            ("direction", "=", "export"), ("state", "=", "open"),
-            ("res_model", "=", record._name), ("res_id", "=", record.id),
-            ("payload_hash", "=", item.hash),
-        ]):
+        if not sync.force and (record.id, item.hash) in sync.cache.get("refused", ()):
             # Xero already refused exactly this; don't spend a call until it changes (or Retry).
             sync.recorder.add("skipped", record)
             return False
@@ -577,12 +596,9 @@ class XeroObject(models.AbstractModel):
         record = item.record
         if result.status in (CREATED, UPDATED):
             xero_record = result.record or {}
-            self._xero_bind(sync, record, xero_record, item.neutral, "export", item.hash)
-            self.env["xero.mismatch.log"]._resolve(
-                sync.account, self._xero_key, "export", res_model=record._name,
-                res_ids=[record.id],
-            )
             status = "created" if result.status == CREATED and not item.binding else "updated"
+            item.binding = self._xero_bind(sync, record, xero_record, item.neutral, "export",
+                                           item.hash)
             sync.recorder.add(status, record, xero_id=result.xero_id,
                               note="; ".join(result.warnings) or None)
             return True
