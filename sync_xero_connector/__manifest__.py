@@ -18,6 +18,7 @@
         "views/xero_api_log_views.xml",
         "views/xero_menus.xml",
         "views/xero_sync_views.xml",
+        "views/account_move_views.xml",
         "data/xero_sync_data.xml",
     ],
     "installable": True,

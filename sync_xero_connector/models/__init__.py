@@ -13,4 +13,6 @@ from . import (
     sync_contacts,
     sync_accounting,
     sync_items,
+    sync_documents,
+    sync_payments,
 )

@@ -66,6 +66,7 @@ class XeroAccount(models.Model):
                                             and self.env[objects[key]]._xero_can_export)
                     else ("import" if self.env[objects[key]]._xero_can_import else "export"),
                 } for key in missing])
+        self.env["xero.document.state.map"].sudo()._xero_ensure_defaults(self)
 
     def _xero_settings(self, key):
         self.ensure_one()

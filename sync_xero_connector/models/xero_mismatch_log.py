@@ -16,6 +16,8 @@ MISMATCH_KINDS = [
     ("mapping", "Cannot Be Mapped"),
     ("dependency", "Missing Mapping"),
     ("ambiguous", "Ambiguous Match"),
+    ("totals", "Totals Differ"),
+    ("unsupported", "Not Synced (Unsupported)"),
     ("error", "Error"),
 ]
 

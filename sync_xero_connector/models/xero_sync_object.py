@@ -67,6 +67,26 @@ class XeroSyncObject(models.Model):
         string="Item Code From", default="default_code",
         help="Items only: the Odoo field that becomes the Xero item Code.",
     )
+    draft_status = fields.Selection(
+        [("DRAFT", "Draft"), ("SUBMITTED", "Awaiting Approval (Submitted)")],
+        string="Odoo Drafts Go to Xero As", default="DRAFT",
+        help="Invoices, bills and credit notes: the Xero status of an Odoo draft. Posted "
+             "documents become AUTHORISED; cancelled ones VOIDED (approved in Xero) or DELETED "
+             "(drafts).",
+    )
+    rounding_policy = fields.Selection(
+        [("mismatch", "Mismatch Entry"), ("line", "Rounding Line")],
+        string="Tax Rounding Differences", default="mismatch",
+        help="Xero rounds tax per line. When Odoo's total differs from what Xero will compute "
+             "by a rounding amount: add a rounding line on the rounding account, or send the "
+             "document as it is and log a mismatch entry with both totals.",
+    )
+    rounding_account_id = fields.Many2one(
+        "account.account", string="Rounding Account",
+        help="Account of the rounding line (it must be in Xero).",
+    )
+    state_map_ids = fields.One2many("xero.document.state.map", "sync_object_id",
+                                    string="Status Mapping")
     last_import_run_id = fields.Many2one("xero.sync.run", readonly=True)
     last_export_run_id = fields.Many2one("xero.sync.run", readonly=True)
     binding_count = fields.Integer(compute="_compute_counts")

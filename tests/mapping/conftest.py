@@ -1,15 +1,18 @@
 """Fixtures for the mapping tests: ``sandbox`` and ``harness`` (and their factories) of
-tests/client/conftest.py, imported rather than copied, and ``check_request`` (spec validation).
+tests/client/conftest.py, imported rather than copied, ``check_request`` (spec validation) and ``books``
+(a sandbox organisation to post documents and payments to).
 
 tests/ is not a package and every conftest is imported as the module ``conftest``, so the client's
 conftest is loaded from its file under a name of its own.
 """
+import copy
 import importlib.util
 import json
 import os
 import sys
 import uuid
 import warnings
+from types import SimpleNamespace
 
 import pytest
 
@@ -56,3 +59,51 @@ def check_request(spec_dir):
             api.validate_request(request)
 
     return check
+
+
+CUSTOMER_ID = "4a0f5c1e-3c2b-4b7d-9a51-1f2e3d4c5b6a"
+SUPPLIER_ID = "9d3e2b1a-7c6f-4e5d-8a4b-3c2d1e0f9a8b"
+BOOKS_SEED = {
+    "Currencies": [{"Code": "USD", "Description": "United States Dollar"}],
+    "TaxRates": [
+        {"TaxType": tax_type, "Name": name, "ReportTaxType": report, "Status": "ACTIVE",
+         "TaxComponents": components}
+        for tax_type, name, report, components in (
+            ("OUTPUT2", "GST on Income", "OUTPUT", [{"Name": "GST", "Rate": 15.0}]),
+            ("INPUT2", "GST on Expenses", "INPUT", [{"Name": "GST", "Rate": 15.0}]),
+            ("OUTPUT3", "Reduced rate", "OUTPUT", [{"Name": "GST", "Rate": 12.5}]),
+            ("QST", "Quebec sales tax", "OUTPUT", [{"Name": "QST", "Rate": 9.975}]),
+            ("TAX001", "Levy and surcharge", "OUTPUT",
+             [{"Name": "Levy", "Rate": 5.0}, {"Name": "Surcharge", "Rate": 2.0, "IsCompound": True}]),
+            ("ZERORATED", "Zero rated", "OUTPUT", [{"Name": "GST", "Rate": 0.0}]),
+        )
+    ],
+    "Accounts": [
+        {"Code": "200", "Name": "Sales", "Type": "REVENUE", "Status": "ACTIVE"},
+        {"Code": "400", "Name": "Purchases", "Type": "EXPENSE", "Status": "ACTIVE"},
+        {"Code": "090", "Name": "Business Bank", "Type": "BANK", "Status": "ACTIVE",
+         "BankAccountNumber": "12-3456-7890123-00"},
+    ],
+    "TrackingCategories": [
+        {"Name": "Region", "Options": [{"Name": "North"}, {"Name": "South"}]},
+        {"Name": "Channel", "Options": [{"Name": "Retail"}, {"Name": "Online"}]},
+    ],
+    "Items": [{"Code": "WIDGET", "Name": "Widget", "Description": "Widget (catalogue)",
+               "SalesDetails": {"UnitPrice": 12.5, "AccountCode": "200", "TaxType": "OUTPUT2"},
+               "PurchaseDetails": {"UnitPrice": 7.5, "AccountCode": "400", "TaxType": "INPUT2"}}],
+    "Contacts": [{"ContactID": CUSTOMER_ID, "Name": "Ridgeway Bakery Ltd"},
+                 {"ContactID": SUPPLIER_ID, "Name": "Flour Mills Ltd"}],
+}
+
+
+@pytest.fixture
+def books(harness):
+    """The harness's sandbox seeded with a small NZD organisation (BOOKS_SEED): sales and purchase
+    accounts, bank account 090, six tax rates, two tracking categories, item WIDGET, USD enabled,
+    a customer and a supplier. ``tax_rates``: {TaxType: EffectiveRate} as the sandbox serves them."""
+    harness.sandbox.load_seed(copy.deepcopy(BOOKS_SEED))
+    client = harness.client
+    rates = {rate["TaxType"]: rate["EffectiveRate"] for rate in client.iter_records("TaxRates")}
+    return SimpleNamespace(client=client, sandbox=harness.sandbox, customer_id=CUSTOMER_ID,
+                           supplier_id=SUPPLIER_ID, tax_rates=rates, bank_code="090",
+                           base_currency="NZD")

@@ -1,0 +1,1132 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Invoices, bills and credit notes <-> account.move; one engine for the three.
+
+The mapping is in ``xero/mapping/documents.py``. This adapter resolves codes through the
+bindings (contacts, items, accounts, taxes), maps statuses through the per-account state table,
+checks totals both ways, lock dates and voids, and keeps credit-note allocations in step.
+"""
+from decimal import Decimal
+
+from odoo import api, fields, models
+from odoo.fields import Command
+
+from ..xero import REJECTED, ElementResult
+from ..xero.mapping import documents as doc_map
+from ..xero.mapping.common import MappingError, payload_hash
+from ..xero.mapping.taxes import effective_rate
+from .sync_contacts import _current_account
+
+MOVE_TYPES = {"ACCREC": "out_invoice", "ACCPAY": "in_invoice",
+              "ACCRECCREDIT": "out_refund", "ACCPAYCREDIT": "in_refund"}
+XERO_TYPES = {value: key for key, value in MOVE_TYPES.items()}
+DOCUMENT_KEYS = ("invoices", "bills", "credit_notes")
+XERO_STATUSES = [("DRAFT", "Draft"), ("SUBMITTED", "Awaiting Approval"),
+                 ("AUTHORISED", "Awaiting Payment"), ("PAID", "Paid"), ("VOIDED", "Voided"),
+                 ("DELETED", "Deleted")]
+ODOO_STATES = [("draft", "Draft"), ("posted", "Posted"), ("cancel", "Cancelled"),
+               ("skip", "Do Not Import")]
+DEFAULT_STATE_MAP = {"DRAFT": "draft", "SUBMITTED": "draft", "AUTHORISED": "posted",
+                     "PAID": "posted", "VOIDED": "cancel", "DELETED": "skip"}
+MOVE_TRACKED = ("partner_id", "invoice_date", "invoice_date_due", "ref", "name", "currency_id",
+                "invoice_currency_rate", "invoice_line_ids", "state", "line_ids")
+# The part of a document that, when Xero changes it, rewrites the Odoo document.
+CONTENT_KEYS = ("type", "number", "reference", "contact_id", "date", "due_date", "currency",
+                "rate", "amount_type", "lines")
+
+
+def content_hash(neutral):
+    return payload_hash({key: neutral.get(key) for key in CONTENT_KEYS})
+
+
+def _d(value):
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+class XeroDocumentStateMap(models.Model):
+    """Per account and object: what each Xero status becomes in Odoo on import."""
+
+    _name = "xero.document.state.map"
+    _description = "Xero Document Status Mapping"
+    _order = "sync_object_id, sequence"
+
+    sync_object_id = fields.Many2one("xero.sync.object", required=True, ondelete="cascade",
+                                     index=True)
+    account_id = fields.Many2one(related="sync_object_id.account_id", store=True)
+    object_key = fields.Selection(related="sync_object_id.object_key", store=True)
+    sequence = fields.Integer(default=10)
+    xero_status = fields.Selection(XERO_STATUSES, required=True)
+    odoo_state = fields.Selection(
+        ODOO_STATES, required=True,
+        help="What a Xero document in this status becomes in Odoo. A document already in Odoo "
+             "is never moved backwards (posted to draft): Xero cannot do it either.")
+
+    _uniq_status = models.Constraint("UNIQUE(sync_object_id, xero_status)",
+                                     "Each Xero status is mapped once per object.")
+
+    @api.model
+    def _xero_ensure_defaults(self, accounts):
+        settings = self.env["xero.sync.object"].sudo().search([
+            ("account_id", "in", accounts.ids), ("object_key", "in", DOCUMENT_KEYS)])
+        have = {(r.sync_object_id.id, r.xero_status) for r in self.search(
+            [("sync_object_id", "in", settings.ids)])}
+        return self.create([{
+            "sync_object_id": row.id, "sequence": sequence, "xero_status": status,
+            "odoo_state": DEFAULT_STATE_MAP[status],
+        } for row in settings for sequence, (status, __) in enumerate(XERO_STATUSES)
+            if (row.id, status) not in have])
+
+
+class AccountMove(models.Model):
+    _name = "account.move"
+    _inherit = ["account.move", "xero.sync.mixin"]
+    _xero_tracked_fields = MOVE_TRACKED
+
+    xero_no_sync = fields.Boolean(
+        string="Do Not Sync with Xero", copy=False,
+        help="Never export this document to Xero, nor update it from Xero.")
+    xero_document_id = fields.Char(string="Xero ID", compute="_compute_xero_sync",
+                                   search="_search_xero_document_id")
+    xero_sync_state = fields.Selection(
+        [("none", "Not Synced"), ("synced", "Synced"), ("pending", "To Export"),
+         ("error", "Error")], string="Xero Sync", compute="_compute_xero_sync",
+        search="_search_xero_sync_state")
+    xero_status = fields.Char(string="Xero Status", compute="_compute_xero_sync")
+    xero_last_error = fields.Text(string="Xero Error", compute="_compute_xero_sync")
+    xero_url = fields.Char(string="Xero Link", compute="_compute_xero_sync")
+    xero_contact_mismatch_id = fields.Many2one("xero.mismatch.log",
+                                               compute="_compute_xero_sync")
+
+    def _xero_key(self):
+        self.ensure_one()
+        if self.move_type in ("out_refund", "in_refund"):
+            return "credit_notes"
+        return "bills" if self.move_type == "in_invoice" else "invoices"
+
+    def _xero_current_bindings(self):
+        account = _current_account(self.env)
+        if not account or not self.ids:
+            return account, {}
+        bindings = self.env["xero.binding"].sudo().search([
+            ("account_id", "=", account.id), ("object_key", "in", DOCUMENT_KEYS),
+            ("res_model", "=", "account.move"), ("res_id", "in", self.ids)])
+        return account, {b.res_id: b for b in bindings}
+
+    @api.depends_context("company")
+    def _compute_xero_sync(self):
+        account, bindings = self._xero_current_bindings()
+        contact_mismatches = self.env["xero.mismatch.log"].sudo().search([
+            ("account_id", "=", account.id), ("object_key", "=", "contacts"),
+            ("state", "=", "open"), ("kind", "=", "ambiguous")]) if account else []
+        for move in self:
+            binding = bindings.get(move.id)
+            data = (binding.xero_data or {}) if binding else {}
+            move.xero_document_id = binding.xero_id if binding else False
+            move.xero_sync_state = binding.state if binding else "none"
+            move.xero_status = data.get("status") or False
+            move.xero_last_error = binding.last_error if binding else False
+            move.xero_url = _xero_url(move, binding) if binding and binding.xero_id else False
+            partner_id = move.commercial_partner_id.id
+            move.xero_contact_mismatch_id = next((
+                m for m in contact_mismatches
+                if (m.res_model == "res.partner" and m.res_id == partner_id)
+                or partner_id in (m.candidate_ids or [])), False) if partner_id else False
+
+    def _search_xero_document_id(self, operator, value):
+        account = _current_account(self.env)
+        domain = [("object_key", "in", DOCUMENT_KEYS), ("account_id", "=", account.id)]
+        if operator in ("=", "!=") and not value:
+            bound = self.env["xero.binding"].sudo().search(domain).mapped("res_id")
+            return [("id", "not in" if operator == "=" else "in", bound)]
+        found = self.env["xero.binding"].sudo().search(domain + [("xero_id", operator, value)])
+        return [("id", "in", found.mapped("res_id"))]
+
+    def _search_xero_sync_state(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise NotImplementedError(operator)
+        values = {value} if isinstance(value, str) else set(value or ())
+        account = _current_account(self.env)
+        rows = self.env["xero.binding"].sudo().search_read([
+            ("object_key", "in", DOCUMENT_KEYS), ("account_id", "=", account.id),
+            ("res_model", "=", "account.move")], ["res_id", "state"])
+        bound = [r["res_id"] for r in rows]
+        chosen = [r["res_id"] for r in rows if r["state"] in values]
+        positive = operator in ("=", "in")
+        if "none" in values:
+            if positive:
+                return ["|", ("id", "not in", bound), ("id", "in", chosen)]
+            return [("id", "in", list(set(bound) - set(chosen)))]
+        return [("id", "in" if positive else "not in", chosen)]
+
+    def action_xero_export(self):
+        from .sync_contacts import _export_selected
+        moves = self.filtered(lambda m: m.move_type in MOVE_TYPES.values())
+        notification = None
+        for key in DOCUMENT_KEYS:
+            subset = moves.filtered(lambda m, k=key: m._xero_key() == k)
+            if subset:
+                notification = _export_selected(subset, key)
+        return notification
+
+    def action_xero_retry(self):
+        """Send the document again, even if Xero refused this version before."""
+        return self.action_xero_export()
+
+    def action_xero_open(self):
+        self.ensure_one()
+        if not self.xero_url:
+            return False
+        return {"type": "ir.actions.act_url", "url": self.xero_url, "target": "new"}
+
+    def action_xero_choose_contact(self):
+        """The partner matches several Xero contacts (or Odoo partners): pick one."""
+        self.ensure_one()
+        mismatch = self.xero_contact_mismatch_id
+        if not mismatch:
+            return False
+        return mismatch.action_resolve()
+
+
+def _xero_url(move, binding):
+    base = "https://go.xero.com"
+    if move.move_type in ("out_refund", "in_refund"):
+        section = "AccountsReceivable" if move.move_type == "out_refund" else "AccountsPayable"
+        return f"{base}/{section}/ViewCreditNote.aspx?creditNoteID={binding.xero_id}"
+    section = "AccountsReceivable" if move.move_type == "out_invoice" else "AccountsPayable"
+    return f"{base}/{section}/View.aspx?InvoiceID={binding.xero_id}"
+
+
+class AccountPartialReconcile(models.Model):
+    """A reconciliation made or undone changes the allocations of credit notes."""
+
+    _inherit = "account.partial.reconcile"
+
+    def _xero_touch(self):
+        moves = (self.debit_move_id | self.credit_move_id).move_id.filtered(
+            lambda m: m.move_type in ("out_refund", "in_refund"))
+        if moves:
+            self.env["xero.binding"].sudo()._mark_pending("account.move", moves.ids)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partials = super().create(vals_list)
+        if not self.env.context.get("xero_inbound"):
+            partials._xero_touch()
+        return partials
+
+    def unlink(self):
+        if not self.env.context.get("xero_inbound"):
+            self._xero_touch()
+        return super().unlink()
+
+
+# ====================================================================== engine
+class XeroObjectDocument(models.AbstractModel):
+    """What invoices, bills and credit notes share. Not an object itself (no key)."""
+
+    _name = "xero.object.document"
+    _inherit = "xero.object"
+    _description = "Xero Documents (shared)"
+    _xero_model = "account.move"
+    _xero_number_key = "number"
+    _xero_unique_key = "number"
+    _xero_unique_field = "InvoiceNumber"
+    _xero_xero_types = ()  # e.g. ("ACCREC",)
+
+    # ------------------------------------------------------------ declarations
+    @property
+    def _xero_import_params(self):
+        types = " OR ".join(f'Type=="{t}"' for t in self._xero_xero_types)
+        return {"where": types}
+
+    @property
+    def _xero_match_keys(self):
+        return ()
+
+    def _xero_move_types(self):
+        return [MOVE_TYPES[t] for t in self._xero_xero_types]
+
+    def _xero_match_domain(self, sync):
+        return [("company_id", "=", sync.company.id), ("move_type", "in", self._xero_move_types())]
+
+    def _xero_export_domain(self, sync):
+        return self._xero_match_domain(sync) + [("state", "in", ("draft", "posted")),
+                                                ("xero_no_sync", "=", False)]
+
+    def _xero_wants(self, sync, xero_record):
+        return xero_record.get("Type") in self._xero_xero_types
+
+    def _xero_record_name(self, neutral, record=None):
+        if record:
+            return record.display_name
+        return neutral.get("number") or neutral.get("xero_id") or "?"
+
+    # ------------------------------------------------------------------ lookups
+    def _xero_binding_map(self, sync, key, res_ids=None, xero_ids=None, primary=True):
+        Binding = self.env["xero.binding"].sudo()
+        domain = [("account_id", "=", sync.account.id), ("object_key", "=", key)]
+        if res_ids is not None:
+            domain.append(("res_id", "in", list(res_ids)))
+        if xero_ids is not None:
+            domain.append(("xero_id", "in", list(xero_ids)))
+        if primary:
+            domain.append(("is_primary", "=", True))
+        return Binding.search(domain)
+
+    def _xero_state_map(self, sync):
+        cache = sync.cache.setdefault("state_map", {})
+        if not cache:
+            rows = sync.settings.sudo().state_map_ids
+            cache.update(DEFAULT_STATE_MAP)
+            cache.update({r.xero_status: r.odoo_state for r in rows})
+        return cache
+
+    def _xero_base_currency(self, sync):
+        return sync.company.currency_id.name
+
+    def _xero_lock_date(self, sync):
+        """Xero's lock date (the later of PeriodLockDate and EndOfYearLockDate), read once
+        per run and only when a document is about to be sent."""
+        if "xero_lock" not in sync.cache:
+            from ..xero.dates import parse_date
+            org = sync.client.organisation() or {}
+            dates = [parse_date(org[f]) for f in ("PeriodLockDate", "EndOfYearLockDate")
+                     if org.get(f)]
+            sync.cache["xero_lock"] = max(dates) if dates else None
+        return sync.cache["xero_lock"]
+
+    def _xero_check_company(self, sync):
+        if sync.company.tax_calculation_rounding_method != "round_per_line":
+            from odoo.exceptions import UserError
+            raise UserError(self.env._(
+                "The company %(company)s rounds taxes globally; Xero rounds them per line, so "
+                "invoice totals would differ. Set Accounting > Settings > Taxes > Rounding "
+                "Method to 'Round per Line', then run again.", company=sync.company.name))
+
+    def _xero_import(self, sync, full=False, xero_ids=None, since=None):
+        self._xero_check_company(sync)
+        return super()._xero_import(sync, full=full, xero_ids=xero_ids, since=since)
+
+    def _xero_export(self, sync, records=None):
+        self._xero_check_company(sync)
+        return super()._xero_export(sync, records=records)
+
+    # ================================================================ export
+    def _xero_export_dependencies(self, sync, records):
+        """Partners, products, accounts and taxes the documents use go to Xero first."""
+        partners = records.mapped("commercial_partner_id")
+        lines = records.mapped("invoice_line_ids").filtered(lambda l: not l.display_type)
+        for key, targets in (("contacts", partners),
+                             ("items", lines.mapped("product_id")),
+                             ("accounts", lines.mapped("account_id")),
+                             ("taxes", lines.mapped("tax_ids"))):
+            if not targets:
+                continue
+            settings = sync.account._xero_settings(key)
+            if not settings._does("export"):
+                continue
+            bound = set(self._xero_binding_map(sync, key, res_ids=targets.ids, primary=False)
+                        .mapped("res_id"))
+            missing = targets.filtered(lambda r: r.id not in bound)
+            if key == "items":
+                missing = missing.filtered("default_code") if \
+                    settings.item_code_source != "name" else missing
+            if key == "accounts":
+                excluded = self.env["xero.object.accounts"]._xero_export_excluded_types
+                missing = missing.filtered(lambda a: a.account_type not in excluded)
+            if missing:
+                sync.account._xero_run_object(key, "export", trigger="dependency",
+                                              records=missing)
+
+    def _xero_codes(self, sync, key, records):
+        bindings = self._xero_binding_map(sync, key, res_ids=records.ids, primary=False)
+        return {b.res_id: b.xero_number or b.xero_id for b in bindings}
+
+    def _xero_snapshot(self, sync, records):
+        lines = records.mapped("invoice_line_ids")
+        partners = records.mapped("commercial_partner_id")
+        contact_ids = {b.res_id: b.xero_id for b in
+                       self._xero_binding_map(sync, "contacts", res_ids=partners.ids)}
+        item_codes = self._xero_codes(sync, "items", lines.mapped("product_id"))
+        account_codes = self._xero_codes(sync, "accounts", lines.mapped("account_id"))
+        tax_codes = self._xero_codes(sync, "taxes", lines.mapped("tax_ids"))
+        data = {b.res_id: b.xero_data or {} for b in
+                self._xero_binding_map(sync, self._xero_key, res_ids=records.ids)}
+        allocations = self._xero_wanted_allocations(sync, records)
+        out = {}
+        for move in records:
+            out[move.id] = self._xero_move_neutral(
+                sync, move, contact_ids, item_codes, account_codes, tax_codes,
+                data.get(move.id, {}), allocations.get(move.id))
+        return out
+
+    def _xero_move_neutral(self, sync, move, contact_ids, item_codes, account_codes, tax_codes,
+                           data, allocations):
+        xero_type = XERO_TYPES[move.move_type]
+        errors = []
+        lines, flags = [], []
+        for line in move.invoice_line_ids.sorted(lambda l: (l.sequence, l.id)):
+            if line.display_type in ("line_section", "line_subsection", "line_note"):
+                lines.append({"description": line.name or "", "display": "note"})
+                continue
+            if line.display_type != "product":
+                continue
+            taxes = line.tax_ids
+            flags.append({bool(t.price_include) for t in taxes})
+            if len(taxes) > 1:
+                errors.append(MappingError(
+                    self.env._("Line %(line)s has %(count)s taxes; a Xero line takes one tax "
+                               "rate.", line=line.name or line.product_id.display_name,
+                               count=len(taxes)),
+                    hint=self.env._("Use one tax per line (a group tax maps to a Xero rate with "
+                                    "several components), then click Retry.")))
+            tax_code = tax_codes.get(taxes.id) if len(taxes) == 1 else None
+            if len(taxes) == 1 and not tax_code:
+                errors.append(MappingError(
+                    self.env._("The tax %(tax)s is not mapped to a Xero tax rate.",
+                               tax=taxes.display_name),
+                    hint=self.env._("Export the tax (Taxes object) or map it in Configuration >"
+                                    " Tax Mapping, then click Retry."),
+                    kind="dependency", missing=("taxes", taxes.display_name)))
+            account_code = account_codes.get(line.account_id.id)
+            if line.account_id and not account_code:
+                errors.append(MappingError(
+                    self.env._("The account %(account)s is not in Xero.",
+                               account=line.account_id.display_name),
+                    hint=self.env._("Export the account (Accounts object), then click Retry."),
+                    kind="dependency", missing=("accounts", line.account_id.code)))
+            lines.append({
+                "description": line.name or line.product_id.display_name or "",
+                "quantity": line.quantity,
+                "unit_amount": line.price_unit,
+                "discount_rate": line.discount or None,
+                "item_code": item_codes.get(line.product_id.id) if line.product_id else None,
+                "account_code": account_code,
+                "tax_type": tax_code,
+                "tax_rate": self._xero_tax_rate(taxes) if len(taxes) == 1 else 0.0,
+                "display": None,
+            })
+        amount_type = "Exclusive"
+        try:
+            amount_type = doc_map.amount_type_of(flags)
+        except MappingError as exc:
+            errors.append(exc)
+        credit = xero_type in doc_map.CREDIT_TYPES
+        sales = xero_type in doc_map.SALES_TYPES
+        foreign = move.currency_id != sync.company.currency_id
+        neutral = {
+            "type": xero_type,
+            "number": (move.name if move.name and move.name != "/" else None) if sales
+            else (move.ref or None),
+            "reference": (move.ref or None) if sales else None,
+            "contact_id": contact_ids.get(move.commercial_partner_id.id),
+            "contact_name": move.commercial_partner_id.display_name,
+            "date": move.invoice_date or move.date,
+            "due_date": None if credit else move.invoice_date_due,
+            "status": self._xero_status_for(sync, move, data),
+            "currency": move.currency_id.name,
+            "rate": move.invoice_currency_rate if foreign else None,
+            "amount_type": amount_type,
+            "lines": lines,
+            "odoo_totals": [float(move.amount_untaxed), float(move.amount_tax),
+                            float(move.amount_total)],
+            "allocations_wanted": allocations or {},
+            "errors": errors,
+            "xero_status": data.get("status"),
+            "xero_money": bool(data.get("amount_paid") or data.get("amount_credited")
+                               or data.get("allocations") or data.get("payments")),
+        }
+        if not neutral["contact_id"]:
+            neutral["contact_missing"] = move.commercial_partner_id
+        return neutral
+
+    @api.model
+    def _xero_tax_rate(self, tax):
+        if tax.amount_type == "group":
+            components, compound = [], False
+            for child in tax.children_tax_ids.sorted("sequence"):
+                components.append({"rate": child.amount, "compound": compound})
+                compound = compound or child.include_base_amount
+            return effective_rate(components)
+        return tax.amount if tax.amount_type == "percent" else 0.0
+
+    def _xero_status_for(self, sync, move, data):
+        xero_status = data.get("status")
+        if move.state == "cancel":
+            return "VOIDED" if xero_status in ("AUTHORISED", "PAID") else "DELETED"
+        if move.state == "posted":
+            return "AUTHORISED"
+        return sync.settings.draft_status or "DRAFT"
+
+    def _xero_to_xero(self, sync, neutral, xero_id):
+        status = neutral["status"]
+        xero_status = neutral.get("xero_status")
+        record_name = neutral.get("number") or neutral.get("contact_name")
+        if status in ("VOIDED", "DELETED"):
+            if not xero_id:
+                raise MappingError(self.env._("The document is cancelled and was never sent "
+                                              "to Xero: nothing to do."), kind="mapping")
+            if xero_status in ("VOIDED", "DELETED"):
+                return doc_map.status_payload(neutral, xero_id, xero_status)
+            if neutral.get("xero_money"):
+                raise MappingError(
+                    self.env._("%(name)s cannot be voided in Xero: Xero still has payments or "
+                               "credit-note allocations on it.", name=record_name),
+                    hint=self.env._("Remove the payments and allocations in Xero (or cancel the "
+                                    "payments in Odoo and export them), then click Retry."))
+            return doc_map.status_payload(neutral, xero_id, status)
+        for error in neutral.get("errors") or ():
+            raise error
+        if not neutral.get("contact_id"):
+            raise MappingError(
+                self.env._("The partner %(partner)s is not in Xero yet.",
+                           partner=neutral.get("contact_name")),
+                hint=self.env._("Export the partner (if it matches several Xero contacts, open "
+                                "the document and click 'Choose Xero Contact'), then click "
+                                "Retry."),
+                kind="dependency", missing=("contacts", neutral.get("contact_name")))
+        if xero_status in ("AUTHORISED", "PAID") and status in ("DRAFT", "SUBMITTED"):
+            raise MappingError(
+                self.env._("%(name)s is approved in Xero and is a draft in Odoo; Xero cannot "
+                           "turn an approved document back into a draft.", name=record_name),
+                hint=self.env._("Post the document again in Odoo (or cancel it to void it in "
+                                "Xero), then click Retry."))
+        if xero_status in ("VOIDED", "DELETED"):
+            raise MappingError(
+                self.env._("%(name)s is %(status)s in Xero and cannot be changed there.",
+                           name=record_name, status=xero_status.lower()),
+                hint=self.env._("Cancel the document in Odoo (or create a new one)."))
+        if status == "AUTHORISED" and neutral.get("date"):
+            lock = self._xero_lock_date(sync)
+            if lock and neutral["date"] <= lock:
+                raise MappingError(
+                    self.env._("%(name)s is dated %(date)s, on or before Xero's lock date "
+                               "%(lock)s: Xero refuses to post it.", name=record_name,
+                               date=neutral["date"], lock=lock),
+                    hint=self.env._("Change the document date, or ask the Xero adviser to "
+                                    "move the lock date, then click Retry."))
+        payload = doc_map.document_to_xero(neutral, xero_id, self._xero_base_currency(sync))
+        self._xero_rounding(sync, neutral, payload)
+        return payload
+
+    def _xero_rounding(self, sync, neutral, payload):
+        """Per-line tax rounding in Xero vs Odoo's: apply the account's policy."""
+        lines = [line for line in neutral["lines"] if not line.get("display")]
+        expected = doc_map.expected_totals(lines, neutral["amount_type"])
+        odoo_total = _d(neutral["odoo_totals"][2])
+        diff = odoo_total - expected[2]
+        neutral["expected_totals"] = [float(x) for x in expected]
+        if not diff:
+            return
+        tolerance = Decimal("0.01") * max(len(lines), 1)
+        if abs(diff) > tolerance or sync.settings.rounding_policy != "line":
+            return  # compared after the export: a mismatch entry says what differs
+        account = sync.settings.rounding_account_id
+        code = self._xero_codes(sync, "accounts", account).get(account.id) if account else None
+        if not code:
+            raise MappingError(
+                self.env._("Odoo's total differs from Xero's by %(diff)s (tax rounded per "
+                           "line in Xero) and no rounding account is mapped to Xero.",
+                           diff=diff),
+                hint=self.env._("Set a rounding account (exported to Xero) on the object's "
+                                "settings, or choose the 'mismatch entry' policy."))
+        payload["LineItems"].append({"Description": self.env._("Rounding"), "Quantity": 1,
+                                     "UnitAmount": float(diff), "AccountCode": code,
+                                     "TaxType": "NONE"})
+
+    def _xero_hash(self, sync, neutral, payload):
+        if neutral.get("allocations_wanted"):
+            return payload_hash({"payload": payload,
+                                 "allocations": sorted(neutral["allocations_wanted"].items())})
+        return payload_hash(payload)
+
+    def _xero_prepare(self, sync, item):
+        if item.record.xero_no_sync:
+            sync.recorder.add("skipped", item.record, note=self.env._("do not sync"))
+            return False
+        if not item.xero_id and item.neutral["status"] in ("VOIDED", "DELETED"):
+            sync.recorder.add("skipped", item.record)
+            return False
+        return super()._xero_prepare(sync, item)
+
+    def _xero_prematch(self, sync, items):
+        """Documents are matched by number only where Xero keeps numbers unique (sales)."""
+        if self._xero_unique_key != "number":
+            return []
+        sales = [i for i in items if i.neutral["type"] in doc_map.SALES_TYPES
+                 and i.neutral.get("number")]
+        return super()._xero_prematch(sync, sales) if sales else []
+
+    def _xero_remote_records(self, sync, items):
+        from ..xero import where_equals
+        field = self._xero_unique_field
+        clauses = sorted({where_equals(field, i.neutral["number"]) for i in items})
+        found = []
+        for start in range(0, len(clauses), 25):
+            where = " OR ".join(clauses[start:start + 25])
+            found.extend(sync.client.iter_records(self._xero_collection, where=where))
+        return found
+
+    def _xero_same_as_remote(self, sync, item, remote_neutral):
+        return False
+
+    def _xero_bind(self, sync, record, xero_record, neutral, direction, payload_hash_=None):
+        binding = super()._xero_bind(sync, record, xero_record, neutral, direction,
+                                     payload_hash_)
+        if xero_record and xero_record.get("Type"):
+            remote = doc_map.document_from_xero(xero_record)
+            data = dict(binding.xero_data or {})
+            data.update({
+                "status": remote["status"],
+                "totals": [remote["sub_total"], remote["total_tax"], remote["total"]],
+                "amount_due": remote["amount_due"],
+                "amount_paid": remote["amount_paid"],
+                "amount_credited": remote["amount_credited"],
+                "payments": [p["xero_id"] for p in remote["payments"]],
+                "content": content_hash(remote),
+            })
+            if doc_map.is_credit(remote["type"]):
+                data["allocations"] = {}
+                for allocation in remote["allocations"]:
+                    data["allocations"].setdefault(allocation["invoice_id"], []).append(
+                        [allocation["xero_id"], allocation["amount"]])
+            binding.xero_data = data
+        return binding
+
+    def _xero_after_export(self, sync, items):
+        for item in items:
+            data = item.binding.xero_data or {}
+            neutral = item.neutral
+            if neutral["status"] in ("VOIDED", "DELETED") or not data.get("totals"):
+                continue
+            odoo = [_d(x) for x in neutral["odoo_totals"]]
+            xero = [_d(x) for x in data["totals"]]
+            diff = doc_map.totals_difference(odoo, xero)
+            rounded = any(line.get("Description") == self.env._("Rounding")
+                          for line in item.payload.get("LineItems", []))
+            if rounded and "Total" not in diff:
+                continue  # reconciled by the rounding line
+            if diff:
+                details = ", ".join(f"{field} Odoo {o} / Xero {x}" for field, o, x in zip(
+                    ("SubTotal", "TotalTax", "Total"), odoo, xero) if field in diff)
+                expected = neutral.get("expected_totals") or []
+                rounding_only = expected and _d(expected[2]) == xero[2]
+                sync.mismatch(
+                    "export", kind="totals", record_name=item.record.display_name,
+                    res_model=item.record._name, res_id=item.record.id, xero_id=item.xero_id,
+                    messages=[self.env._("Totals differ after the export: %(details)s.",
+                                         details=details)],
+                    hint=self.env._("Xero rounds tax per line: set the company's tax rounding "
+                                    "to 'Round per Line', or the object's rounding policy to "
+                                    "'rounding line'.") if rounding_only else self.env._(
+                        "Compare the lines in Odoo and Xero; correct the document and click "
+                        "Retry."),
+                    payload=item.payload)
+        self._xero_sync_allocations(sync, items)
+
+    # ---------------------------------------------------------- allocations
+    def _xero_wanted_allocations(self, sync, records):
+        return {}
+
+    def _xero_sync_allocations(self, sync, items):
+        pass
+
+    # ================================================================ import
+    def _xero_import_page(self, sync, records):
+        """Dependencies of the whole page first: one read per object, not one per document."""
+        records = [r for r in records if self._xero_wants(sync, r)]
+        contact_ids = sorted({(r.get("Contact") or {}).get("ContactID") for r in records} - {None})
+        if contact_ids:
+            self._xero_require(sync, "contacts", contact_ids)
+        item_ids = sorted({(line.get("Item") or {}).get("ItemID") for r in records
+                           for line in r.get("LineItems") or []} - {None})
+        if item_ids:
+            known = set(self._xero_binding_map(sync, "items", xero_ids=item_ids).mapped("xero_id"))
+            if set(item_ids) - known:
+                self._xero_require(sync, "items", item_ids)
+        return super()._xero_import_page(sync, records)
+
+    def _xero_import_one(self, sync, xero_record, binding):
+        status = xero_record.get("Status") or "DRAFT"
+        if not binding and self._xero_state_map(sync).get(status) == "skip":
+            return "skipped", None, None
+        if binding:
+            record = binding._record()
+            if record.exists() and record.xero_no_sync:
+                return "skipped", record, self.env._("do not sync")
+        return super()._xero_import_one(sync, xero_record, binding)
+
+    def _xero_from_xero(self, sync, record):
+        return doc_map.document_from_xero(record)
+
+    def _xero_to_xero_neutral_check(self, neutral):
+        return neutral
+
+    def _xero_partner(self, sync, neutral):
+        bindings = self._xero_binding_map(sync, "contacts", xero_ids=[neutral["contact_id"]])
+        if not bindings:
+            self._xero_require(sync, "contacts", [neutral["contact_id"]])
+            bindings = self._xero_binding_map(sync, "contacts", xero_ids=[neutral["contact_id"]])
+        if not bindings:
+            raise MappingError(
+                self.env._("The Xero contact %(name)s could not be imported.",
+                           name=neutral.get("contact_name") or neutral.get("contact_id")),
+                hint=self.env._("See the contacts' mismatch log, fix it, then click Retry."),
+                kind="dependency", missing=("contacts", neutral.get("contact_id")))
+        return self.env["res.partner"].browse(bindings[0].res_id)
+
+    def _xero_currency(self, sync, code):
+        currency = self.env["res.currency"].with_context(active_test=False).search(
+            [("name", "=", code or sync.company.currency_id.name)], limit=1)
+        if not currency:
+            raise MappingError(self.env._("Odoo has no currency %(code)s.", code=code))
+        if not currency.active:
+            currency.with_context(xero_inbound=True).active = True
+        return currency
+
+    def _xero_tax(self, sync, tax_type, included):
+        """The Odoo tax of a Xero TaxType, in its price-included or excluded variant."""
+        if not tax_type or tax_type == "NONE" and not self._xero_binding_map(
+                sync, "taxes", xero_ids=["NONE"], primary=False):
+            return self.env["account.tax"]
+        cache = sync.cache.setdefault("doc_taxes", {})
+        key = (tax_type, included)
+        if key in cache:
+            return cache[key]
+        items = self.env["xero.object.items"]
+        primary = items._xero_odoo_of(sync, "taxes", tax_type)
+        extra = self._xero_binding_map(sync, "taxes", xero_ids=[tax_type], primary=False)
+        taxes = self.env["account.tax"].browse(extra.mapped("res_id")).exists() | primary
+        tax = taxes.filtered(lambda t: bool(t.price_include) == included)[:1]
+        if not tax:
+            tax = self._xero_tax_twin(sync, primary, tax_type, included)
+        cache[key] = tax
+        return tax
+
+    def _xero_tax_twin(self, sync, tax, tax_type, included):
+        """The price-included (or excluded) twin of a tax, mapped to the same Xero rate."""
+        suffix = self.env._("(incl.)") if included else self.env._("(excl.)")
+        Tax = self.env["account.tax"].with_context(active_test=False, xero_inbound=True)
+        twin = Tax.search([("company_id", "=", sync.company.id),
+                           ("name", "=", f"{tax.name} {suffix}"),
+                           ("type_tax_use", "=", tax.type_tax_use)], limit=1)
+        if not twin:
+            if tax.amount_type == "group":
+                # One percent tax at the rate's effective percentage: Xero rounds an included
+                # tax once per line at that rate, which a group of taxes cannot reproduce.
+                source = tax.children_tax_ids.sorted("sequence")[:1]
+                vals = {"amount": self._xero_tax_rate(tax), "amount_type": "percent"}
+            else:
+                source, vals = tax, {}
+            vals.update({
+                "name": f"{tax.name} {suffix}",
+                "type_tax_use": tax.type_tax_use,
+                "price_include_override": "tax_included" if included else "tax_excluded",
+            })
+            twin = source.with_context(xero_inbound=True).copy(vals)
+        if not self._xero_binding_map(sync, "taxes", res_ids=[twin.id], primary=False):
+            self.env["xero.binding"].sudo().create({
+                "account_id": sync.account.id, "object_key": "taxes",
+                "res_model": "account.tax", "res_id": twin.id, "xero_id": tax_type,
+                "xero_number": tax_type, "is_primary": False, "state": "synced",
+            })
+        return twin
+
+    def _xero_line_vals(self, sync, neutral, line):
+        if line.get("display"):
+            return {"display_type": "line_note", "name": line.get("description") or "-"}
+        items = self.env["xero.object.items"]
+        vals = {
+            "name": line.get("description") or "/",
+            "quantity": line.get("quantity") or 0.0,
+            "price_unit": line.get("unit_amount") or 0.0,
+            "discount": line.get("discount_rate") or 0.0,
+        }
+        if line.get("discount_amount") and not line.get("discount_rate"):
+            gross = (line.get("quantity") or 0.0) * (line.get("unit_amount") or 0.0)
+            vals["discount"] = (line["discount_amount"] / gross * 100.0) if gross else 0.0
+        if line.get("item_id") or line.get("item_code"):
+            product = self._xero_product(sync, line)
+            if product:
+                vals["product_id"] = product.id
+        if line.get("account_code"):
+            vals["account_id"] = items._xero_odoo_of(sync, "accounts", line["account_code"]).id
+        elif vals.get("product_id") is None:
+            vals["account_id"] = self._xero_default_account(sync, neutral).id
+        amount_type = (neutral.get("amount_type") or "Exclusive").lower()
+        if amount_type == "notax":
+            vals["tax_ids"] = [Command.clear()]
+        else:
+            tax = self._xero_tax(sync, line.get("tax_type"), amount_type == "inclusive")
+            vals["tax_ids"] = [Command.set(tax.ids)]
+        return vals
+
+    def _xero_product(self, sync, line):
+        cache = sync.cache.setdefault("doc_products", {})
+        key = line.get("item_id") or line.get("item_code")
+        if key not in cache:
+            domain = [("account_id", "=", sync.account.id), ("object_key", "=", "items"),
+                      ("is_primary", "=", True)]
+            domain.append(("xero_id", "=", line["item_id"]) if line.get("item_id")
+                          else ("xero_number", "=", line["item_code"]))
+            binding = self.env["xero.binding"].sudo().search(domain, limit=1)
+            cache[key] = self.env["product.product"].browse(binding.res_id) if binding \
+                else self.env["product.product"]
+        return cache[key]
+
+    def _xero_default_account(self, sync, neutral):
+        journal = self._xero_journal(sync, neutral)
+        account = journal.default_account_id
+        if not account:
+            raise MappingError(self.env._("A line has no account in Xero and the journal "
+                                          "%(journal)s has no default account.",
+                                          journal=journal.display_name))
+        return account
+
+    def _xero_journal(self, sync, neutral):
+        kind = "sale" if neutral["type"] in doc_map.SALES_TYPES else "purchase"
+        cache = sync.cache.setdefault("doc_journal", {})
+        if kind not in cache:
+            cache[kind] = self.env["account.journal"].search(
+                [("company_id", "=", sync.company.id), ("type", "=", kind)], limit=1)
+            if not cache[kind]:
+                raise MappingError(self.env._("The company has no %(kind)s journal.",
+                                              kind=kind))
+        return cache[kind]
+
+    def _xero_vals(self, sync, neutral, record):
+        partner = self._xero_partner(sync, neutral)
+        currency = self._xero_currency(sync, neutral.get("currency"))
+        sales = neutral["type"] in doc_map.SALES_TYPES
+        vals = {
+            "partner_id": partner.id,
+            "invoice_date": neutral.get("date"),
+            "currency_id": currency.id,
+            "ref": (neutral.get("reference") if sales else neutral.get("number")) or False,
+            "invoice_line_ids": [Command.create(self._xero_line_vals(sync, neutral, line))
+                                 for line in neutral.get("lines") or []],
+        }
+        if record is None:
+            vals["move_type"] = MOVE_TYPES[neutral["type"]]
+            vals["journal_id"] = self._xero_journal(sync, neutral).id
+            vals["company_id"] = sync.company.id
+        else:
+            vals["invoice_line_ids"] = [Command.clear()] + vals["invoice_line_ids"]
+        if neutral.get("due_date"):
+            vals["invoice_date_due"] = neutral["due_date"]
+            vals["invoice_payment_term_id"] = False
+        if currency != sync.company.currency_id and neutral.get("rate"):
+            vals["invoice_currency_rate"] = neutral["rate"]
+        if sales and neutral.get("number"):
+            vals["name"] = neutral["number"]
+        return vals
+
+    def _xero_check_lock(self, sync, move, day):
+        violated = sync.company._get_violated_lock_dates(day, True, move.journal_id)
+        if violated:
+            lock = max(d for d, __ in violated)
+            raise MappingError(
+                self.env._("%(name)s is dated %(date)s, inside Odoo's lock date %(lock)s: it was "
+                           "not imported.", name=move.ref or move.name, date=day, lock=lock),
+                hint=self.env._("Move the lock date in Odoo (Accounting > Lock Dates) if the "
+                                "document belongs there, or correct its date in Xero; then "
+                                "click Retry."))
+
+    def _xero_check_totals(self, neutral, move):
+        """Odoo's totals must be Xero's to the cent. Xero rounds tax once per line at the
+        rate's effective percentage; Odoo rounds each component of a group tax. A difference
+        of that size is put on the tax (as a user would in the totals widget); any other
+        difference refuses the document."""
+        if neutral.get("total") is None:
+            return
+        xero = [_d(neutral.get(k)) for k in ("sub_total", "total_tax", "total")]
+
+        def odoo():
+            return [_d(move.amount_untaxed), _d(move.amount_tax), _d(move.amount_total)]
+
+        diff = doc_map.totals_difference(xero, odoo())
+        lines = len(neutral.get("lines") or []) or 1
+        if diff and set(diff) <= {"TotalTax", "Total"} and move.state == "draft" and \
+                abs(diff.get("TotalTax", 0)) <= Decimal("0.01") * lines * 2:
+            totals = move.tax_totals
+            for subtotal in totals.get("subtotals") or []:
+                for group in subtotal.get("tax_groups") or []:
+                    group["tax_amount_currency"] -= float(diff["TotalTax"])
+                    break
+                break
+            move.with_context(xero_inbound=True).tax_totals = totals
+            diff = doc_map.totals_difference(xero, odoo())
+        if diff:
+            raise MappingError(
+                self.env._("Odoo computes %(odoo)s where Xero has %(xero)s (subtotal, tax, "
+                           "total): the document was not imported.",
+                           odoo=" / ".join(map(str, odoo())), xero=" / ".join(map(str, xero))),
+                hint=self.env._("Check that the Xero tax rates are mapped to Odoo taxes of the "
+                                "same rate and that the company rounds taxes per line."))
+
+    def _xero_set_state(self, sync, neutral, move, new):
+        target = self._xero_state_map(sync).get(neutral["status"], "draft")
+        if target == "skip":
+            target = "cancel" if not new else "skip"
+        if move.state == "draft" and neutral["status"] not in ("VOIDED", "DELETED") or new:
+            self._xero_check_totals(neutral, move)
+        if target == "posted" and move.state == "draft":
+            self._xero_check_lock(sync, move, neutral.get("date") or move.date)
+            move.with_context(xero_inbound=True).action_post()
+            return True
+        if target == "cancel" and move.state != "cancel":
+            if move.state == "posted" and move.payment_state in ("partial", "in_payment", "paid"):
+                raise MappingError(
+                    self.env._("%(name)s was voided in Xero, but Odoo has payments or credit "
+                               "notes on it.", name=move.display_name),
+                    hint=self.env._("Unreconcile (or cancel) the payments in Odoo, then click "
+                                    "Retry."))
+            if move.state == "posted":
+                self._xero_check_lock(sync, move, move.date)
+            move.with_context(xero_inbound=True).button_cancel()
+            return True
+        return False
+
+    def _xero_create(self, sync, neutral):
+        vals = self._xero_vals(sync, neutral, None)
+        move = self.env["account.move"].with_company(sync.company).with_context(
+            xero_inbound=True, default_move_type=vals["move_type"]).create(vals)
+        self._xero_set_state(sync, neutral, move, True)
+        self._xero_import_links(sync, neutral, move)
+        return move
+
+    def _xero_apply(self, sync, neutral, record):
+        binding = self._xero_binding_of(sync, record)
+        data = (binding.xero_data or {}) if binding else {}
+        changed = False
+        if data.get("content") != content_hash(neutral) and neutral["status"] not in (
+                "VOIDED", "DELETED"):
+            vals = self._xero_vals(sync, neutral, record)
+            was_posted = record.state == "posted"
+            if was_posted:
+                if record.payment_state in ("partial", "in_payment", "paid"):
+                    raise MappingError(
+                        self.env._("%(name)s changed in Xero, but Odoo has payments on it.",
+                                   name=record.display_name),
+                        hint=self.env._("Unreconcile the payments in Odoo, then click Retry."))
+                self._xero_check_lock(sync, record, record.date)
+                record.with_context(xero_inbound=True).button_draft()
+            if record.state == "cancel":
+                record.with_context(xero_inbound=True).button_draft()
+            record.with_context(xero_inbound=True).write(vals)
+            changed = True
+        changed = self._xero_set_state(sync, neutral, record, False) or changed
+        changed = self._xero_import_links(sync, neutral, record) or changed
+        return changed
+
+    def _xero_import_links(self, sync, neutral, move):
+        """Credit notes: allocations (payments come with the Payments object)."""
+        return False
+
+
+class XeroObjectInvoices(models.AbstractModel):
+    _name = "xero.object.invoices"
+    _inherit = "xero.object.document"
+    _description = "Xero Invoices"
+    _xero_key = "invoices"
+    _xero_collection = "Invoices"
+    _xero_xero_types = ("ACCREC",)
+
+
+class XeroObjectBills(models.AbstractModel):
+    _name = "xero.object.bills"
+    _inherit = "xero.object.document"
+    _description = "Xero Bills"
+    _xero_key = "bills"
+    _xero_collection = "Invoices"
+    _xero_xero_types = ("ACCPAY",)
+    _xero_unique_key = None
+
+
+class XeroObjectCreditNotes(models.AbstractModel):
+    _name = "xero.object.credit_notes"
+    _inherit = "xero.object.document"
+    _description = "Xero Credit Notes"
+    _xero_key = "credit_notes"
+    _xero_collection = "CreditNotes"
+    _xero_xero_types = ("ACCRECCREDIT", "ACCPAYCREDIT")
+    _xero_unique_field = "CreditNoteNumber"
+
+    def _xero_invoice_bindings(self, sync, moves):
+        bindings = self.env["xero.binding"].sudo().search([
+            ("account_id", "=", sync.account.id), ("object_key", "in", ("invoices", "bills")),
+            ("res_id", "in", moves.ids), ("is_primary", "=", True)])
+        return {b.res_id: b for b in bindings}
+
+    def _xero_partials(self, move):
+        """``{invoice move: amount in document currency}`` Odoo reconciled with the note."""
+        out = {}
+        lines = move.line_ids.filtered(
+            lambda l: l.account_id.account_type in ("asset_receivable", "liability_payable"))
+        for line in lines:
+            for partial in line.matched_debit_ids | line.matched_credit_ids:
+                other = partial.debit_move_id if partial.credit_move_id == line \
+                    else partial.credit_move_id
+                target = other.move_id
+                if target.move_type not in ("out_invoice", "in_invoice"):
+                    continue
+                amount = partial.debit_amount_currency if partial.credit_move_id == line \
+                    else partial.credit_amount_currency
+                out[target] = out.get(target, 0.0) + abs(amount)
+        return out
+
+    def _xero_wanted_allocations(self, sync, records):
+        partials = {move.id: self._xero_partials(move) for move in records
+                    if move.state == "posted"}
+        targets = self.env["account.move"]
+        for found in partials.values():
+            for invoice in found:
+                targets |= invoice
+        bindings = self._xero_invoice_bindings(sync, targets)
+        out = {}
+        for move_id, found in partials.items():
+            wanted = {}
+            for invoice, amount in found.items():
+                if invoice.id in bindings:
+                    wanted[bindings[invoice.id].xero_id] = round(amount, 2)
+            if wanted:
+                out[move_id] = wanted
+        return out
+
+    def _xero_sync_allocations(self, sync, items):
+        for item in items:
+            if item.neutral["status"] != "AUTHORISED":
+                continue
+            binding = item.binding
+            data = dict(binding.xero_data or {})
+            current = data.get("allocations") or {}
+            wanted = item.neutral.get("allocations_wanted") or {}
+            to_delete, to_add = doc_map.allocation_changes(current, wanted)
+            if not to_delete and not to_add:
+                continue
+            note_id = binding.xero_id
+            errors = []
+            for allocation_id in to_delete:
+                try:
+                    sync.client.delete(f"/CreditNotes/{note_id}/Allocations/{allocation_id}")
+                except Exception as exc:  # noqa: BLE001 - reported in the mismatch log below
+                    errors.append(str(exc))
+            if to_add:
+                from datetime import date
+                day = item.record.invoice_date or date.today()
+                body = {"Allocations": [doc_map.allocation_to_xero(invoice_id, amount, day)
+                                        for invoice_id, amount in to_add]}
+                try:
+                    sync.client.put(f"/CreditNotes/{note_id}/Allocations", body,
+                                    params={"summarizeErrors": "false"})
+                except Exception as exc:  # noqa: BLE001 - reported in the mismatch log below
+                    errors.append(getattr(exc, "message", None) or str(exc))
+                    for message in getattr(exc, "messages", None) or []:
+                        errors.append(message)
+            # What Xero holds now, read back once: the allocations and the note's state.
+            fresh = sync.client.get_record(self._xero_collection, note_id)
+            if fresh:
+                self._xero_bind(sync, item.record, fresh, item.neutral, "export", item.hash)
+                self._xero_refresh_invoices(sync, [a["invoice_id"] for a in
+                                                   doc_map.document_from_xero(fresh)
+                                                   ["allocations"]] + list(wanted))
+            if errors:
+                sync.mismatch(
+                    "export", kind="validation", record_name=item.record.display_name,
+                    res_model=item.record._name, res_id=item.record.id, xero_id=note_id,
+                    messages=errors, payload=body if to_add else None,
+                    hint=self.env._("Check the amounts still due on the invoices in Xero; "
+                                    "reconcile in Odoo only what Xero can allocate."))
+
+    def _xero_refresh_invoices(self, sync, invoice_ids):
+        """Allocations change what is due on invoices: note it on their bindings."""
+        bindings = self.env["xero.binding"].sudo().search([
+            ("account_id", "=", sync.account.id), ("object_key", "in", ("invoices", "bills")),
+            ("xero_id", "in", list(set(invoice_ids))), ("is_primary", "=", True)])
+        if bindings:
+            for binding in bindings:
+                data = dict(binding.xero_data or {})
+                data["stale"] = True
+                binding.xero_data = data
+
+    def _xero_import_page(self, sync, records):
+        invoice_ids = sorted({a.get("Invoice", {}).get("InvoiceID") for r in records
+                              for a in r.get("Allocations") or []} - {None})
+        if invoice_ids:
+            for key in ("invoices", "bills"):
+                known = set(self._xero_binding_map(sync, "invoices", xero_ids=invoice_ids)
+                            .mapped("xero_id")) | set(
+                    self._xero_binding_map(sync, "bills", xero_ids=invoice_ids).mapped("xero_id"))
+                missing = sorted(set(invoice_ids) - known)
+                if missing and sync.account._xero_settings(key)._does("import"):
+                    self._xero_require(sync, key, missing)
+        return super()._xero_import_page(sync, records)
+
+    def _xero_import_links(self, sync, neutral, move):
+        if move.state != "posted":
+            return False
+        wanted = {}
+        for allocation in neutral.get("allocations") or []:
+            wanted[allocation["invoice_id"]] = wanted.get(allocation["invoice_id"], 0.0) + \
+                (allocation["amount"] or 0.0)
+        bindings = self.env["xero.binding"].sudo().search([
+            ("account_id", "=", sync.account.id), ("object_key", "in", ("invoices", "bills")),
+            ("xero_id", "in", list(wanted)), ("is_primary", "=", True)])
+        by_move = {self.env["account.move"].browse(b.res_id): b.xero_id for b in bindings}
+        have = self._xero_partials(move)
+        changed = False
+        note_line = move.line_ids.filtered(
+            lambda l: l.account_id.account_type in ("asset_receivable", "liability_payable"))
+        for invoice, xero_id in by_move.items():
+            want = round(wanted.get(xero_id, 0.0), 2)
+            got = round(have.get(invoice, 0.0), 2)
+            if abs(want - got) < 0.005:
+                continue
+            if want < got:
+                raise MappingError(
+                    self.env._("Xero allocates %(want)s of %(note)s to %(invoice)s; Odoo "
+                               "reconciles %(got)s.", want=want, note=move.display_name,
+                               invoice=invoice.display_name, got=got),
+                    hint=self.env._("Unreconcile them in Odoo, then click Retry."))
+            if invoice.state != "posted":
+                raise MappingError(
+                    self.env._("Xero allocates %(note)s to %(invoice)s, which is not posted in "
+                               "Odoo.", note=move.display_name, invoice=invoice.display_name),
+                    hint=self.env._("Post the invoice in Odoo, then click Retry."))
+            invoice_line = invoice.line_ids.filtered(
+                lambda l, a=note_line.account_id: l.account_id == a and not l.reconciled)
+            self._xero_reconcile_amount(note_line, invoice_line, want - got)
+            changed = True
+        return changed
+
+    def _xero_reconcile_amount(self, note_line, invoice_line, amount):
+        """Reconcile ``amount`` (document currency) of a credit note with an invoice."""
+        note_line = note_line.filtered(lambda l: not l.reconciled)
+        if not note_line or not invoice_line:
+            raise MappingError(self.env._("Nothing is left to reconcile on the credit note or "
+                                          "the invoice in Odoo."))
+        note_left = abs(sum(note_line.mapped("amount_residual_currency")))
+        invoice_left = abs(sum(invoice_line.mapped("amount_residual_currency")))
+        currency = invoice_line.currency_id
+        Lines = (note_line | invoice_line).with_context(xero_inbound=True)
+        if currency.is_zero(min(note_left, invoice_left) - amount):
+            Lines.reconcile()
+            return
+        debit = invoice_line if invoice_line.balance > 0 else note_line
+        credit = note_line if debit == invoice_line else invoice_line
+        rate = abs(invoice_line.balance / invoice_line.amount_currency) \
+            if invoice_line.amount_currency else 1.0
+        self.env["account.partial.reconcile"].with_context(xero_inbound=True).create({
+            "debit_move_id": debit[:1].id, "credit_move_id": credit[:1].id,
+            "amount": invoice_line.company_currency_id.round(amount * rate),
+            "debit_amount_currency": amount, "credit_amount_currency": amount,
+        })
+
+    def _xero_remote_records(self, sync, items):
+        return super()._xero_remote_records(sync, items)
+
+    def _xero_send(self, sync, payloads):
+        return sync.client.write(self._xero_collection, payloads, method="POST")
+
+
+def _rejected(index, payload, message):
+    return ElementResult(index, REJECTED, payload, messages=[message])

@@ -1,0 +1,348 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Payments <-> account.payment, on invoices, bills and credit notes (cash refunds).
+
+The mapping is in ``xero/mapping/payments.py``. A Xero payment is always on one document, in
+the document's currency, from a bank account; an imported one is registered on the Odoo
+document with Odoo's own payment wizard, so reconciliation follows. Reversal both ways:
+Xero DELETED <-> Odoo payment cancelled. Prepayment and overpayment payments are recognised by
+their PaymentType and logged, never taken for document payments.
+"""
+from odoo import fields, models
+
+from ..xero import REJECTED, UPDATED, ElementResult, XeroError
+from ..xero.mapping import payments as pay_map
+from ..xero.mapping.common import MappingError
+from .sync_contacts import _current_bindings, _export_selected, _search_binding
+
+DOCUMENT_OBJECTS = {"ACCREC": "invoices", "ACCPAY": "bills", "ACCRECCREDIT": "credit_notes",
+                    "ACCPAYCREDIT": "credit_notes"}
+PAYMENT_DOCUMENT_TYPES = {"ACCRECPAYMENT": "ACCREC", "ACCPAYPAYMENT": "ACCPAY",
+                          "ARCREDITPAYMENT": "ACCRECCREDIT", "APCREDITPAYMENT": "ACCPAYCREDIT"}
+
+
+class AccountPayment(models.Model):
+    _name = "account.payment"
+    _inherit = ["account.payment", "xero.sync.mixin"]
+    _xero_tracked_fields = ("state", "amount", "date", "journal_id", "memo", "invoice_ids")
+
+    xero_payment_id = fields.Char(string="Xero Payment ID", compute="_compute_xero_payment_id",
+                                  search="_search_xero_payment_id")
+
+    def _compute_xero_payment_id(self):
+        ids = _current_bindings(self, "payments")
+        for payment in self:
+            payment.xero_payment_id = ids.get(payment.id, False)
+
+    def _search_xero_payment_id(self, operator, value):
+        return _search_binding(self, "payments", operator, value)
+
+    def action_xero_export(self):
+        return _export_selected(self, "payments")
+
+
+class XeroObjectPayments(models.AbstractModel):
+    _name = "xero.object.payments"
+    _inherit = "xero.object"
+    _description = "Xero Payments"
+    _xero_key = "payments"
+    _xero_collection = "Payments"
+    _xero_model = "account.payment"
+    _xero_match_keys = ()
+
+    def _xero_match_domain(self, sync):
+        return [("company_id", "=", sync.company.id)]
+
+    def _xero_export_domain(self, sync):
+        return self._xero_match_domain(sync) + [
+            ("state", "in", ("in_process", "paid")), ("invoice_ids", "!=", False)]
+
+    def _xero_record_name(self, neutral, record=None):
+        if record:
+            return record.display_name
+        return " ".join(filter(None, [neutral.get("document_number"),
+                                      str(neutral.get("amount") or "")])) or "?"
+
+    def _xero_from_xero(self, sync, record):
+        return pay_map.payment_from_xero(record)
+
+    # ---------------------------------------------------------------- helpers
+    def _xero_document_binding(self, sync, xero_id, doc_type=None, require=True):
+        keys = [DOCUMENT_OBJECTS[doc_type]] if doc_type in DOCUMENT_OBJECTS else \
+            ["invoices", "bills", "credit_notes"]
+        Binding = self.env["xero.binding"].sudo()
+        domain = [("account_id", "=", sync.account.id), ("object_key", "in", keys),
+                  ("xero_id", "=", xero_id), ("is_primary", "=", True)]
+        binding = Binding.search(domain, limit=1)
+        if not binding and require:
+            for key in keys:
+                if sync.account._xero_settings(key)._does("import"):
+                    self._xero_require(sync, key, [xero_id])
+            binding = Binding.search(domain, limit=1)
+        return binding
+
+    def _xero_journal_of(self, sync, neutral):
+        Binding = self.env["xero.binding"].sudo()
+        base = [("account_id", "=", sync.account.id), ("object_key", "=", "bank_accounts"),
+                ("is_primary", "=", True)]
+        domain = base + ([("xero_id", "=", neutral["account_id"])] if neutral.get("account_id")
+                         else [("xero_number", "=", neutral.get("account_code"))])
+        binding = Binding.search(domain, limit=1)
+        if not binding:
+            sync.account._xero_run_object("bank_accounts", "import", trigger="dependency")
+            binding = Binding.search(domain, limit=1)
+        if not binding:
+            raise MappingError(
+                self.env._("The Xero bank account %(code)s is not mapped to an Odoo journal.",
+                           code=neutral.get("account_code") or neutral.get("account_id")),
+                hint=self.env._("Import the bank accounts from Xero (or map the journal), then "
+                                "click Retry."),
+                kind="dependency", missing=("bank_accounts", neutral.get("account_code")))
+        return self.env["account.journal"].browse(binding.res_id)
+
+    # ================================================================= import
+    def _xero_import_page(self, sync, records):
+        """The documents of the page first, one read per object."""
+        by_key = {}
+        for record in records:
+            neutral = pay_map.payment_from_xero(record)
+            doc_type = PAYMENT_DOCUMENT_TYPES.get(neutral["payment_type"]) or \
+                neutral.get("document_type")
+            if neutral["document_id"] and doc_type in DOCUMENT_OBJECTS:
+                by_key.setdefault(DOCUMENT_OBJECTS[doc_type], set()).add(neutral["document_id"])
+        for key, xero_ids in by_key.items():
+            bound = set(self.env["xero.binding"].sudo().search([
+                ("account_id", "=", sync.account.id), ("object_key", "=", key),
+                ("xero_id", "in", list(xero_ids))]).mapped("xero_id"))
+            missing = sorted(xero_ids - bound)
+            if missing and sync.account._xero_settings(key)._does("import"):
+                self._xero_require(sync, key, missing)
+        return super()._xero_import_page(sync, records)
+
+    def _xero_import_one(self, sync, xero_record, binding):
+        neutral = pay_map.payment_from_xero(xero_record)
+        if not pay_map.is_document_payment(neutral):
+            kind = (neutral.get("payment_type") or "").replace("PAYMENT", "").lower()
+            sync.mismatch(
+                "import", kind="unsupported", xero_id=neutral["xero_id"],
+                record_name=self._xero_record_name(neutral), payload=xero_record,
+                messages=[self.env._(
+                    "Payment %(id)s is a %(type)s payment (%(kind)s), not a payment of an "
+                    "invoice, bill or credit note: it was not imported.",
+                    id=neutral["xero_id"], type=neutral.get("payment_type"), kind=kind)],
+                hint=self.env._("Record the prepayment or overpayment in Odoo by hand; "
+                                "allocate it there to the invoices it pays."))
+            return "skipped", None, self.env._("prepayment/overpayment payment")
+        if not binding and neutral["status"] == "DELETED":
+            return "skipped", None, None
+        return super()._xero_import_one(sync, xero_record, binding)
+
+    def _xero_create(self, sync, neutral):
+        doc_type = PAYMENT_DOCUMENT_TYPES.get(neutral["payment_type"]) or \
+            neutral.get("document_type")
+        doc_binding = self._xero_document_binding(sync, neutral["document_id"], doc_type)
+        if not doc_binding:
+            raise MappingError(
+                self.env._("The document %(number)s of this payment is not in Odoo.",
+                           number=neutral.get("document_number") or neutral["document_id"]),
+                hint=self.env._("Import the document (see its mismatch entry), then click "
+                                "Retry."),
+                kind="dependency", missing=("invoices", neutral.get("document_number")))
+        move = self.env["account.move"].browse(doc_binding.res_id)
+        if move.state != "posted":
+            raise MappingError(
+                self.env._("Xero has a payment on %(move)s, which is %(state)s in Odoo.",
+                           move=move.display_name, state=move.state),
+                hint=self.env._("Post the document in Odoo (or import it again), then click "
+                                "Retry."))
+        journal = self._xero_journal_of(sync, neutral)
+        Register = self.env["account.payment.register"].with_company(sync.company).with_context(
+            active_model="account.move", active_ids=move.ids, xero_inbound=True)
+        wizard = Register.create({
+            "payment_date": neutral["date"],
+            "journal_id": journal.id,
+            "amount": neutral["amount"],
+            "currency_id": move.currency_id.id,
+            "payment_difference_handling": "open",
+            "communication": neutral.get("reference") or move.name,
+        })
+        payments = wizard._create_payments()
+        return payments[:1]
+
+    def _xero_apply(self, sync, neutral, record):
+        if neutral["status"] == "DELETED" and record.state not in ("canceled", "rejected"):
+            record = record.with_context(xero_inbound=True)
+            if record.state != "draft":
+                record.action_draft()
+            record.action_cancel()
+            return True
+        return False
+
+    def _xero_vals(self, sync, neutral, record):
+        return {}
+
+    # ================================================================= export
+    def _xero_snapshot(self, sync, records):
+        docs = records.mapped("invoice_ids")
+        doc_bindings = {b.res_id: b for b in self.env["xero.binding"].sudo().search([
+            ("account_id", "=", sync.account.id),
+            ("object_key", "in", ("invoices", "bills", "credit_notes")),
+            ("res_id", "in", docs.ids), ("is_primary", "=", True)])}
+        journals = {b.res_id: b for b in self.env["xero.binding"].sudo().search([
+            ("account_id", "=", sync.account.id), ("object_key", "=", "bank_accounts"),
+            ("res_id", "in", records.mapped("journal_id").ids)])}
+        out = {}
+        for payment in records:
+            invoices = payment.invoice_ids
+            neutral = {
+                "status": "DELETED" if payment.state in ("canceled", "rejected") else
+                "AUTHORISED",
+                "date": payment.date,
+                "amount": payment.amount,
+                "reference": payment.memo or None,
+                "journal": payment.journal_id.display_name,
+                "errors": [],
+            }
+            journal = journals.get(payment.journal_id.id)
+            neutral["account_code"] = journal.xero_number if journal else None
+            neutral["account_id"] = journal.xero_id if journal else None
+            if len(invoices) != 1:
+                neutral["errors"].append(MappingError(
+                    self.env._("The payment %(name)s pays %(count)s documents; a Xero payment "
+                               "pays one.", name=payment.display_name, count=len(invoices)),
+                    hint=self.env._("Register one payment per document (or use Xero's batch "
+                                    "payments by hand).")))
+            move = invoices[:1]
+            binding = doc_bindings.get(move.id) if move else None
+            neutral["document_number"] = move.name if move else None
+            if binding:
+                data = binding.xero_data or {}
+                neutral.update({
+                    "document_id": binding.xero_id,
+                    "document_kind": "credit_note" if binding.object_key == "credit_notes"
+                    else "invoice",
+                    "amount_due": None if data.get("stale") else data.get("amount_due"),
+                    "document_status": data.get("status"),
+                })
+            if move and payment.currency_id != move.currency_id:
+                neutral["errors"].append(MappingError(
+                    self.env._("The payment is in %(pay)s and %(doc)s in %(cur)s; Xero takes "
+                               "payments in the document's currency.",
+                               pay=payment.currency_id.name, doc=move.display_name,
+                               cur=move.currency_id.name),
+                    hint=self.env._("Register the payment in the document's currency.")))
+            if move and move.currency_id != sync.company.currency_id:
+                neutral["foreign"] = True
+                neutral["rate"] = move.invoice_currency_rate
+            out[payment.id] = neutral
+        return out
+
+    def _xero_to_xero(self, sync, neutral, xero_id):
+        if neutral["status"] == "DELETED":
+            if not xero_id:
+                raise MappingError(self.env._("The payment is cancelled and was never sent to "
+                                              "Xero: nothing to do."))
+            return {"PaymentID": xero_id, "Status": "DELETED"}
+        for error in neutral["errors"]:
+            raise error
+        amount_due = neutral.get("amount_due") if not xero_id else None
+        if neutral.get("document_status") in ("DRAFT", "SUBMITTED", "VOIDED", "DELETED"):
+            raise MappingError(
+                self.env._("%(doc)s is %(status)s in Xero; Xero takes payments on approved "
+                           "documents only.", doc=neutral.get("document_number"),
+                           status=neutral["document_status"]),
+                hint=self.env._("Export the posted document first, then click Retry."))
+        return pay_map.payment_to_xero(neutral, amount_due=amount_due)
+
+    def _xero_prepare(self, sync, item):
+        if not item.xero_id and item.neutral["status"] == "DELETED":
+            sync.recorder.add("skipped", item.record)
+            return False
+        return super()._xero_prepare(sync, item)
+
+    def _xero_prematch(self, sync, items):
+        return []
+
+    def _xero_export_dependencies(self, sync, records):
+        """Their documents go first (a payment needs its invoice in Xero)."""
+        docs = records.mapped("invoice_ids")
+        for key, types in (("invoices", ("out_invoice",)), ("bills", ("in_invoice",)),
+                           ("credit_notes", ("out_refund", "in_refund"))):
+            subset = docs.filtered(lambda m, t=types: m.move_type in t)
+            if not subset or not sync.account._xero_settings(key)._does("export"):
+                continue
+            bound = self.env["xero.binding"].sudo().search([
+                ("account_id", "=", sync.account.id), ("object_key", "=", key),
+                ("res_id", "in", subset.ids), ("state", "=", "synced")]).mapped("res_id")
+            missing = subset.filtered(lambda m: m.id not in bound)
+            if missing:
+                sync.account._xero_run_object(key, "export", trigger="dependency",
+                                              records=missing)
+
+    def _xero_send(self, sync, payloads):
+        """New payments in one PUT; reversals one by one (Xero's only payment change)."""
+        results = [None] * len(payloads)
+        new = [(i, p) for i, p in enumerate(payloads) if not p.get("PaymentID")]
+        if new:
+            written = sync.client.write("Payments", [p for __, p in new], method="PUT")
+            for (index, __), result in zip(new, written):
+                result.index = index
+                results[index] = result
+        for index, payload in enumerate(payloads):
+            if results[index] is not None:
+                continue
+            if payload.get("Status") != "DELETED":
+                results[index] = ElementResult(index, REJECTED, payload, messages=[self.env._(
+                    "Xero payments cannot be edited; only reversed. Cancel this payment in Odoo "
+                    "and register a new one.")])
+                continue
+            try:
+                record = sync.client.delete_payment(payload["PaymentID"])
+            except XeroError as exc:
+                results[index] = ElementResult(index, REJECTED, payload,
+                                               messages=getattr(exc, "messages", None)
+                                               or [str(exc)])
+                continue
+            results[index] = ElementResult(index, UPDATED, payload, record=record,
+                                           xero_id=payload["PaymentID"])
+        return results
+
+    def _xero_after_export(self, sync, items):
+        """What is due on the documents changed: keep it on their bindings."""
+        self._xero_note_documents(sync, [item.binding for item in items])
+
+    def _xero_bind(self, sync, record, xero_record, neutral, direction, payload_hash_=None):
+        binding = super()._xero_bind(sync, record, xero_record, neutral, direction,
+                                     payload_hash_)
+        if xero_record:
+            document = xero_record.get("Invoice") or xero_record.get("CreditNote") or {}
+            binding.xero_data = {
+                "status": xero_record.get("Status"),
+                "document_id": document.get("InvoiceID") or document.get("CreditNoteID"),
+                "document_due": document.get("AmountDue", document.get("RemainingCredit")),
+                "document_status": document.get("Status"),
+            }
+        return binding
+
+    def _xero_note_documents(self, sync, bindings):
+        Binding = self.env["xero.binding"].sudo()
+        for binding in bindings:
+            data = binding.xero_data or {}
+            if not data.get("document_id") or data.get("document_due") is None:
+                continue
+            doc = Binding.search([("account_id", "=", sync.account.id),
+                                  ("object_key", "in", ("invoices", "bills", "credit_notes")),
+                                  ("xero_id", "=", data["document_id"]),
+                                  ("is_primary", "=", True)], limit=1)
+            if doc:
+                doc_data = dict(doc.xero_data or {})
+                doc_data.update({"amount_due": data["document_due"],
+                                 "status": data.get("document_status") or doc_data.get("status")})
+                payments = set(doc_data.get("payments") or [])
+                if data.get("status") == "DELETED":
+                    payments.discard(binding.xero_id)
+                else:
+                    payments.add(binding.xero_id)
+                doc_data["payments"] = sorted(payments)
+                doc_data.pop("stale", None)
+                doc.xero_data = doc_data
+

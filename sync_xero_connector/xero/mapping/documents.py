@@ -1,0 +1,315 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Invoices, bills and credit notes: Xero ``Invoice`` / ``CreditNote`` <-> neutral document.
+
+Neutral document::
+
+    {"xero_id", "type" (ACCREC, ACCPAY, ACCRECCREDIT, ACCPAYCREDIT), "number", "reference",
+     "contact_id", "date" (date), "due_date" (date), "status", "currency", "rate",
+     "amount_type" (Exclusive, Inclusive, NoTax), "lines": [line...],
+     "sub_total", "total_tax", "total", "amount_due", "amount_paid", "amount_credited",
+     "remaining_credit", "payments": [{"xero_id", "amount", "date"}],
+     "allocations": [{"xero_id", "invoice_id", "amount", "date"}], "updated_at"}
+
+Neutral line::
+
+    {"description", "quantity", "unit_amount", "discount_rate", "item_code", "item_id",
+     "account_code", "account_id", "tax_type", "tax_rate" (effective percent, export only),
+     "line_amount", "tax_amount", "tracking": [{"category", "option"}], "display" (None,
+     "section", "note": description-only lines)}
+
+``rate`` follows Xero's convention, which is also Odoo's ``invoice_currency_rate``: units of the
+document currency per one unit of the base currency.
+"""
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..dates import format_date, parse_date, parse_datetime
+from .common import MappingError, check_length, clean, number
+
+INVOICE_TYPES = ("ACCREC", "ACCPAY")
+CREDIT_TYPES = ("ACCRECCREDIT", "ACCPAYCREDIT")
+SALES_TYPES = ("ACCREC", "ACCRECCREDIT")
+NUMBER_MAX, REFERENCE_MAX, DESCRIPTION_MAX = 255, 255, 4000
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+# Statuses an API write may set (PAID is set by Xero when nothing is due).
+WRITABLE_STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED", "VOIDED", "DELETED")
+
+
+def is_credit(doc_type):
+    return doc_type in CREDIT_TYPES
+
+
+def id_field(doc_type):
+    return "CreditNoteID" if is_credit(doc_type) else "InvoiceID"
+
+
+def number_field(doc_type):
+    return "CreditNoteNumber" if is_credit(doc_type) else "InvoiceNumber"
+
+
+def _dec(value):
+    return Decimal(str(value or 0))
+
+
+def _q(value, digits=2):
+    return Decimal(value).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def _float(value):
+    return None if value is None else float(value)
+
+
+# ------------------------------------------------------------------ from Xero
+def line_from_xero(line):
+    tracking = [{"category": t.get("Name"), "option": t.get("Option")}
+                for t in line.get("Tracking") or [] if t.get("Name") and t.get("Option")]
+    quantity = _float(line.get("Quantity"))
+    unit = _float(line.get("UnitAmount"))
+    amount = _float(line.get("LineAmount"))
+    description_only = not line.get("AccountCode") and not line.get("AccountID") and \
+        not line.get("ItemCode") and not (quantity and unit) and not amount
+    return {
+        "description": line.get("Description") or "",
+        "quantity": quantity if quantity is not None else 1.0,
+        "unit_amount": unit if unit is not None else 0.0,
+        "discount_rate": _float(line.get("DiscountRate")) or None,
+        "discount_amount": _float(line.get("DiscountAmount")) or None,
+        "item_code": line.get("ItemCode") or None,
+        "item_id": (line.get("Item") or {}).get("ItemID") or None,
+        "account_code": line.get("AccountCode") or None,
+        "account_id": line.get("AccountID") or None,
+        "tax_type": line.get("TaxType") or None,
+        "line_amount": amount,
+        "tax_amount": _float(line.get("TaxAmount")),
+        "tracking": tracking,
+        "display": "note" if description_only else None,
+    }
+
+
+def document_from_xero(record):
+    doc_type = record.get("Type")
+    credit = is_credit(doc_type)
+    allocations = [{
+        "xero_id": a.get("AllocationID"),
+        "invoice_id": (a.get("Invoice") or {}).get("InvoiceID"),
+        "amount": _float(a.get("Amount")),
+        "date": parse_date(a.get("Date")) if a.get("Date") else None,
+    } for a in record.get("Allocations") or [] if not a.get("IsDeleted")]
+    payments = [{
+        "xero_id": p.get("PaymentID"),
+        "amount": _float(p.get("Amount")),
+        "date": parse_date(p.get("Date")) if p.get("Date") else None,
+    } for p in record.get("Payments") or []]
+    return {
+        "xero_id": record.get(id_field(doc_type)) or None,
+        "type": doc_type,
+        "number": record.get(number_field(doc_type)) or None,
+        "reference": record.get("Reference") or None,
+        "contact_id": (record.get("Contact") or {}).get("ContactID") or None,
+        "contact_name": (record.get("Contact") or {}).get("Name") or None,
+        "date": parse_date(record.get("Date")) if record.get("Date") else None,
+        "due_date": parse_date(record.get("DueDate")) if record.get("DueDate") else None,
+        "status": record.get("Status") or "DRAFT",
+        "currency": record.get("CurrencyCode") or None,
+        "rate": _float(record.get("CurrencyRate")),
+        "amount_type": record.get("LineAmountTypes") or "Exclusive",
+        "lines": [line_from_xero(line) for line in record.get("LineItems") or []],
+        "sub_total": _float(record.get("SubTotal")),
+        "total_tax": _float(record.get("TotalTax")),
+        "total": _float(record.get("Total")),
+        "amount_due": _float(record.get("RemainingCredit") if credit else record.get("AmountDue")),
+        "amount_paid": _float(record.get("AmountPaid")),
+        "amount_credited": _float(record.get("AmountCredited")),
+        "payments": payments,
+        "allocations": allocations,
+        "updated_at": parse_datetime(record.get("UpdatedDateUTC")),
+    }
+
+
+# -------------------------------------------------------------------- to Xero
+def amount_type_of(tax_flags):
+    """LineAmountTypes from the price-included flags of a document's taxes.
+
+    ``tax_flags``: one set of booleans per line (True: the tax is included in the price).
+    A document mixing included and excluded taxes cannot be expressed in Xero: refused.
+    """
+    flags = set()
+    for line_flags in tax_flags:
+        flags |= set(line_flags)
+    if not flags:
+        return "NoTax"
+    if flags == {True}:
+        return "Inclusive"
+    if flags == {False}:
+        return "Exclusive"
+    raise MappingError(
+        "The document mixes taxes included in the price and taxes excluded from it; a Xero "
+        "document is either tax inclusive or tax exclusive as a whole.",
+        hint="Use only price-included taxes or only price-excluded taxes on this document "
+             "(e.g. swap the tax for its included/excluded twin), then click Retry.",
+    )
+
+
+def line_amount(line):
+    """LineAmount as Xero computes it: quantity x unit less the discount, 2 dp half-up."""
+    gross = _dec(line.get("quantity")) * _dec(line.get("unit_amount"))
+    if line.get("discount_rate"):
+        gross -= gross * _dec(line["discount_rate"]) / HUNDRED
+    return _q(gross)
+
+
+def expected_totals(lines, amount_type):
+    """(SubTotal, TotalTax, Total) Xero will compute for ``lines``: tax rounded per line.
+
+    Each line needs ``tax_rate`` (effective percent) when it has a tax type.
+    """
+    kind = (amount_type or "Exclusive").lower()
+    sum_lines, sum_tax = Decimal(0), Decimal(0)
+    for line in lines:
+        if line.get("display"):
+            continue
+        amount = line_amount(line)
+        rate = _dec(line.get("tax_rate")) / HUNDRED
+        if kind == "notax" or not rate:
+            tax = Decimal(0)
+        elif kind == "inclusive":
+            tax = _q(amount - amount / (1 + rate))
+        else:
+            tax = _q(amount * rate)
+        sum_lines += amount
+        sum_tax += tax
+    sub_total = sum_lines - sum_tax if kind == "inclusive" else sum_lines
+    return _q(sub_total), _q(sum_tax), _q(sub_total + sum_tax)
+
+
+def totals_difference(expected, actual):
+    """``{field: actual - expected}`` of the totals that differ (Decimals, 2 dp)."""
+    out = {}
+    for field, want, got in zip(("SubTotal", "TotalTax", "Total"), expected, actual):
+        diff = _q(_dec(got) - _dec(want))
+        if diff:
+            out[field] = diff
+    return out
+
+
+def _line_to_xero(line, doc_type, index):
+    if line.get("display"):
+        text = (line.get("description") or "").strip()
+        if not text:
+            return None
+        check_length(text, DESCRIPTION_MAX, f"Description of line {index}")
+        return {"Description": text}
+    if (line.get("discount_rate") or line.get("discount_amount")) and doc_type not in SALES_TYPES:
+        raise MappingError(
+            f"Line {index} has a discount; Xero accepts line discounts on sales documents only, "
+            "so this bill would be sent with a different amount.",
+            hint="Remove the discount and lower the unit price by it (or add a negative line), "
+                 "then click Retry.",
+        )
+    description = (line.get("description") or "").strip()
+    check_length(description, DESCRIPTION_MAX, f"Description of line {index}")
+    out = {
+        "Description": description or None,
+        "Quantity": number(line.get("quantity"), 4),
+        "UnitAmount": number(line.get("unit_amount"), 4),
+        "ItemCode": line.get("item_code") or None,
+        "AccountCode": line.get("account_code") or None,
+        "TaxType": line.get("tax_type") or "NONE",
+        "DiscountRate": number(line.get("discount_rate"), 2) if line.get("discount_rate")
+        else None,
+        "Tracking": [{"Name": t["category"], "Option": t["option"]}
+                     for t in line.get("tracking") or []][:2],
+    }
+    if not out["Description"] and not out["ItemCode"]:
+        out["Description"] = "."
+    return clean(out)
+
+
+def document_to_xero(neutral, xero_id=None, base_currency=None):
+    """The Xero payload of a document (Invoices or CreditNotes collection)."""
+    doc_type = neutral["type"]
+    if doc_type not in INVOICE_TYPES + CREDIT_TYPES:
+        raise MappingError(f"Unknown document type {doc_type!r}.")
+    if not neutral.get("contact_id"):
+        raise MappingError("The document has no Xero contact.", kind="dependency",
+                           hint="Export the partner to Xero first, then click Retry.",
+                           missing=("contacts", neutral.get("contact_name")))
+    status = neutral.get("status") or "DRAFT"
+    if status not in WRITABLE_STATUSES:
+        raise MappingError(f"Xero does not accept the status {status} from the API.")
+    number_ = (neutral.get("number") or "").strip()
+    check_length(number_, NUMBER_MAX, "Number")
+    reference = (neutral.get("reference") or "").strip()
+    check_length(reference, REFERENCE_MAX, "Reference")
+    lines = []
+    for index, line in enumerate(neutral.get("lines") or [], 1):
+        converted = _line_to_xero(line, doc_type, index)
+        if converted:
+            lines.append(converted)
+    if not lines:
+        raise MappingError("The document has no lines; Xero needs at least one.",
+                           hint="Add a line, then click Retry.")
+    payload = {
+        id_field(doc_type): xero_id or None,
+        "Type": doc_type,
+        "Contact": {"ContactID": neutral["contact_id"]},
+        number_field(doc_type): number_ or None,
+        "Reference": reference or None,
+        "Date": format_date(neutral["date"]) if neutral.get("date") else None,
+        "DueDate": format_date(neutral["due_date"])
+        if neutral.get("due_date") and not is_credit(doc_type) else None,
+        "Status": status,
+        "LineAmountTypes": neutral.get("amount_type") or "Exclusive",
+        "CurrencyCode": neutral.get("currency") or None,
+        "LineItems": lines,
+    }
+    currency = neutral.get("currency")
+    if currency and base_currency and currency != base_currency:
+        rate = neutral.get("rate")
+        if not rate or abs(float(rate) - 1.0) < 1e-9:
+            raise MappingError(
+                f"The document is in {currency} but has no exchange rate to {base_currency} "
+                "(Odoo would send 1.0, which is almost never right).",
+                hint=f"Add a {currency} rate for the document date in Accounting > "
+                     "Configuration > Currencies (or set the rate on the document), then click "
+                     "Retry.",
+            )
+        payload["CurrencyRate"] = number(rate, 6)
+    return clean(payload)
+
+
+def status_payload(neutral, xero_id, status):
+    """The minimal write that changes only a document's status (void or delete)."""
+    doc_type = neutral["type"]
+    return {id_field(doc_type): xero_id, "Status": status}
+
+
+# ----------------------------------------------------------------- allocations
+def allocation_to_xero(invoice_id, amount, day):
+    return {"Invoice": {"InvoiceID": invoice_id}, "Amount": number(amount, 2),
+            "Date": format_date(day)}
+
+
+def allocation_changes(current, wanted):
+    """What to send so that Xero's allocations become ``wanted``.
+
+    ``current``: ``{invoice_id: [(allocation_id, amount)]}`` as Xero has them;
+    ``wanted``: ``{invoice_id: amount}`` as Odoo reconciles them.
+    Returns ``(to_delete [allocation ids], to_add [(invoice_id, amount)])``: an unchanged
+    allocation is not sent again; a changed one is deleted and added with the new amount,
+    unless it only grew, in which case the difference is added.
+    """
+    to_delete, to_add = [], []
+    for invoice_id in sorted(set(current) | set(wanted)):
+        have = current.get(invoice_id) or []
+        have_total = sum((_dec(amount) for __, amount in have), Decimal(0))
+        want = _q(_dec(wanted.get(invoice_id)))
+        if _q(have_total) == want:
+            continue
+        if want > have_total:
+            to_add.append((invoice_id, float(_q(want - have_total))))
+        else:
+            to_delete.extend(allocation_id for allocation_id, __ in have)
+            if want > 0:
+                to_add.append((invoice_id, float(want)))
+    return to_delete, to_add
