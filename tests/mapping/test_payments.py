@@ -115,9 +115,6 @@ def test_refund_reported_under_invoice_keeps_everything_else():
     assert is_document_payment(neutral) is True
 
 
-@pytest.mark.xfail(strict=True, reason="payment_from_xero takes any Invoice element for an invoice: a cash "
-                                       "refund that Xero reports under Invoice with Type ACCPAYCREDIT "
-                                       "comes out as document_kind 'invoice'")
 def test_refund_reported_under_invoice_is_a_credit_note_payment():
     neutral = payment_from_xero(REFUND_AS_XERO_SENDS_IT)
     assert (neutral["document_kind"], neutral["document_id"]) == ("credit_note", CREDIT_ID)

@@ -152,9 +152,12 @@ def amount_type_of(tax_flags):
 
 def line_amount(line):
     """LineAmount as Xero computes it: quantity x unit less the discount, 2 dp half-up."""
-    gross = _dec(line.get("quantity")) * _dec(line.get("unit_amount"))
+    # Computed from the values the payload carries (quantity and unit to 4 dp, rate to 2 dp).
+    gross = _q(_dec(line.get("quantity")), 4) * _q(_dec(line.get("unit_amount")), 4)
     if line.get("discount_rate"):
-        gross -= gross * _dec(line["discount_rate"]) / HUNDRED
+        gross -= gross * _q(_dec(line["discount_rate"])) / HUNDRED
+    elif line.get("discount_amount"):
+        gross -= _q(_dec(line["discount_amount"]))
     return _q(gross)
 
 
@@ -217,6 +220,8 @@ def _line_to_xero(line, doc_type, index):
         "TaxType": line.get("tax_type") or "NONE",
         "DiscountRate": number(line.get("discount_rate"), 2) if line.get("discount_rate")
         else None,
+        "DiscountAmount": number(line.get("discount_amount"), 2)
+        if line.get("discount_amount") and not line.get("discount_rate") else None,
         "Tracking": [{"Name": t["category"], "Option": t["option"]}
                      for t in line.get("tracking") or []][:2],
     }

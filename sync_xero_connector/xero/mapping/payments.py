@@ -8,7 +8,7 @@ Neutral payment::
      "amount" (document currency), "bank_amount", "rate", "reference", "status",
      "currency", "updated_at"}
 """
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..dates import format_date, parse_date, parse_datetime
 from .common import MappingError, check_length, clean, number
@@ -28,7 +28,11 @@ def _float(value):
 def payment_from_xero(record):
     invoice = record.get("Invoice") or {}
     note = record.get("CreditNote") or {}
-    if invoice.get("InvoiceID"):
+    if invoice.get("InvoiceID") and invoice.get("Type") in ("ACCRECCREDIT", "ACCPAYCREDIT"):
+        # Xero may report a credit note's cash refund under "Invoice" (spec example).
+        kind, document = "credit_note", invoice
+        document_id, number_ = invoice.get("InvoiceID"), invoice.get("InvoiceNumber")
+    elif invoice.get("InvoiceID"):
         kind, document = "invoice", invoice
         document_id, number_ = invoice.get("InvoiceID"), invoice.get("InvoiceNumber")
     elif note.get("CreditNoteID"):
@@ -80,9 +84,12 @@ def payment_to_xero(neutral, amount_due=None):
                            hint="Map the journal to a Xero bank account (Bank Accounts object), "
                                 "then click Retry.",
                            missing=("bank_accounts", neutral.get("journal")))
-    amount = Decimal(str(neutral.get("amount") or 0)).quantize(Decimal("0.01"))
+    amount = Decimal(str(neutral.get("amount") or 0)).quantize(Decimal("0.01"), ROUND_HALF_UP)
     if amount <= 0:
         raise MappingError("The payment amount must be greater than zero.")
+    if not neutral.get("date"):
+        raise MappingError("The payment has no date.", hint="Set the payment date, then click "
+                                                           "Retry.")
     if amount_due is not None and amount > Decimal(str(amount_due)).quantize(Decimal("0.01")):
         raise MappingError(
             f"The payment of {amount} is larger than the {Decimal(str(amount_due)):.2f} still "
