@@ -576,6 +576,7 @@ class XeroObjectDocument(models.AbstractModel):
             remote = doc_map.document_from_xero(xero_record)
             data = dict(binding.xero_data or {})
             data.update({
+                "updated_raw": xero_record.get("UpdatedDateUTC"),
                 "status": remote["status"],
                 "totals": [remote["sub_total"], remote["total_tax"], remote["total"]],
                 "amount_due": remote["amount_due"],
@@ -590,6 +591,11 @@ class XeroObjectDocument(models.AbstractModel):
                     data["allocations"].setdefault(allocation["invoice_id"], []).append(
                         [allocation["xero_id"], allocation["amount"]])
             binding.xero_data = data
+            if direction == "import" and record.state == "cancel" and \
+                    remote["status"] not in ("VOIDED", "DELETED"):
+                # Cancelled in Odoo, still open in Xero (the void was refused or not sent
+                # yet): the void is still to be exported.
+                binding.write({"state": "pending", "payload_hash": False})
         return binding
 
     def _xero_after_export(self, sync, items):
@@ -653,6 +659,16 @@ class XeroObjectDocument(models.AbstractModel):
             record = binding._record()
             if record.exists() and record.xero_no_sync:
                 return "skipped", record, self.env._("do not sync")
+            raw = (binding.xero_data or {}).get("updated_raw")
+            if raw and raw != xero_record.get("UpdatedDateUTC") and not sync.force and \
+                    binding.xero_hash != payload_hash(xero_record):
+                # Changed within the second the binding's date holds (Xero stamps to the
+                # millisecond): the engine's date comparison would take it for unchanged.
+                sync.force = True
+                try:
+                    return super()._xero_import_one(sync, xero_record, binding)
+                finally:
+                    sync.force = False
         return super()._xero_import_one(sync, xero_record, binding)
 
     def _xero_from_xero(self, sync, record):

@@ -320,6 +320,8 @@ class XeroObjectPayments(models.AbstractModel):
                 "document_id": document.get("InvoiceID") or document.get("CreditNoteID"),
                 "document_due": document.get("AmountDue", document.get("RemainingCredit")),
                 "document_status": document.get("Status"),
+                "document_paid": document.get("AmountPaid"),
+                "document_credited": document.get("AmountCredited"),
             }
         return binding
 
@@ -335,6 +337,9 @@ class XeroObjectPayments(models.AbstractModel):
                                   ("is_primary", "=", True)], limit=1)
             if doc:
                 doc_data = dict(doc.xero_data or {})
+                for field in ("paid", "credited"):
+                    if data.get(f"document_{field}") is not None:
+                        doc_data[f"amount_{field}"] = data[f"document_{field}"]
                 doc_data.update({"amount_due": data["document_due"],
                                  "status": data.get("document_status") or doc_data.get("status")})
                 payments = set(doc_data.get("payments") or [])
