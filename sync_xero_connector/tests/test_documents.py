@@ -408,5 +408,5 @@ class TestDemoDocuments(XeroSyncCase):
         results, errors = self.account._xero_run(
             "import", self.account._xero_resolve_objects(["all"], "import"))
         for key in DOC_KEYS:
-            self.assertEqual(results[key].created_count + results[key].updated_count, 0, key)
+            self.assertEqual(results[key]["created"] + results[key]["updated"], 0, key)
         self.assertLessEqual(self.sb.stats()["total"] - calls, 11)
