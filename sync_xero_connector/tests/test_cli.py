@@ -100,7 +100,7 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
 
     def test_import_objects_not_supported_yet(self):
         self.assertEqual(self.run_cli(*self.connect_args())[0], 0)
-        status, out, err = self.run_cli("import", "contacts", "invoices", "--json")
+        status, out, err = self.run_cli("import", "contacts", "quotes", "--json")
         self.assertEqual(status, 1)
         self.assertEqual(out, "")
         self.assertIn("not supported yet", err)
@@ -116,13 +116,16 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
     def test_import_all_then_export_all(self):
         """Done when: a full ``import all`` then ``export all`` prints the summary, exits 0."""
         self.sb.load_seed(DEMO_SEED_DIR)
+        self.env.company.tax_calculation_rounding_method = "round_per_line"
+        self.env.flush_all()
         self.assertEqual(self.run_cli(*self.connect_args())[0], 0)
         status, out, err = self.run_cli("import", "all", "--json")
         self.assertEqual(status, 0, err)
         summary = json.loads(out)
         self.assertEqual(sorted(summary), sorted(["currencies", "taxes", "accounts",
                                                   "bank_accounts", "contact_groups", "contacts",
-                                                  "items"]))
+                                                  "items", "invoices", "bills", "credit_notes",
+                                                  "payments"]))
         xero = {key: len(self.sb.records(key)) for key in ("Contacts", "Items", "ContactGroups")}
         self.assertEqual(summary["contacts"]["created"], xero["Contacts"])
         self.assertEqual(summary["items"]["created"], xero["Items"])
@@ -131,12 +134,13 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         status, out, err = self.run_cli("export", "all")
         self.assertEqual(status, 0, err)
         lines = out.splitlines()
-        self.assertEqual(len(lines), 7, out)
+        self.assertEqual(len(lines), 11, out)
         self.assertTrue(lines[0].startswith("currencies: "), out)
         self.assertRegex(out, r"contacts: 0 created, 0 updated, \d+ skipped, 0 failed")
         self.assertRegex(out, r"items: 0 created, 0 updated, \d+ skipped, 0 failed")
+        self.assertRegex(out, r"invoices: 0 created, 0 updated, \d+ skipped, 0 failed")
         runs = self.env["xero.sync.run"].search([("trigger", "=", "cli")])
-        self.assertEqual(len(runs), 14)
+        self.assertEqual(len(runs), 22)
         status, out, err = self.run_cli("status")
         self.assertIn("contacts import", out)
 

@@ -296,6 +296,30 @@ class TestDocumentExport(XeroDocumentCase):
         self.assertFalse(self.mismatches("invoices"))
 
 
+    def test_odoo_lock_date_on_import_logs_and_writes_nothing(self):
+        contact = self.sb.records("Contacts")[0]
+        client = self.account._xero_client()
+        client.write("Invoices", [{
+            "Type": "ACCREC", "Contact": {"ContactID": contact["ContactID"]},
+            "Date": "2026-01-15", "DueDate": "2026-02-15", "Status": "AUTHORISED",
+            "LineItems": [{"Description": "Locked", "Quantity": 1, "UnitAmount": 100,
+                           "AccountCode": "200", "TaxType": "OUTPUT2"}]}], method="PUT")
+        self.env.company.fiscalyear_lock_date = date(2026, 1, 31)
+        count = self.env["account.move"].search_count([("move_type", "=", "out_invoice")])
+        self.account._xero_run_object("invoices", "import")
+        self.assertEqual(
+            self.env["account.move"].search_count([("move_type", "=", "out_invoice")]), count)
+        log = self.mismatches("invoices")
+        self.assertEqual(len(log), 1)
+        self.assertIn("inside Odoo's lock date 2026-01-31", log.messages)
+        self.env.company.fiscalyear_lock_date = False
+        self.run_object("invoices", "import", full=True)
+        self.assertFalse(self.mismatches("invoices"))
+        move = self.env["account.move"].search([("ref", "=", False), ("move_type", "=", "out_invoice"),
+                                                ("amount_total", "=", 115.0)])
+        self.assertEqual(move.state, "posted")
+
+
 @tagged("post_install", "-at_install")
 class TestVoids(XeroDocumentCase):
     def test_cancel_in_odoo_voids_or_deletes_in_xero(self):

@@ -61,7 +61,10 @@ class TestDemoImport(XeroSyncCase):
         """One Odoo record per Xero record for every object; a second import creates and
         updates nothing and writes nothing to Xero."""
         self.sb.load_seed(DEMO_SEED_DIR)
-        keys = self.account._xero_resolve_objects(["all"], "import")
+        # The master data; documents and payments of the same seed: test_documents.py.
+        keys = [key for key in self.account._xero_resolve_objects(["all"], "import")
+                if key not in ("invoices", "bills", "credit_notes", "payments")]
+        self.assertEqual(len(keys), 7)
         results, errors = self.account._xero_run("import", keys)
         self.assertEqual(errors, [])
         xero_accounts = self.sb.records("Accounts")
