@@ -82,8 +82,11 @@ def _current_bindings(records, key):
 
 
 def _search_binding(records, key, operator, value):
+    """Search domain on the bound Xero ID; ``key`` is an object key or a tuple of them."""
     account = _current_account(records.env)
-    domain = [("object_key", "=", key), ("account_id", "=", account.id)]
+    keys = [key] if isinstance(key, str) else list(key)
+    domain = [("object_key", "in", keys), ("account_id", "=", account.id),
+              ("res_model", "=", records._name)]
     if operator in ("=", "!=") and not value:
         bound = records.env["xero.binding"].sudo().search(domain).mapped("res_id")
         return [("id", "not in" if operator == "=" else "in", bound)]

@@ -10,11 +10,10 @@ from decimal import Decimal
 from odoo import api, fields, models
 from odoo.fields import Command
 
-from ..xero import REJECTED, ElementResult
 from ..xero.mapping import documents as doc_map
 from ..xero.mapping.common import MappingError, payload_hash
 from ..xero.mapping.taxes import effective_rate
-from .sync_contacts import _current_account
+from .sync_contacts import _current_account, _search_binding
 
 MOVE_TYPES = {"ACCREC": "out_invoice", "ACCPAY": "in_invoice",
               "ACCRECCREDIT": "out_refund", "ACCPAYCREDIT": "in_refund"}
@@ -132,13 +131,7 @@ class AccountMove(models.Model):
                 or partner_id in (m.candidate_ids or [])), False) if partner_id else False
 
     def _search_xero_document_id(self, operator, value):
-        account = _current_account(self.env)
-        domain = [("object_key", "in", DOCUMENT_KEYS), ("account_id", "=", account.id)]
-        if operator in ("=", "!=") and not value:
-            bound = self.env["xero.binding"].sudo().search(domain).mapped("res_id")
-            return [("id", "not in" if operator == "=" else "in", bound)]
-        found = self.env["xero.binding"].sudo().search(domain + [("xero_id", operator, value)])
-        return [("id", "in", found.mapped("res_id"))]
+        return _search_binding(self, DOCUMENT_KEYS, operator, value)
 
     def _search_xero_sync_state(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
@@ -435,8 +428,6 @@ class XeroObjectDocument(models.AbstractModel):
             "xero_money": bool(data.get("amount_paid") or data.get("amount_credited")
                                or data.get("allocations") or data.get("payments")),
         }
-        if not neutral["contact_id"]:
-            neutral["contact_missing"] = move.commercial_partner_id
         return neutral
 
     @api.model
@@ -674,9 +665,6 @@ class XeroObjectDocument(models.AbstractModel):
     def _xero_from_xero(self, sync, record):
         return doc_map.document_from_xero(record)
 
-    def _xero_to_xero_neutral_check(self, neutral):
-        return neutral
-
     def _xero_partner(self, sync, neutral):
         bindings = self._xero_binding_map(sync, "contacts", xero_ids=[neutral["contact_id"]])
         if not bindings:
@@ -701,8 +689,10 @@ class XeroObjectDocument(models.AbstractModel):
 
     def _xero_tax(self, sync, tax_type, included):
         """The Odoo tax of a Xero TaxType, in its price-included or excluded variant."""
-        if not tax_type or tax_type == "NONE" and not self._xero_binding_map(
-                sync, "taxes", xero_ids=["NONE"], primary=False):
+        if not tax_type:
+            return self.env["account.tax"]
+        if tax_type == "NONE" and not self._xero_binding_map(sync, "taxes", xero_ids=["NONE"],
+                                                             primary=False):
             return self.env["account.tax"]
         cache = sync.cache.setdefault("doc_taxes", {})
         key = (tax_type, included)
@@ -1068,13 +1058,16 @@ class XeroObjectCreditNotes(models.AbstractModel):
         invoice_ids = sorted({a.get("Invoice", {}).get("InvoiceID") for r in records
                               for a in r.get("Allocations") or []} - {None})
         if invoice_ids:
+            known = set(self.env["xero.binding"].sudo().search([
+                ("account_id", "=", sync.account.id), ("object_key", "in", ("invoices", "bills")),
+                ("xero_id", "in", invoice_ids)]).mapped("xero_id"))
+            missing = sorted(set(invoice_ids) - known)
             for key in ("invoices", "bills"):
-                known = set(self._xero_binding_map(sync, "invoices", xero_ids=invoice_ids)
-                            .mapped("xero_id")) | set(
-                    self._xero_binding_map(sync, "bills", xero_ids=invoice_ids).mapped("xero_id"))
-                missing = sorted(set(invoice_ids) - known)
                 if missing and sync.account._xero_settings(key)._does("import"):
                     self._xero_require(sync, key, missing)
+                    known |= set(self._xero_binding_map(sync, key, xero_ids=missing)
+                                 .mapped("xero_id"))
+                    missing = sorted(set(missing) - known)
         return super()._xero_import_page(sync, records)
 
     def _xero_import_links(self, sync, neutral, move):
@@ -1137,12 +1130,3 @@ class XeroObjectCreditNotes(models.AbstractModel):
             "debit_amount_currency": amount, "credit_amount_currency": amount,
         })
 
-    def _xero_remote_records(self, sync, items):
-        return super()._xero_remote_records(sync, items)
-
-    def _xero_send(self, sync, payloads):
-        return sync.client.write(self._xero_collection, payloads, method="POST")
-
-
-def _rejected(index, payload, message):
-    return ElementResult(index, REJECTED, payload, messages=[message])

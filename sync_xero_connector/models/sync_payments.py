@@ -326,28 +326,31 @@ class XeroObjectPayments(models.AbstractModel):
         return binding
 
     def _xero_note_documents(self, sync, bindings):
-        Binding = self.env["xero.binding"].sudo()
+        """One search for the documents of all the payments just exchanged."""
+        notes = {}
         for binding in bindings:
             data = binding.xero_data or {}
-            if not data.get("document_id") or data.get("document_due") is None:
-                continue
-            doc = Binding.search([("account_id", "=", sync.account.id),
-                                  ("object_key", "in", ("invoices", "bills", "credit_notes")),
-                                  ("xero_id", "=", data["document_id"]),
-                                  ("is_primary", "=", True)], limit=1)
-            if doc:
-                doc_data = dict(doc.xero_data or {})
+            if data.get("document_id") and data.get("document_due") is not None:
+                notes.setdefault(data["document_id"], []).append((binding, data))
+        if not notes:
+            return
+        docs = self.env["xero.binding"].sudo().search([
+            ("account_id", "=", sync.account.id),
+            ("object_key", "in", ("invoices", "bills", "credit_notes")),
+            ("xero_id", "in", list(notes)), ("is_primary", "=", True)])
+        for doc in docs:
+            doc_data = dict(doc.xero_data or {})
+            payments = set(doc_data.get("payments") or [])
+            for binding, data in notes[doc.xero_id]:
                 for field in ("paid", "credited"):
                     if data.get(f"document_{field}") is not None:
                         doc_data[f"amount_{field}"] = data[f"document_{field}"]
                 doc_data.update({"amount_due": data["document_due"],
                                  "status": data.get("document_status") or doc_data.get("status")})
-                payments = set(doc_data.get("payments") or [])
                 if data.get("status") == "DELETED":
                     payments.discard(binding.xero_id)
                 else:
                     payments.add(binding.xero_id)
-                doc_data["payments"] = sorted(payments)
-                doc_data.pop("stale", None)
-                doc.xero_data = doc_data
-
+            doc_data["payments"] = sorted(payments)
+            doc_data.pop("stale", None)
+            doc.xero_data = doc_data
