@@ -18,9 +18,18 @@
         "views/xero_api_log_views.xml",
         "views/xero_menus.xml",
         "views/xero_sync_views.xml",
+        "views/xero_tenant_switch_views.xml",
         "views/account_move_views.xml",
+        "views/account_payment_views.xml",
+        "views/product_views.xml",
+        "views/res_partner_views.xml",
         "data/xero_sync_data.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "sync_xero_connector/static/src/js/xero_run_notification.js",
+        ],
+    },
     "installable": True,
     "application": False,
 }

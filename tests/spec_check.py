@@ -168,6 +168,9 @@ def check(exchange, spec_dir, report):
     if exchange.get("dropped"):
         report.counts["dropped_connection_no_response"] += 1
         return
+    if any(k.lower() == "x-sandbox-injected" for k in exchange.get("response_headers") or {}):
+        report.counts["hostile_elements_on_purpose"] += 1  # Sandbox.inject_raw: not Xero's shape
+        return
     low = path.lower()
     accounting = os.path.join(spec_dir, "xero_accounting.yaml")
     identity = os.path.join(spec_dir, "xero-identity.yaml")

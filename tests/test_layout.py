@@ -69,3 +69,27 @@ def test_framework_free_packages_do_not_import_odoo():
     assert not offenders, "framework-free code imports Odoo:\n" + "\n".join(offenders)
     present = [p for p in FRAMEWORK_FREE if os.path.isdir(os.path.join(ADDON, p))]
     assert scanned or not present, f"no .py file found under {present}"
+
+
+def _imported_test_modules(source):
+    """Names of the modules ``from . import a, b`` imports in a tests/__init__.py."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and not node.module:
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_import_detector():
+    assert _imported_test_modules("from . import a, b\nfrom . import c\nfrom .x import y\n") \
+        == {"a", "b", "c"}
+
+
+def test_odoo_runner_finds_every_test_module():
+    """Odoo's own runner (--test-enable) only runs the test modules tests/__init__.py imports."""
+    folder = os.path.join(ADDON, "tests")
+    on_disk = {name[:-3] for name in os.listdir(folder)
+               if name.startswith("test_") and name.endswith(".py")}
+    with open(os.path.join(folder, "__init__.py"), encoding="utf-8") as handle:
+        imported = _imported_test_modules(handle.read())
+    assert sorted(on_disk - imported) == [], "add them to sync_xero_connector/tests/__init__.py"

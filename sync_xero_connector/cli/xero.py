@@ -38,24 +38,32 @@ def build_parser(prog="odoo-bin xero"):
     connect.add_argument("--company", type=int, required=True, metavar="ID", help="company id")
     connect.add_argument("--client-id", required=True)
     connect.add_argument("--client-secret", required=True)
-    connect.add_argument("--login-url")
-    connect.add_argument("--identity-url")
-    connect.add_argument("--api-url")
+    # Another server than Xero's (a sandbox): the account's Endpoints become Custom, which
+    # only the command line (superuser) and system administrators may set.
+    for option in ("--login-url", "--identity-url", "--api-url"):
+        connect.add_argument(option, help="a sandbox or test server instead of Xero's")
     connect.add_argument("--json", action="store_true", help="print the result as JSON")
 
     status = sub.add_parser("status", help="state of each Xero account")
     status.add_argument("--company", type=int, action="append", metavar="ID")
     status.add_argument("--json", action="store_true")
 
+    dry_run_help = ("print what would be created and updated, per object, without writing to "
+                    "Xero (read calls only) and without keeping anything in Odoo")
     for name, text in (("import", "import objects from Xero"),
                        ("export", "export objects to Xero")):
         run = sub.add_parser(name, help=text)
-        run.add_argument("objects", nargs="+", metavar="OBJECT", help="object keys, or all")
+        run.add_argument("objects", nargs="+", metavar="OBJECT",
+                         help="object keys (run even when not enabled), or all: the objects "
+                              "enabled for this direction on the account")
         run.add_argument("--company", type=int, action="append", metavar="ID")
         run.add_argument("--json", action="store_true")
-    sync = sub.add_parser("sync", help="import then export every supported object")
+        run.add_argument("--dry-run", action="store_true", help=dry_run_help)
+    sync = sub.add_parser("sync", help="import then export the enabled objects, each in the "
+                                       "directions set on the account")
     sync.add_argument("--company", type=int, action="append", metavar="ID")
     sync.add_argument("--json", action="store_true")
+    sync.add_argument("--dry-run", action="store_true", help=dry_run_help)
 
     disconnect = sub.add_parser("disconnect", help="disconnect accounts from Xero")
     disconnect.add_argument("--company", type=int, action="append", metavar="ID")
@@ -112,6 +120,9 @@ def account_status(account):
         "state": account.state,
         "token_expires_at": _iso(account.token_expires_at),
         "last_runs": {key: _iso(value) for key, value in account._xero_last_runs().items()},
+        # The first-day check (made at connect): [{code, level, message, fix, action}].
+        "checks_state": account.onboarding_state,
+        "checks": account.onboarding_findings or [],
     }
 
 
@@ -132,6 +143,7 @@ def cmd_connect(env, company_id, client_id, client_secret, login_url=None, ident
                               ("api_url", api_url)):
         if value:
             vals[field_name] = value
+            vals["endpoint_mode"] = "custom"
     if account:
         account.write(vals)
     else:
@@ -155,18 +167,40 @@ def _merge(total, results):
             into[name] += counts.get(name, 0)
 
 
+def _keys(env, direction, objects):
+    """Object keys named on the command line, or None for "all" (the enabled objects)."""
+    objects = list(objects or ["all"])
+    if "all" in objects:
+        env["xero.account"]._xero_resolve_objects(["all"], direction)  # something to run
+        return None
+    return env["xero.account"]._xero_resolve_objects(objects, direction)
+
+
+def _not_enabled_hint(direction, objects):
+    step = "import" if direction == "sync" else direction
+    return (f" From the command line, name the objects to run them anyway, e.g. "
+            f"`odoo-bin xero {step} contacts`." if not objects or "all" in objects else "")
+
+
 def cmd_run(env, direction, objects=None, companies=None):
     """Import, export or sync; returns (merged results, errors per company)."""
+    from odoo.exceptions import UserError  # noqa: PLC0415
+
     accounts = _accounts(env, companies, states=["connected"])
     if not accounts:
         raise CommandError("No connected Xero account: run `odoo-bin xero connect` first.")
-    keys = env["xero.account"]._xero_resolve_objects(objects, direction)
+    keys = _keys(env, direction, objects)
     total, errors = {}, []
     for account in accounts:
         try:
             # Committed after every batch: an interrupted run resumes where it stopped.
             results, failed = account._xero_run(
                 direction, keys, trigger="cli", commit=lambda _processed: env.cr.commit())
+        except UserError as exc:
+            env.cr.rollback()
+            errors.append(f"{account.company_id.name}: {exc.args[0]}"
+                          + _not_enabled_hint(direction, objects))
+            continue
         except Exception as exc:  # noqa: BLE001 - one account's failure must not stop others
             env.cr.rollback()
             _logger.exception("Xero %s failed for %s", direction, account.company_id.name)
@@ -176,6 +210,56 @@ def cmd_run(env, direction, objects=None, companies=None):
         _merge(total, results)
         errors.extend(f"{account.company_id.name}: {message}" for message in failed)
     return total, errors
+
+
+def cmd_preview(env, direction, objects=None, companies=None):
+    """``--dry-run``: what import, export or sync would do, per account and object, with read
+    calls to Xero only and nothing kept in Odoo. Returns (rows, errors)."""
+    from odoo.exceptions import UserError  # noqa: PLC0415
+
+    accounts = _accounts(env, companies, states=["connected"])
+    if not accounts:
+        raise CommandError("No connected Xero account: run `odoo-bin xero connect` first.")
+    keys = _keys(env, direction, objects)
+    rows, errors = [], []
+    for account in accounts:
+        try:
+            found = account._xero_preview(direction, keys)
+        except UserError as exc:
+            errors.append(f"{account.company_id.name}: {exc.args[0]}"
+                          + _not_enabled_hint(direction, objects))
+            continue
+        finally:
+            env.cr.rollback()  # nothing of a preview is kept
+        for row in found:
+            rows.append(dict(row, company=account.company_id.name))
+            if row["message"]:
+                errors.append(f"{account.company_id.name}: {row['key']} {row['step']}: "
+                              f"{row['message']}")
+    return rows, errors
+
+
+def _print_preview(rows, out):
+    print("Dry run: nothing was sent to Xero and nothing was kept in Odoo.", file=out)
+    words = {"import": ("to create in Odoo", "to update in Odoo"),
+             "export": ("to create in Xero", "to update in or link to Xero")}
+    for row in rows:
+        head = f"{row['key']} {row['step']}"
+        if row["held"]:
+            print(f"{head}: {row['message']}", file=out)
+            continue
+        create, update = words[row["step"]]
+        print(f"{head}: {row['created']} {create}, {row['updated']} {update}, "
+              f"{row['skipped']} unchanged, {row['failed']} blocked", file=out)
+        for outcome, label in (("created", "create"), ("updated", "update"),
+                               ("failed", "blocked")):
+            names = row["names"].get(outcome) or []
+            if names:
+                more = row[outcome] - len(names)
+                tail = f" and {more} more" if more > 0 else ""
+                print(f"  {label}: {', '.join(names)}{tail}", file=out)
+        for problem in row["problems"]:
+            print(f"  ! {problem}", file=out)
 
 
 def cmd_disconnect(env, companies=None):
@@ -205,6 +289,17 @@ def _print_status(rows, out):
             ),
             file=out,
         )
+        if row["checks_state"] == "unchecked":
+            if row["state"] == "connected":
+                print("  checks: not made yet (run `odoo-bin xero connect` again, or click "
+                      "Check Again on the Xero account)", file=out)
+            continue
+        if not row["checks"]:
+            print("  checks: the company and the organisation agree", file=out)
+        for check in row["checks"]:
+            print(f"  {check['level']} ({check['code']}): {check['message']}", file=out)
+            if check.get("fix"):
+                print(f"    fix: {check['fix']}", file=out)
 
 
 def dispatch(env, ns, out=sys.stdout, err=sys.stderr):
@@ -229,6 +324,16 @@ def dispatch(env, ns, out=sys.stdout, err=sys.stderr):
             else:
                 _print_status(rows, out)
             return 0
+        if ns.subcommand in ("import", "export", "sync") and ns.dry_run:
+            objects = getattr(ns, "objects", None) or ["all"]
+            rows, errors = cmd_preview(env, ns.subcommand, objects, ns.company)
+            if ns.json:
+                print(json.dumps(rows, sort_keys=True), file=out)
+            else:
+                _print_preview(rows, out)
+            for error in errors:
+                print(f"error: {error}", file=err)
+            return 1 if errors else 0
         if ns.subcommand in ("import", "export", "sync"):
             objects = getattr(ns, "objects", None) or ["all"]
             total, errors = cmd_run(env, ns.subcommand, objects, ns.company)

@@ -29,31 +29,19 @@ def _strip(value):
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "xero.sync.mixin"]
+    _inherit = ["res.partner", "xero.sync.mixin", "xero.sync.status.mixin"]
     _xero_tracked_fields = PARTNER_TRACKED
+    _xero_status_keys = ("contacts",)
 
     xero_currency_id = fields.Many2one(
         "res.currency", string="Xero Default Currency",
         help="The contact's default currency in Xero.",
-    )
-    xero_contact_id = fields.Char(
-        string="Xero Contact ID", compute="_compute_xero_contact_id",
-        search="_search_xero_contact_id",
-        help="ContactID of this partner in the Xero organisation of the current company.",
     )
 
     def _xero_dirty_targets(self):
         # A child contact or address is part of its parent's Xero contact.
         parents = self.mapped("parent_id")
         return {"res.partner": list(set(self.ids) | set(parents.ids))}
-
-    def _compute_xero_contact_id(self):
-        ids = _current_bindings(self, "contacts")
-        for partner in self:
-            partner.xero_contact_id = ids.get(partner.id, False)
-
-    def _search_xero_contact_id(self, operator, value):
-        return _search_binding(self, "contacts", operator, value)
 
     def action_xero_export(self):
         """Server action "Export to Xero": export the selected partners now."""
@@ -70,30 +58,6 @@ def _current_account(env):
     return env["xero.account"].sudo().search([("company_id", "=", env.company.id)], limit=1)
 
 
-def _current_bindings(records, key):
-    account = _current_account(records.env)
-    if not account or not records.ids:
-        return {}
-    bindings = records.env["xero.binding"].sudo().search([
-        ("account_id", "=", account.id), ("object_key", "=", key),
-        ("res_id", "in", records.ids),
-    ])
-    return {b.res_id: b.xero_id for b in bindings}
-
-
-def _search_binding(records, key, operator, value):
-    """Search domain on the bound Xero ID; ``key`` is an object key or a tuple of them."""
-    account = _current_account(records.env)
-    keys = [key] if isinstance(key, str) else list(key)
-    domain = [("object_key", "in", keys), ("account_id", "=", account.id),
-              ("res_model", "=", records._name)]
-    if operator in ("=", "!=") and not value:
-        bound = records.env["xero.binding"].sudo().search(domain).mapped("res_id")
-        return [("id", "not in" if operator == "=" else "in", bound)]
-    bound = records.env["xero.binding"].sudo().search(domain + [("xero_id", operator, value)])
-    return [("id", "in", bound.mapped("res_id"))]
-
-
 def _export_selected(records, key):
     account = _current_account(records.env)
     if not account:
@@ -101,7 +65,8 @@ def _export_selected(records, key):
         raise UserError(records.env._(
             "The company %(company)s has no Xero account.", company=records.env.company.name,
         ))
-    account._check_xero_manager()
+    account._check_xero_user()
+    records.check_access("read")
     run = account._xero_run_object(key, "export", trigger="manual", records=records, force=True)
     return account._xero_runs_notification(run)
 
@@ -470,11 +435,3 @@ class XeroObjectContacts(models.AbstractModel):
                             {"Contacts": [{"ContactID": cid} for cid in contact_ids]})
         for group_id, contact_id in removes:
             sync.client.delete(f"/ContactGroups/{group_id}/Contacts/{contact_id}")
-
-    def _xero_hint(self, messages):
-        if contact_map.is_name_clash(messages):
-            return self.env._(
-                "Xero already has an active contact with this name. Link this partner to it "
-                "(Resolve), rename one of them, or archive the one in Xero; then click Retry."
-            )
-        return super()._xero_hint(messages)

@@ -13,7 +13,7 @@ from odoo.fields import Command
 from ..xero.mapping import documents as doc_map
 from ..xero.mapping.common import MappingError, payload_hash
 from ..xero.mapping.taxes import effective_rate
-from .sync_contacts import _current_account, _search_binding
+from .xero_sync_status_mixin import USER_GROUP
 
 MOVE_TYPES = {"ACCREC": "out_invoice", "ACCPAY": "in_invoice",
               "ACCRECCREDIT": "out_refund", "ACCPAYCREDIT": "in_refund"}
@@ -77,23 +77,18 @@ class XeroDocumentStateMap(models.Model):
 
 class AccountMove(models.Model):
     _name = "account.move"
-    _inherit = ["account.move", "xero.sync.mixin"]
+    _inherit = ["account.move", "xero.sync.mixin", "xero.sync.status.mixin"]
     _xero_tracked_fields = MOVE_TRACKED
+    _xero_status_keys = DOCUMENT_KEYS
 
     xero_no_sync = fields.Boolean(
         string="Do Not Sync with Xero", copy=False,
         help="Never export this document to Xero, nor update it from Xero.")
-    xero_document_id = fields.Char(string="Xero ID", compute="_compute_xero_sync",
-                                   search="_search_xero_document_id")
-    xero_sync_state = fields.Selection(
-        [("none", "Not Synced"), ("synced", "Synced"), ("pending", "To Export"),
-         ("error", "Error")], string="Xero Sync", compute="_compute_xero_sync",
-        search="_search_xero_sync_state")
-    xero_status = fields.Char(string="Xero Status", compute="_compute_xero_sync")
-    xero_last_error = fields.Text(string="Xero Error", compute="_compute_xero_sync")
-    xero_url = fields.Char(string="Xero Link", compute="_compute_xero_sync")
+    xero_status = fields.Char(string="Xero Status", compute="_compute_xero_status",
+                              groups=USER_GROUP)
     xero_contact_mismatch_id = fields.Many2one("xero.mismatch.log",
-                                               compute="_compute_xero_sync")
+                                               compute="_compute_xero_status",
+                                               groups=USER_GROUP)
 
     def _xero_key(self):
         self.ensure_one()
@@ -101,54 +96,24 @@ class AccountMove(models.Model):
             return "credit_notes"
         return "bills" if self.move_type == "in_invoice" else "invoices"
 
-    def _xero_current_bindings(self):
-        account = _current_account(self.env)
-        if not account or not self.ids:
-            return account, {}
-        bindings = self.env["xero.binding"].sudo().search([
-            ("account_id", "=", account.id), ("object_key", "in", DOCUMENT_KEYS),
-            ("res_model", "=", "account.move"), ("res_id", "in", self.ids)])
-        return account, {b.res_id: b for b in bindings}
-
-    @api.depends_context("company")
-    def _compute_xero_sync(self):
-        account, bindings = self._xero_current_bindings()
+    def _xero_status_fill(self, bindings):
+        """Xero's status of the document, and the contact entry that blocks it (ambiguous)."""
+        account = self._xero_status_account()
         contact_mismatches = self.env["xero.mismatch.log"].sudo().search([
             ("account_id", "=", account.id), ("object_key", "=", "contacts"),
             ("state", "=", "open"), ("kind", "=", "ambiguous")]) if account else []
         for move in self:
             binding = bindings.get(move.id)
-            data = (binding.xero_data or {}) if binding else {}
-            move.xero_document_id = binding.xero_id if binding else False
-            move.xero_sync_state = binding.state if binding else "none"
-            move.xero_status = data.get("status") or False
-            move.xero_last_error = binding.last_error if binding else False
-            move.xero_url = _xero_url(move, binding) if binding and binding.xero_id else False
+            move.xero_status = (binding.xero_data or {}).get("status") or False \
+                if binding else False
             partner_id = move.commercial_partner_id.id
             move.xero_contact_mismatch_id = next((
                 m for m in contact_mismatches
                 if (m.res_model == "res.partner" and m.res_id == partner_id)
                 or partner_id in (m.candidate_ids or [])), False) if partner_id else False
 
-    def _search_xero_document_id(self, operator, value):
-        return _search_binding(self, DOCUMENT_KEYS, operator, value)
-
-    def _search_xero_sync_state(self, operator, value):
-        if operator not in ("=", "!=", "in", "not in"):
-            raise NotImplementedError(operator)
-        values = {value} if isinstance(value, str) else set(value or ())
-        account = _current_account(self.env)
-        rows = self.env["xero.binding"].sudo().search_read([
-            ("object_key", "in", DOCUMENT_KEYS), ("account_id", "=", account.id),
-            ("res_model", "=", "account.move")], ["res_id", "state"])
-        bound = [r["res_id"] for r in rows]
-        chosen = [r["res_id"] for r in rows if r["state"] in values]
-        positive = operator in ("=", "in")
-        if "none" in values:
-            if positive:
-                return ["|", ("id", "not in", bound), ("id", "in", chosen)]
-            return [("id", "in", list(set(bound) - set(chosen)))]
-        return [("id", "in" if positive else "not in", chosen)]
+    def _xero_deep_link(self, binding):
+        return _xero_url(self, binding)
 
     def action_xero_export(self):
         from .sync_contacts import _export_selected
@@ -159,16 +124,6 @@ class AccountMove(models.Model):
             if subset:
                 notification = _export_selected(subset, key)
         return notification
-
-    def action_xero_retry(self):
-        """Send the document again, even if Xero refused this version before."""
-        return self.action_xero_export()
-
-    def action_xero_open(self):
-        self.ensure_one()
-        if not self.xero_url:
-            return False
-        return {"type": "ir.actions.act_url", "url": self.xero_url, "target": "new"}
 
     def action_xero_choose_contact(self):
         """The partner matches several Xero contacts (or Odoo partners): pick one."""
@@ -249,9 +204,18 @@ class XeroObjectDocument(models.AbstractModel):
         return xero_record.get("Type") in self._xero_xero_types
 
     def _xero_record_name(self, neutral, record=None):
+        """The number; without one (bills often have none), what and whose it is."""
         if record:
             return record.display_name
-        return neutral.get("number") or neutral.get("xero_id") or "?"
+        if neutral.get("number"):
+            return neutral["number"]
+        label = {"ACCREC": self.env._("Invoice"), "ACCPAY": self.env._("Bill"),
+                 "ACCRECCREDIT": self.env._("Credit note"),
+                 "ACCPAYCREDIT": self.env._("Vendor credit note")}.get(neutral.get("type"),
+                                                                       self.env._("Document"))
+        return self.env._("%(label)s of %(contact)s, %(total)s", label=label,
+                          contact=neutral.get("contact_name") or "?",
+                          total="%.2f" % (neutral.get("total") or 0.0))
 
     # ------------------------------------------------------------------ lookups
     def _xero_binding_map(self, sync, key, res_ids=None, xero_ids=None, primary=True):
@@ -288,12 +252,9 @@ class XeroObjectDocument(models.AbstractModel):
         return sync.cache["xero_lock"]
 
     def _xero_check_company(self, sync):
-        if sync.company.tax_calculation_rounding_method != "round_per_line":
-            from odoo.exceptions import UserError
-            raise UserError(self.env._(
-                "The company %(company)s rounds taxes globally; Xero rounds them per line, so "
-                "invoice totals would differ. Set Accounting > Settings > Taxes > Rounding "
-                "Method to 'Round per Line', then run again.", company=sync.company.name))
+        """Same currency as Xero's base currency, taxes rounded per line: the first-day
+        check's guard (models/xero_onboarding.py), before anything is read or sent."""
+        sync.account._xero_check_documents(sync.client)
 
     def _xero_import(self, sync, full=False, xero_ids=None, since=None):
         self._xero_check_company(sync)
@@ -305,9 +266,11 @@ class XeroObjectDocument(models.AbstractModel):
 
     # ================================================================ export
     def _xero_export_dependencies(self, sync, records):
-        """Partners, products, accounts and taxes the documents use go to Xero first."""
+        """Partners, products, accounts and taxes the documents use go to Xero first (accounts
+        and taxes only while the account exports its chart: ``_xero_may_export``)."""
         partners = records.mapped("commercial_partner_id")
-        lines = records.mapped("invoice_line_ids").filtered(lambda l: not l.display_type)
+        lines = records.mapped("invoice_line_ids").filtered(
+            lambda l: l.display_type == "product")
         for key, targets in (("contacts", partners),
                              ("items", lines.mapped("product_id")),
                              ("accounts", lines.mapped("account_id")),
@@ -315,8 +278,8 @@ class XeroObjectDocument(models.AbstractModel):
             if not targets:
                 continue
             settings = sync.account._xero_settings(key)
-            if not settings._does("export"):
-                continue
+            if not sync.account._xero_may_export(key):
+                continue  # the document's mapping error says what to do
             bound = set(self._xero_binding_map(sync, key, res_ids=targets.ids, primary=False)
                         .mapped("res_id"))
             missing = targets.filtered(lambda r: r.id not in bound)
@@ -377,16 +340,20 @@ class XeroObjectDocument(models.AbstractModel):
                 errors.append(MappingError(
                     self.env._("The tax %(tax)s is not mapped to a Xero tax rate.",
                                tax=taxes.display_name),
-                    hint=self.env._("Export the tax (Taxes object) or map it in Configuration >"
-                                    " Tax Mapping, then click Retry."),
-                    kind="dependency", missing=("taxes", taxes.display_name)))
+                    hint=sync.account._xero_missing_hint("taxes") or self.env._(
+                        "Export the tax (Taxes object) or map it in Configuration > Tax "
+                        "Mapping, then click Retry."),
+                    kind="dependency", missing=("taxes", taxes.display_name),
+                    blocking=("account.tax", taxes.id)))
             account_code = account_codes.get(line.account_id.id)
             if line.account_id and not account_code:
                 errors.append(MappingError(
                     self.env._("The account %(account)s is not in Xero.",
                                account=line.account_id.display_name),
-                    hint=self.env._("Export the account (Accounts object), then click Retry."),
-                    kind="dependency", missing=("accounts", line.account_id.code)))
+                    hint=sync.account._xero_missing_hint("accounts") or self.env._(
+                        "Export the account (Accounts object), then click Retry."),
+                    kind="dependency", missing=("accounts", line.account_id.code),
+                    blocking=("account.account", line.account_id.id)))
             lines.append({
                 "description": line.name or line.product_id.display_name or "",
                 "quantity": line.quantity,
@@ -413,6 +380,7 @@ class XeroObjectDocument(models.AbstractModel):
             "reference": (move.ref or None) if sales else None,
             "contact_id": contact_ids.get(move.commercial_partner_id.id),
             "contact_name": move.commercial_partner_id.display_name,
+            "contact_blocking": ("res.partner", move.commercial_partner_id.id),
             "date": move.invoice_date or move.date,
             "due_date": None if credit else move.invoice_date_due,
             "status": self._xero_status_for(sync, move, data),
@@ -474,7 +442,8 @@ class XeroObjectDocument(models.AbstractModel):
                 hint=self.env._("Export the partner (if it matches several Xero contacts, open "
                                 "the document and click 'Choose Xero Contact'), then click "
                                 "Retry."),
-                kind="dependency", missing=("contacts", neutral.get("contact_name")))
+                kind="dependency", missing=("contacts", neutral.get("contact_name")),
+                blocking=neutral.get("contact_blocking"))
         if xero_status in ("AUTHORISED", "PAID") and status in ("DRAFT", "SUBMITTED"):
             raise MappingError(
                 self.env._("%(name)s is approved in Xero and is a draft in Odoo; Xero cannot "
@@ -535,9 +504,12 @@ class XeroObjectDocument(models.AbstractModel):
             sync.recorder.add("skipped", item.record, note=self.env._("do not sync"))
             return False
         if not item.xero_id and item.neutral["status"] in ("VOIDED", "DELETED"):
-            sync.recorder.add("skipped", item.record)
-            return False
+            return self._xero_nothing_to_send(sync, item)
         return super()._xero_prepare(sync, item)
+
+    def _xero_export_candidates(self, sync):
+        return super()._xero_export_candidates(sync) | self._xero_refused_unsent(
+            sync, self._xero_match_domain(sync) + [("state", "=", "cancel")])
 
     def _xero_prematch(self, sync, items):
         """Documents are matched by number only where Xero keeps numbers unique (sales)."""
@@ -549,13 +521,11 @@ class XeroObjectDocument(models.AbstractModel):
 
     def _xero_remote_records(self, sync, items):
         from ..xero import where_equals
-        field = self._xero_unique_field
-        clauses = sorted({where_equals(field, i.neutral["number"]) for i in items})
-        found = []
-        for start in range(0, len(clauses), 25):
-            where = " OR ".join(clauses[start:start + 25])
-            found.extend(sync.client.iter_records(self._xero_collection, where=where))
-        return found
+        clauses = {}
+        for item in items:
+            clauses.setdefault(where_equals(self._xero_unique_field, item.neutral["number"]),
+                               []).append(item)
+        return self._xero_lookup(sync, clauses)
 
     def _xero_same_as_remote(self, sync, item, remote_neutral):
         return False
@@ -631,9 +601,11 @@ class XeroObjectDocument(models.AbstractModel):
     def _xero_import_page(self, sync, records):
         """Dependencies of the whole page first: one read per object, not one per document."""
         records = [r for r in records if self._xero_wants(sync, r)]
-        contact_ids = sorted({(r.get("Contact") or {}).get("ContactID") for r in records} - {None})
-        if contact_ids:
-            self._xero_require(sync, "contacts", contact_ids)
+        contacts = {(r.get("Contact") or {}).get("ContactID"): (r.get("Contact") or {}).get("Name")
+                    for r in records}
+        contacts.pop(None, None)
+        if contacts:
+            self._xero_require(sync, "contacts", sorted(contacts), names=contacts)
         item_ids = sorted({(line.get("Item") or {}).get("ItemID") for r in records
                            for line in r.get("LineItems") or []} - {None})
         if item_ids:
@@ -671,11 +643,17 @@ class XeroObjectDocument(models.AbstractModel):
             self._xero_require(sync, "contacts", [neutral["contact_id"]])
             bindings = self._xero_binding_map(sync, "contacts", xero_ids=[neutral["contact_id"]])
         if not bindings:
+            entry = self.env["xero.mismatch.log"]._open_entry(
+                sync.account, ["contacts"], "import", xero_id=neutral["contact_id"])
             raise MappingError(
                 self.env._("The Xero contact %(name)s could not be imported.",
                            name=neutral.get("contact_name") or neutral.get("contact_id")),
-                hint=self.env._("See the contacts' mismatch log, fix it, then click Retry."),
-                kind="dependency", missing=("contacts", neutral.get("contact_id")))
+                hint=self.env._("Click Open Blocking Record to see why the contact was not "
+                                "imported, fix it, then click Retry.") if entry else
+                self.env._("Xero did not return the contact (archived or deleted there?): "
+                           "check it in Xero, then click Retry."),
+                kind="dependency", missing=("contacts", neutral.get("contact_id")),
+                blocking=("xero.mismatch.log", entry.id) if entry else None)
         return self.env["res.partner"].browse(bindings[0].res_id)
 
     def _xero_currency(self, sync, code):
@@ -820,7 +798,16 @@ class XeroObjectDocument(models.AbstractModel):
         if neutral.get("due_date"):
             vals["invoice_date_due"] = neutral["due_date"]
             vals["invoice_payment_term_id"] = False
-        if currency != sync.company.currency_id and neutral.get("rate"):
+        if currency != sync.company.currency_id:
+            if not neutral.get("rate"):
+                raise MappingError(
+                    self.env._("%(name)s is in %(currency)s and Xero sent no exchange rate "
+                               "for it: it was not imported (Odoo would post it at a rate "
+                               "of its own).", name=neutral.get("number") or
+                               neutral.get("reference") or neutral.get("xero_id"),
+                               currency=currency.name),
+                    hint=self.env._("Check the document's currency rate in Xero, then click "
+                                    "Retry."))
             vals["invoice_currency_rate"] = neutral["rate"]
         if sales and neutral.get("number"):
             vals["name"] = neutral["number"]
@@ -888,7 +875,9 @@ class XeroObjectDocument(models.AbstractModel):
                                     "Retry."))
             if move.state == "posted":
                 self._xero_check_lock(sync, move, move.date)
-            move.with_context(xero_inbound=True).button_cancel()
+            # Cancelling resets a posted move to draft first, which recomputes its tax lines
+            # (Odoo's rounding, not Xero's): a void changes no amount, so no line is synced.
+            move.with_context(xero_inbound=True, skip_invoice_sync=True).button_cancel()
             return True
         return False
 

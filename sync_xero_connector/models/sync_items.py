@@ -9,7 +9,7 @@ from odoo.fields import Command
 
 from ..xero.mapping import items as item_map
 from ..xero.mapping.common import MappingError, normalize_name
-from .sync_contacts import _current_bindings, _export_selected, _search_binding
+from .sync_contacts import _export_selected
 
 PRODUCT_TRACKED = (
     "name", "default_code", "description_sale", "description_purchase", "list_price",
@@ -21,8 +21,11 @@ PRODUCT_TRACKED = (
 
 class ProductTemplate(models.Model):
     _name = "product.template"
-    _inherit = ["product.template", "xero.sync.mixin"]
+    _inherit = ["product.template", "xero.sync.mixin", "xero.sync.status.mixin"]
     _xero_tracked_fields = PRODUCT_TRACKED
+    # Items are variants: a template shows its variants' links.
+    _xero_status_keys = ("items",)
+    _xero_status_model = "product.product"
 
     xero_inventory_account_id = fields.Many2one(
         "account.account", string="Xero Inventory Asset Account", company_dependent=True,
@@ -36,6 +39,12 @@ class ProductTemplate(models.Model):
     def _xero_dirty_targets(self):
         return {"product.product": self.with_context(active_test=False).product_variant_ids.ids}
 
+    def _xero_status_targets(self):
+        return {template.id: template.product_variant_ids.ids for template in self}
+
+    def _xero_status_domain(self, bound_ids):
+        return [("product_variant_ids", "in", list(bound_ids))]
+
     def action_xero_export(self):
         return _export_selected(
             self.with_context(active_test=False).product_variant_ids, "items")
@@ -43,21 +52,9 @@ class ProductTemplate(models.Model):
 
 class ProductProduct(models.Model):
     _name = "product.product"
-    _inherit = ["product.product", "xero.sync.mixin"]
+    _inherit = ["product.product", "xero.sync.mixin", "xero.sync.status.mixin"]
     _xero_tracked_fields = PRODUCT_TRACKED + ("lst_price",)
-
-    xero_item_id = fields.Char(
-        string="Xero Item ID", compute="_compute_xero_item_id", search="_search_xero_item_id",
-        help="ItemID of this product in the Xero organisation of the current company.",
-    )
-
-    def _compute_xero_item_id(self):
-        ids = _current_bindings(self, "items")
-        for product in self:
-            product.xero_item_id = ids.get(product.id, False)
-
-    def _search_xero_item_id(self, operator, value):
-        return _search_binding(self, "items", operator, value)
+    _xero_status_keys = ("items",)
 
     def action_xero_export(self):
         return _export_selected(self, "items")
@@ -141,7 +138,8 @@ class XeroObjectItems(models.AbstractModel):
                                record=neutral.get("name"), what=missing),
                     hint=self.env._("Export the %(object)s to Xero (or map it), then click "
                                     "Retry.", object=object_key),
-                    kind="dependency", missing=(object_key, missing))
+                    kind="dependency", missing=(object_key, missing),
+                    blocking=neutral.get("blocking_" + key))
         if neutral.get("unsupported"):
             raise MappingError(neutral["unsupported"], hint=self.env._(
                 "Xero items take one sales tax and one purchase tax: keep one of each."))
@@ -179,6 +177,7 @@ class XeroObjectItems(models.AbstractModel):
                 neutral[key] = account_codes.get(account.id) if account else None
                 if account and not neutral[key]:
                     neutral["unmapped_" + key] = account.display_name
+                    neutral["blocking_" + key] = ("account.account", account.id)
             for key, field in (("sale_tax_type", "taxes_id"),
                                ("purchase_tax_type", "supplier_taxes_id")):
                 product_taxes = product[field].filtered(lambda t: t.company_id == company)
@@ -190,6 +189,7 @@ class XeroObjectItems(models.AbstractModel):
                 neutral[key] = tax_codes.get(product_taxes.id) if product_taxes else None
                 if product_taxes and len(product_taxes) == 1 and not neutral[key]:
                     neutral["unmapped_" + key] = product_taxes.display_name
+                    neutral["blocking_" + key] = ("account.tax", product_taxes.id)
             out[product.id] = neutral
         return out
 

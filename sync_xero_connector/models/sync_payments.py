@@ -7,12 +7,12 @@ document with Odoo's own payment wizard, so reconciliation follows. Reversal bot
 Xero DELETED <-> Odoo payment cancelled. Prepayment and overpayment payments are recognised by
 their PaymentType and logged, never taken for document payments.
 """
-from odoo import fields, models
+from odoo import models
 
-from ..xero import REJECTED, UPDATED, ElementResult, XeroError
+from ..xero import REJECTED, UPDATED, ElementResult, XeroDayLimitError, XeroError
 from ..xero.mapping import payments as pay_map
 from ..xero.mapping.common import MappingError
-from .sync_contacts import _current_bindings, _export_selected, _search_binding
+from .sync_contacts import _export_selected
 
 DOCUMENT_OBJECTS = {"ACCREC": "invoices", "ACCPAY": "bills", "ACCRECCREDIT": "credit_notes",
                     "ACCPAYCREDIT": "credit_notes"}
@@ -22,19 +22,9 @@ PAYMENT_DOCUMENT_TYPES = {"ACCRECPAYMENT": "ACCREC", "ACCPAYPAYMENT": "ACCPAY",
 
 class AccountPayment(models.Model):
     _name = "account.payment"
-    _inherit = ["account.payment", "xero.sync.mixin"]
+    _inherit = ["account.payment", "xero.sync.mixin", "xero.sync.status.mixin"]
     _xero_tracked_fields = ("state", "amount", "date", "journal_id", "memo", "invoice_ids")
-
-    xero_payment_id = fields.Char(string="Xero Payment ID", compute="_compute_xero_payment_id",
-                                  search="_search_xero_payment_id")
-
-    def _compute_xero_payment_id(self):
-        ids = _current_bindings(self, "payments")
-        for payment in self:
-            payment.xero_payment_id = ids.get(payment.id, False)
-
-    def _search_xero_payment_id(self, operator, value):
-        return _search_binding(self, "payments", operator, value)
+    _xero_status_keys = ("payments",)
 
     def action_xero_export(self):
         return _export_selected(self, "payments")
@@ -57,13 +47,26 @@ class XeroObjectPayments(models.AbstractModel):
             ("state", "in", ("in_process", "paid")), ("invoice_ids", "!=", False)]
 
     def _xero_record_name(self, neutral, record=None):
+        """"Payment 12.50 on INV-0012" (no number: the payment's date)."""
         if record:
             return record.display_name
-        return " ".join(filter(None, [neutral.get("document_number"),
-                                      str(neutral.get("amount") or "")])) or "?"
+        amount = "%.2f" % (neutral.get("amount") or 0.0)
+        if neutral.get("document_number"):
+            return self.env._("Payment %(amount)s on %(number)s", amount=amount,
+                              number=neutral["document_number"])
+        return self.env._("Payment %(amount)s of %(date)s", amount=amount,
+                          date=neutral.get("date") or "?")
 
     def _xero_from_xero(self, sync, record):
         return pay_map.payment_from_xero(record)
+
+    def _xero_import(self, sync, **kwargs):
+        sync.account._xero_check_documents(sync.client)  # as for their documents
+        return super()._xero_import(sync, **kwargs)
+
+    def _xero_export(self, sync, records=None):
+        sync.account._xero_check_documents(sync.client)
+        return super()._xero_export(sync, records=records)
 
     # ---------------------------------------------------------------- helpers
     def _xero_document_binding(self, sync, xero_id, doc_type=None, require=True):
@@ -73,7 +76,7 @@ class XeroObjectPayments(models.AbstractModel):
         domain = [("account_id", "=", sync.account.id), ("object_key", "in", keys),
                   ("xero_id", "=", xero_id), ("is_primary", "=", True)]
         binding = Binding.search(domain, limit=1)
-        if not binding and require:
+        if not binding and require and xero_id not in sync.cache.get("documents_tried", ()):
             for key in keys:
                 if sync.account._xero_settings(key)._does("import"):
                     self._xero_require(sync, key, [xero_id])
@@ -108,14 +111,17 @@ class XeroObjectPayments(models.AbstractModel):
             doc_type = PAYMENT_DOCUMENT_TYPES.get(neutral["payment_type"]) or \
                 neutral.get("document_type")
             if neutral["document_id"] and doc_type in DOCUMENT_OBJECTS:
-                by_key.setdefault(DOCUMENT_OBJECTS[doc_type], set()).add(neutral["document_id"])
-        for key, xero_ids in by_key.items():
+                by_key.setdefault(DOCUMENT_OBJECTS[doc_type], {})[neutral["document_id"]] = \
+                    neutral.get("document_number")
+        for key, numbers in by_key.items():
             bound = set(self.env["xero.binding"].sudo().search([
                 ("account_id", "=", sync.account.id), ("object_key", "=", key),
-                ("xero_id", "in", list(xero_ids))]).mapped("xero_id"))
-            missing = sorted(xero_ids - bound)
+                ("xero_id", "in", list(numbers))]).mapped("xero_id"))
+            missing = sorted(set(numbers) - bound)
             if missing and sync.account._xero_settings(key)._does("import"):
-                self._xero_require(sync, key, missing)
+                self._xero_require(sync, key, missing, names=numbers)
+                # Tried once for the page: not again for each of its payments.
+                sync.cache.setdefault("documents_tried", set()).update(missing)
         return super()._xero_import_page(sync, records)
 
     def _xero_import_one(self, sync, xero_record, binding):
@@ -141,12 +147,7 @@ class XeroObjectPayments(models.AbstractModel):
             neutral.get("document_type")
         doc_binding = self._xero_document_binding(sync, neutral["document_id"], doc_type)
         if not doc_binding:
-            raise MappingError(
-                self.env._("The document %(number)s of this payment is not in Odoo.",
-                           number=neutral.get("document_number") or neutral["document_id"]),
-                hint=self.env._("Import the document (see its mismatch entry), then click "
-                                "Retry."),
-                kind="dependency", missing=("invoices", neutral.get("document_number")))
+            raise self._xero_missing_document(sync, neutral, doc_type)
         move = self.env["account.move"].browse(doc_binding.res_id)
         if move.state != "posted":
             raise MappingError(
@@ -167,6 +168,32 @@ class XeroObjectPayments(models.AbstractModel):
         })
         payments = wizard._create_payments()
         return payments[:1]
+
+    def _xero_missing_document(self, sync, neutral, doc_type):
+        """The error of a payment whose document is not in Odoo, pointing at what blocks it:
+        the document's own mismatch entry, else the setting or Xero."""
+        keys = [DOCUMENT_OBJECTS[doc_type]] if doc_type in DOCUMENT_OBJECTS else \
+            sorted(set(DOCUMENT_OBJECTS.values()))
+        number = neutral.get("document_number") or neutral["document_id"]
+        entry = self.env["xero.mismatch.log"]._open_entry(sync.account, keys, "import",
+                                                          xero_id=neutral["document_id"])
+        if entry:
+            hint = self.env._(
+                "The import of %(number)s failed: click Open Blocking Record to see why, fix it "
+                "and retry it there, then click Retry here.", number=number)
+        elif not any(sync.account._xero_settings(key)._does("import") for key in keys):
+            hint = self.env._(
+                "Importing %(objects)s is off for this Xero account: turn it on (Xero account > "
+                "Synchronisation tab), then click Retry.",
+                objects=", ".join(key.replace("_", " ") for key in keys))
+        else:
+            hint = self.env._(
+                "Xero did not return %(number)s (deleted or archived there?): check it in "
+                "Xero, then click Retry.", number=number)
+        return MappingError(
+            self.env._("The document %(number)s of this payment is not in Odoo.", number=number),
+            hint=hint, kind="dependency", missing=(keys[0], neutral.get("document_number")),
+            blocking=("xero.mismatch.log", entry.id) if entry else None)
 
     def _xero_apply(self, sync, neutral, record):
         if neutral["status"] == "DELETED" and record.state not in ("canceled", "rejected"):
@@ -223,6 +250,15 @@ class XeroObjectPayments(models.AbstractModel):
                     "amount_due": None if data.get("stale") else data.get("amount_due"),
                     "document_status": data.get("status"),
                 })
+            elif move:
+                neutral["errors"].append(MappingError(
+                    self.env._("%(doc)s, the document of this payment, is not in Xero.",
+                               doc=move.display_name),
+                    hint=self.env._("Export %(doc)s first (Open Blocking Record: its banner says "
+                                    "why it is not in Xero), then click Retry.",
+                                    doc=move.display_name),
+                    kind="dependency", missing=("invoices", move.display_name),
+                    blocking=("account.move", move.id)))
             if move and payment.currency_id != move.currency_id:
                 neutral["errors"].append(MappingError(
                     self.env._("The payment is in %(pay)s and %(doc)s in %(cur)s; Xero takes "
@@ -255,16 +291,21 @@ class XeroObjectPayments(models.AbstractModel):
 
     def _xero_prepare(self, sync, item):
         if not item.xero_id and item.neutral["status"] == "DELETED":
-            sync.recorder.add("skipped", item.record)
-            return False
+            return self._xero_nothing_to_send(sync, item)
         return super()._xero_prepare(sync, item)
+
+    def _xero_export_candidates(self, sync):
+        return super()._xero_export_candidates(sync) | self._xero_refused_unsent(
+            sync, self._xero_match_domain(sync) + [("state", "in", ("canceled", "rejected"))])
 
     def _xero_prematch(self, sync, items):
         return []
 
     def _xero_export_dependencies(self, sync, records):
-        """Their documents go first (a payment needs its invoice in Xero)."""
-        docs = records.mapped("invoice_ids")
+        """Their documents go first (a payment needs its invoice in Xero; a cancelled one,
+        never sent or only to be reversed, does not)."""
+        docs = records.filtered(lambda p: p.state not in ("canceled", "rejected")).mapped(
+            "invoice_ids")
         for key, types in (("invoices", ("out_invoice",)), ("bills", ("in_invoice",)),
                            ("credit_notes", ("out_refund", "in_refund"))):
             subset = docs.filtered(lambda m, t=types: m.move_type in t)
@@ -297,6 +338,8 @@ class XeroObjectPayments(models.AbstractModel):
                 continue
             try:
                 record = sync.client.delete_payment(payload["PaymentID"])
+            except XeroDayLimitError:
+                raise  # the day limit stops the whole run
             except XeroError as exc:
                 results[index] = ElementResult(index, REJECTED, payload,
                                                messages=getattr(exc, "messages", None)

@@ -12,8 +12,8 @@ from datetime import timedelta, timezone
 
 import psycopg2.errors
 
-from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import Cursor
 from odoo.tools import consteq
 from odoo.tools.misc import hmac as odoo_hmac
@@ -40,7 +40,17 @@ TOKEN_MARGIN = timedelta(minutes=2)
 # How long a worker waits for another worker's token refresh before giving up.
 TOKEN_LOCK_TIMEOUT = "20s"
 IDENTITY_SCOPES = ("openid", "profile", "email", const.OFFLINE_ACCESS)
+USER_GROUP = "sync_xero_connector.group_xero_user"
 MANAGER_GROUP = "sync_xero_connector.group_xero_manager"
+SYSTEM_GROUP = "base.group_system"
+# The servers an account talks to. They receive the client secret and the tokens: Xero's own
+# hosts, unless a system administrator sets the account to custom endpoints (endpoint_mode).
+XERO_ENDPOINTS = {
+    "login_url": const.LOGIN_URL,
+    "identity_url": const.IDENTITY_URL,
+    "api_url": const.API_URL,
+}
+ENDPOINT_FIELDS = ("endpoint_mode",) + tuple(XERO_ENDPOINTS)
 
 # The Xero objects the connector knows about, in dependency order. Which of them are actually
 # implemented is answered by ``xero.object._xero_objects`` (models inheriting xero.object).
@@ -130,9 +140,20 @@ class XeroAccount(models.Model):
         help="Space-separated scopes requested from Xero. offline_access is always added for "
              "OAuth 2.0 so that a refresh token is issued.",
     )
-    login_url = fields.Char(string="Login URL", required=True, default=const.LOGIN_URL)
-    identity_url = fields.Char(string="Identity URL", required=True, default=const.IDENTITY_URL)
-    api_url = fields.Char(string="API URL", required=True, default=const.API_URL)
+    endpoint_mode = fields.Selection(
+        [("xero", "Xero"), ("custom", "Custom (sandbox / test server)")],
+        string="Endpoints", required=True, default="xero", groups=SYSTEM_GROUP, copy=False,
+        tracking=True,
+        help="Xero: the connector talks to Xero's own servers only. Custom: to the URLs below "
+             "(a sandbox or test server); they receive the client secret and the tokens, so "
+             "only a system administrator can set them.",
+    )
+    login_url = fields.Char(string="Login URL", required=True, default=const.LOGIN_URL,
+                            groups=SYSTEM_GROUP, copy=False)
+    identity_url = fields.Char(string="Identity URL", required=True,
+                               default=const.IDENTITY_URL, groups=SYSTEM_GROUP, copy=False)
+    api_url = fields.Char(string="API URL", required=True, default=const.API_URL,
+                          groups=SYSTEM_GROUP, copy=False)
     redirect_uri = fields.Char(
         string="Redirect URI", compute="_compute_redirect_uri",
         help="Register this exact URI in the Xero app (developer.xero.com > My Apps).",
@@ -228,21 +249,52 @@ class XeroAccount(models.Model):
         for account in self:
             account.api_log_count = counts.get(account.id, 0)
 
+    @api.constrains(*ENDPOINT_FIELDS)
+    def _check_endpoints(self):
+        for account in self.sudo():
+            if account.endpoint_mode == "xero" and any(
+                account[name] != url for name, url in XERO_ENDPOINTS.items()
+            ):
+                raise ValidationError(self.env._(
+                    "The Xero account %(name)s talks to Xero's own servers: its URLs must be "
+                    "%(urls)s. For a sandbox or test server, set Endpoints to Custom first "
+                    "(Advanced tab, system administrators only).",
+                    name=account.name, urls=", ".join(XERO_ENDPOINTS.values()),
+                ))
+
     # ------------------------------------------------------------------- CRUD
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("scopes"):
                 vals["scopes"] = " ".join(vals["scopes"].split())
+        vals_list = [self._xero_endpoint_vals(vals) for vals in vals_list]
         accounts = super().create(vals_list)
         accounts._fix_scopes()
         return accounts
 
     def write(self, vals):
+        vals = self._xero_endpoint_vals(vals)
+        previous = {account: account.tenant_id for account in self} if vals.get("tenant_id") \
+            else {}
         res = super().write(vals)
         if "scopes" in vals or "connection_type" in vals:
             self._fix_scopes()
+        for account, tenant_id in previous.items():
+            if account.tenant_id != tenant_id:
+                # Links, cursors and mismatch entries follow the organisation.
+                self.env["xero.account.tenant"]._xero_tenant_changed(account, tenant_id)
         return res
+
+    def _xero_endpoint_vals(self, vals):
+        """Endpoints are a system administrator's (checked on the real user, even under
+        sudo); back to Xero's mode means back to Xero's URLs."""
+        if not set(ENDPOINT_FIELDS) & set(vals):
+            return vals
+        self._check_xero_system()
+        if vals.get("endpoint_mode") == "xero":
+            return dict(vals, **XERO_ENDPOINTS)
+        return vals
 
     def _fix_scopes(self):
         for account in self:
@@ -260,6 +312,15 @@ class XeroAccount(models.Model):
             secrets=(secret,) if secret else (),
         )
 
+    def _xero_endpoints(self):
+        """The URLs this account sends its requests (and so its secret and tokens) to:
+        Xero's own, unless a system administrator set the account to custom endpoints."""
+        self.ensure_one()
+        account = self.sudo()
+        if account.endpoint_mode != "custom":
+            return dict(XERO_ENDPOINTS)
+        return {name: account[name] for name in XERO_ENDPOINTS}
+
     def _xero_oauth(self, transport=None):
         self.ensure_one()
         account = self.sudo()
@@ -274,9 +335,7 @@ class XeroAccount(models.Model):
             transport=transport or self._xero_transport(),
             redirect_uri=account.redirect_uri,
             scopes=account._normalized_scopes(account.scopes or ""),
-            login_url=account.login_url,
-            identity_url=account.identity_url,
-            api_url=account.api_url,
+            **self._xero_endpoints(),
         )
 
     def _xero_client(self):
@@ -288,17 +347,54 @@ class XeroAccount(models.Model):
             self._xero_transport(),
             self.tenant_id,
             self._get_access_token,
-            api_url=self.api_url,
+            api_url=self._xero_endpoints()["api_url"],
         )
 
     def _state_label(self):
         return dict(self._fields["state"]._description_selection(self.env)).get(self.state)
 
     # ---------------------------------------------------------- access checks
+    # Every entry point that reaches Xero calls one of these. They check the real caller
+    # (``self.env.user``: sudo keeps it), so an account read with sudo() proves nothing; the
+    # superuser (crons, the command line) passes.
+    def _xero_caller_is_superuser(self):
+        return self.env.uid == SUPERUSER_ID
+
+    def _check_xero_user(self):
+        """Running a sync (import, export, retry): Xero User (Manager implies it)."""
+        if self._xero_caller_is_superuser():
+            return
+        if not self.env.user.has_group(USER_GROUP):
+            raise AccessError(self.env._(
+                "Running a Xero synchronisation needs the access right \"Xero: User\" (or "
+                "\"Xero: Manager\"). An administrator grants it in Settings > Users & "
+                "Companies > Users, on your user's Access Rights tab (Xero)."
+            ))
+        self.sudo(False).check_access("read")
+
     def _check_xero_manager(self):
-        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(self.env._("Only Xero Managers can manage Xero connections."))
-        self.check_access("write")
+        """Configuring the connection (connect, disconnect, organisation, settings, mapping
+        tables): Xero Manager."""
+        if self._xero_caller_is_superuser():
+            return
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._(
+                "Configuring the Xero connection (connect, disconnect, organisation, settings, "
+                "mappings) needs the access right \"Xero: Manager\". An administrator grants "
+                "it in Settings > Users & Companies > Users, on your user's Access Rights tab "
+                "(Xero)."
+            ))
+        self.sudo(False).check_access("write")
+
+    def _check_xero_system(self):
+        """The endpoints receive the client secret and the tokens: system administrators."""
+        if self._xero_caller_is_superuser() or self.env.user.has_group(SYSTEM_GROUP):
+            return
+        raise AccessError(self.env._(
+            "Only a system administrator can change the servers of a Xero account (Endpoints, "
+            "Login, Identity and API URLs): they receive its client secret and tokens. Ask an "
+            "administrator (Settings > Users & Companies > Users, Administration: Settings)."
+        ))
 
     # ------------------------------------------------------------- OAuth flow
     def action_connect(self):
@@ -454,7 +550,8 @@ class XeroAccount(models.Model):
             for connection in connections
         ])
         if len(connections) == 1:
-            vals.update(lines._binding_vals())
+            # Another organisation than the one of the account's links: the user confirms.
+            vals.update(lines._xero_connect_vals())
         else:
             vals.update(state="select_tenant", tenant_id=False, tenant_name=False,
                         connection_id=False)
@@ -463,6 +560,7 @@ class XeroAccount(models.Model):
             self.message_post(body=self.env._(
                 "Connected to the Xero organisation %(name)s.", name=self.tenant_name,
             ))
+            self._xero_on_connected()  # first connection: the recommended objects
 
     def _reload_action(self):
         return {"type": "ir.actions.client", "tag": "soft_reload"}

@@ -1,13 +1,22 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Which Odoo record is which Xero record, per Xero account and object.
+"""Which Odoo record is which Xero record, per Xero account, organisation and object.
 
 A partner synced to two organisations has two bindings (two ContactIDs); nothing is shared
-between accounts. ``state`` drives export: ``pending`` is set by a write to a synced field
-(never by an inbound write), ``synced`` after an exchange, ``error`` after a rejection.
+between accounts, nor between the organisations one account was connected to: a binding
+belongs to the organisation (``tenant_id``) it was made for, and only the bindings of the
+account's current organisation are active. The others are kept, archived, for the day the
+account goes back to their organisation. Every search here only sees active bindings, whatever
+the context says about ``active_test`` (see ``_search``): a link made for one organisation is
+never used for another. ``state`` drives export: ``pending`` is set by a write to a synced
+field (never by an inbound write), ``synced`` after an exchange, ``error`` after a rejection.
 """
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .xero_account import SYNC_OBJECT_KEYS
+
+# Context key under which searches also see the bindings of the account's other organisations.
+ALL_TENANTS = "xero_all_tenants"
 
 def open_record_action(res_model, res_id):
     """The window action opening one record (bindings, run lines, mismatch entries)."""
@@ -36,6 +45,17 @@ class XeroBinding(models.Model):
         "xero.account", required=True, ondelete="cascade", index=True, readonly=True,
     )
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    tenant_id = fields.Char(
+        string="Organisation ID", compute="_compute_tenant_id", store=True, precompute=True,
+        required=True, index=True, readonly=True,
+        help="The Xero organisation (tenant) this link was made for.",
+    )
+    active = fields.Boolean(
+        default=True, index=True, readonly=True,
+        help="Only the links of the account's current organisation are active; those of an "
+             "organisation the account was switched away from are kept, archived, and used "
+             "again when the account goes back to it.",
+    )
     object_key = fields.Selection(
         lambda self: object_selection(self.env), string="Object", required=True, readonly=True,
     )
@@ -69,13 +89,82 @@ class XeroBinding(models.Model):
     xero_data = fields.Json(readonly=True, help="Object-specific state, e.g. group memberships.")
 
     _uniq_record = models.UniqueIndex(
-        "(account_id, object_key, res_id)",
-        "An Odoo record can be bound to only one Xero record per Xero account.",
+        "(account_id, tenant_id, object_key, res_id)",
+        "An Odoo record can be bound to only one Xero record per Xero organisation.",
     )
     _uniq_xero = models.UniqueIndex(
-        "(account_id, object_key, xero_id) WHERE is_primary AND xero_id IS NOT NULL",
-        "A Xero record can be bound to only one Odoo record per Xero account.",
+        "(account_id, tenant_id, object_key, xero_id) WHERE is_primary AND xero_id IS NOT NULL",
+        "A Xero record can be bound to only one Odoo record per Xero organisation.",
     )
+
+    @api.depends("account_id")
+    def _compute_tenant_id(self):
+        # Frozen at creation (and, on upgrade, set once for the existing links): the account's
+        # organisation of that moment. It never follows later changes of the account.
+        for binding in self:
+            binding.tenant_id = binding.tenant_id or binding.account_id.tenant_id
+
+    @api.constrains("active", "tenant_id")
+    def _check_active_tenant(self):
+        for binding in self:
+            current = binding.account_id.tenant_id
+            if current and binding.active != (binding.tenant_id == current):
+                raise ValidationError(self.env._(
+                    "The Xero links of %(account)s follow its organisation: those of the "
+                    "organisation it is connected to are active, the others archived. To use "
+                    "other links, change the organisation on the Xero account (Organisations "
+                    "tab > Use this organisation).", account=binding.account_id.display_name,
+                ))
+
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        """Active bindings only, even under ``active_test=False`` (set for archived partners
+        or products, or by the command line, it reaches these searches through the
+        environment): links of another organisation are only seen under ALL_TENANTS, or
+        when the domain asks for ``active`` explicitly (the Archived filter)."""
+        model = self
+        if self.env.context.get("active_test") is False and not self.env.context.get(ALL_TENANTS):
+            model = self.with_context(active_test=True)
+        return super(XeroBinding, model)._search(domain, *args, **kwargs)
+
+    # ----------------------------------------------------------- organisations
+    @api.model
+    def _xero_all_tenants(self):
+        """Bindings of every organisation of the accounts, active or not (sudo)."""
+        return self.sudo().with_context(**{ALL_TENANTS: True, "active_test": False})
+
+    @api.model
+    def _xero_links_elsewhere(self, account, tenant_id):
+        """``{object key: count}`` of the links ``account`` uses now and that were made for
+        another organisation than ``tenant_id`` (what switching to it leaves behind)."""
+        groups = self.sudo()._read_group(
+            [("account_id", "=", account.id), ("tenant_id", "!=", tenant_id)],
+            ["object_key"], ["__count"],
+        )
+        return dict(groups)
+
+    @api.model
+    def _xero_links_tenant(self, account):
+        """The organisation of the links ``account`` uses now (False: none)."""
+        return self.sudo().search([("account_id", "=", account.id)], limit=1).tenant_id
+
+    @api.model
+    def _xero_follow_tenant(self, account):
+        """The account now works with ``account.tenant_id``: archive the links of other
+        organisations, use again those made for this one. -> (archived, reactivated)."""
+        links = self._xero_all_tenants()
+        tenant_id = account.tenant_id
+        archived = links.search([("account_id", "=", account.id), ("active", "=", True),
+                                 ("tenant_id", "!=", tenant_id)])
+        reactivated = links.search([("account_id", "=", account.id), ("active", "=", False),
+                                    ("tenant_id", "=", tenant_id)])
+        archived.write({"active": False})
+        reactivated.write({"active": True})
+        if reactivated:
+            # Their company may have been left behind while they were archived (the ORM
+            # recomputes active links only: see _search).
+            self.env.add_to_compute(self._fields["company_id"], reactivated)
+        return archived, reactivated
 
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
@@ -96,7 +185,9 @@ class XeroBinding(models.Model):
 
     @api.model
     def _mark_pending(self, model, ids):
-        """A synced field of these records changed in Odoo: export them next time."""
+        """A synced field of these records changed in Odoo: export them next time, to every
+        organisation they are linked in (archived links too: the change must reach an
+        organisation the account goes back to)."""
         ids = [i for i in ids if i]
         if not ids:
             return

@@ -9,7 +9,9 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..xero.validate import safe_text
 from .xero_binding import object_selection, open_record_action
+from .xero_sync_status_mixin import feedback
 
 MISMATCH_KINDS = [
     ("validation", "Rejected by Xero"),
@@ -18,6 +20,7 @@ MISMATCH_KINDS = [
     ("ambiguous", "Ambiguous Match"),
     ("totals", "Totals Differ"),
     ("unsupported", "Not Synced (Unsupported)"),
+    ("invalid", "Invalid Data from Xero"),
     ("error", "Error"),
 ]
 
@@ -48,6 +51,15 @@ class XeroMismatchLog(models.Model):
     payload_hash = fields.Char()
     candidate_ids = fields.Json(help="Ids of the Odoo records that matched (ambiguous matches).")
     candidate_names = fields.Text(compute="_compute_candidate_names")
+    blocking_res_model = fields.Char(string="Blocking Model")
+    blocking_res_id = fields.Many2oneReference(
+        string="Blocking Record ID", model_field="blocking_res_model",
+        help="The record this one waits for: a partner not in Xero yet, the document of a "
+             "payment, or the mismatch entry of a record that could not be imported.")
+    blocking_name = fields.Char(string="Blocked By", compute="_compute_blocking_name")
+    clash_field = fields.Char(
+        help="The Xero field (Name, Code) whose value a Xero record already has: Xero refused "
+             "to create this record, and it can be linked to that one instead.")
     occurrences = fields.Integer(default=1)
     first_seen = fields.Datetime(default=fields.Datetime.now, required=True)
     last_seen = fields.Datetime(default=fields.Datetime.now, required=True)
@@ -65,9 +77,35 @@ class XeroMismatchLog(models.Model):
             else:
                 log.candidate_names = False
 
+    @api.depends("blocking_res_model", "blocking_res_id")
+    def _compute_blocking_name(self):
+        for log in self:
+            record = log._blocking_record()
+            log.blocking_name = record.display_name if record else False
+
+    def _blocking_record(self):
+        self.ensure_one()
+        if not (self.blocking_res_model and self.blocking_res_id) or \
+                self.blocking_res_model not in self.env:
+            return None
+        return self.env[self.blocking_res_model].browse(self.blocking_res_id).exists() or None
+
+    @api.model
+    def _open_entry(self, account, object_keys, direction, xero_id=None, res_model=None,
+                    res_id=None):
+        """The open entry of one record (by Odoo record, else by Xero ID), or an empty set."""
+        domain = [("account_id", "=", account.id), ("object_key", "in", list(object_keys)),
+                  ("direction", "=", direction), ("state", "=", "open")]
+        if res_id:
+            domain += [("res_model", "=", res_model), ("res_id", "=", res_id)]
+        else:
+            domain.append(("xero_id", "=", xero_id or False))
+        return self.sudo().search(domain, limit=1)
+
     # ------------------------------------------------------------------ writing
     @api.model
-    def _key_domain(self, account, object_key, direction, res_model, res_id, xero_id):
+    def _key_domain(self, account, object_key, direction, res_model, res_id, xero_id,
+                    payload_hash=None):
         domain = [
             ("account_id", "=", account.id),
             ("object_key", "=", object_key),
@@ -78,29 +116,39 @@ class XeroMismatchLog(models.Model):
             domain += [("res_model", "=", res_model), ("res_id", "=", res_id)]
         else:
             domain += [("xero_id", "=", xero_id or False), ("res_id", "=", False)]
+            if not xero_id and payload_hash:
+                # Nothing names the record (a Xero element without ID): its content does.
+                domain.append(("payload_hash", "=", payload_hash))
         return domain
 
     @api.model
     def _log(self, account, object_key, direction, *, record_name, messages, kind="validation",
              res_model=None, res_id=None, xero_id=None, hint=None, payload=None,
-             payload_hash=None, candidate_ids=None, run=None):
-        """Open (or bump) the entry of one record; returns it."""
+             payload_hash=None, candidate_ids=None, run=None, blocking=None, clash_field=None):
+        """Open (or bump) the entry of one record; returns it. ``blocking``: (model, id) of
+        the record this one waits for."""
         if isinstance(messages, str):
             messages = [messages]
+        # Whatever Xero sent, the entry must be storable (no NUL, no lone surrogate).
+        xero_id = safe_text(xero_id)
         vals = {
             "kind": kind,
-            "record_name": record_name or xero_id or "?",
-            "messages": "\n".join(str(m) for m in messages if m),
-            "hint": hint or False,
-            "payload": _as_text(payload),
+            "record_name": safe_text(record_name or self._unnamed(object_key, xero_id)),
+            "messages": safe_text("\n".join(str(m) for m in messages if m)),
+            "hint": safe_text(hint) or False,
+            "payload": safe_text(_as_text(payload)),
             "payload_hash": payload_hash or False,
             "candidate_ids": candidate_ids or False,
             "run_id": run.id if run else False,
             "last_seen": fields.Datetime.now(),
             "xero_id": xero_id or False,
+            "blocking_res_model": blocking[0] if blocking else False,
+            "blocking_res_id": blocking[1] if blocking else False,
+            "clash_field": clash_field or False,
         }
         existing = self.sudo().search(
-            self._key_domain(account, object_key, direction, res_model, res_id, xero_id), limit=1,
+            self._key_domain(account, object_key, direction, res_model, res_id, xero_id,
+                             payload_hash), limit=1,
         )
         if existing:
             vals["occurrences"] = existing.occurrences + 1
@@ -145,25 +193,83 @@ class XeroMismatchLog(models.Model):
             raise UserError(self.env._("This entry is not linked to an Odoo record."))
         return open_record_action(self.res_model, self.res_id)
 
+    def action_open_blocking(self):
+        self.ensure_one()
+        record = self._blocking_record()
+        if not record:
+            raise UserError(self.env._(
+                "Entry %(name)s names no blocking record (or it was deleted).",
+                name=self.record_name))
+        return open_record_action(record._name, record.id)
+
     def action_retry(self):
-        """Run the entry's record again (export: send it again; import: read it again)."""
-        for log in self.filtered(lambda entry: entry.state == "open"):
-            account = log.account_id
-            if log.direction == "export" and log.res_id:
-                records = self.env[log.res_model].browse(log.res_id).exists()
-                if not records:
-                    log.write({"state": "resolved", "resolved_at": fields.Datetime.now()})
-                    continue
-                account._xero_run_object(log.object_key, "export", trigger="retry",
-                                         records=records, force=True)
-            elif log.direction == "import" and log.xero_id:
-                account._xero_run_object(log.object_key, "import", trigger="retry",
-                                         xero_ids=[log.xero_id])
-            else:
-                raise UserError(self.env._(
-                    "Entry %(name)s cannot be retried: it names no record.", name=log.record_name,
-                ))
-        return True
+        """Run the entry's record again (export: send it again; import: read it again) and say
+        what happened: resolved, still failing (with Xero's message), or nothing to send."""
+        self.account_id._check_xero_user()
+        outcomes = [(log, *log._retry()) for log in self.filtered(lambda e: e.state == "open")]
+        return self._retry_feedback(outcomes)
+
+    def _retry(self):
+        """-> (outcome, message): "resolved", "failing" or "nothing" (nothing was sent or
+        read: the entry is closed)."""
+        self.ensure_one()
+        account = self.account_id
+        name = self.record_name
+        if self.direction == "export" and self.res_id:
+            records = self.env[self.res_model].browse(self.res_id).exists()
+            if not records:
+                self.action_mark_resolved()
+                return "nothing", self.env._(
+                    "%(name)s no longer exists in Odoo: the entry is closed.", name=name)
+            run = account._xero_run_object(self.object_key, "export", trigger="retry",
+                                           records=records, force=True)
+        elif self.direction == "import" and self.xero_id:
+            run = account._xero_run_object(self.object_key, "import", trigger="retry",
+                                           xero_ids=[self.xero_id])
+        else:
+            raise UserError(self.env._(
+                "Entry %(name)s cannot be retried: it names no record. Correct the data it "
+                "describes, then click Mark Resolved.", name=name))
+        self.invalidate_recordset()
+        if self.state == "resolved":
+            if self.direction == "export":
+                return "resolved", self.env._("%(name)s: Xero accepted it.", name=name)
+            return "resolved", self.env._("%(name)s was imported from Xero.", name=name)
+        if self.run_id == run:  # this run logged it again
+            return "failing", f"{name}: {self.messages}"
+        if run.state == "failed":
+            return "failing", f"{name}: {run.message}"
+        self.action_mark_resolved()
+        if self.direction == "export":
+            return "nothing", self.env._(
+                "Nothing was sent to Xero for %(name)s: it is not to be exported any more (Do "
+                "Not Sync, cancelled before it was ever sent, or updates are off). The entry "
+                "is closed.", name=name)
+        return "nothing", self.env._(
+            "Xero did not return %(name)s (deleted there, or not a record Odoo imports): "
+            "nothing was imported. The entry is closed.", name=name)
+
+    def _retry_feedback(self, outcomes):
+        if not outcomes:
+            return feedback(self.env, "info", self.env._("Nothing to retry"),
+                            self.env._("These entries are resolved already."))
+        if len(outcomes) == 1:
+            outcome, message = outcomes[0][1:]
+            title = {"resolved": self.env._("Resolved"),
+                     "failing": self.env._("Still failing"),
+                     "nothing": self.env._("Nothing to send")}[outcome]
+            level = {"resolved": "success", "failing": "danger", "nothing": "warning"}[outcome]
+            return feedback(self.env, level, title, message)
+        count = {key: sum(1 for __, outcome, __ in outcomes if outcome == key)
+                 for key in ("resolved", "failing", "nothing")}
+        message = self.env._(
+            "%(resolved)s resolved, %(failing)s still failing, %(nothing)s with nothing to "
+            "send (closed).", **count)
+        failing = [message for __, outcome, message in outcomes if outcome == "failing"]
+        if failing:
+            message += " " + failing[0]
+        return feedback(self.env, "danger" if failing else "success",
+                        self.env._("Retried %(count)s entries", count=len(outcomes)), message)
 
     def action_resolve(self):
         """Open the wizard that links an ambiguous record or creates a new one."""
@@ -177,7 +283,17 @@ class XeroMismatchLog(models.Model):
         }
 
     def action_mark_resolved(self):
-        self.write({"state": "resolved", "resolved_at": fields.Datetime.now()})
+        """Part of running the sync: a Xero User may close an entry (the rows are written
+        by the engine only, hence sudo)."""
+        self.account_id._check_xero_user()
+        self.sudo().write({"state": "resolved", "resolved_at": fields.Datetime.now()})
+
+    @api.model
+    def _unnamed(self, object_key, xero_id):
+        """The name of an entry whose record has none: its object and Xero ID, never a bare
+        GUID."""
+        label = dict(object_selection(self.env)).get(object_key, object_key)
+        return self.env._("%(object)s record %(id)s", object=label, id=xero_id or "?")
 
 
 def _as_text(payload):

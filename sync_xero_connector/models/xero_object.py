@@ -23,9 +23,17 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
-from ..xero import CREATED, UPDATED, XeroError
+from ..xero import (
+    CREATED,
+    UPDATED,
+    ElementResult,
+    XeroDayLimitError,
+    XeroError,
+    XeroValidationError,
+    validate,
+)
 from ..xero.dates import parse_datetime
-from ..xero.mapping.common import MappingError, normalize_name, payload_hash
+from ..xero.mapping.common import MappingError, clash_field, normalize_name, payload_hash
 from ..xero.objects import collection
 from .xero_sync_run import RunRecorder
 
@@ -33,6 +41,8 @@ _logger = logging.getLogger(__name__)
 
 # Records changed shortly before the cursor may still be committing in Xero: re-read them.
 IMPORT_OVERLAP = timedelta(minutes=5)
+# How far Xero's clock may be ahead of ours when its answer does not say its time.
+CLOCK_SKEW = timedelta(minutes=2)
 BATCH_SIZE = 50
 # Names per `where` clause when looking up Xero records by name before creating them.
 REMOTE_LOOKUP_CHUNK = 25
@@ -60,6 +70,8 @@ class Sync:
         self.commit_hook = commit
         self.force = force
         self.cache = {}  # per-run lookups of the object hooks
+        # A preview (xero_account_sync._xero_preview): exports count what they would send.
+        self.dry_run = False
 
     def checkpoint(self, processed=0):
         """End of a batch: write the run's figures, commit when the entry point commits."""
@@ -177,11 +189,38 @@ class XeroObject(models.AbstractModel):
     def _xero_send(self, sync, payloads):
         return sync.client.write(self._xero_collection, payloads, method="POST")
 
+    def _xero_dry_results(self, items):
+        """What a preview pretends Xero answered: each item accepted, new ones under a
+        placeholder ID (the preview's savepoint is rolled back)."""
+        id_field = collection(self._xero_collection).id_field
+        results = []
+        for index, item in enumerate(items):
+            xero_id = item.xero_id or f"dry-run-{self._xero_key}-{item.record.id}"
+            results.append(ElementResult(index, UPDATED if item.xero_id else CREATED,
+                                         item.payload, record={id_field: xero_id},
+                                         xero_id=xero_id))
+        return results
+
     def _xero_hint(self, messages):
         """What the user should change, from Xero's messages."""
         return self.env._(
             "Correct the Odoo record with Xero's message above in mind, then click Retry."
         )
+
+    def _xero_remote_name(self, sync, xero_record):
+        """What the user calls a Xero record in logs: its name or number, never a bare GUID."""
+        spec = collection(self._xero_collection)
+        name = xero_record.get("Name") or xero_record.get(spec.number_field or "")
+        if not name:
+            try:
+                name = self._xero_record_name(self._xero_from_xero(sync, xero_record))
+            except (MappingError, ArithmeticError, AttributeError, KeyError, TypeError,
+                    ValueError):
+                name = None  # the import itself says what is wrong with the record
+        if not name or name == "?" or name == xero_record.get(spec.id_field):
+            name = self.env["xero.mismatch.log"]._unnamed(self._xero_key,
+                                                          xero_record.get(spec.id_field))
+        return str(name)
 
     def _xero_record_name(self, neutral, record=None):
         if record:
@@ -190,7 +229,8 @@ class XeroObject(models.AbstractModel):
 
     # ---------------------------------------------------------------- helpers
     def _xero_bindings(self, sync):
-        return self.env["xero.binding"].sudo().with_context(active_test=False)
+        # Active bindings only: those of the account's current organisation.
+        return self.env["xero.binding"].sudo()
 
     def _xero_binding_domain(self, sync):
         return [("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key)]
@@ -218,7 +258,8 @@ class XeroObject(models.AbstractModel):
     def _xero_bound_ids(self, sync):
         self.env["xero.binding"].flush_model()
         self.env.cr.execute(
-            "SELECT res_id FROM xero_binding WHERE account_id = %s AND object_key = %s",
+            "SELECT res_id FROM xero_binding WHERE account_id = %s AND object_key = %s "
+            "AND active",
             [sync.account.id, self._xero_key],
         )
         return {row[0] for row in self.env.cr.fetchall()}
@@ -295,8 +336,12 @@ class XeroObject(models.AbstractModel):
         except MappingError:
             return None
 
-    def _xero_require(self, sync, key, xero_ids):
-        """Odoo records of ``xero_ids`` of object ``key``, importing the missing ones first."""
+    def _xero_require(self, sync, key, xero_ids, names=None):
+        """Odoo records of ``xero_ids`` of object ``key``, importing the missing ones first.
+
+        When that import fails as a whole, each record it left out gets a mismatch entry of its
+        own (named from ``names``, ``{xero_id: name}``), so the records waiting for it can
+        point at what blocks them."""
         Binding = self.env["xero.binding"].sudo()
         domain = [("account_id", "=", sync.account.id), ("object_key", "=", key),
                   ("is_primary", "=", True)]
@@ -306,9 +351,16 @@ class XeroObject(models.AbstractModel):
         found = Binding.search(domain + [("xero_id", "in", xero_ids)])
         missing = set(xero_ids) - set(found.mapped("xero_id"))
         if missing:
-            sync.account._xero_run_object(key, "import", trigger="dependency",
-                                          xero_ids=sorted(missing))
+            run = sync.account._xero_run_object(key, "import", trigger="dependency",
+                                                xero_ids=sorted(missing))
             found = Binding.search(domain + [("xero_id", "in", xero_ids)])
+            if run.state == "failed":
+                for xero_id in sorted(missing - set(found.mapped("xero_id"))):
+                    self.env["xero.mismatch.log"]._log(
+                        sync.account, key, "import", kind="error", run=run, xero_id=xero_id,
+                        record_name=(names or {}).get(xero_id), messages=[run.message],
+                        hint=self.env._("The import stopped before reading this record: do "
+                                        "what the message says, then click Retry."))
         model = self.env["xero.object"]._xero_object(key)._xero_model
         return self.env[model].browse(found.mapped("res_id")).exists()
 
@@ -320,8 +372,13 @@ class XeroObject(models.AbstractModel):
         kwargs = {}
         ims = None
         partial = bool(xero_ids) or bool(since)
+        newest = settings.import_cursor
+        if newest and newest > fields.Datetime.now() + CLOCK_SKEW and not partial:
+            # A cursor in the future (a record dated there, before cursors were capped) would
+            # hide every later change: forget it, this run reads everything and sets it again.
+            newest = settings.import_cursor = False
         if spec.modified_since and not full and not xero_ids:
-            cursor = naive_utc(since) if since else settings.import_cursor
+            cursor = naive_utc(since) if since else newest
             if cursor:
                 ims = (cursor - (IMPORT_OVERLAP if not since else timedelta())).replace(
                     tzinfo=timezone.utc)
@@ -330,15 +387,19 @@ class XeroObject(models.AbstractModel):
         wanted = set(xero_ids or ())
         if wanted and spec.ids_filter:
             kwargs["ids"] = sorted(wanted)
-        newest = settings.import_cursor
         for page in sync.client.iter_pages(self._xero_collection, if_modified_since=ims,
                                            params=params, **kwargs):
             if wanted and not spec.ids_filter:
-                page = [r for r in page if r.get(spec.id_field) in wanted]
-            self._xero_import_page(sync, page)
+                page = [r for r in page if isinstance(r, dict) and r.get(spec.id_field) in wanted]
+            valid = self._xero_valid_records(sync, page)
+            self._xero_import_page(sync, valid)
             if spec.modified_since and not partial:
-                stamps = [parse_datetime(r.get("UpdatedDateUTC")) for r in page]
-                stamps = [naive_utc(s) for s in stamps if s]
+                # Valid records only, and never past Xero's clock: a record dated in the
+                # future is imported, but the next read must still ask from now.
+                ceiling = naive_utc(sync.client.server_time) or \
+                    naive_utc(fields.Datetime.now() + CLOCK_SKEW)
+                stamps = [naive_utc(parse_datetime(r.get("UpdatedDateUTC"))) for r in valid]
+                stamps = [min(s, ceiling) for s in stamps if s]
                 if stamps and (not newest or max(stamps) > newest):
                     newest = max(stamps)
                     # Same transaction as the page: committed together or not at all.
@@ -346,6 +407,47 @@ class XeroObject(models.AbstractModel):
             sync.checkpoint(len(page))
         if full and not xero_ids:
             settings.last_full_import_at = fields.Datetime.now()
+
+    def _xero_valid_records(self, sync, page):
+        """The elements of ``page`` that can be imported, checked one by one before anything
+        reads them; each other one becomes an "invalid" mismatch entry and the rest goes on."""
+        spec = collection(self._xero_collection)
+        valid = []
+        for element in page:
+            if isinstance(element, dict) and not self._xero_wants(sync, element):
+                continue
+            problems = validate.problems(element, spec)
+            if not problems:
+                try:
+                    self._xero_from_xero(sync, element)
+                except MappingError:
+                    pass  # the import logs it with its own kind and hint
+                except (ArithmeticError, AttributeError, KeyError, TypeError, ValueError) as exc:
+                    problems = [f"Odoo cannot read it: {type(exc).__name__}: {exc}"]
+            if problems:
+                self._xero_log_invalid(sync, element, problems)
+            else:
+                valid.append(element)
+        return valid
+
+    def _xero_log_invalid(self, sync, element, problems):
+        spec = collection(self._xero_collection)
+        xero_id = element.get(spec.id_field) if isinstance(element, dict) else None
+        if not validate.is_clean(xero_id) or not xero_id.strip():
+            xero_id = None
+        name = validate.label(element, spec)
+        sync.mismatch(
+            "import", kind="invalid", record_name=name, xero_id=xero_id,
+            payload=validate.safe_json(element),  # JSON also when it is no object
+            # Entries of records without a usable ID are told apart by their content.
+            payload_hash=None if xero_id else payload_hash(element),
+            messages=[self.env._("Xero sent a record Odoo cannot import:")] + problems,
+            hint=self.env._(
+                "Correct the record in Xero (the next import reads it again once it changed "
+                "there). Nothing was imported from it; the other records were. An entry of a "
+                "record without ID closes with Mark as Resolved."),
+        )
+        sync.recorder.add("failed", xero_id=xero_id, name=name, note=problems[0][:200])
 
     def _xero_import_page(self, sync, records):
         spec = collection(self._xero_collection)
@@ -367,15 +469,16 @@ class XeroObject(models.AbstractModel):
         """Import one record in a savepoint: a failure is logged, the rest goes on."""
         spec = collection(self._xero_collection)
         xero_id = xero_record.get(spec.id_field)
-        name = xero_record.get("Name") or xero_record.get(spec.number_field or "") or xero_id
+        name = self._xero_remote_name(sync, xero_record)
         try:
             with self.env.cr.savepoint():
                 result, record, note = self._xero_import_one(sync, xero_record, binding)
-        except psycopg2.OperationalError:
-            raise
+        except (psycopg2.OperationalError, XeroDayLimitError):
+            raise  # the day limit stops the whole run
         except MappingError as exc:
             sync.mismatch("import", record_name=name, xero_id=xero_id, kind=exc.kind,
-                          messages=[exc.message], hint=exc.hint, payload=xero_record)
+                          messages=[exc.message], hint=exc.hint, payload=xero_record,
+                          blocking=exc.blocking)
             sync.recorder.add("failed", xero_id=xero_id, name=name, note=exc.message[:200])
             return "failed"
         except (UserError, ValidationError) as exc:
@@ -511,6 +614,28 @@ class XeroObject(models.AbstractModel):
             records |= new.filtered(lambda r: r.id not in bound)
         return records
 
+    def _xero_refused_unsent(self, sync, domain):
+        """Records matching ``domain`` that were never sent but keep an open export entry
+        (e.g. cancelled in Odoo after the export was refused): exported again, so that the
+        entry closes when nothing is left to send (``_xero_nothing_to_send``)."""
+        entries = self.env["xero.mismatch.log"].sudo().search([
+            ("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key),
+            ("direction", "=", "export"), ("state", "=", "open"),
+            ("res_model", "=", self._xero_model), ("res_id", "!=", False)])
+        bound = self._xero_bound_ids(sync)
+        ids = [i for i in set(entries.mapped("res_id")) if i not in bound]
+        return self._xero_records_model(sync).search(domain + [("id", "in", ids)]) if ids \
+            else self._xero_records_model(sync)
+
+    def _xero_nothing_to_send(self, sync, item):
+        """``item`` needs nothing in Xero (cancelled before it was ever sent): what Xero
+        refused about it no longer applies."""
+        self.env["xero.mismatch.log"]._resolve(sync.account, self._xero_key, "export",
+                                               res_model=item.record._name,
+                                               res_ids=[item.record.id])
+        sync.recorder.add("skipped", item.record)
+        return False
+
     def _xero_export(self, sync, records=None):
         if records is None:
             records = self._xero_export_candidates(sync)
@@ -544,7 +669,15 @@ class XeroObject(models.AbstractModel):
                      if item not in dropped and self._xero_still_sendable(sync, item)]
         for start in range(0, len(items), BATCH_SIZE):
             chunk = items[start:start + BATCH_SIZE]
-            results = self._xero_send(sync, [item.payload for item in chunk])
+            if sync.dry_run:
+                results = self._xero_dry_results(chunk)
+            else:
+                # Resending what Xero refused (Retry): not the refusal's Idempotency-Key again.
+                refused = sync.cache.get("refused", ())
+                sync.client.idempotency_salt = f"retry-{sync.run.id}" if any(
+                    (item.record.id, item.hash) in refused for item in chunk) else None
+                results = self._xero_send(sync, [item.payload for item in chunk])
+                sync.client.idempotency_salt = None
             accepted = []
             for item, result in zip(chunk, results):
                 if self._xero_export_result(sync, item, result):
@@ -555,7 +688,8 @@ class XeroObject(models.AbstractModel):
                     sync.account, self._xero_key, "export", res_model=self._xero_model,
                     res_ids=[item.record.id for item in accepted],
                 )
-                self._xero_after_export(sync, accepted)
+                if not sync.dry_run:
+                    self._xero_after_export(sync, accepted)
             sync.checkpoint(len(chunk))
 
     def _xero_prepare(self, sync, item):
@@ -569,7 +703,8 @@ class XeroObject(models.AbstractModel):
         try:
             item.payload = self._xero_to_xero(sync, item.neutral, item.xero_id)
         except MappingError as exc:
-            self._xero_export_failed(sync, item, [exc.message], exc.hint, exc.kind)
+            self._xero_export_failed(sync, item, [exc.message], exc.hint, exc.kind,
+                                     blocking=exc.blocking)
             return False
         item.hash = self._xero_hash(sync, item.neutral, item.payload)
         if item.binding and item.binding.payload_hash == item.hash and not sync.force:
@@ -606,12 +741,20 @@ class XeroObject(models.AbstractModel):
                                  "validation")
         return False
 
-    def _xero_export_failed(self, sync, item, messages, hint, kind):
+    def _xero_export_failed(self, sync, item, messages, hint, kind, blocking=None):
         record = item.record
+        # Xero refused to create it: another Xero record has its name or code.
+        clash = clash_field(messages) if kind == "validation" and not item.xero_id else None
+        if clash:
+            hint = self.env._(
+                "Xero already has a record with this %(field)s. Click Link to Existing Xero "
+                "Record to link %(name)s to it (Odoo's values are then sent to it as an "
+                "update), or change the %(field)s in Odoo; then click Retry.",
+                field=clash, name=record.display_name)
         sync.mismatch(
             "export", kind=kind, record_name=record.display_name, res_model=record._name,
             res_id=record.id, xero_id=item.xero_id, messages=messages, hint=hint,
-            payload=item.payload, payload_hash=item.hash,
+            payload=item.payload, payload_hash=item.hash, blocking=blocking, clash_field=clash,
         )
         if item.binding:
             item.binding.write({"state": "error", "last_error": "\n".join(messages)})
@@ -623,29 +766,75 @@ class XeroObject(models.AbstractModel):
         spec = collection(self._xero_collection)
         if not spec.paged:
             if "remote_all" not in sync.cache:
-                sync.cache["remote_all"] = list(sync.client.iter_records(
-                    self._xero_collection, params=dict(self._xero_import_params)))
+                sync.cache["remote_all"] = [
+                    r for r in sync.client.iter_records(
+                        self._xero_collection, params=dict(self._xero_import_params))
+                    if not validate.problems(r, spec)]
             return sync.cache["remote_all"]
         from ..xero import where_equals
         # Xero's uniqueness ignores case: compare lower-cased. Numbers (ContactNumber) too,
         # since Xero updates the record owning a number a new record is POSTed with.
-        clauses = sorted({
-            where_equals(f"{self._xero_unique_field}.ToLower()",
-                         item.neutral[self._xero_unique_key].strip().lower())
-            for item in items if (item.neutral.get(self._xero_unique_key) or "").strip()
-        })
+        clauses = {}
+        for item in items:
+            if (item.neutral.get(self._xero_unique_key) or "").strip():
+                clauses.setdefault(where_equals(
+                    f"{self._xero_unique_field}.ToLower()",
+                    item.neutral[self._xero_unique_key].strip().lower()), []).append(item)
         if self._xero_remote_number:
             key, field = self._xero_remote_number
-            clauses += sorted({where_equals(field, item.neutral[key].strip())
-                               for item in items if (item.neutral.get(key) or "").strip()})
+            for item in items:
+                if (item.neutral.get(key) or "").strip():
+                    clauses.setdefault(where_equals(field, item.neutral[key].strip()),
+                                       []).append(item)
+        return self._xero_lookup(sync, clauses)
+
+    def _xero_lookup(self, sync, clauses):
+        """Xero records matching any of ``clauses`` (``{where clause: items}``), read
+        REMOTE_LOOKUP_CHUNK clauses at a time. A read Xero refuses (400) is split in halves
+        until the clause at fault is alone: the items of that clause are logged and not sent
+        (they might duplicate a record Xero has), the others go on. Records Odoo cannot read
+        (see ``validate``) are left out."""
+        spec = collection(self._xero_collection)
+        ordered = sorted(clauses)
+        pending = [ordered[i:i + REMOTE_LOOKUP_CHUNK]
+                   for i in range(0, len(ordered), REMOTE_LOOKUP_CHUNK)]
         found, seen = [], set()
-        for start in range(0, len(clauses), REMOTE_LOOKUP_CHUNK):
-            where = " OR ".join(clauses[start:start + REMOTE_LOOKUP_CHUNK])
-            for record in sync.client.iter_records(self._xero_collection, where=where):
-                if record.get(spec.id_field) not in seen:
-                    seen.add(record.get(spec.id_field))
+        while pending:
+            chunk = pending.pop(0)
+            try:
+                records = list(sync.client.iter_records(self._xero_collection,
+                                                        where=" OR ".join(chunk)))
+            except XeroValidationError as exc:
+                if len(chunk) > 1:
+                    pending[:0] = [chunk[:len(chunk) // 2], chunk[len(chunk) // 2:]]
+                else:
+                    self._xero_lookup_refused(sync, clauses[chunk[0]], exc)
+                continue
+            for record in records:
+                if not validate.problems(record, spec) and record[spec.id_field] not in seen:
+                    seen.add(record[spec.id_field])
                     found.append(record)
         return found
+
+    def _xero_lookup_refused(self, sync, items, exc):
+        refused = sync.cache.setdefault("lookup_refused", set())
+        for item in items:
+            if item in refused:
+                continue
+            refused.add(item)
+            record = item.record
+            sync.mismatch(
+                "export", kind="validation", record_name=record.display_name,
+                res_model=record._name, res_id=record.id,
+                messages=[self.env._(
+                    "Xero refused the search for %(record)s that comes before creating it:",
+                    record=record.display_name)] + (exc.messages or [exc.message]),
+                hint=self.env._(
+                    "Without that search the record could duplicate one Xero already has, so "
+                    "it was not sent (the other records were). Change its %(field)s in Odoo "
+                    "(e.g. remove unusual characters), then click Retry.",
+                    field=self._xero_unique_field))
+            sync.recorder.add("failed", record, note=(exc.messages or [exc.message])[0][:200])
 
     def _xero_prematch(self, sync, items):
         """Link new records to the Xero record they would duplicate; refuse to guess.
@@ -668,8 +857,13 @@ class XeroObject(models.AbstractModel):
             if number_key and (neutral.get(number_key) or "").strip():
                 numbers[("number", neutral[number_key].strip())] = [(xero_record, neutral)]
         remote.update(numbers)
+        # Items whose search Xero refused are already logged: never sent.
+        refused = sync.cache.pop("lookup_refused", set())
+        dropped = [item for item in items if item in refused]
         groups = {}
         for item in items:
+            if item in refused:
+                continue
             # The number decides first (match order: ID, number, name), then the name.
             number = (item.neutral.get(number_key) or "").strip() if number_key else ""
             group_key = ("number", number) if ("number", number) in numbers else \
@@ -678,7 +872,6 @@ class XeroObject(models.AbstractModel):
         bound = self._xero_bindings_by_xero_id(
             sync, [x.get(spec.id_field) for pairs in remote.values() for x, __ in pairs]
         )
-        dropped = []
         for value, group in groups.items():
             matches = remote.get(value, []) if value else []
             taken = [x for x, __ in matches if x.get(spec.id_field) in bound]

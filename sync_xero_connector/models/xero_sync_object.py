@@ -15,6 +15,8 @@ _logger = logging.getLogger(__name__)
 
 DIRECTIONS = [("import", "Import"), ("export", "Export"), ("both", "Both")]
 MODES = [("create", "Create Only"), ("update", "Update Only"), ("both", "Create and Update")]
+# The organisation's setup: exported only while the account's export_chart is ticked.
+SETUP_KEYS = ("currencies", "taxes", "accounts", "bank_accounts")
 
 
 class XeroSyncObject(models.Model):
@@ -30,10 +32,17 @@ class XeroSyncObject(models.Model):
     sequence = fields.Integer(default=10)
     enabled = fields.Boolean(
         default=False,
-        help="Scheduled runs only happen for enabled objects. Buttons, wizards and the command "
-             "line work either way.",
+        help="Import All, Export All, the command line's `all` and `sync`, and the scheduled "
+             "runs only run enabled objects, in the directions set here. An object run on "
+             "its own (its Import / Export button, `odoo-bin xero import contacts`) runs "
+             "either way.",
     )
-    direction = fields.Selection(DIRECTIONS, default="both", required=True)
+    direction = fields.Selection(
+        DIRECTIONS, default="both", required=True,
+        help="What Import All, Export All and the scheduled runs do with this object when it "
+             "is enabled. The chart of accounts, bank accounts, taxes and currencies are only "
+             "exported while the account's Export Chart of Accounts and Taxes is ticked.",
+    )
     mode = fields.Selection(MODES, default="both", required=True)
     can_import = fields.Boolean(compute="_compute_capabilities")
     can_export = fields.Boolean(compute="_compute_capabilities")
@@ -138,13 +147,14 @@ class XeroSyncObject(models.Model):
     # ----------------------------------------------------------------- buttons
     def action_import(self):
         self.ensure_one()
-        self.account_id._check_xero_manager()
+        self.account_id._check_xero_user()
         return self.account_id._xero_button_run("import", [self.object_key])
 
     def action_export(self):
+        """Export the whole object: first a preview of what would be sent; Confirm runs it."""
         self.ensure_one()
-        self.account_id._check_xero_manager()
-        return self.account_id._xero_button_run("export", [self.object_key])
+        self.account_id._check_xero_user()
+        return self.account_id._xero_preview_action("export", [self.object_key])
 
     def action_open_wizard(self):
         self.ensure_one()
@@ -185,28 +195,43 @@ class XeroSyncObject(models.Model):
                 cron = self.env.ref(self._cron_xmlid(key, direction), raise_if_not_found=False)
                 if not cron:
                     continue
-                wanted = bool(self.sudo().search_count([
+                domain = [
                     ("object_key", "=", key), ("enabled", "=", True),
                     ("direction", "in", (direction, "both")),
                     ("account_id.active", "=", True),
-                ]))
+                ]
+                if direction == "export" and key in SETUP_KEYS:
+                    domain.append(("account_id.export_chart", "=", True))
+                wanted = bool(self.sudo().search_count(domain))
                 if cron.sudo().active != wanted:
                     cron.sudo().active = wanted
 
     @api.model
     def _cron_sync(self, key, direction):
-        """Scheduled run of one object in one direction for every account that enables it."""
+        """Scheduled run of one object in one direction for every account that enables it
+        (not before the time Xero gave after its day limit); returns how many ran."""
         now = fields.Datetime.now()
-        due = self.sudo().search([
+        domain = [
             ("object_key", "=", key), ("enabled", "=", True),
             ("direction", "in", (direction, "both")),
             ("account_id.state", "=", "connected"), ("account_id.active", "=", True),
             "|", (f"next_{direction}_at", "=", False), (f"next_{direction}_at", "<=", now),
-        ])
+        ]
+        if direction == "export" and key in SETUP_KEYS:
+            domain.append(("account_id.export_chart", "=", True))
+        due = self.sudo().search(domain)
         cron = self.env["ir.cron"]
+        ran = 0
         for index, settings in enumerate(due):
             interval = settings[f"{direction}_interval"]
-            settings.write({f"next_{direction}_at": now + timedelta(minutes=max(interval, 1))})
+            next_at = now + timedelta(minutes=max(interval, 1))
+            resume_at = settings.account_id._xero_resume_at()
+            if resume_at:
+                # Xero's day limit: not a call before the time Xero gave.
+                settings.write({f"next_{direction}_at": max(next_at, resume_at)})
+                cron._commit_progress(0, remaining=len(due) - index - 1)
+                continue
+            settings.write({f"next_{direction}_at": next_at})
             full = False
             if direction == "import" and settings.full_sync_days:
                 last = settings.last_full_import_at
@@ -215,5 +240,6 @@ class XeroSyncObject(models.Model):
                 key, direction, trigger="cron", full=full,
                 commit=lambda done: cron._commit_progress(done),
             )
+            ran += 1
             cron._commit_progress(0, remaining=len(due) - index - 1)
-        return len(due)
+        return ran

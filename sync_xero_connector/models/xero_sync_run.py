@@ -42,6 +42,11 @@ class XeroSyncRun(models.Model):
     api_calls = fields.Integer(string="API Calls")
     api_writes = fields.Integer(string="API Write Calls")
     message = fields.Text()
+    resume_at = fields.Datetime(
+        string="Can Resume At", readonly=True, index="btree_not_null",
+        help="Xero's daily API limit stopped this run: no call is made for this organisation "
+             "before this time (scheduled runs wait for it).",
+    )
     line_ids = fields.One2many("xero.sync.run.line", "run_id")
     mismatch_ids = fields.One2many("xero.mismatch.log", "run_id")
     mismatch_count = fields.Integer(compute="_compute_mismatch_count")
@@ -125,7 +130,8 @@ class RunRecorder:
             "result": result,
             "res_model": record._name if record else False,
             "res_id": record.id if record else False,
-            "record_name": name or (record.display_name if record else xero_id) or "?",
+            "record_name": name or (record.display_name if record else None)
+            or self.run.env["xero.mismatch.log"]._unnamed(self.run.object_key, xero_id),
             "xero_id": xero_id or False,
             "note": note or False,
         })

@@ -1,3 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from . import test_install
+from . import test_access
 from . import test_cli, test_oauth_flow, test_token_concurrency, test_xero_account
+from . import test_documents, test_sync_engine
+from . import test_hostile_input
+from . import test_tenant_switch
+from . import test_run_scope
+from . import test_onboarding
+from . import test_user_feedback

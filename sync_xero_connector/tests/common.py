@@ -63,8 +63,13 @@ class XeroTestMixin:
 
     # ------------------------------------------------------------------ helpers
     def sandbox_vals(self, sandbox=None):
+        """The account talks to the sandbox instead of Xero. That is the one condition the
+        tests set by hand, the way a system administrator does it (Endpoints: Custom, only
+        writable by base.group_system; the command line does the same with --api-url...):
+        an account of a real database talks to Xero's own servers only."""
         sandbox = sandbox or self.sb
         return {
+            "endpoint_mode": "custom",
             "login_url": sandbox.url,
             "identity_url": sandbox.url,
             "api_url": sandbox.url,

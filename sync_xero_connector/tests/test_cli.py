@@ -57,7 +57,10 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         self.assertEqual(account.connection_type, "custom")
         self.assertEqual(account.state, "connected")
         self.assertEqual(account.api_url, self.sb.url)
-        self.assertEqual(self.ops(), {"POST /connect/token": 1, "GET /connections": 1})
+        # connect, then the first-day check (test_onboarding.py): organisation, invoices, chart
+        self.assertEqual(self.ops(), {"POST /connect/token": 1, "GET /connections": 1,
+                                      "GET /Organisation": 1, "GET /Invoices": 1,
+                                      "GET /Accounts": 1})
 
         status, out, err = self.run_cli("status", "--json")
         self.assertEqual(status, 0, err)
@@ -116,7 +119,10 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
     def test_import_all_then_export_all(self):
         """Done when: a full ``import all`` then ``export all`` prints the summary, exits 0."""
         self.sb.load_seed(DEMO_SEED_DIR)
-        self.env.company.tax_calculation_rounding_method = "round_per_line"
+        # The company keeps its books in the organisation's currency (NZD), as its users do;
+        # nothing else is set by hand: connect adopts Xero's per-line tax rounding.
+        self.env.ref("base.NZD").active = True
+        self.env.company.currency_id = self.env.ref("base.NZD")
         self.env.flush_all()
         self.assertEqual(self.run_cli(*self.connect_args())[0], 0)
         status, out, err = self.run_cli("import", "all", "--json")
@@ -131,6 +137,15 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         self.assertEqual(summary["items"]["created"], xero["Items"])
         self.assertEqual(summary["contact_groups"]["created"], xero["ContactGroups"])
         self.assertEqual(sum(c["failed"] for c in summary.values()), 0, summary)
+        # connect enabled every object for import only: export all has nothing to send yet.
+        status, out, err = self.run_cli("export", "all")
+        self.assertEqual(status, 1)
+        self.assertIn("No Xero object is enabled for export", err)
+        # The user turns export on for every object, the chart of accounts and taxes included.
+        account = self.env["xero.account"].search([("company_id", "=", self.company.id)])
+        account.sync_object_ids.write({"direction": "both"})
+        account.export_chart = True
+        self.env.flush_all()
         status, out, err = self.run_cli("export", "all")
         self.assertEqual(status, 0, err)
         lines = out.splitlines()

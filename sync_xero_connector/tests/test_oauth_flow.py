@@ -73,8 +73,11 @@ class TestOAuthFlow(XeroTestMixin, HttpCase):
         self.assertGreater(sudo.token_expires_at, fields.Datetime.now() + timedelta(minutes=25))
         self.assertFalse(sudo.oauth_state_nonce)
         self.assertFalse(sudo.pkce_verifier)
+        # connect, then the first-day check (test_onboarding.py): organisation, invoices, chart
         self.assertEqual(self.ops(), {"GET /identity/connect/authorize": 1,
-                                      "POST /connect/token": 1, "GET /connections": 1})
+                                      "POST /connect/token": 1, "GET /connections": 1,
+                                      "GET /Organisation": 1, "GET /Invoices": 1,
+                                      "GET /Accounts": 1})
         # The stored tokens work.
         org = account._xero_client().call("GET", "/Organisation").data["Organisations"][0]
         self.assertEqual(org["OrganisationID"], self.sb.tenant_id)
@@ -82,7 +85,7 @@ class TestOAuthFlow(XeroTestMixin, HttpCase):
         # secret appear in any column of the log.
         logs = self.env["xero.api.log"].search([("account_id", "=", account.id)], order="id")
         self.assertEqual([(log.method, log.status) for log in logs],
-                         [("POST", 200), ("GET", 200), ("GET", 200)])
+                         [("POST", 200)] + [("GET", 200)] * 5)
         code = parse_qs(urlsplit(url).query)["code"][0]
         secrets = [code, state.split(".")[2], sudo.access_token, sudo.refresh_token, CLIENT_SECRET]
         for log in logs:

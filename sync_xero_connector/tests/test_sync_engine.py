@@ -87,13 +87,13 @@ class TestDemoImport(XeroSyncCase):
         self.assertEqual(self.writes(), {})
         # Contacts really carry Xero's data.
         contact = next(c for c in self.sb.records("Contacts") if c.get("EmailAddress"))
-        partner = self.env["res.partner"].search([("xero_contact_id", "=", contact["ContactID"])])
+        partner = self.env["res.partner"].search([("xero_id", "=", contact["ContactID"])])
         self.assertEqual(partner.name, contact["Name"])
         self.assertEqual(partner.email, contact["EmailAddress"])
         self.assertEqual(partner.company_id, self.company)
         # Tracked items became storable products; codes and prices as in Xero.
         for item in self.sb.records("Items"):
-            product = self.env["product.product"].search([("xero_item_id", "=", item["ItemID"])])
+            product = self.env["product.product"].search([("xero_id", "=", item["ItemID"])])
             self.assertEqual(product.default_code, item["Code"])
             self.assertEqual(product.is_storable, bool(item.get("IsTrackedAsInventory")))
             if (item.get("SalesDetails") or {}).get("UnitPrice") is not None:
@@ -178,7 +178,7 @@ class TestContactsExport(XeroSyncCase):
         self.assertEqual(run.updated_count, 3)
         by_id = {c["ContactID"]: c for c in self.sb.records("Contacts")}
         for partner in partners[:3]:
-            phones = by_id[partner.xero_contact_id]["Phones"]
+            phones = by_id[partner.xero_id]["Phones"]
             self.assertIn("+64 9 555 0101", [p.get("PhoneNumber") for p in phones])
 
         # An import right after sees its own echo and sends nothing back out.
@@ -209,7 +209,7 @@ class TestContactsExport(XeroSyncCase):
         self.assertIn("Resolve", log.hint)
         self.assertEqual(json.loads(log.payload)["Name"], "Beta Ltd")
         by_id = {c["ContactID"]: c for c in self.sb.records("Contacts")}
-        self.assertEqual(by_id[partners[1].xero_contact_id]["EmailAddress"], "new1@example.com")
+        self.assertEqual(by_id[partners[1].xero_id]["EmailAddress"], "new1@example.com")
         binding = self.bindings("contacts").filtered(lambda b: b.res_id == partners[0].id)
         self.assertEqual(binding.state, "error")
         # The same refused payload is not sent again; a fix closes the entry.
@@ -244,7 +244,7 @@ class TestContactsExport(XeroSyncCase):
         wizard = self.env["xero.mismatch.resolve"].create({"mismatch_id": log.id})
         self.assertEqual(len(wizard.line_ids), 2)
         wizard.line_ids.filtered(lambda line: line.res_id == twins[0].id).action_link()
-        self.assertEqual(twins[0].xero_contact_id, "22222222-2222-4222-8222-222222222222")
+        self.assertEqual(twins[0].xero_id, "22222222-2222-4222-8222-222222222222")
         self.assertEqual(log.state, "resolved")
 
     def test_new_partners_link_by_number_then_by_name_ignoring_case(self):
@@ -262,8 +262,8 @@ class TestContactsExport(XeroSyncCase):
         run = self.run_object("contacts", "export", records=by_number | by_name)
         self.assertEqual(run.created_count, 0)
         self.assertEqual(len(self.sb.records("Contacts")), before)
-        self.assertEqual(by_number.xero_contact_id, "55555555-5555-4555-8555-555555555555")
-        self.assertEqual(by_name.xero_contact_id, "66666666-6666-4666-8666-666666666666")
+        self.assertEqual(by_number.xero_id, "55555555-5555-4555-8555-555555555555")
+        self.assertEqual(by_name.xero_id, "66666666-6666-4666-8666-666666666666")
         names = {c["ContactID"]: c["Name"] for c in self.sb.records("Contacts")}
         self.assertEqual(names["55555555-5555-4555-8555-555555555555"], "New Name")
 
@@ -280,7 +280,7 @@ class TestContactsExport(XeroSyncCase):
         self.assertEqual(self.sb.records("ContactGroups")[0]["ContactGroupID"], group_id)
         members = self.account._xero_client().call("GET", f"/ContactGroups/{group_id}").data
         self.assertEqual([c["ContactID"] for c in members["ContactGroups"][0]["Contacts"]],
-                         [partner.xero_contact_id])
+                         [partner.xero_id])
         # Membership removed in Odoo: removed in Xero, once.
         partner.category_id = [Command.clear()]
         self.run_object("contacts", "export")
@@ -304,7 +304,9 @@ class TestItemsAndTaxes(XeroSyncCase):
         self.assertEqual(log.kind, "dependency")
         self.assertIn("Odoo-only income", log.messages)
         self.assertEqual(self.writes(), {})
-        # Once the account is exported, the item goes, with its code and 4-decimal price.
+        # Once the account is exported (the user allows the chart to go to Xero), the item
+        # goes, with its code and 4-decimal price.
+        self.account.export_chart = True
         self.run_object("accounts", "export", records=income)
         run = self.run_object("items", "export", records=product)
         self.assertEqual(run.created_count, 1)
@@ -412,7 +414,9 @@ class TestSettingsAndCrons(XeroSyncCase):
                        "tax_id": same.id}).action_map()
         extra = self.bindings("taxes").filtered(lambda b: b.res_id == same.id)
         self.assertEqual((extra.xero_id, extra.is_primary), ("INPUT9", False))
-        # The extra mapping is never exported on its own (Xero has one rate for both).
+        # The extra mapping is never exported on its own (Xero has one rate for both), even
+        # where taxes are exported.
+        self.account.export_chart = True
         same.name = "Odoo 15 purchase B renamed"
         run = self.run_object("taxes", "export", records=same)
         self.assertEqual(run.created_count + run.updated_count, 0)

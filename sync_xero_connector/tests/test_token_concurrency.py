@@ -62,9 +62,7 @@ class TestTokenConcurrency(XeroTestMixin, TransactionCase):
                 "company_id": self.env.company.id,
                 "client_id": CLIENT_ID,
                 "client_secret": CLIENT_SECRET,
-                "login_url": self.sb.url,
-                "identity_url": self.sb.url,
-                "api_url": self.sb.url,
+                **self.sandbox_vals(),
                 "user_id": env.ref("base.user_admin").id,
             })
             account.write({

@@ -80,7 +80,10 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
         self.assertFalse(account.refresh_token)
         self.assertGreater(account.token_expires_at, fields.Datetime.now() + timedelta(minutes=25))
         self.assertEqual(len(account.tenant_ids), 1)
-        self.assertEqual(self.ops(), {"POST /connect/token": 1, "GET /connections": 1})
+        # connect, then the first-day check (test_onboarding.py): organisation, invoices, chart
+        self.assertEqual(self.ops(), {"POST /connect/token": 1, "GET /connections": 1,
+                                      "GET /Organisation": 1, "GET /Invoices": 1,
+                                      "GET /Accounts": 1})
         org = self.call_organisation(account)
         self.assertEqual(org["OrganisationID"], self.sb.tenant_id)
 
@@ -266,8 +269,12 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
         self.call_organisation(account)
         logs = self.env["xero.api.log"].search([("account_id", "=", account.id)], order="id")
         self.assertEqual(
-            [(log.method, log.url.replace(self.sb.url, ""), log.status) for log in logs],
+            [(log.method, log.url.replace(self.sb.url, "").split("?")[0], log.status)
+             for log in logs],
             [("POST", "/connect/token", 200), ("GET", "/connections", 200),
+             # the first-day check at connect (test_onboarding.py)
+             ("GET", "/api.xro/2.0/Organisation", 200), ("GET", "/api.xro/2.0/Invoices", 200),
+             ("GET", "/api.xro/2.0/Accounts", 200),
              ("GET", "/api.xro/2.0/Organisation", 200)],
         )
         self.assertEqual(logs.company_id, self.company)

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Framework-free Xero client. Never imports odoo: pytest imports it as ``xero`` and Odoo as
 ``odoo.addons.sync_xero_connector.xero``."""
-from . import const, dates, errors, objects, redact, webhooks
+from . import const, dates, errors, objects, redact, validate, webhooks
 from .client import CREATED, REJECTED, UPDATED, ElementResult, XeroClient, idempotency_key, where_equals
 from .errors import (
     XeroAuthError,
@@ -23,6 +23,6 @@ __all__ = [
     "Transport", "XeroAuthError", "XeroClient", "XeroConnectionError", "XeroDayLimitError",
     "XeroError", "XeroForbidden", "XeroInvalidGrant", "XeroNotFound", "XeroOAuth",
     "XeroRateLimitError", "XeroResponse", "XeroServerError", "XeroValidationError", "const",
-    "dates", "errors", "idempotency_key", "normalize_scopes", "objects", "redact", "webhooks",
-    "where_equals",
+    "dates", "errors", "idempotency_key", "normalize_scopes", "objects", "redact", "validate",
+    "webhooks", "where_equals",
 ]

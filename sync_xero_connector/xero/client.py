@@ -3,10 +3,12 @@
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import timezone
+from email.utils import parsedate_to_datetime
 from urllib.parse import quote
 
 from . import const, errors
-from .dates import format_if_modified_since
+from .dates import format_if_modified_since, parse_datetime
 from .objects import RESPONSE_KEY, collection
 
 CREATED = "created"
@@ -48,12 +50,20 @@ def idempotency_key(tenant_id, method, path, body, hint=None):
 
 
 def where_equals(field_name, value):
-    """A Xero `where` clause: Field=="text", Field==true, Field==12."""
+    """A Xero `where` clause: Field=="text", Field==true, Field==12.
+
+    Xero parses `where` as System.Linq.Dynamic does (its error messages are that parser's:
+    "No property or field 'X' exists in type 'Contact'", "Character literal must contain
+    exactly one character"): a string literal runs to the next double quote, a doubled quote
+    stands for one, and a backslash is an ordinary character. ``\\"`` is a syntax error there
+    (XeroAPI/Xero-Java#347), so quotes are doubled and nothing else is escaped (doubling is
+    that parser's rule, inferred from its messages; not verified against a live organisation).
+    """
     if isinstance(value, bool):
         return f"{field_name}=={'true' if value else 'false'}"
     if isinstance(value, (int, float)):
         return f"{field_name}=={value}"
-    escaped = str(value).replace('"', '\\"')
+    escaped = str(value).replace('"', '""')
     return f'{field_name}=="{escaped}"'
 
 
@@ -70,11 +80,22 @@ class XeroClient:
         self.token_provider = token_provider
         self.base = api_url.rstrip("/") + const.ACCOUNTING_PATH
         self.unitdp = unitdp
+        # A preview's client: any call but a read is refused before it leaves.
+        self.read_only = False
+        # Xero's clock at its last list answer (aware UTC; None before any): import cursors
+        # never move past it.
+        self.server_time = None
+        # Set while resending what Xero refused (a Retry): Xero replays the answer of a known
+        # Idempotency-Key, refusals too, so the resent write needs keys of its own.
+        self.idempotency_salt = None
 
     # --------------------------------------------------------------- plumbing
     def call(self, method, path, *, params=None, json_body=None, content=None, headers=None,
              idempotency_key_=None):
         """One API call; refreshes the token once on a 401."""
+        if self.read_only and method.upper() != "GET":
+            raise errors.XeroError(
+                f"A preview sends nothing to Xero: {method.upper()} {path} was not sent.")
         token = self.token_provider()
         for attempt in (1, 2):
             try:
@@ -99,6 +120,8 @@ class XeroClient:
 
     def write_call(self, method, path, body, *, params=None, hint=None):
         """A PUT/POST with a deterministic Idempotency-Key."""
+        if self.idempotency_salt:
+            hint = f"{self.idempotency_salt}:{hint or ''}"
         key = idempotency_key(self.tenant_id, method, path + _query_text(params), body, hint)
         return self.call(method, path, params=params, json_body=body, idempotency_key_=key)
 
@@ -140,7 +163,7 @@ class XeroClient:
             if chunk:
                 query["IDs"] = ",".join(chunk)
             if not spec.paged:
-                data = self.call("GET", f"/{name}", params=query, headers=headers).data or {}
+                data = self._read(f"/{name}", query, headers)
                 records = data.get(key) or []
                 if records:
                     yield records
@@ -151,7 +174,7 @@ class XeroClient:
                 query["page"] = page
                 if spec.page_size:
                     query["pageSize"] = size
-                data = self.call("GET", f"/{name}", params=query, headers=headers).data or {}
+                data = self._read(f"/{name}", query, headers)
                 records = data.get(key) or []
                 if records:
                     yield records
@@ -160,6 +183,13 @@ class XeroClient:
                 if len(records) < size or (page_count is not None and page >= page_count):
                     break
                 page += 1
+
+    def _read(self, path, query, headers):
+        response = self.call("GET", path, params=query, headers=headers)
+        data = response.data
+        data = data if isinstance(data, dict) else {}
+        self.server_time = _server_time(data, response.headers) or self.server_time
+        return data
 
     def iter_records(self, name, **kwargs):
         for page in self.iter_pages(name, **kwargs):
@@ -265,6 +295,22 @@ class XeroClient:
     def list_attachments(self, name, object_id):
         data = self.call("GET", f"/{name}/{quote(str(object_id), safe='')}/Attachments").data
         return (data or {}).get("Attachments") or []
+
+
+def _server_time(data, headers):
+    """Xero's clock from an answer: the body's DateTimeUTC, else the HTTP Date header."""
+    try:
+        moment = parse_datetime(data.get("DateTimeUTC"))
+    except ValueError:
+        moment = None
+    if moment is None:
+        try:
+            moment = parsedate_to_datetime((headers or {}).get("Date") or "")
+        except (TypeError, ValueError, IndexError):
+            moment = None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc) if moment else None
 
 
 def _query_text(params):

@@ -19,6 +19,7 @@ import requests
 from . import errors
 from .ratelimit import DEFAULT_REGISTRY
 from .redact import redact_headers, redact_text, redact_url
+from .validate import safe_text
 
 _logger = logging.getLogger(__name__)
 
@@ -257,7 +258,8 @@ class Transport:
                 body = body.decode("utf-8")
             except UnicodeDecodeError:
                 return f"<{len(body)} bytes of binary content>"
-        text = redact_text(body, self.secrets)
+        # Storable by any log sink: what Xero sent may hold NUL or lone surrogates.
+        text = safe_text(redact_text(body, self.secrets))
         limit = self.policy.log_body_limit
         return text if len(text) <= limit else text[:limit] + f"... <{len(text) - limit} more>"
 

@@ -44,17 +44,20 @@ __all__ = ["DEMO_SEED_DIR", "GLOBAL_OBSERVERS", "Sandbox"]
 GLOBAL_OBSERVERS = []
 
 DEMO_SEED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seed", "demo")
+# The name of a tenant that neither its creator nor a seed's Organisation names.
+DEFAULT_TENANT_NAME = "Demo Company (Sandbox)"
 
 
 class Sandbox:
     def __init__(self, port=0, seed=None, client_id="sandbox-client", client_secret="sandbox-secret",
                  minute_limit=60, day_limit=5000, concurrency_limit=5, app_minute_limit=10000,
                  token_ttl=1800, refresh_grace=1800, idempotency_ttl=86400,
-                 webhook_url=None, webhook_key=None, tenant_name="Demo Company (Sandbox)"):
+                 webhook_url=None, webhook_key=None, tenant_name=None):
         self.port = port
         self.clock = Clock()
         self.store = Store()
         self.identity = Identity(self.clock, client_id, client_secret, token_ttl, refresh_grace)
+        self.identity.tenant_names = self.tenant_names  # /connections: the current names
         self.limits = Limits(self.clock, minute_limit, day_limit, concurrency_limit, app_minute_limit)
         self.faults = Faults()
         self.idempotency = Idempotency(self.clock, idempotency_ttl)
@@ -68,7 +71,12 @@ class Sandbox:
         self._server = None
         self._thread = None
         self.url = None
-        default = Tenant(tenant_name)
+        # Tenants named by their creator; the others take the name of their seed's Organisation,
+        # as Xero's /connections names a tenant after its organisation.
+        self._named = set()
+        default = Tenant(tenant_name or DEFAULT_TENANT_NAME)
+        if tenant_name:
+            self._named.add(default.tenant_id)
         self.tenant_id = default.tenant_id
         self._register(default)
         self.custom_connection_tenant = self.tenant_id
@@ -107,9 +115,21 @@ class Sandbox:
         self._seeds[tenant.tenant_id] = []
         seeding.load(tenant, {}, self.clock.now())
 
-    def add_tenant(self, name, seed=None):
-        tenant = Tenant(name)
+    def _follow_organisation(self, tenant):
+        """A tenant is named after its organisation; an explicit name names the organisation."""
+        org = tenant.organisation or {}
+        if tenant.tenant_id in self._named:
+            if org.get("Name") != tenant.name:
+                tenant.organisation = dict(org, Name=tenant.name)
+        elif org.get("Name"):
+            tenant.name = org["Name"]
+
+    def add_tenant(self, name=None, seed=None):
+        """A new tenant, named ``name``, else after its seed's Organisation Name."""
+        tenant = Tenant(name or "Sandbox Organisation")
         with self.store.lock:
+            if name:
+                self._named.add(tenant.tenant_id)
             self._register(tenant)
         if seed is not None:
             self.load_seed(seed, tenant.tenant_id)
@@ -128,6 +148,7 @@ class Sandbox:
         with self.store.lock:
             seeding.load(tenant, copy.deepcopy(data), self.clock.now())
             self._seeds[tenant_id].append(data)
+            self._follow_organisation(tenant)
 
     def update_organisation(self, tenant_id=None, **fields):
         """Change Organisation fields (e.g. PeriodLockDate="2024-06-30") of a tenant."""
@@ -144,6 +165,8 @@ class Sandbox:
                     value = msdate.ms_json(msdate.parse_date(value))
                 org[key] = value
             tenant.organisation = org
+            if org.get("Name"):
+                tenant.name = org["Name"]  # renamed in Xero: /connections follows
 
     # -- inspection ------------------------------------------------------------------------------
     def records(self, collection, tenant_id=None):
@@ -176,12 +199,27 @@ class Sandbox:
                 seeding.load(tenant, {}, self.clock.now())
                 for data in self._seeds[tenant_id]:
                     seeding.load(tenant, copy.deepcopy(data), self.clock.now())
+                self._follow_organisation(tenant)
             self.identity.reset()
             self.limits.reset()
             self.faults.reset()
             self.idempotency.reset()
             with self._stats_lock:
                 self._stats = {"total": 0, "by_operation": {}, "by_status": {}}
+
+    def inject_raw(self, collection, element, tenant_id=None):
+        """Plant ``element`` in ``collection`` exactly as given: no validation, no rendering.
+        List reads return it verbatim (after the stored records; JSON-escaped as Xero would
+        send it, e.g. ``\\u0000``), also when it is not an object or holds NUL or lone
+        surrogates; the filters keep it unless they can read it and it does not match. It is
+        never found by ID nor written to, and ``reset()`` removes it. For hostile-input tests."""
+        from .accounting import api
+
+        if collection not in api.KINDS:
+            raise ValueError(f"unknown collection {collection!r}")
+        tenant = self.store.get(tenant_id or self.tenant_id)
+        with self.store.lock:
+            tenant.raw.setdefault(collection, []).append(copy.deepcopy(element))
 
     def advance_clock(self, seconds):
         self.clock.advance(seconds)
@@ -201,7 +239,7 @@ class Sandbox:
 
     # -- request pipeline ------------------------------------------------------------------------
     def dispatch(self, method, path, query, headers, raw):
-        fault = self.faults.take(method, path)
+        fault = self.faults.take(method, path, query)
         latency = 0.0
         drop = False
         if fault is not None:
@@ -217,6 +255,8 @@ class Sandbox:
                 if which != "concurrent":
                     headers_out["Retry-After"] = str(params.get("retry_after", 60))
                 return Answer(429, problem(429, "Too Many Requests", f"You have exceeded the {which} rate limit"), headers_out)
+            if kind == "where_refused":
+                return Answer(400, {"ErrorNumber": 16, "Type": "QueryParseException", "Message": "Syntax error"})
             if kind == "latency":
                 latency = float(params.get("seconds", 1.0))
             if kind == "drop_after_commit":
@@ -285,7 +325,7 @@ class Sandbox:
                 self.advance_clock(float(body.get("advance", 0)))
                 return Answer(200, {"now": self.clock.now().isoformat()})
             if name == "tenants" and method == "POST":
-                tenant_id = self.add_tenant(body.get("name") or "Sandbox Organisation", body.get("seed"))
+                tenant_id = self.add_tenant(body.get("name"), body.get("seed"))
                 return Answer(200, {"tenantId": tenant_id})
             if name == "tenants" and method == "GET":
                 return Answer(200, [{"tenantId": t, "tenantName": n} for t, n in self.tenant_names().items()])

@@ -20,7 +20,8 @@ def main(argv=None):
     parser.add_argument("--token-ttl", type=int, default=1800)
     parser.add_argument("--webhook-url")
     parser.add_argument("--webhook-key")
-    parser.add_argument("--tenant-name", default="Demo Company (Sandbox)")
+    parser.add_argument("--tenant-name", help="name of the tenant and its organisation "
+                        "(default: the seed's Organisation Name)")
     args = parser.parse_args(argv)
     seed = DEMO_SEED_DIR if args.seed == "demo" else args.seed
     sandbox = Sandbox(port=args.port, seed=seed, client_id=args.client_id, client_secret=args.client_secret,

@@ -43,6 +43,9 @@ class Identity:
         self.token_ttl = token_ttl
         self.refresh_grace = refresh_grace
         self._key = secrets.token_bytes(32)
+        # Callable -> {tenant id: name}: /connections answers with the organisations' names of
+        # now, as Xero does after an organisation is renamed (None: the names of grant time).
+        self.tenant_names = None
         self.reset()
 
     def reset(self):
@@ -156,7 +159,8 @@ class Identity:
         return grant, None
 
     def connections(self, grant, auth_event_id=None):
-        out = [dict(c) for c in grant["connections"].values()]
+        names = self.tenant_names() if self.tenant_names else {}
+        out = [dict(c, tenantName=names.get(c["tenantId"], c["tenantName"])) for c in grant["connections"].values()]
         if auth_event_id:
             out = [c for c in out if c["authEventId"] == auth_event_id]
         return out

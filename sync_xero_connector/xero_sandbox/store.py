@@ -52,6 +52,9 @@ class Tenant:
         self.organisation = None
         self.attachments = {}  # (collection, record id) -> tuple of attachment dicts (with "_content")
         self.group_members = {}  # contact group id -> tuple of contact ids
+        # Elements planted as they are (Sandbox.inject_raw): listed verbatim, never validated,
+        # never written to; a hostile Xero for the client's tests.
+        self.raw = {}  # collection -> list of elements
 
     # -- reading ---------------------------------------------------------------------------------
     def get(self, collection, record_id):

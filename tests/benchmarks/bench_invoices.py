@@ -227,7 +227,8 @@ def _connect(env, seed, cfg):
     company.tax_calculation_rounding_method = "round_per_line"  # required by the connector
     account = env["xero.account"].create({
         "name": "bench", "company_id": company.id, "client_id": "bench-client",
-        "client_secret": "bench-secret", "login_url": sandbox.url, "identity_url": sandbox.url,
+        "client_secret": "bench-secret", "endpoint_mode": "custom",
+        "login_url": sandbox.url, "identity_url": sandbox.url,
         "api_url": sandbox.url, "user_id": env.uid})
     token = sandbox.issue_token([sandbox.tenant_id])
     conn = requests.get(sandbox.url + "/connections", timeout=10,

@@ -193,7 +193,10 @@ def test_chunks_respect_count_and_body_size(monkeypatch):
 def test_where_equals_quotes():
     assert xclient.where_equals("Status", "DRAFT") == 'Status=="DRAFT"'
     assert xclient.where_equals("IsSold", True) == "IsSold==true"
-    assert xclient.where_equals("Name", 'A "B"') == 'Name=="A \\"B\\""'
+    # Xero's parser (System.Linq.Dynamic): a doubled quote is one quote, a backslash is text.
+    assert xclient.where_equals("Name", 'A "B"') == 'Name=="A ""B"""'
+    assert xclient.where_equals("Name", "Backslash Co\\") == 'Name=="Backslash Co\\"'
+    assert xclient.where_equals("Name", '\\"') == 'Name=="\\"""'
 
 
 # ------------------------------------------------------------------------ error maps
@@ -244,3 +247,26 @@ def test_element_results():
     assert bad.status == xclient.REJECTED and bad.messages == ["one", "two"] and not bad.ok
     missing = xclient._element_result(spec, 3, {"Name": "C"}, None)
     assert missing.status == xclient.REJECTED
+
+
+def test_idempotency_salt_gives_a_resent_write_a_key_of_its_own():
+    """Xero replays the answer of a known Idempotency-Key (refusals too): a Retry of what it
+    refused is salted; without a salt, the same write keeps its key."""
+    from xero.client import XeroClient
+
+    sent = []
+
+    class Recorder:
+        def request(self, method, url, **kwargs):
+            sent.append(kwargs["idempotency_key"])
+            raise RuntimeError("stop")
+
+    client = XeroClient(Recorder(), "tenant", lambda force=False: "token")
+    for salt in (None, None, "retry-7", "retry-8"):
+        client.idempotency_salt = salt
+        try:
+            client.write_call("PUT", "/Invoices", {"Invoices": [{"Total": 1}]})
+        except RuntimeError:
+            pass
+    assert sent[0] == sent[1]
+    assert len({sent[1], sent[2], sent[3]}) == 3

@@ -19,7 +19,7 @@ class MappingError(Exception):
     rest of the batch goes on.
     """
 
-    def __init__(self, message, hint=None, kind="mapping", missing=None):
+    def __init__(self, message, hint=None, kind="mapping", missing=None, blocking=None):
         super().__init__(message)
         self.message = message
         self.hint = hint
@@ -27,6 +27,9 @@ class MappingError(Exception):
         self.kind = kind
         # For a dependency: (object key, what is missing), e.g. ("accounts", "200").
         self.missing = missing
+        # For a dependency: (model name, id) of the record that blocks, e.g. the partner of a
+        # document that is not in Xero yet; shown as "Open Blocking Record" on the entry.
+        self.blocking = blocking
 
 
 _SPACES = re.compile(r"\s+")
@@ -117,3 +120,24 @@ def check_length(value, limit, what, hint=None):
             hint=hint or f"Shorten the {what.lower()} to {limit} characters or fewer.",
         )
     return value
+
+
+# Xero's answers when a create clashes with a record it already has: which field clashed.
+_CLASHES = (
+    (re.compile(r"Please enter a unique (Name|Code)\b", re.I), None),  # Accounts
+    (re.compile(r"is already assigned to another contact|must be unique across all active "
+                r"contacts", re.I), "Name"),  # Contacts
+    (re.compile(r"Item code .* already exists", re.I), "Code"),  # Items
+    (re.compile(r"contact group with the name .* already exists", re.I), "Name"),
+)
+
+
+def clash_field(messages):
+    """The Xero field ("Name", "Code") whose value another Xero record already has, from
+    Xero's validation messages; None when the refusal is not a clash."""
+    for message in messages or ():
+        for pattern, field in _CLASHES:
+            found = pattern.search(message or "")
+            if found:
+                return field or found.group(1).title()
+    return None

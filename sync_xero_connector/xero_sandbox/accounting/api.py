@@ -21,6 +21,7 @@ from .settings import ACCOUNTS, CURRENCIES, ITEMS, TAX_RATES, TRACKING_CATEGORIE
 KINDS = {kind.name: kind for kind in (
     CONTACTS, CONTACT_GROUPS, ACCOUNTS, TAX_RATES, CURRENCIES, ITEMS, TRACKING_CATEGORIES, INVOICES, CREDIT_NOTES,
     PAYMENTS, MANUAL_JOURNALS, QUOTES, PURCHASE_ORDERS)}
+INJECTED_HEADER = "X-Sandbox-Injected"
 _CANONICAL = {name.lower(): name for name in list(KINDS) + ["Organisation"]}
 
 
@@ -140,7 +141,9 @@ def handle(ctx, method, parts, raw, headers):
             ims = modified_since(headers.get("If-Modified-Since")) if kind.ims else None
             items, block = kind.list(ctx, ims)
             extra = {"pagination": block} if block is not None else None
-            return 200, envelope(ctx.now, name, items, extra), {}
+            # Marks answers carrying planted elements (the spec conformance check skips them).
+            headers_out = {INJECTED_HEADER: "true"} if ctx.injected else {}
+            return 200, envelope(ctx.now, name, items, extra), headers_out
         if method in ("PUT", "POST"):
             status, body = _write_kind(ctx, kind, method, raw)
             return status, body, {}

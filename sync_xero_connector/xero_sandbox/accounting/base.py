@@ -92,16 +92,43 @@ class Kind:
         for pred in preds:
             records = [r for r in records if pred(r)]
         records = query.apply_order(records, ctx.param("order"), self.default_order())
+        raw = self._raw(ctx, [lambda r: self.visible(ctx, r)] + preds, if_modified_since)
+        records += raw  # after the ordered records, in the order they were planted
         page, block = query.paginate(records, ctx.param("page") if self.paged else None,
                                      ctx.param("pageSize"), self.page_size)
         summary = str(ctx.param("summaryOnly", "")).lower() == "true"
         drop = set(self.summary_drop) if summary else set()
         if block is None and self.paged:
             drop |= set(self.unpaged_drop)
-        out = [self.render(ctx, r) for r in page]
+        planted = {id(r) for r in raw}
+        ctx.injected = any(id(r) in planted for r in page)
+        out = [r if id(r) in planted else self.render(ctx, r) for r in page]
         if drop:
-            out = [{k: v for k, v in r.items() if k not in drop} for r in out]
+            out = [{k: v for k, v in r.items() if k not in drop} if id(r) not in planted else r
+                   for r in out]
         return out, block
+
+    def _raw(self, ctx, preds, if_modified_since):
+        """The planted elements this read lists: those the filters keep, and those the filters
+        cannot even read (a hostile element shows wherever it might)."""
+        out = []
+        for element in ctx.tenant.raw.get(self.name, ()):
+            stamp = msdate.ms_from_json(element.get("UpdatedDateUTC")) \
+                if isinstance(element, dict) else None
+            if if_modified_since is not None and self.ims and stamp is not None \
+                    and stamp <= if_modified_since:
+                continue
+            if isinstance(element, dict) and not all(_lenient(p, element) for p in preds):
+                continue
+            out.append(element)
+        return out
+
+
+def _lenient(pred, element):
+    try:
+        return pred(element)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return True
 
 
 # -- shared lookups ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ class Ctx:
         self.base_url = base_url
         self.events = []  # (category, event type, resource id, extra data) for webhooks, sent after commit
         self.seeding = False  # seed loading skips lock-date and archived-contact checks
+        self.injected = False  # the answer lists elements planted by Sandbox.inject_raw
         self.unitdp = 4 if str(self.params.get("unitdp", "")).strip() == "4" else 2
 
     def param(self, name, default=None):

@@ -14,7 +14,6 @@ _TOKEN = re.compile(
         (?P<lpar>\() | (?P<rpar>\)) |
         (?P<and>AND\b|&&) | (?P<or>OR\b|\|\|) | (?P<not>NOT\b|!(?!=)) |
         (?P<op>==|!=|>=|<=|>|<|=) |
-        (?P<str>"(?:[^"\\]|\\.)*") |
         (?P<guid>Guid\(\s*"(?P<guidv>[^"]*)"\s*\)) |
         (?P<date>DateTime\(\s*(?P<datev>[^)]*)\)) |
         (?P<num>-?\d+(?:\.\d+)?) |
@@ -53,24 +52,44 @@ def _comparable(value):
     return value
 
 
+def _string_literal(text, pos):
+    """(value, end) of the string literal opening at ``pos``, the way Xero's parser
+    (System.Linq.Dynamic) reads it: up to the next double quote, a doubled quote standing for
+    one; a backslash is an ordinary character. 400 when it never closes."""
+    parts, start = [], pos + 1
+    while True:
+        end = text.find('"', start)
+        if end < 0:
+            raise _where_error(text)
+        parts.append(text[start:end])
+        if text.startswith('"', end + 1):
+            parts.append('"')
+            start = end + 2
+            continue
+        return "".join(parts), end + 1
+
+
 def _tokens(text):
     pos, out = 0, []
     while pos < len(text):
         if text[pos:].strip() == "":
             break
+        blank = len(text) - len(text[pos:].lstrip())
+        if text.startswith('"', blank):
+            value, pos = _string_literal(text, blank)
+            out.append(("str", value))
+            continue
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
             raise _where_error(text)
         pos = m.end()
         kind = m.lastgroup if m.lastgroup not in ("guidv", "datev") else None
-        for name in ("lpar", "rpar", "and", "or", "not", "op", "str", "guid", "date", "num", "bool", "method", "field"):
+        for name in ("lpar", "rpar", "and", "or", "not", "op", "guid", "date", "num", "bool", "method", "field"):
             if m.group(name) is not None:
                 kind = name
                 break
         raw = m.group(kind)
-        if kind == "str":
-            value = re.sub(r"\\(.)", r"\1", raw[1:-1])
-        elif kind == "guid":
+        if kind == "guid":
             value = m.group("guidv").lower()
         elif kind == "date":
             parts = [int(p) for p in re.split(r"\s*,\s*", m.group("datev").strip()) if p]
