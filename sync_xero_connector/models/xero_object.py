@@ -744,8 +744,16 @@ class XeroObject(models.AbstractModel):
     def _xero_export_failed(self, sync, item, messages, hint, kind, blocking=None):
         record = item.record
         # Xero refused to create it: another Xero record has its name or code.
-        clash = clash_field(messages) if kind == "validation" and not item.xero_id else None
-        if clash:
+        clash = clash_field(messages) if kind == "validation" else None
+        if clash and item.xero_id:
+            # Already linked: renamed in Odoo to what another Xero record is called.
+            hint = self.env._(
+                "Another Xero record already has this %(field)s, so %(name)s cannot take it. "
+                "Change the %(field)s in Odoo, or rename or archive the other record in Xero "
+                "(Resolve links records differently); then click Retry.",
+                field=clash, name=record.display_name)
+            clash = None
+        elif clash:
             hint = self.env._(
                 "Xero already has a record with this %(field)s. Click Link to Existing Xero "
                 "Record to link %(name)s to it (Odoo's values are then sent to it as an "

@@ -13,7 +13,7 @@ from datetime import timedelta
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 
 from .common import XeroTestMixin
 from . import test_cli
@@ -392,3 +392,47 @@ class TestRunScopeCli(RunScopeMixin, XeroTestMixin, TransactionCase):
         self.assertEqual(self.new_api_ops(before), {"GET /Currencies": 1})
         self.assertGreaterEqual(self.account()._xero_settings("contacts").next_import_at,
                                 run.resume_at)
+
+
+@tagged("post_install", "-at_install")
+class TestRunToastInBrowser(RunScopeMixin, XeroTestMixin, HttpCase):
+    """The toast in the web client: the lines as Odoo renders them, and its button opening
+    the run."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_xero()
+        cls.sb.load_seed(master_seed(cls.env))
+
+    def test_toast_shows_the_objects_and_opens_the_run(self):
+        account = self.make_account()
+        self.connect_with_issued_token(account)
+        account._xero_settings("contacts").write({"enabled": True, "direction": "import"})
+        action = account.action_import_all()  # partners: created by an admin
+        run = account.run_ids
+        self.assertEqual(run.created_count, len(MASTER_SEED["Contacts"]))
+        code = """
+            const waitFor = async (selector, text) => {
+                for (let i = 0; i < 100; i++) {
+                    const found = [...document.querySelectorAll(selector)].find(
+                        (el) => !text || el.textContent.includes(text));
+                    if (found) { return found; }
+                    await new Promise((resolve) => setTimeout(resolve, 100));
+                }
+                throw new Error(`not found: ${selector} ${text || ""}`);
+            };
+            const env = odoo.__WOWL_DEBUG__.root.env;
+            await env.services.action.doAction(%(action)s);
+            const toast = await waitFor(".o_notification", "Contacts: %(count)s created");
+            if (!toast.textContent.includes("Import from %(org)s")) {
+                throw new Error("no title in " + toast.textContent);
+            }
+            const button = await waitFor(".o_notification_buttons button", "View the run");
+            button.click();
+            await waitFor(".o_form_view .o_field_widget[name=created_count]", "%(count)s");
+            console.log("test successful");
+        """ % {"action": json.dumps(action), "count": len(MASTER_SEED["Contacts"]),
+               "org": account.tenant_name}
+        self.browser_js("/odoo", code, login=self.manager.login)
+

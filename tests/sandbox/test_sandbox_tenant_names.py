@@ -1,7 +1,10 @@
 """/connections names each tenant after its organisation, as Xero does."""
 import requests
-from conftest import make
-from xero_sandbox import DEMO_SEED_DIR
+from xero_sandbox import DEMO_SEED_DIR, Sandbox
+
+
+def make(**kwargs):
+    return Sandbox(**kwargs).start()
 
 
 def connection_names(sandbox, tenant_ids=None):
