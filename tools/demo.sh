@@ -45,24 +45,68 @@ done
 [ -n "$URL" ] || { echo "The sandbox did not start:" >&2; cat "$WORK/sandbox.log" >&2; exit 1; }
 echo "   sandbox at $URL"
 
-echo "== Creating database $DB with the addon (about a minute)"
+echo "== Creating database $DB with the addon (one to two minutes)"
 dropdb --if-exists "$DB" >/dev/null 2>&1 || true
 odoo server -d "$DB" -i sync_xero_connector --stop-after-init --log-level=warn --http-interface=127.0.0.1 --http-port=0 \
     >"$WORK/install.log" 2>&1 || { tail -n 40 "$WORK/install.log" >&2; exit 1; }
 
 echo "== Connecting company 1 to the sandbox organisation (Custom Connection)"
+# connect prints the first-day check: the demo organisation keeps its books in NZD and Odoo's
+# default company in USD, so documents are blocked until the company uses NZD.
 odoo xero -d "$DB" --log-level=warn --http-interface=127.0.0.1 connect --company 1 --client-id "$CLIENT_ID" \
     --client-secret "$CLIENT_SECRET" --login-url "$URL" --identity-url "$URL" --api-url "$URL"
 
-# Import all (Xero -> Odoo), then export all (what Odoo has that Xero lacks, e.g. the
-# generic chart of accounts: two names Xero already uses and a bank journal without an
-# account number are refused and land in the mismatch log). A failed run exits non-zero;
-# the demo then still goes on to the summary.
-echo "== Import all"
-odoo xero -d "$DB" --log-level=warn --http-interface=127.0.0.1 import all --json || echo "   (import all did not complete: see above)"
-echo "== Export all"
-odoo xero -d "$DB" --log-level=warn --http-interface=127.0.0.1 export all --json || echo "   (export all did not complete: see above)"
-echo "== Summary"
+echo "== Applying the check's fix, as the user would click it: use NZD as the company currency"
+odoo shell -d "$DB" --log-level=warn --no-http >"$WORK/fix.log" 2>&1 <<'PY' || { cat "$WORK/fix.log" >&2; exit 1; }
+account = env["xero.account"].search([("company_id", "=", 1)])
+account.action_onboarding_use_xero_currency()
+env.cr.commit()
+PY
 odoo xero -d "$DB" --log-level=warn --http-interface=127.0.0.1 status
-echo "== API calls the sandbox received"
-curl -s "$URL/_sandbox/stats"; echo
+
+table() {  # the JSON results of import/export as a table
+    python3 -c '
+import json, sys
+rows = json.loads(sys.stdin.read() or "{}")
+keys = ("created", "updated", "skipped", "failed")
+print("   %-14s %8s %8s %8s %8s" % (("object",) + keys))
+order = "currencies taxes accounts bank_accounts contact_groups contacts items invoices bills credit_notes payments".split()
+for name, counts in sorted(rows.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99):
+    print("   %-14s %8d %8d %8d %8d" % ((name,) + tuple(counts.get(k, 0) for k in keys)))
+total = {k: sum(c.get(k, 0) for c in rows.values()) for k in keys}
+print("   %-14s %8d %8d %8d %8d" % (("total",) + tuple(total[k] for k in keys)))
+'
+}
+
+# Import all: the objects the first connection enabled (every object, Xero -> Odoo).
+echo "== Import all"
+STATUS=0
+odoo xero -d "$DB" --log-level=warn --http-interface=127.0.0.1 import all --json >"$WORK/import.json" || STATUS=1
+table <"$WORK/import.json"
+[ "$STATUS" = 0 ] || echo "   (import all reported errors: see above)"
+
+# Export: what Odoo would send. The first connection enabled import only; the user turns export
+# on for contacts, items and documents (Synchronisation tab). The chart of accounts and the taxes
+# stay out of Xero unless "Export Chart of Accounts and Taxes" is ticked.
+echo "== Turning on two-way sync for contacts, items and documents (Synchronisation tab)"
+odoo shell -d "$DB" --log-level=warn --no-http >"$WORK/enable.log" 2>&1 <<'PY' || { cat "$WORK/enable.log" >&2; exit 1; }
+account = env["xero.account"].search([("company_id", "=", 1)])
+account.sync_object_ids.filtered(lambda s: s.object_key in (
+    "contact_groups", "contacts", "items", "invoices", "bills", "credit_notes", "payments",
+) and s.can_export).write({"enabled": True, "direction": "both"})
+env.cr.commit()
+PY
+echo "== Export all, dry run (what would be sent; nothing is written)"
+odoo xero -d "$DB" --log-level=warn --http-interface=127.0.0.1 export all --dry-run || true
+echo "== Export all"
+odoo xero -d "$DB" --log-level=warn --http-interface=127.0.0.1 export all --json >"$WORK/export.json" || STATUS=1
+table <"$WORK/export.json"
+echo "== Health"
+odoo xero -d "$DB" --log-level=warn --http-interface=127.0.0.1 status
+python3 -c '
+import json, sys, urllib.request
+stats = json.load(urllib.request.urlopen(sys.argv[1] + "/_sandbox/stats"))
+print("   API calls the sandbox received in all (connect, check, import, preview, export): %s" % stats["total"])
+' "$URL"
+echo "== Done in $((SECONDS / 60)) min $((SECONDS % 60)) s"
+exit "$STATUS"

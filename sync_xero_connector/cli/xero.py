@@ -120,10 +120,28 @@ def account_status(account):
         "state": account.state,
         "token_expires_at": _iso(account.token_expires_at),
         "last_runs": {key: _iso(value) for key, value in account._xero_last_runs().items()},
+        "objects": _object_rows(account),
+        "open_mismatches": account.mismatch_count,
         # The first-day check (made at connect): [{code, level, message, fix, action}].
         "checks_state": account.onboarding_state,
         "checks": account.onboarding_findings or [],
     }
+
+
+def _object_rows(account):
+    """Per object: enabled, direction and the last run of each direction with its counts."""
+    rows = []
+    for settings in account.sync_object_ids:
+        runs = {}
+        for direction in ("import", "export"):
+            run = settings[f"last_{direction}_run_id"]
+            if run:
+                runs[direction] = dict(run._counts(), state=run.state,
+                                       at=_iso(run.ended_at or run.started_at))
+        rows.append({"key": settings.object_key, "enabled": settings.enabled,
+                     "direction": settings.direction, "mismatches": settings.mismatch_count,
+                     "runs": runs})
+    return rows
 
 
 def cmd_connect(env, company_id, client_id, client_secret, login_url=None, identity_url=None,
@@ -276,19 +294,31 @@ def _print_status(rows, out):
     if not rows:
         print("No Xero account.", file=out)
     for row in rows:
-        runs = ", ".join(f"{key} {when}" for key, when in row["last_runs"].items()) or "never"
+        ran = [obj for obj in row["objects"] if obj["runs"]]
         print(
             "{company} (company {company_id}): {state}, organisation {tenant}, token "
-            "expires {expiry}, last runs: {runs}".format(
+            "expires {expiry}, {mismatches} open mismatch entries{never}".format(
                 company=row["company"],
                 company_id=row["company_id"],
                 state=row["state"],
                 tenant=row["tenant_name"] or "-",
                 expiry=row["token_expires_at"] or "-",
-                runs=runs,
+                mismatches=row["open_mismatches"],
+                never="" if ran else ", last runs: never",
             ),
             file=out,
         )
+        if ran:
+            print("  {:<15} {:<8} {:<7} {:<20} {:<8} {:>7} {:>7} {:>7} {:>6} {:>10}".format(
+                "object", "enabled", "step", "last run (UTC)", "state", "created", "updated",
+                "skipped", "failed", "mismatches"), file=out)
+        for obj in ran:
+            for direction, run in sorted(obj["runs"].items()):
+                print("  {:<15} {:<8} {:<7} {:<20} {:<8} {:>7} {:>7} {:>7} {:>6} {:>10}".format(
+                    obj["key"], "yes" if obj["enabled"] else "no", direction,
+                    (run["at"] or "-")[:19].replace("T", " "), run["state"], run["created"],
+                    run["updated"], run["skipped"], run["failed"], obj["mismatches"],
+                ), file=out)
         if row["checks_state"] == "unchecked":
             if row["state"] == "connected":
                 print("  checks: not made yet (run `odoo-bin xero connect` again, or click "

@@ -152,6 +152,7 @@ class XeroObjectContacts(models.AbstractModel):
     _xero_number_key = "ref"
     _xero_remote_number = ("ref", "ContactNumber")
     _xero_import_params = {"includeArchived": "true"}
+    _xero_field_merge = True
 
     # ----------------------------------------------------------------- domains
     def _xero_match_domain(self, sync):
@@ -168,6 +169,14 @@ class XeroObjectContacts(models.AbstractModel):
     # ---------------------------------------------------------------- mapping
     def _xero_from_xero(self, sync, record):
         return contact_map.contact_from_xero(record)
+
+    def _xero_tombstone_payload(self, sync, binding):
+        # Xero has no DELETE for contacts: a deleted partner's contact is archived (the
+        # other fields of a POST without them are left as they are).
+        return {"ContactID": binding.xero_id, "ContactStatus": contact_map.STATUS_ARCHIVED}
+
+    def _xero_tombstone_settled(self, sync, xero_record):
+        return (xero_record.get("ContactStatus") or "").upper() == contact_map.STATUS_ARCHIVED
 
     def _xero_to_xero(self, sync, neutral, xero_id):
         return contact_map.contact_to_xero(neutral, xero_id)

@@ -11,8 +11,10 @@ from odoo import api, fields, models
 from odoo.fields import Command
 
 from ..xero.mapping import documents as doc_map
-from ..xero.mapping.common import MappingError, payload_hash
+from ..xero.mapping.common import MappingError, normalize_name, payload_hash
 from ..xero.mapping.taxes import effective_rate
+from ..xero.objects import collection
+from .xero_object import _UNKNOWN
 from .xero_sync_status_mixin import USER_GROUP
 
 MOVE_TYPES = {"ACCREC": "out_invoice", "ACCPAY": "in_invoice",
@@ -35,6 +37,11 @@ CONTENT_KEYS = ("type", "number", "reference", "contact_id", "date", "due_date",
 
 def content_hash(neutral):
     return payload_hash({key: neutral.get(key) for key in CONTENT_KEYS})
+
+
+def _xero_totals(neutral):
+    """Xero's subtotal, tax and total of a neutral document (Decimals)."""
+    return [_d(neutral.get(k)) for k in ("sub_total", "total_tax", "total")]
 
 
 def _d(value):
@@ -84,6 +91,10 @@ class AccountMove(models.Model):
     xero_no_sync = fields.Boolean(
         string="Do Not Sync with Xero", copy=False,
         help="Never export this document to Xero, nor update it from Xero.")
+    xero_number_override = fields.Char(
+        string="Number in Xero", copy=False,
+        help="Set by Create Under Another Number: Xero already had this document's number for "
+             "another document, so it is sent to Xero under this one (Odoo keeps its own).")
     xero_status = fields.Char(string="Xero Status", compute="_compute_xero_status",
                               groups=USER_GROUP)
     xero_contact_mismatch_id = fields.Many2one("xero.mismatch.log",
@@ -375,8 +386,7 @@ class XeroObjectDocument(models.AbstractModel):
         foreign = move.currency_id != sync.company.currency_id
         neutral = {
             "type": xero_type,
-            "number": (move.name if move.name and move.name != "/" else None) if sales
-            else (move.ref or None),
+            "number": self._xero_move_number(move) if sales else (move.ref or None),
             "reference": (move.ref or None) if sales else None,
             "contact_id": contact_ids.get(move.commercial_partner_id.id),
             "contact_name": move.commercial_partner_id.display_name,
@@ -399,6 +409,18 @@ class XeroObjectDocument(models.AbstractModel):
         return neutral
 
     @api.model
+    def _xero_move_number(self, move):
+        """The number a sales document has in Xero: the one chosen for it under Create Under
+        Another Number, else Odoo's; a draft never numbered by Odoo gets the connector's
+        placeholder, so that Xero does not spend its own sequence on it (Odoo's posting would
+        later collide with that number). Posting sends Odoo's number to the same document."""
+        if move.xero_number_override:
+            return move.xero_number_override
+        if move.name and move.name != "/":
+            return move.name
+        return doc_map.placeholder_number(move.company_id.id, move.id)
+
+    @api.model
     def _xero_tax_rate(self, tax):
         if tax.amount_type == "group":
             components, compound = [], False
@@ -407,6 +429,21 @@ class XeroObjectDocument(models.AbstractModel):
                 compound = compound or child.include_base_amount
             return effective_rate(components)
         return tax.amount if tax.amount_type == "percent" else 0.0
+
+    # ------------------------------------------------------------ tombstones
+    def _xero_tombstone_payload(self, sync, binding):
+        """A deleted draft: DELETED in Xero, or VOIDED when it was approved there since;
+        nothing when Xero voided or deleted it already (read now: the link's status may
+        be older than an approval in Xero)."""
+        current = sync.client.get_record(self._xero_collection, binding.xero_id)
+        status = (current or {}).get("Status")
+        if current is None or status in ("VOIDED", "DELETED"):
+            return None
+        return {doc_map.id_field(current.get("Type")): binding.xero_id,
+                "Status": "VOIDED" if status in ("AUTHORISED", "PAID") else "DELETED"}
+
+    def _xero_tombstone_settled(self, sync, xero_record):
+        return xero_record.get("Status") in ("VOIDED", "DELETED")
 
     def _xero_status_for(self, sync, move, data):
         xero_status = data.get("status")
@@ -512,23 +549,135 @@ class XeroObjectDocument(models.AbstractModel):
             sync, self._xero_match_domain(sync) + [("state", "=", "cancel")])
 
     def _xero_prematch(self, sync, items):
-        """Documents are matched by number only where Xero keeps numbers unique (sales)."""
-        if self._xero_unique_key != "number":
+        """A new sales document whose number Xero already has is linked to that Xero document
+        only when it is provably the same one (``doc_map.identity_differences``: type,
+        contact, currency, total within the object's tolerance), or when the number is this
+        connector's own draft placeholder for it. Otherwise it is neither linked nor sent: a
+        number-conflict entry shows both sides and offers Link / Create Under Another Number
+        / Skip. Bills are not matched (Xero does not keep their numbers unique)."""
+        if self._xero_unique_key != "number" or self.env.context.get("xero_no_match"):
             return []
         sales = [i for i in items if i.neutral["type"] in doc_map.SALES_TYPES
                  and i.neutral.get("number")]
-        return super()._xero_prematch(sync, sales) if sales else []
+        if not sales:
+            return []
+        spec = collection(self._xero_collection)
+        remote = {}
+        for xero_record in self._xero_remote_records(sync, sales):
+            neutral = self._xero_from_xero(sync, xero_record)
+            if neutral["type"] in self._xero_xero_types and neutral.get("number"):
+                remote.setdefault(normalize_name(neutral["number"]), []).append(
+                    (xero_record, neutral))
+        refused = sync.cache.pop("lookup_refused", set())
+        dropped = [item for item in sales if item in refused]
+        groups = {}
+        for item in sales:
+            if item not in refused:
+                groups.setdefault(normalize_name(item.neutral["number"]), []).append(item)
+        bound = self._xero_bindings_by_xero_id(
+            sync, [x.get(spec.id_field) for pairs in remote.values() for x, __ in pairs])
+        tolerance = sync.settings.match_tolerance or 0.0
+        for value, group in groups.items():
+            matches = remote.get(value, [])
+            taken = [x for x, __ in matches if x.get(spec.id_field) in bound]
+            free = [(x, n) for x, n in matches if x.get(spec.id_field) not in bound]
+            if len(group) > 1 or len(free) > 1 or (taken and not free):
+                self._xero_log_duplicate(sync, group, matches, taken)
+                dropped.extend(group)
+                continue
+            if not free:
+                continue
+            item, (xero_record, neutral) = group[0], free[0]
+            ours = doc_map.placeholder_ids(item.neutral["number"]) == (
+                sync.company.id, item.record.id)
+            differences = [] if ours else doc_map.identity_differences(
+                self._xero_identity(item.neutral), neutral, tolerance)
+            if differences:
+                self._xero_log_number_conflict(sync, item, xero_record, neutral, differences)
+                dropped.append(item)
+                continue
+            item.xero_id = xero_record.get(spec.id_field)
+            item.payload = self._xero_to_xero(sync, item.neutral, item.xero_id)
+            item.hash = self._xero_hash(sync, item.neutral, item.payload)
+            item.binding = self._xero_bind(sync, item.record, xero_record, neutral, "export")
+            item.binding.state = "pending"
+            sync.cache.setdefault("linked_notes", {})[item.record.id] = self.env._(
+                "linked to the Xero document %(number)s (same contact, currency and total)",
+                number=neutral["number"])
+        return dropped
+
+    def _xero_identity(self, neutral):
+        """What of an Odoo document ``doc_map.identity_differences`` compares."""
+        return {"type": neutral["type"], "contact_id": neutral.get("contact_id"),
+                "currency": neutral.get("currency"),
+                "total": (neutral.get("odoo_totals") or [None, None, None])[2]}
+
+    def _xero_log_number_conflict(self, sync, item, xero_record, remote, differences):
+        """The Xero document with this number is another document: say so with both sides."""
+        record = item.record
+        labels = {"type": self.env._("type"), "contact_id": self.env._("contact"),
+                  "currency": self.env._("currency"), "total": self.env._("total")}
+        state = dict(record._fields["state"]._description_selection(self.env)).get(
+            record.state, record.state)
+
+        def side(label, number, contact, day, currency, total, status):
+            return self.env._(
+                "%(side)s: number %(number)s, contact %(contact)s, date %(date)s, currency "
+                "%(currency)s, total %(total)s, status %(status)s.", side=label,
+                number=number or "-", contact=contact or "-", date=day or "-",
+                currency=currency or "-",
+                total="%.2f" % total if total is not None else "-", status=status or "-")
+
+        number = item.neutral["number"]
+        messages = [
+            self.env._("Xero already has %(number)s, and it is not this document (the "
+                       "%(fields)s differ): it was not linked, and nothing was sent to it.",
+                       number=number, fields=", ".join(labels[f] for f, __, __ in differences)),
+            side(self.env._("Odoo"), number, item.neutral.get("contact_name"),
+                 item.neutral.get("date"), item.neutral.get("currency"),
+                 self._xero_identity(item.neutral)["total"], state),
+            side(self.env._("Xero"), remote.get("number"), remote.get("contact_name"),
+                 remote.get("date"), remote.get("currency"), remote.get("total"),
+                 remote.get("status")),
+        ]
+        sync.mismatch(
+            "export", kind="number_conflict", record_name=record.display_name,
+            res_model=record._name, res_id=record.id,
+            xero_id=xero_record.get(collection(self._xero_collection).id_field),
+            messages=messages, payload=xero_record, payload_hash=item.hash,
+            hint=self.env._(
+                "Link: it is the same document after all (the next export sends Odoo's "
+                "version to it). Create Under Another Number: send the Odoo document to Xero "
+                "under a number Xero does not have. Skip: never send this document to Xero."))
+        sync.recorder.add("failed", record, xero_id=xero_record.get(
+            collection(self._xero_collection).id_field), note=messages[0][:200])
 
     def _xero_remote_records(self, sync, items):
+        """Xero documents with the numbers of ``items``."""
         from ..xero import where_equals
         clauses = {}
         for item in items:
-            clauses.setdefault(where_equals(self._xero_unique_field, item.neutral["number"]),
-                               []).append(item)
+            clauses.setdefault(where_equals(self._xero_unique_field,
+                                            item.neutral["number"].strip()), []).append(item)
         return self._xero_lookup(sync, clauses)
 
     def _xero_same_as_remote(self, sync, item, remote_neutral):
         return False
+
+    def _xero_match(self, sync, neutral):
+        """A Xero document carrying this connector's draft placeholder is the Odoo document
+        it names (sent, then the binding lost: a crash between the two)."""
+        ids = doc_map.placeholder_ids(neutral.get("number"))
+        if not ids or ids[0] != sync.company.id or self.env.context.get("xero_no_match"):
+            return super()._xero_match(sync, neutral)
+        move = self.env["account.move"].browse(ids[1]).exists()
+        contact = self._xero_binding_map(sync, "contacts", xero_ids=[neutral.get("contact_id")])
+        if move and move.company_id == sync.company and \
+                move.move_type == MOVE_TYPES.get(neutral["type"]) and \
+                contact.res_id == move.commercial_partner_id.id and \
+                move.id not in self._xero_bound_ids(sync):
+            return move, None
+        return None, None
 
     def _xero_bind(self, sync, record, xero_record, neutral, direction, payload_hash_=None):
         binding = super()._xero_bind(sync, record, xero_record, neutral, direction,
@@ -633,6 +782,44 @@ class XeroObjectDocument(models.AbstractModel):
                 finally:
                     sync.force = False
         return super()._xero_import_one(sync, xero_record, binding)
+
+    def _xero_conflicting(self, sync, xero_record, binding, neutral, odoo):
+        """Odoo's edit collides with a change of the content in Xero, with a void there, and
+        with the payments or allocations Xero has on the document when the totals differ
+        (Xero keeps a paid document as it is: the two sets of books disagree)."""
+        data = binding.xero_data or {}
+        if data.get("content") != content_hash(neutral):
+            return True
+        if neutral["status"] in ("VOIDED", "DELETED") and data.get("status") != neutral["status"]:
+            return True
+        money = neutral.get("amount_paid") or neutral.get("amount_credited") or \
+            neutral.get("payments") or neutral.get("allocations")
+        return bool(money) and bool(doc_map.totals_difference(
+            _xero_totals(neutral), [_d(x) for x in odoo["odoo_totals"]]))
+
+    def _xero_conflict_fields(self, sync, binding, odoo, xero, keys):
+        data = binding.xero_data or {}
+        synced = data.get("totals") or [None] * 3
+        rows = [(label, _d(mine), theirs, _d(last) if last is not None else _UNKNOWN)
+                for label, mine, theirs, last in zip(
+                    (self.env._("Subtotal"), self.env._("Tax"), self.env._("Total")),
+                    odoo["odoo_totals"], _xero_totals(xero), synced)
+                if _d(mine) != theirs]
+        if odoo.get("status") != xero.get("status"):
+            rows.append((self.env._("Status"), odoo.get("status"), xero.get("status"),
+                         data.get("status") or _UNKNOWN))
+        if xero.get("amount_paid") or xero.get("amount_credited"):
+            rows.append((self.env._("Paid or credited in Xero"), None,
+                         _d(xero.get("amount_paid")) + _d(xero.get("amount_credited")),
+                         _UNKNOWN))
+        labels = {"contact_id": self.env._("Contact"), "date": self.env._("Date"),
+                  "due_date": self.env._("Due Date"), "number": self.env._("Number"),
+                  "reference": self.env._("Reference"), "currency": self.env._("Currency")}
+        rows += [(label, odoo.get(key), xero.get(key), _UNKNOWN) for key, label in labels.items()
+                 if key in keys]
+        if "lines" in keys and not rows:
+            rows.append((self.env._("Lines"), odoo.get("lines"), xero.get("lines"), _UNKNOWN))
+        return rows
 
     def _xero_from_xero(self, sync, record):
         return doc_map.document_from_xero(record)
@@ -809,8 +996,23 @@ class XeroObjectDocument(models.AbstractModel):
                     hint=self.env._("Check the document's currency rate in Xero, then click "
                                     "Retry."))
             vals["invoice_currency_rate"] = neutral["rate"]
-        if sales and neutral.get("number"):
+        if sales and neutral.get("number") and not doc_map.placeholder_ids(neutral["number"]) \
+                and not (record and neutral["number"] == record.xero_number_override):
+            # Never the connector's draft placeholder, nor the number chosen for the document
+            # in Xero alone (Create Under Another Number): Odoo keeps its own.
             vals["name"] = neutral["number"]
+            journal = record.journal_id if record else self._xero_journal(sync, neutral)
+            other = self.env["account.move"].search([
+                ("journal_id", "=", journal.id), ("name", "=", neutral["number"]),
+                ("id", "!=", record.id if record else 0)], limit=1)
+            if other:
+                raise MappingError(
+                    self.env._("Odoo already has %(number)s: %(other)s, another document than "
+                               "Xero's %(number)s. The Xero document was not imported.",
+                               number=neutral["number"], other=other.display_name),
+                    hint=self.env._("Give one of the two another number (in Xero, or in Odoo "
+                                    "with Create Under Another Number on the Odoo document's "
+                                    "export entry), then click Retry."))
         return vals
 
     def _xero_check_lock(self, sync, move, day):
@@ -893,8 +1095,11 @@ class XeroObjectDocument(models.AbstractModel):
         binding = self._xero_binding_of(sync, record)
         data = (binding.xero_data or {}) if binding else {}
         changed = False
-        if data.get("content") != content_hash(neutral) and neutral["status"] not in (
-                "VOIDED", "DELETED"):
+        # Xero wins a conflict (the object's setting, or Keep Xero's): its content replaces
+        # Odoo's edit even when Xero's content did not change.
+        xero_wins = record.id in sync.cache.get("xero_wins", ())
+        if (data.get("content") != content_hash(neutral) or xero_wins) and neutral["status"] \
+                not in ("VOIDED", "DELETED"):
             vals = self._xero_vals(sync, neutral, record)
             was_posted = record.state == "posted"
             if was_posted:

@@ -4,8 +4,12 @@
 Accounts and taxes go through their bindings: an item whose account or tax is not mapped to
 Xero gets a mismatch naming the missing mapping (export), or brings it from Xero (import).
 """
+from urllib.parse import quote
+
 from odoo import fields, models
 from odoo.fields import Command
+
+from ..xero import REJECTED, UPDATED, ElementResult, XeroDayLimitError, XeroError, XeroNotFound
 
 from ..xero.mapping import items as item_map
 from ..xero.mapping.common import MappingError, normalize_name
@@ -49,6 +53,10 @@ class ProductTemplate(models.Model):
         return _export_selected(
             self.with_context(active_test=False).product_variant_ids, "items")
 
+    def _xero_unlink_targets(self):
+        # The variants go with their template (a database cascade, not their unlink).
+        return self._xero_dirty_targets()
+
 
 class ProductProduct(models.Model):
     _name = "product.product"
@@ -86,6 +94,30 @@ class XeroObjectItems(models.AbstractModel):
 
     def _xero_code_from_name(self, sync):
         return sync.settings.item_code_source == "name"
+
+    # ------------------------------------------------------------ tombstones
+    # Xero items have no archived state. An archived product is exported as neither sold nor
+    # purchased (IsSold/IsPurchased false: Xero offers it on no new transaction, and it comes
+    # back whole when the product is restored); a deleted one is deleted in Xero (DELETE
+    # /Items/{ItemID}), where the documents that used it keep their lines.
+    def _xero_tombstone_payload(self, sync, binding):
+        return {"ItemID": binding.xero_id}
+
+    def _xero_tombstone_send(self, sync, bindings, payloads):
+        results = []
+        for index, payload in enumerate(payloads):
+            try:
+                sync.client.delete(f"/Items/{quote(payload['ItemID'], safe='')}")
+            except XeroNotFound:
+                pass  # deleted in Xero already
+            except XeroDayLimitError:
+                raise
+            except XeroError as exc:
+                results.append(ElementResult(index, REJECTED, payload, messages=getattr(
+                    exc, "messages", None) or [str(exc)]))
+                continue
+            results.append(ElementResult(index, UPDATED, payload, xero_id=payload["ItemID"]))
+        return results
 
     # ---------------------------------------------------------------- lookups
     def _xero_codes(self, sync, key, records):
@@ -164,8 +196,8 @@ class XeroObjectItems(models.AbstractModel):
                 "purchase_description": product.description_purchase or None,
                 "sale_price": product.lst_price,
                 "purchase_price": product.standard_price,
-                "sold": product.sale_ok,
-                "purchased": product.purchase_ok,
+                "sold": product.sale_ok and product.active,
+                "purchased": product.purchase_ok and product.active,
                 "tracked": bool(getattr(product, "is_storable", False)),
             }
             for key, account in (
@@ -201,6 +233,10 @@ class XeroObjectItems(models.AbstractModel):
             "sale_ok": neutral["sold"],
             "purchase_ok": neutral["purchased"],
         }
+        if record and not record.active:
+            # Archived: not sold nor purchased in Xero, what Odoo keeps for its restoration.
+            vals["sale_ok"] = record.sale_ok or neutral["sold"]
+            vals["purchase_ok"] = record.purchase_ok or neutral["purchased"]
         if not self._xero_code_from_name(sync):
             vals["default_code"] = neutral.get("code") or False
         if neutral.get("sale_price") is not None:

@@ -319,6 +319,12 @@ class XeroObjectPayments(models.AbstractModel):
                 sync.account._xero_run_object(key, "export", trigger="dependency",
                                               records=missing)
 
+    def _xero_tombstone_payload(self, sync, binding):
+        return {"PaymentID": binding.xero_id, "Status": "DELETED"}
+
+    def _xero_tombstone_settled(self, sync, xero_record):
+        return xero_record.get("Status") == "DELETED"
+
     def _xero_send(self, sync, payloads):
         """New payments in one PUT; reversals one by one (Xero's only payment change)."""
         results = [None] * len(payloads)

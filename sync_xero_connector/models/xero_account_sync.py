@@ -310,7 +310,9 @@ class XeroAccount(models.Model):
         started = time.monotonic()
         if not self._xero_try_lock(settings):
             run.write({"state": "failed", "ended_at": fields.Datetime.now(),
-                       "message": self.env._("Another run of this object is in progress.")})
+                       "message": self.env._(
+                           "Another run of this object is in progress: wait for it to end "
+                           "(Xero > Sync Runs), then run it again.")})
             return run
         state, message, day_limit = "done", False, None
         resume_at = self._xero_resume_at()
@@ -558,7 +560,9 @@ class XeroAccount(models.Model):
             "res_model": "xero.sync.preview",
             "res_id": wizard.id,
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
+            "context": {"dialog_size": "extra-large"},
         }
 
     # --------------------------------------------------------------- buttons

@@ -8,10 +8,12 @@ account's current organisation are active. The others are kept, archived, for th
 account goes back to their organisation. Every search here only sees active bindings, whatever
 the context says about ``active_test`` (see ``_search``): a link made for one organisation is
 never used for another. ``state`` drives export: ``pending`` is set by a write to a synced
-field (never by an inbound write), ``synced`` after an exchange, ``error`` after a rejection.
+field (never by an inbound write), ``synced`` after an exchange, ``error`` after a rejection,
+``deleted`` when the Odoo record is deleted (a tombstone, until Xero archives or deletes its
+record too), ``closed`` afterwards: a closed or deleted link is never imported again.
 """
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .xero_account import SYNC_OBJECT_KEYS
 
@@ -28,7 +30,12 @@ def open_record_action(res_model, res_id):
     }
 
 
-BINDING_STATES = [("synced", "Synced"), ("pending", "To Export"), ("error", "Error")]
+# "deleted": the Odoo record was deleted, Xero not told yet (a tombstone, see
+# xero.sync.mixin); "closed": Xero archived or deleted it too. Neither is ever imported again.
+BINDING_STATES = [("synced", "Synced"), ("pending", "To Export"), ("error", "Error"),
+                  ("deleted", "Deleted in Odoo"), ("closed", "Closed"),
+                  ("inflight", "Being Sent")]
+TOMBSTONE_STATES = ("deleted", "closed")
 
 
 def object_selection(env):
@@ -65,6 +72,9 @@ class XeroBinding(models.Model):
         readonly=True,
     )
     record_name = fields.Char(compute="_compute_record_name")
+    deleted_name = fields.Char(
+        string="Deleted Record", readonly=True,
+        help="The name of the Odoo record when it was deleted (its link is kept).")
     xero_id = fields.Char(string="Xero ID", index=True, readonly=True)
     xero_number = fields.Char(string="Xero Number / Code", readonly=True)
     xero_updated_at = fields.Datetime(
@@ -77,6 +87,11 @@ class XeroBinding(models.Model):
     payload_hash = fields.Char(readonly=True, help="Hash of the last payload sent to Xero.")
     state = fields.Selection(BINDING_STATES, default="synced", required=True, index=True)
     last_error = fields.Text(readonly=True)
+    # "inflight": sent to Xero as new, answer not recorded yet (xero_object._xero_mark_inflight).
+    inflight_token = fields.Char(
+        readonly=True, help="What identifies the record in Xero while it is being created "
+                            "(a token in its Url or Reference, or its name or code).")
+    inflight_at = fields.Datetime(readonly=True)
     last_sync_at = fields.Datetime(readonly=True)
     last_direction = fields.Selection(
         [("import", "Import"), ("export", "Export")], readonly=True,
@@ -87,6 +102,10 @@ class XeroBinding(models.Model):
              "other Odoo records to be mapped to the same Xero record for export only.",
     )
     xero_data = fields.Json(readonly=True, help="Object-specific state, e.g. group memberships.")
+    synced_values = fields.Json(
+        readonly=True, help="Field by field, the record as both sides had it after the last "
+                            "exchange ({'odoo': ..., 'xero': ...}): what tells which side "
+                            "changed a field when both changed the record.")
 
     _uniq_record = models.UniqueIndex(
         "(account_id, tenant_id, object_key, res_id)",
@@ -170,7 +189,8 @@ class XeroBinding(models.Model):
     def _compute_record_name(self):
         for binding in self:
             record = binding._record()
-            binding.record_name = record.display_name if record.exists() else False
+            binding.record_name = record.display_name if record.exists() else \
+                binding.deleted_name
 
     @api.depends("object_key", "xero_number", "xero_id", "record_name")
     def _compute_display_name(self):
@@ -202,3 +222,40 @@ class XeroBinding(models.Model):
     def action_open_record(self):
         self.ensure_one()
         return open_record_action(self.res_model, self.res_id)
+
+    # -------------------------------------------------------------- tombstones
+    def action_xero_restore(self):
+        """Restore in Odoo: forget that the Odoo record was deleted and import the Xero
+        record again (a new Odoo record, or the one it matches)."""
+        tombstones = self.filtered(lambda b: b.state in TOMBSTONE_STATES)
+        if not tombstones:
+            raise UserError(self.env._(
+                "Only links of records deleted in Odoo (state Deleted in Odoo or Closed) can be "
+                "restored; open Xero > Xero Links and filter on them."))
+        runs = self.env["xero.sync.run"]
+        for (account, key), links in tombstones.grouped(
+                lambda b: (b.account_id, b.object_key)).items():
+            account._check_xero_user()
+            xero_ids = [x for x in links.mapped("xero_id") if x]
+            res_ids = links.mapped("res_id")
+            model = links[0].res_model
+            links.sudo().unlink()
+            self.env["xero.mismatch.log"]._resolve(account, key, "export", res_model=model,
+                                                   res_ids=res_ids)
+            if xero_ids:
+                runs |= account._xero_run_object(key, "import", trigger="manual",
+                                                 xero_ids=xero_ids)
+        return runs[:1].account_id._xero_runs_notification(runs) if runs else False
+
+    def action_xero_close(self):
+        """Leave the Xero record as it is: the Odoo record stays deleted, the link closed."""
+        tombstones = self.filtered(lambda b: b.state == "deleted")
+        for account in tombstones.account_id:
+            account._check_xero_user()
+        tombstones.sudo().write({"state": "closed", "last_error": False})
+        for (account, key), links in tombstones.grouped(
+                lambda b: (b.account_id, b.object_key)).items():
+            self.env["xero.mismatch.log"]._resolve(account, key, "export",
+                                                   res_model=links[0].res_model,
+                                                   res_ids=links.mapped("res_id"))
+        return True

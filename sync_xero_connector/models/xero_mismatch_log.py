@@ -18,6 +18,8 @@ MISMATCH_KINDS = [
     ("mapping", "Cannot Be Mapped"),
     ("dependency", "Missing Mapping"),
     ("ambiguous", "Ambiguous Match"),
+    ("conflict", "Changed on Both Sides"),
+    ("number_conflict", "Number Already in Xero"),
     ("totals", "Totals Differ"),
     ("unsupported", "Not Synced (Unsupported)"),
     ("invalid", "Invalid Data from Xero"),
@@ -175,6 +177,9 @@ class XeroMismatchLog(models.Model):
             ("object_key", "=", object_key),
             ("direction", "=", direction),
             ("state", "=", "open"),
+            # A conflict closes by its resolution (Keep Odoo's / Keep Xero's), not because
+            # a later run of the record had nothing to do.
+            ("kind", "!=", "conflict"),
         ]
         if res_ids and xero_ids:
             domain += ["|", "&", ("res_model", "=", res_model), ("res_id", "in", res_ids),
@@ -217,6 +222,12 @@ class XeroMismatchLog(models.Model):
         name = self.record_name
         if self.direction == "export" and self.res_id:
             records = self.env[self.res_model].browse(self.res_id).exists()
+            if not records and self.env["xero.binding"].sudo().search_count([
+                    ("account_id", "=", account.id), ("object_key", "=", self.object_key),
+                    ("res_model", "=", self.res_model), ("res_id", "=", self.res_id),
+                    ("state", "=", "deleted")], limit=1):
+                # Deleted in Odoo, refused by Xero: archive or delete it in Xero again.
+                records = self.env[self.res_model].browse(self.res_id)
             if not records:
                 self.action_mark_resolved()
                 return "nothing", self.env._(
@@ -281,6 +292,112 @@ class XeroMismatchLog(models.Model):
             "target": "new",
             "context": {"default_mismatch_id": self.id},
         }
+
+    # ------------------------------------------------ number conflicts (export)
+    def _number_conflict_record(self):
+        """The Odoo document of an open number conflict (Xero has its number for another
+        document), checked for the user's right to run the sync."""
+        self.ensure_one()
+        self.account_id._check_xero_user()
+        if self.kind != "number_conflict" or self.state != "open":
+            raise UserError(self.env._(
+                "Entry %(name)s is not an open number conflict: use Retry or Mark Resolved "
+                "on it.", name=self.record_name))
+        record = self.env[self.res_model].browse(self.res_id).exists() \
+            if self.res_model and self.res_id else None
+        if not record:
+            raise UserError(self.env._(
+                "The Odoo document of entry %(name)s no longer exists: click Mark Resolved.",
+                name=self.record_name))
+        return record
+
+    def _conflict_xero_number(self):
+        payload = json.loads(self.payload or "{}") if (self.payload or "").startswith("{") \
+            else {}
+        return payload.get("InvoiceNumber") or payload.get("CreditNoteNumber") or False
+
+    def action_conflict_link(self):
+        """Number conflict: it is the same document after all. Link the Odoo document to the
+        Xero one; the next export sends Odoo's version to it."""
+        record = self._number_conflict_record()
+        number = self._conflict_xero_number()
+        self.env["xero.mismatch.resolve"].new({"mismatch_id": self.id})._link(
+            record, self.xero_id, number)
+        self.action_mark_resolved()
+        return feedback(self.env, "success", self.env._("Linked"), self.env._(
+            "%(name)s is linked to the Xero document %(number)s: the next export sends Odoo's "
+            "version to it.", name=record.display_name, number=number or self.xero_id))
+
+    def action_conflict_skip(self):
+        """Number conflict: never send the Odoo document to Xero (Do Not Sync)."""
+        record = self._number_conflict_record()
+        record.xero_no_sync = True
+        self.action_mark_resolved()
+        return feedback(self.env, "success", self.env._("Skipped"), self.env._(
+            "%(name)s is marked Do Not Sync with Xero: it will not be sent. Untick Do Not Sync "
+            "on it to send it again.", name=record.display_name))
+
+    def action_conflict_renumber(self):
+        """Number conflict: send the Odoo document to Xero under another number."""
+        self._number_conflict_record()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "xero.number.conflict.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_mismatch_id": self.id},
+        }
+
+    def action_keep_odoo(self):
+        """Conflict: send Odoo's record to Xero, over what Xero has."""
+        return self._keep_side("odoo")
+
+    def action_keep_xero(self):
+        """Conflict: apply Xero's record to Odoo, dropping Odoo's change."""
+        return self._keep_side("xero")
+
+    def _keep_side(self, side):
+        self.ensure_one()
+        account = self.account_id
+        account._check_xero_user()
+        if self.kind != "conflict" or self.state != "open":
+            raise UserError(self.env._(
+                "Entry %(name)s is not an open conflict: use Retry or Mark Resolved on it.",
+                name=self.record_name))
+        record = self.env[self.res_model].browse(self.res_id).exists() \
+            if self.res_model and self.res_id else None
+        if not record:
+            self.action_mark_resolved()
+            return feedback(self.env, "warning", self.env._("Nothing to resolve"), self.env._(
+                "%(name)s no longer exists in Odoo: the entry is closed.",
+                name=self.record_name))
+        account = account.with_context(xero_conflict_take=side)
+        if side == "odoo":
+            run = account._xero_run_object(self.object_key, "export", trigger="retry",
+                                           records=record, force=True)
+        else:
+            run = account._xero_run_object(self.object_key, "import", trigger="retry",
+                                           xero_ids=[self.xero_id], force=True)
+        binding = self.env["xero.binding"].sudo().search([
+            ("account_id", "=", account.id), ("object_key", "=", self.object_key),
+            ("res_model", "=", self.res_model), ("res_id", "=", self.res_id)], limit=1)
+        if run.state == "failed" or binding.state != "synced":
+            other = self.sudo().search([
+                ("account_id", "=", account.id), ("object_key", "=", self.object_key),
+                ("res_model", "=", self.res_model), ("res_id", "=", self.res_id),
+                ("state", "=", "open"), ("kind", "!=", "conflict")], limit=1)
+            return feedback(self.env, "danger", self.env._("Still in conflict"), self.env._(
+                "%(name)s could not be resolved: %(message)s The conflict entry stays open.",
+                name=self.record_name,
+                message=other.messages or run.message or binding.last_error or ""))
+        self.sudo().write({"state": "resolved", "resolved_at": fields.Datetime.now()})
+        if side == "odoo":
+            message = self.env._("%(name)s: Odoo's values were sent to Xero.",
+                                 name=self.record_name)
+        else:
+            message = self.env._("%(name)s: Xero's values were applied in Odoo.",
+                                 name=self.record_name)
+        return feedback(self.env, "success", self.env._("Conflict resolved"), message)
 
     def action_mark_resolved(self):
         """Part of running the sync: a Xero User may close an entry (the rows are written

@@ -12,10 +12,14 @@ declares its collection, its Odoo model and its mapping hooks:
 Everything else (bindings, matching, echo detection, batching, per-element results, the
 mismatch log, run summaries, cursors, commits) happens here, once.
 """
+import json
 import logging
+import re
 import time
 import traceback
+import uuid
 from datetime import timedelta, timezone
+from decimal import Decimal
 
 import psycopg2
 
@@ -35,6 +39,7 @@ from ..xero import (
 from ..xero.dates import parse_datetime
 from ..xero.mapping.common import MappingError, clash_field, normalize_name, payload_hash
 from ..xero.objects import collection
+from .xero_binding import TOMBSTONE_STATES
 from .xero_sync_run import RunRecorder
 
 _logger = logging.getLogger(__name__)
@@ -46,6 +51,19 @@ CLOCK_SKEW = timedelta(minutes=2)
 BATCH_SIZE = 50
 # Names per `where` clause when looking up Xero records by name before creating them.
 REMOTE_LOOKUP_CHUNK = 25
+# Exactly-once creation across crashes: the Xero field that identifies a new element sent as
+# part of a batch, per collection. "token": a short random token the connector places in that
+# field (Xero echoes it back); "value": the field's own value, which Xero keeps unique.
+INFLIGHT_FIELDS = {
+    "Invoices": ("Url", "token"),
+    "CreditNotes": ("Url", "token"),
+    "Payments": ("Reference", "token"),
+    "Contacts": ("Name", "value"),
+    "Items": ("Code", "value"),
+}
+INFLIGHT_TOKEN = re.compile(r"(?:[?&]xero=|\[odoo:)([0-9a-f]{12})")
+# Xero records of in-flight elements are read back modified since their sending, minus this.
+INFLIGHT_MARGIN = timedelta(minutes=10)
 
 
 def naive_utc(value):
@@ -86,7 +104,7 @@ class Sync:
 
 
 class ExportItem:
-    __slots__ = ("record", "binding", "neutral", "payload", "hash", "xero_id")
+    __slots__ = ("record", "binding", "neutral", "payload", "hash", "xero_id", "inflight")
 
     def __init__(self, record, binding, neutral):
         self.record = record
@@ -95,6 +113,7 @@ class ExportItem:
         self.payload = None
         self.hash = None
         self.xero_id = binding.xero_id if binding else None
+        self.inflight = None  # its "inflight" binding while it is being created
 
 
 class XeroObject(models.AbstractModel):
@@ -306,6 +325,8 @@ class XeroObject(models.AbstractModel):
         }
         if payload_hash_ is not None:
             vals["payload_hash"] = payload_hash_
+        if self._xero_field_merge:
+            vals["synced_values"] = self._xero_synced_values(sync, record, xero_record)
         if self._xero_number_key and xero_record and spec.number_field:
             vals["xero_number"] = xero_record.get(spec.number_field) or vals["xero_number"]
         binding = self._xero_binding_of(sync, record)
@@ -366,6 +387,8 @@ class XeroObject(models.AbstractModel):
 
     # ================================================================= import
     def _xero_import(self, sync, full=False, xero_ids=None, since=None):
+        # Before an import could take Xero records of an interrupted export for new ones.
+        self._xero_resolve_inflight(sync)
         spec = collection(self._xero_collection)
         settings = sync.settings
         params = dict(self._xero_import_params)
@@ -509,24 +532,24 @@ class XeroObject(models.AbstractModel):
 
     def _xero_import_one(self, sync, xero_record, binding):
         """-> (result, record, note)."""
-        updated_at = naive_utc(parse_datetime(xero_record.get("UpdatedDateUTC")))
-        if binding and not sync.force:
-            same_date = updated_at and binding.xero_updated_at == updated_at
-            if same_date or binding.xero_hash == payload_hash(xero_record):
-                # Unchanged since the last exchange (or the echo of our own export).
-                return "skipped", None, None
+        if binding and not sync.force and not self._xero_remote_changed(sync, xero_record,
+                                                                        binding):
+            # Unchanged since the last exchange (or the echo of our own export).
+            return "skipped", None, None
+        if binding and (binding.state in TOMBSTONE_STATES or not binding._record().exists()):
+            return self._xero_import_tombstoned(sync, xero_record, binding)
         record = binding._record() if binding else None
-        if binding and not record.exists():
-            binding.unlink()
-            binding = record = None
         neutral = self._xero_from_xero(sync, xero_record)
         settings = sync.settings
         xero_id = xero_record.get(collection(self._xero_collection).id_field)
         if record:
+            stop, note = self._xero_both_sides(sync, xero_record, binding, record, neutral)
+            if stop:
+                return stop
             changed = settings._allows("update") and self._xero_apply(sync, neutral, record)
             self._xero_bind(sync, record, xero_record, neutral, "import",
                             self._xero_export_hash(sync, record, xero_id))
-            return ("updated" if changed else "skipped"), record, None
+            return ("updated" if changed else "skipped"), record, note
         record, candidates = self._xero_match(sync, neutral)
         if candidates:
             model = self._xero_records_model(sync)
@@ -555,6 +578,278 @@ class XeroObject(models.AbstractModel):
         self._xero_bind(sync, record, xero_record, neutral, "import",
                         self._xero_export_hash(sync, record, xero_id))
         return "created", record, None
+
+    # ------------------------------------------------- changed on both sides
+    # Neutral keys that say nothing about the record's content (never compared).
+    _xero_conflict_ignored = ("xero_id", "updated_at")
+    # Changes to different fields on the two sides are merged (needs the values of the last
+    # exchange, kept on the binding: ``synced_values``).
+    _xero_field_merge = False
+
+    def _xero_remote_changed(self, sync, xero_record, binding):
+        """True when Xero's record changed since the binding's last exchange."""
+        updated_at = naive_utc(parse_datetime(xero_record.get("UpdatedDateUTC")))
+        same_date = updated_at and binding.xero_updated_at == updated_at
+        return not (same_date or binding.xero_hash == payload_hash(xero_record))
+
+    def _xero_local_changed(self, sync, record, binding):
+        """True when ``record`` changed in Odoo since its last exchange, unexported."""
+        if binding.state not in ("pending", "error"):
+            return False
+        current = self._xero_export_hash(sync, record, binding.xero_id)
+        return current is None or current != binding.payload_hash
+
+    def _xero_conflicting(self, sync, xero_record, binding, neutral, odoo):
+        """Whether what Xero changed can collide with Odoo's change (default: Xero changed
+        at all)."""
+        return self._xero_remote_changed(sync, xero_record, binding)
+
+    def _xero_synced_values(self, sync, record, xero_record):
+        """Both sides' values after an exchange (the base of the next merge)."""
+        spec = collection(self._xero_collection)
+        if not (xero_record and xero_record.get(spec.id_field)):
+            return False
+        return {"odoo": _canon(self._xero_snapshot(sync, record)[record.id]),
+                "xero": _canon(self._xero_from_xero(sync, xero_record))}
+
+    def _xero_field_keys(self, odoo, xero):
+        return [k for k in odoo if k in xero and k not in self._xero_conflict_ignored]
+
+    def _xero_conflict_fields(self, sync, binding, odoo, xero, keys):
+        """``[(label, Odoo's, Xero's, last synced or _UNKNOWN)]`` of the fields ``keys`` that
+        differ (what a conflict entry shows)."""
+        base = (binding.synced_values or {}).get("xero") or {}
+        return [(key.replace("_", " ").capitalize(), odoo.get(key), xero.get(key),
+                 base.get(key, _UNKNOWN)) for key in keys]
+
+    def _xero_both_sides(self, sync, xero_record, binding, record, neutral):
+        """A record changed in Odoo (not exported yet) and in Xero since the last exchange
+        is never overwritten silently. -> (stop, note): ``stop`` is the import's answer when
+        the normal update must not run; ``note`` the run line's note when it runs."""
+        take = self.env.context.get("xero_conflict_take")
+        if take == "xero" or not self._xero_local_changed(sync, record, binding):
+            return None, None
+        odoo = _canon(self._xero_snapshot(sync, record)[record.id])
+        xero = _canon(neutral)
+        if not self._xero_conflicting(sync, xero_record, binding, neutral, odoo):
+            # Only Odoo changed what matters: the export sends it; Xero's stamps move on.
+            self._xero_bind_pending(sync, record, xero_record, neutral, binding, set())
+            return ("skipped", record, None), None
+        policy = sync.settings.conflict_policy or "ask"
+        if policy == "odoo":
+            self._xero_close_conflict(sync, record)
+            note = self.env._("changed in Odoo and in Xero: Odoo wins (the object's setting), "
+                              "the export sends Odoo's values")
+            sync.recorder.line("skipped", record, xero_id=binding.xero_id, note=note)
+            return ("skipped", record, None), None
+        if policy == "xero":
+            self._xero_close_conflict(sync, record)
+            sync.cache.setdefault("xero_wins", set()).add(record.id)
+            return None, self.env._("changed in Odoo and in Xero: Xero wins (the object's "
+                                    "setting), Odoo's change was replaced")
+        keys = self._xero_field_keys(odoo, xero)
+        base = binding.synced_values or {}
+        if self._xero_field_merge and base.get("odoo") and base.get("xero"):
+            mine = {k for k in keys if odoo[k] != base["odoo"].get(k)}
+            theirs = {k for k in keys if xero[k] != base["xero"].get(k)}
+            clash = sorted(k for k in mine & theirs if odoo[k] != xero[k])
+            if not clash:
+                return self._xero_merge(sync, xero_record, binding, record, neutral, mine,
+                                        theirs), None
+        else:
+            clash = [k for k in keys if odoo[k] != xero[k]]
+        return self._xero_log_conflict(sync, binding, record, odoo, xero, clash), None
+
+    def _xero_merge(self, sync, xero_record, binding, record, neutral, mine, theirs):
+        """Odoo changed ``mine``, Xero ``theirs`` (other fields): Xero's are applied, Odoo's
+        kept, and the export sends the whole record."""
+        odoo = self._xero_snapshot(sync, record)[record.id]
+        merged = dict(neutral, **{k: odoo[k] for k in mine})
+        changed = bool(theirs - mine) and sync.settings._allows("update") and \
+            self._xero_apply(sync, merged, record)
+        self._xero_bind_pending(sync, record, xero_record, neutral, binding, mine)
+        note = self.env._("changed on both sides, merged: Odoo's %(mine)s kept, Xero's "
+                          "%(theirs)s applied; the export sends the result",
+                          mine=", ".join(sorted(mine)) or "-",
+                          theirs=", ".join(sorted(theirs - mine)) or "-")
+        if changed:
+            return "updated", record, note
+        sync.recorder.line("skipped", record, xero_id=binding.xero_id, note=note)
+        return "skipped", record, None
+
+    def _xero_bind_pending(self, sync, record, xero_record, neutral, binding, mine):
+        """Take Xero's side of the exchange (its stamps, its values) while Odoo's change is
+        still to be exported: the binding stays as it was, last payload included."""
+        state, base = binding.state, dict(binding.synced_values or {})
+        self._xero_bind(sync, record, xero_record, neutral, "import")
+        if base.get("odoo") and binding.synced_values:
+            # Odoo's changed fields keep their base: they are still Odoo's change.
+            odoo = dict(binding.synced_values["odoo"])
+            odoo.update({k: base["odoo"].get(k) for k in mine})
+            binding.synced_values = dict(binding.synced_values, odoo=odoo)
+        binding.state = state
+
+    def _xero_log_conflict(self, sync, binding, record, odoo, xero, keys):
+        """Ask: nothing is written to either side; a conflict entry shows both values."""
+        rows = self._xero_conflict_fields(sync, binding, odoo, xero, keys)
+        lines = [self.env._("%(name)s changed in Odoo and in Xero since the last sync; nothing "
+                            "was written to either side.", name=record.display_name)]
+        for label, mine, theirs, synced in rows:
+            line = self.env._("%(field)s: Odoo %(odoo)s / Xero %(xero)s", field=label,
+                              odoo=_shown(mine), xero=_shown(theirs))
+            if synced is not _UNKNOWN:
+                line += self.env._(" / last synced %(value)s", value=_shown(synced))
+            lines.append(line)
+        sync.mismatch(
+            "import", kind="conflict", record_name=record.display_name, res_model=record._name,
+            res_id=record.id, xero_id=binding.xero_id, messages=lines,
+            payload={"odoo": {r[0]: r[1] for r in rows}, "xero": {r[0]: r[2] for r in rows},
+                     "last_synced": {r[0]: r[3] for r in rows if r[3] is not _UNKNOWN}},
+            hint=self.env._(
+                "Click Keep Odoo's to send Odoo's record to Xero over Xero's, or Keep Xero's to "
+                "apply Xero's record in Odoo. Until then neither side is changed and the export "
+                "leaves the record alone. (The object's setting 'Changed on Both Sides' can "
+                "decide for every record.)"))
+        return "failed", record, self.env._("changed in Odoo and in Xero: see the conflict "
+                                            "entry")
+
+    def _xero_close_conflict(self, sync, record):
+        self.env["xero.mismatch.log"].sudo().search([
+            ("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key),
+            ("kind", "=", "conflict"), ("state", "=", "open"),
+            ("res_model", "=", record._name), ("res_id", "=", record.id),
+        ]).write({"state": "resolved", "resolved_at": fields.Datetime.now()})
+
+    def _xero_in_conflict(self, sync, record):
+        """Under "ask", a record with an open conflict is not exported (Keep Odoo's does)."""
+        if sync.settings.conflict_policy not in (False, "ask") or \
+                self.env.context.get("xero_conflict_take") == "odoo":
+            return False
+        if "conflicts" not in sync.cache:
+            sync.cache["conflicts"] = set(self.env["xero.mismatch.log"].sudo().search([
+                ("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key),
+                ("kind", "=", "conflict"), ("state", "=", "open"),
+                ("res_model", "=", self._xero_model)]).mapped("res_id"))
+        return record.id in sync.cache["conflicts"]
+
+    # ----------------------------------------------------------- tombstones
+    def _xero_import_tombstoned(self, sync, xero_record, binding):
+        """The Odoo record of ``binding`` was deleted: never re-create it behind the user's
+        back. A link whose Xero record is now archived, voided or deleted is closed."""
+        if binding.state not in TOMBSTONE_STATES:
+            # Deleted before Odoo kept tombstones: one now, acted on by the next export.
+            binding.write({"state": "deleted"})
+        if binding.state == "deleted" and self._xero_tombstone_settled(sync, xero_record):
+            self._xero_close_tombstones(sync, binding, "import")
+        name = self._xero_remote_name(sync, xero_record)
+        note = self.env._(
+            "deleted in Odoo: not re-created (to bring it back, click Restore in Odoo on its "
+            "link in Xero > Xero Links)")
+        self._xero_note_skipped(sync, binding, name, note)
+        return "skipped", None, None
+
+    def _xero_note_skipped(self, sync, binding, name, note):
+        """A run line for a skipped record (the recorder only counts skipped ones)."""
+        sync.recorder.lines.append({
+            "run_id": sync.run.id, "result": "skipped", "res_model": binding.res_model,
+            "res_id": binding.res_id, "record_name": name, "xero_id": binding.xero_id or False,
+            "note": note,
+        })
+
+    def _xero_tombstone_name(self, sync, binding):
+        return binding.deleted_name or binding.xero_number or \
+            self.env["xero.mismatch.log"]._unnamed(self._xero_key, binding.xero_id)
+
+    def _xero_tombstone_payload(self, sync, binding):
+        """What archives or deletes the Xero record of a deleted Odoo record; None: nothing
+        to send (the link is closed, the Xero record left as it is)."""
+        return None
+
+    def _xero_tombstone_send(self, sync, bindings, payloads):
+        """-> one ElementResult per payload."""
+        return self._xero_send(sync, payloads)
+
+    def _xero_tombstone_settled(self, sync, xero_record):
+        """True when the Xero record is archived, voided or deleted already."""
+        return False
+
+    def _xero_tombstone_hint(self, sync, binding, messages):
+        return self.env._(
+            "%(name)s was deleted in Odoo, but Xero refused to archive or delete it. Archive, "
+            "void or delete it in Xero yourself (then click Leave in Xero on its link in Xero > "
+            "Xero Links), or click Restore in Odoo on that link to import it again.",
+            name=self._xero_tombstone_name(sync, binding))
+
+    def _xero_close_tombstones(self, sync, bindings, direction):
+        bindings.write({"state": "closed", "last_error": False,
+                        "last_sync_at": fields.Datetime.now(), "last_direction": direction})
+        self.env["xero.mismatch.log"]._resolve(
+            sync.account, self._xero_key, "export", res_model=bindings[:1].res_model,
+            res_ids=bindings.mapped("res_id"))
+
+    def _xero_export_tombstones(self, sync, records=None):
+        """Tell Xero about the Odoo records deleted since the last export (of ``records``
+        only, when given): archive or delete their Xero records, then close their links.
+        What Xero refuses stays a tombstone with a mismatch entry, not sent again until
+        Retry (``sync.force``)."""
+        domain = self._xero_binding_domain(sync) + [("state", "=", "deleted")]
+        if records is not None:
+            domain += [("res_model", "=", records._name), ("res_id", "in", records.ids)]
+        tombstones = self._xero_bindings(sync).search(domain)
+        if not tombstones:
+            return
+        refused = {(r["res_id"], r["payload_hash"]) for r in self.env[
+            "xero.mismatch.log"].sudo().search_read([
+                ("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key),
+                ("direction", "=", "export"), ("state", "=", "open"),
+                ("res_id", "in", tombstones.mapped("res_id")), ("payload_hash", "!=", False),
+            ], ["res_id", "payload_hash"])}
+        close, send, resend = self.env["xero.binding"], [], False
+        for binding in tombstones:
+            payload = self._xero_tombstone_payload(sync, binding) if binding.xero_id else None
+            again = payload is not None and (binding.res_id, payload_hash(payload)) in refused
+            if payload is None:
+                close |= binding
+            elif sync.force or not again:
+                send.append((binding, payload))
+                resend = resend or again
+            else:
+                sync.recorder.add("skipped")
+        if close and not sync.dry_run:
+            self._xero_close_tombstones(sync, close, "export")
+        for start in range(0, len(send), BATCH_SIZE):
+            chunk = send[start:start + BATCH_SIZE]
+            if sync.dry_run:
+                results = [ElementResult(i, UPDATED, p, xero_id=b.xero_id)
+                           for i, (b, p) in enumerate(chunk)]
+            else:
+                # A retry of what Xero refused: not the refusal's Idempotency-Key again.
+                sync.client.idempotency_salt = f"retry-{sync.run.id}" if resend else None
+                try:
+                    results = self._xero_tombstone_send(sync, [b for b, __ in chunk],
+                                                        [p for __, p in chunk])
+                finally:
+                    sync.client.idempotency_salt = None
+            for (binding, payload), result in zip(chunk, results):
+                name = self._xero_tombstone_name(sync, binding)
+                if result.status in (CREATED, UPDATED):
+                    if not sync.dry_run:
+                        self._xero_close_tombstones(sync, binding, "export")
+                    sync.recorder.add("updated", xero_id=binding.xero_id, name=name,
+                                      note=self.env._("deleted in Odoo: archived or deleted "
+                                                      "in Xero"))
+                    continue
+                messages = [self.env._("%(name)s was deleted in Odoo; Xero refused to archive "
+                                       "or delete it:", name=name)] + list(result.messages)
+                sync.mismatch("export", kind="validation", record_name=name,
+                              res_model=binding.res_model, res_id=binding.res_id,
+                              xero_id=binding.xero_id, messages=messages,
+                              hint=self._xero_tombstone_hint(sync, binding, result.messages),
+                              payload=payload, payload_hash=payload_hash(payload))
+                binding.write({"last_error": "\n".join(messages)})
+                sync.recorder.add("failed", xero_id=binding.xero_id, name=name,
+                                  note=(result.messages or [""])[0][:200])
+            sync.checkpoint(len(chunk))
 
     # ------------------------------------------------------------- matching
     def _xero_match_index(self, sync):
@@ -637,6 +932,8 @@ class XeroObject(models.AbstractModel):
         return False
 
     def _xero_export(self, sync, records=None):
+        self._xero_resolve_inflight(sync)
+        self._xero_export_tombstones(sync, records)
         if records is None:
             records = self._xero_export_candidates(sync)
         records = records.with_company(sync.company).with_context(active_test=False).exists()
@@ -676,12 +973,19 @@ class XeroObject(models.AbstractModel):
                 refused = sync.cache.get("refused", ())
                 sync.client.idempotency_salt = f"retry-{sync.run.id}" if any(
                     (item.record.id, item.hash) in refused for item in chunk) else None
+                self._xero_mark_inflight(sync, chunk)
                 results = self._xero_send(sync, [item.payload for item in chunk])
                 sync.client.idempotency_salt = None
             accepted = []
             for item, result in zip(chunk, results):
+                if item.inflight and result.status not in (CREATED, UPDATED):
+                    self._xero_drop_inflight(sync, item)  # Xero did not create it
                 if self._xero_export_result(sync, item, result):
                     accepted.append(item)
+            landed = self.env["xero.binding"].browse(
+                [item.inflight.id for item in accepted if item.inflight])
+            if landed:
+                landed.write({"inflight_token": False, "inflight_at": False})
             if accepted:
                 # Accepted records close their open entries, one query per batch.
                 self.env["xero.mismatch.log"]._resolve(
@@ -692,6 +996,120 @@ class XeroObject(models.AbstractModel):
                     self._xero_after_export(sync, accepted)
             sync.checkpoint(len(chunk))
 
+    # ------------------------------------------------- exactly once per element
+    def _xero_mark_inflight(self, sync, chunk):
+        """Record each new element of ``chunk`` as in flight before it is sent: a binding
+        without Xero ID, state "inflight", holding what identifies it in Xero (a token the
+        connector places in the element's Url or Reference, or the name or code Xero keeps
+        unique: INFLIGHT_FIELDS). Committed before the send when the run commits per batch
+        (crons, the command line), so that a crash between Xero's commit and Odoo's leaves
+        the trace ``_xero_resolve_inflight`` follows on the next run. (Not in a separate
+        cursor: the run's own transaction could not see, hence not update, a row committed
+        after it began.)"""
+        field, kind = INFLIGHT_FIELDS.get(self._xero_collection, (None, None))
+        new = [item for item in chunk if not item.xero_id and not item.binding]
+        if not field or not new:
+            return
+        # Xero dates its records by its own clock: the earlier of the two is the safe one.
+        stamp = fields.Datetime.now()
+        if sync.client.server_time:
+            stamp = min(stamp, naive_utc(sync.client.server_time))
+        marked, vals_list = [], []
+        for item in new:
+            if kind == "token":
+                token = uuid.uuid4().hex[:12]
+                item.payload = dict(item.payload,
+                                    **{field: self._xero_inflight_place(item, field, token)})
+            else:
+                token = (item.payload.get(field) or "").strip().lower()
+                if not token:
+                    continue
+            marked.append(item)
+            vals_list.append({
+                "account_id": sync.account.id, "object_key": self._xero_key,
+                "res_model": item.record._name, "res_id": item.record.id, "state": "inflight",
+                "inflight_token": token, "inflight_at": stamp, "payload_hash": item.hash,
+                "last_direction": "export",
+            })
+        bindings = self._xero_bindings(sync).create(vals_list)
+        for item, binding in zip(marked, bindings):
+            item.inflight = binding
+        self._xero_remember(sync, bindings)
+        if sync.commit_hook:
+            sync.checkpoint(0)
+
+    def _xero_inflight_place(self, item, field, token):
+        """The value of ``field`` carrying ``token``: the Odoo record's address for a Url
+        (Xero shows it as a link back to the document), the reference with the token after
+        it otherwise."""
+        record = item.record
+        if field == "Url":
+            base = self.env["ir.config_parameter"].sudo().get_param("web.base.url") or ""
+            return f"{base.rstrip('/')}/odoo/{record._name}/{record.id}?xero={token}"
+        return f"{item.payload.get(field) or ''} [odoo:{token}]".strip()
+
+    @staticmethod
+    def _xero_inflight_value(xero_record, field, kind):
+        value = xero_record.get(field)
+        if not isinstance(value, str):
+            return None
+        if kind == "token":
+            found = INFLIGHT_TOKEN.search(value)
+            return found.group(1) if found else None
+        return value.strip().lower() or None
+
+    def _xero_drop_inflight(self, sync, item):
+        binding, item.inflight = item.inflight, None
+        sync.cache.get("binding_of", {}).pop(item.record.id, None)
+        binding.unlink()
+
+    def _xero_resolve_inflight(self, sync):
+        """First thing of every run: elements an interrupted run sent as new and did not
+        record the answer for. One read of what Xero changed since they were sent finds
+        those Xero created (by the token or unique value they carry): they are bound, and
+        left to export (sent as updates if the Odoo record changed since, skipped
+        otherwise). The others were not created: their in-flight record goes, they are new
+        again."""
+        field, kind = INFLIGHT_FIELDS.get(self._xero_collection, (None, None))
+        if not field or sync.dry_run:
+            return
+        inflight = self._xero_bindings(sync).search(
+            self._xero_binding_domain(sync) + [("state", "=", "inflight")])
+        if not inflight:
+            return
+        spec = collection(self._xero_collection)
+        since = min(inflight.mapped("inflight_at")) - INFLIGHT_MARGIN
+        found = {}
+        for xero_record in sync.client.iter_records(
+                self._xero_collection, if_modified_since=since.replace(tzinfo=timezone.utc),
+                params=dict(self._xero_import_params)):
+            if not isinstance(xero_record, dict) or validate.problems(xero_record, spec):
+                continue
+            value = self._xero_inflight_value(xero_record, field, kind)
+            if value:
+                found.setdefault(value, xero_record)
+        taken = self._xero_bindings_by_xero_id(
+            sync, [r[spec.id_field] for r in found.values()])
+        self._xero_remember(sync, inflight)
+        for binding in inflight:
+            record = binding._record().with_company(sync.company)
+            xero_record = found.get(binding.inflight_token)
+            if not xero_record or not record.exists() or xero_record[spec.id_field] in taken:
+                sync.cache["binding_of"].pop(binding.res_id, None)
+                binding.unlink()
+                continue
+            try:
+                neutral = self._xero_from_xero(sync, xero_record)
+            except MappingError:
+                neutral = {"xero_id": xero_record[spec.id_field]}
+            binding = self._xero_bind(sync, record, xero_record, neutral, "export",
+                                      binding.payload_hash)
+            binding.write({"state": "pending", "inflight_token": False, "inflight_at": False})
+            taken[xero_record[spec.id_field]] = binding
+            sync.recorder.add("updated", record, xero_id=xero_record[spec.id_field],
+                              note=self.env._("found in Xero after an interrupted export"))
+        sync.checkpoint(0)
+
     def _xero_prepare(self, sync, item):
         """Build the payload; False when there is nothing to send (counted/logged here)."""
         settings = sync.settings
@@ -699,6 +1117,12 @@ class XeroObject(models.AbstractModel):
         if item.binding and not item.binding.is_primary:
             # An extra mapping to a Xero record another Odoo record exports (taxes).
             sync.recorder.add("skipped", record)
+            return False
+        if item.binding and self._xero_in_conflict(sync, record):
+            sync.recorder.add("skipped", record)
+            sync.recorder.line("skipped", record, xero_id=item.xero_id, note=self.env._(
+                "changed in Odoo and in Xero: waits for Keep Odoo's / Keep Xero's on its "
+                "conflict entry"))
             return False
         try:
             item.payload = self._xero_to_xero(sync, item.neutral, item.xero_id)
@@ -734,8 +1158,11 @@ class XeroObject(models.AbstractModel):
             status = "created" if result.status == CREATED and not item.binding else "updated"
             item.binding = self._xero_bind(sync, record, xero_record, item.neutral, "export",
                                            item.hash)
+            # Linked by the pre-match just before (``linked_notes``): the line says to what.
+            notes = [sync.cache.get("linked_notes", {}).pop(record.id, None)]
             sync.recorder.add(status, record, xero_id=result.xero_id,
-                              note="; ".join(result.warnings) or None)
+                              note="; ".join(filter(None, notes + list(result.warnings)))
+                              or None)
             return True
         self._xero_export_failed(sync, item, result.messages, self._xero_hint(result.messages),
                                  "validation")
@@ -903,7 +1330,15 @@ class XeroObject(models.AbstractModel):
                                       note=self.env._("linked to the existing Xero record"))
                     dropped.append(item)
                 else:
+                    # Linked by what Xero itself keeps unique (a contact's Name or number, an
+                    # item's Code): the same record, updated with Odoo's values; the run line
+                    # says what it was linked to.
                     item.binding.state = "pending"
+                    sync.cache.setdefault("linked_notes", {})[item.record.id] = self.env._(
+                        "linked to the existing Xero record %(name)s by its %(field)s",
+                        name=self._xero_remote_name(sync, xero_record),
+                        field=self._xero_remote_number[1] if isinstance(value, tuple)
+                        else self._xero_unique_field)
         return dropped
 
     def _xero_same_as_remote(self, sync, item, remote_neutral):
@@ -953,6 +1388,26 @@ class XeroObject(models.AbstractModel):
         )
         for record in records:
             sync.recorder.add("failed", record, xero_id=xero_id, note=message[:200])
+
+
+_UNKNOWN = object()
+
+
+def _canon(neutral):
+    """A neutral dict as JSON has it (dates as text, tuples as lists): comparable, storable."""
+    return json.loads(json.dumps(neutral, sort_keys=True, default=str))
+
+
+def _shown(value):
+    """A value as a conflict entry shows it."""
+    if value in (None, "", [], {}):
+        return "(empty)"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return str(value)
+    text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    return text if len(text) <= 300 else text[:300] + "…"
 
 
 def _command_ids(value):

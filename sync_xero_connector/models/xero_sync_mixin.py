@@ -4,6 +4,10 @@
 Inbound writes (imports) pass ``xero_inbound=True`` in the context and never mark anything,
 so an import never bounces back out. The payload hash at export time is the final judge:
 a record marked but unchanged in what Xero sees is skipped without an API call.
+
+Deleting a synced record leaves its bindings as tombstones (state ``deleted``, ``res_id``
+kept): the next export archives or deletes the Xero record (``xero.object``
+``_xero_export_tombstones``), and no import re-creates it. No call to Xero here.
 """
 from odoo import api, models
 
@@ -17,6 +21,10 @@ class XeroSyncMixin(models.AbstractModel):
 
     def _xero_dirty_targets(self):
         """``{model: ids}`` whose bindings a change of ``self`` makes pending."""
+        return {self._name: self.ids}
+
+    def _xero_unlink_targets(self):
+        """``{model: ids}`` whose bindings die with ``self`` (a template's variants)."""
         return {self._name: self.ids}
 
     def _xero_mark_pending(self):
@@ -37,3 +45,36 @@ class XeroSyncMixin(models.AbstractModel):
         if not self.env.context.get("xero_inbound") and set(vals) & set(self._xero_tracked_fields):
             self._xero_mark_pending()
         return result
+
+    def unlink(self):
+        if self:
+            self._xero_tombstone()
+        return super().unlink()
+
+    def _xero_tombstone(self):
+        """Keep the bindings of the records being deleted as tombstones, one write per
+        model; an import deleting them (Xero deleted them) closes them instead. What they
+        were part of (a parent contact) is queued for export."""
+        Binding = self.env["xero.binding"]._xero_all_tenants()
+        state = "closed" if self.env.context.get("xero_inbound") else "deleted"
+        gone = self._xero_unlink_targets()
+        for model, ids in gone.items():
+            bindings = Binding.search([("res_model", "=", model), ("res_id", "in", list(ids)),
+                                       ("state", "not in", ("deleted", "closed"))]) \
+                if ids else Binding
+            if not bindings:
+                continue
+            bindings.write({"state": state, "last_error": False})
+            # Their names, for the run lines and entries that follow (one query).
+            records = self.env[model].browse(set(bindings.mapped("res_id")))
+            names = {r.id: r.display_name for r in records.with_context(active_test=False)}
+            bindings.flush_recordset()
+            self.env.cr.execute(
+                "UPDATE xero_binding b SET deleted_name = n.name FROM "
+                "(SELECT unnest(%s::int[]) AS id, unnest(%s::varchar[]) AS name) n "
+                "WHERE b.id = n.id",
+                [bindings.ids, [names.get(b.res_id) for b in bindings]])
+            bindings.invalidate_recordset(["deleted_name", "record_name"])
+        if state == "deleted":
+            for model, ids in self._xero_dirty_targets().items():
+                Binding._mark_pending(model, set(ids) - set(gone.get(model, ())))

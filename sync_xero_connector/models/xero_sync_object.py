@@ -94,6 +94,23 @@ class XeroSyncObject(models.Model):
         "account.account", string="Rounding Account",
         help="Account of the rounding line (it must be in Xero).",
     )
+    conflict_policy = fields.Selection(
+        [("ask", "Ask"), ("odoo", "Odoo Wins"), ("xero", "Xero Wins")],
+        string="Changed on Both Sides", default="ask", required=True,
+        help="A record changed in Odoo (not exported yet) and in Xero since the last sync. "
+             "Ask: changes to different fields are merged; the same field changed on both "
+             "sides opens a conflict entry (nothing is written to either side until you click "
+             "Keep Odoo's or Keep Xero's on it). Odoo Wins: the import leaves the record alone "
+             "and the export sends Odoo's values. Xero Wins: the import applies Xero's values "
+             "and Odoo's change is dropped.",
+    )
+    match_tolerance = fields.Float(
+        string="Match Tolerance", default=0.0, digits=(16, 2),
+        help="Invoices and credit notes: a document Xero already has under the same number is "
+             "linked to the Odoo document only when type, contact and currency are the same "
+             "and the totals differ by at most this amount; otherwise a Number Conflict entry "
+             "asks what to do. 0: totals must be equal.",
+    )
     state_map_ids = fields.One2many("xero.document.state.map", "sync_object_id",
                                     string="Status Mapping")
     last_import_run_id = fields.Many2one("xero.sync.run", readonly=True)

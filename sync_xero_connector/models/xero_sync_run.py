@@ -125,6 +125,10 @@ class RunRecorder:
         self.counts[result] += 1
         if result == "skipped":
             return
+        self.line(result, record, xero_id, name, note)
+
+    def line(self, result, record=None, xero_id=None, name=None, note=None):
+        """A run line, not counted (``add`` counts): e.g. why a record was skipped."""
         self.lines.append({
             "run_id": self.run.id,
             "result": result,

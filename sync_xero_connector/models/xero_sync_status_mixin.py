@@ -11,7 +11,7 @@ from odoo.fields import Domain
 
 USER_GROUP = "sync_xero_connector.group_xero_user"
 SYNC_STATES = [("none", "Not Synced"), ("synced", "Synced"), ("pending", "To Export"),
-               ("error", "Error"), ("no_sync", "Do Not Sync")]
+               ("error", "Error"), ("no_sync", "Do Not Sync"), ("inflight", "Being Sent")]
 STATUS_FIELDS = ("xero_id", "xero_sync_state", "xero_last_error", "xero_url", "xero_mismatch_id")
 # "Open in Xero" of the objects whose link depends on the object only (documents: account.move).
 DEEP_LINKS = {

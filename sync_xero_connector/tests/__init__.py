@@ -8,3 +8,7 @@ from . import test_tenant_switch
 from . import test_run_scope
 from . import test_onboarding
 from . import test_user_feedback
+from . import test_exactly_once
+from . import test_deletes
+from . import test_conflicts
+from . import test_document_identity

@@ -308,8 +308,8 @@ class TestAccess(XeroTestMixin, HttpCase):
         self.manager.write({"company_ids": [Command.link(other.id)]})
         vals = {"name": "Mine", "company_id": other.id, "client_id": "x"}
         context = {"allowed_company_ids": [other.id]}
-        self.refused(self.manager, "xero.account", "create", [dict(vals, identity_url=self.listener.url)],
-                     context=context)
+        self.refused(self.manager, "xero.account", "create",
+                     [dict(vals, identity_url=self.listener.url)], context=context)
         self.allowed(self.manager, "xero.account", "create", [vals], context=context)
         account.invalidate_recordset()
         self.assertEqual([account.sudo()[name] for name in URL_FIELDS],

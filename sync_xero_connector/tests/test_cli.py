@@ -157,7 +157,10 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         runs = self.env["xero.sync.run"].search([("trigger", "=", "cli")])
         self.assertEqual(len(runs), 22)
         status, out, err = self.run_cli("status")
-        self.assertIn("contacts import", out)
+        # One row per object and step, with the counts of its last run, and the health.
+        self.assertRegex(out, r"\n  contacts +yes +import +\S+ \S+ +done +60 +0 +0 +0 +0\n")
+        self.assertRegex(out, r"\n  contacts +yes +export +\S+ \S+ +done +0 +0 +\d+ +0 +0\n")
+        self.assertRegex(out, r"connected, organisation .*, \d+ open mismatch entries\n")
 
     def test_disconnect(self):
         self.assertEqual(self.run_cli(*self.connect_args())[0], 0)

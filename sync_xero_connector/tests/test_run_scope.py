@@ -412,7 +412,7 @@ class TestRunToastInBrowser(RunScopeMixin, XeroTestMixin, HttpCase):
         action = account.action_import_all()  # partners: created by an admin
         run = account.run_ids
         self.assertEqual(run.created_count, len(MASTER_SEED["Contacts"]))
-        code = """
+        code = """(async () => {
             const waitFor = async (selector, text) => {
                 for (let i = 0; i < 100; i++) {
                     const found = [...document.querySelectorAll(selector)].find(
@@ -422,6 +422,9 @@ class TestRunToastInBrowser(RunScopeMixin, XeroTestMixin, HttpCase):
                 }
                 throw new Error(`not found: ${selector} ${text || ""}`);
             };
+            for (let i = 0; i < 100 && !odoo.__WOWL_DEBUG__?.root; i++) {
+                await new Promise((resolve) => setTimeout(resolve, 100));  // the web client
+            }
             const env = odoo.__WOWL_DEBUG__.root.env;
             await env.services.action.doAction(%(action)s);
             const toast = await waitFor(".o_notification", "Contacts: %(count)s created");
@@ -432,7 +435,8 @@ class TestRunToastInBrowser(RunScopeMixin, XeroTestMixin, HttpCase):
             button.click();
             await waitFor(".o_form_view .o_field_widget[name=created_count]", "%(count)s");
             console.log("test successful");
-        """ % {"action": json.dumps(action), "count": len(MASTER_SEED["Contacts"]),
-               "org": account.tenant_name}
+        })().catch((error) => console.error(error.message));""" % {
+            "action": json.dumps(action), "count": len(MASTER_SEED["Contacts"]),
+            "org": account.tenant_name}
         self.browser_js("/odoo", code, login=self.manager.login)
 

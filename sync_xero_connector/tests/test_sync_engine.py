@@ -207,6 +207,7 @@ class TestContactsExport(XeroSyncCase):
         self.assertEqual(log.kind, "validation")
         self.assertIn("already assigned to another contact", log.messages)
         self.assertIn("Resolve", log.hint)
+        self.assertFalse(log.clash_field)  # linked already: nothing to link it to
         self.assertEqual(json.loads(log.payload)["Name"], "Beta Ltd")
         by_id = {c["ContactID"]: c for c in self.sb.records("Contacts")}
         self.assertEqual(by_id[partners[1].xero_id]["EmailAddress"], "new1@example.com")

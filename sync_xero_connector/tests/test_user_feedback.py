@@ -309,3 +309,35 @@ class TestXeroFormViews(HttpCase):
                     self.assertEqual('name="action_xero_open"' in arch, sees)
                     self.assertEqual("xero_sync_state" in fields, sees)
                     self.assertEqual('name="xero_id"' in views["views"]["search"]["arch"], sees)
+
+
+BANNER_JS = """
+const deadline = Date.now() + 30000;
+(function check() {
+    const banner = document.querySelector('.o_form_view div[name="xero_error"]');
+    const retry = banner && banner.querySelector('button[name="action_xero_retry"]');
+    if (banner && retry && banner.textContent.includes("%s")) {
+        console.log("test successful");
+    } else if (Date.now() > deadline) {
+        console.error("No Xero banner with Retry on the invoice: " +
+                      (banner ? banner.textContent : "no banner"));
+    } else {
+        setTimeout(check, 200);
+    }
+})();
+""" % ARCHIVED
+
+
+@tagged("post_install", "-at_install")
+class TestBannerInWebClient(XeroDocumentCase, HttpCase):
+    def test_invoice_form_shows_the_error_of_a_first_export(self):
+        """In the web client: the invoice Xero refused (never linked) shows Xero's message
+        and Retry at the top of its form."""
+        contact = self.sb.records("Contacts")[0]
+        customer = self.partner(contact["Name"])
+        self.account._xero_client().write(
+            "Contacts", [{"ContactID": contact["ContactID"], "ContactStatus": "ARCHIVED"}])
+        invoice = self.move("out_invoice", customer, [self.line(100, tax=self.gst_sale)])
+        self.account._xero_run_object("invoices", "export", records=invoice)
+        self.browser_js(f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+                        BANNER_JS, login="admin", timeout=90)

@@ -103,7 +103,8 @@ class XeroSyncPreviewLine(models.TransientModel):
         if row["message"]:
             notes.insert(0, row["message"])
         return {
-            "sequence": (0 if row["step"] == "import" else 100)
+            # Imports, then exports, then what the account's settings leave out.
+            "sequence": (1000 if row["held"] else 0 if row["step"] == "import" else 100)
             + [key for key, __ in object_selection(self.env)].index(row["key"]),
             "step": row["step"],
             "object_key": row["key"],

@@ -11,6 +11,7 @@ from odoo.exceptions import UserError, ValidationError
 from ..models.xero_binding import object_selection
 from ..models.xero_sync_status_mixin import feedback
 from ..xero import where_equals
+from ..xero.mapping import documents as doc_map
 from ..xero.mapping.common import money
 from ..xero.objects import collection
 
@@ -171,6 +172,46 @@ class XeroMismatchResolve(models.TransientModel):
             raise UserError(self.env._("This entry names no Xero record."))
         records = self.env[log.res_model].browse(log.candidate_ids or [log.res_id]).exists()
         return _rerun(log, account, records)
+
+
+class XeroNumberConflictWizard(models.TransientModel):
+    """Send a document to Xero under another number: Xero has its number for another one."""
+
+    _name = "xero.number.conflict.wizard"
+    _description = "Xero: Create Under Another Number"
+
+    mismatch_id = fields.Many2one("xero.mismatch.log", required=True, ondelete="cascade")
+    message = fields.Text(related="mismatch_id.messages")
+    number = fields.Char(
+        string="Number in Xero", required=True,
+        help="The number the document gets in Xero (Odoo keeps its own). Xero must not have "
+             "it yet.")
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        log = self.env["xero.mismatch.log"].browse(values.get("mismatch_id"))
+        record = log._number_conflict_record() if log else None
+        if record and "number" in fields_list:
+            values["number"] = f"{record.name}-1"
+        return values
+
+    def action_confirm(self):
+        self.ensure_one()
+        log = self.mismatch_id
+        record = log._number_conflict_record()
+        number = (self.number or "").strip()
+        if not number or len(number) > doc_map.NUMBER_MAX or doc_map.placeholder_ids(number):
+            raise UserError(self.env._(
+                "Type the number the document is to have in Xero (at most %(max)s characters, "
+                "not of the form DRAFT-n-n, which the connector keeps for drafts).",
+                max=doc_map.NUMBER_MAX))
+        if number.lower() in ((record.name or "").lower(),
+                              (log._conflict_xero_number() or "").lower()):
+            raise UserError(self.env._(
+                "Xero already has %(number)s: type another number.", number=number))
+        record.xero_number_override = number
+        return _rerun(log, log.account_id, record)
 
 
 def _rerun(log, account, records):

@@ -20,6 +20,7 @@ Neutral line::
 ``rate`` follows Xero's convention, which is also Odoo's ``invoice_currency_rate``: units of the
 document currency per one unit of the base currency.
 """
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..dates import format_date, parse_date, parse_datetime
@@ -287,6 +288,50 @@ def status_payload(neutral, xero_id, status):
     """The minimal write that changes only a document's status (void or delete)."""
     doc_type = neutral["type"]
     return {id_field(doc_type): xero_id, "Status": status}
+
+
+# -------------------------------------------------------------------- identity
+# What a document found in Xero by its number must share with the Odoo document to be the same
+# one. The date is not compared: posting in Odoo (or correcting a typo) moves it, and the other
+# four already tell two documents apart; it is shown in a conflict all the same.
+IDENTITY_FIELDS = ("type", "contact_id", "currency", "total")
+# Draft numbers the connector owns (sales documents: Xero keeps their numbers unique and would
+# otherwise number a draft from its own sequence, which Odoo's later posting collides with).
+PLACEHOLDER_PREFIX = "DRAFT-"
+_PLACEHOLDER = re.compile(r"DRAFT-(\d+)-(\d+)", re.IGNORECASE)
+
+
+def placeholder_number(company_id, move_id):
+    """The number an Odoo draft is sent with: ``DRAFT-<company id>-<move id>`` (well inside
+    Xero's 255 characters)."""
+    return f"{PLACEHOLDER_PREFIX}{int(company_id)}-{int(move_id)}"
+
+
+def placeholder_ids(number):
+    """``(company id, move id)`` of a placeholder number, or None for any other number."""
+    found = _PLACEHOLDER.fullmatch((number or "").strip())
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
+def identity_differences(odoo, xero, tolerance=0):
+    """Why the Xero document ``xero`` (neutral, from Xero) found by number is not the Odoo
+    document ``odoo`` (neutral, from Odoo, ``contact_id`` being the Xero ContactID bound to the
+    Odoo partner): ``[(field, odoo value, xero value)]``, empty when they are the same document.
+
+    Same type, same contact, same currency, totals within ``tolerance`` (document currency).
+    A missing value on either side is a difference: identity must be proven, not assumed."""
+    differences = []
+    for field in ("type", "contact_id", "currency"):
+        mine, theirs = odoo.get(field), xero.get(field)
+        if field == "currency":
+            mine, theirs = (mine or "").upper() or None, (theirs or "").upper() or None
+        if not mine or not theirs or mine != theirs:
+            differences.append((field, mine, theirs))
+    mine, theirs = odoo.get("total"), xero.get("total")
+    if mine is None or theirs is None or \
+            abs(_q(_dec(mine)) - _q(_dec(theirs))) > _q(_dec(tolerance or 0)):
+        differences.append(("total", mine, theirs))
+    return differences
 
 
 # ----------------------------------------------------------------- allocations
