@@ -165,8 +165,12 @@ def cmd_connect(env, company_id, client_id, client_secret, login_url=None, ident
     if account:
         account.write(vals)
     else:
+        # The command runs as OdooBot: notifications (reconnect, failed runs) go to the
+        # administrator instead, who can change the Responsible on the account.
+        admin = env.ref("base.user_admin", raise_if_not_found=False)
         account = Account.create(dict(vals, name=f"Xero - {company.name}",
-                                      company_id=company.id))
+                                      company_id=company.id,
+                                      user_id=admin.id if admin else False))
     # Saved first: the API log and token cursors only see committed accounts.
     env.cr.commit()
     account._xero_connect_custom()

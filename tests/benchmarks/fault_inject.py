@@ -11,7 +11,8 @@ is created: new contacts, customer drafts, posted invoices, bills (supplier refe
 repeat), customer credit notes, payments on N more posted invoices.
 
 Then, ``--kills`` times: ``python3 -m odoo xero -d DB export all`` is started and killed with
-SIGKILL after a random delay, and a few records of each kind are edited (a price, a bill or
+SIGKILL after a random delay (the sandbox paces calls, ``--minute-limit``, so that the export is
+still sending then), and a few records of each kind are edited (a price, a bill or
 credit note reset, changed and posted again, a contact renamed, one more payment). A last
 export runs to its end. Each Odoo record carries a marker Xero keeps (line description,
 payment reference, contact name); the figures count, per kind: records in Odoo, in Xero,
@@ -109,7 +110,8 @@ def _pay(env, invoice, bank, memo, amount):
     wizard = env["account.payment.register"].with_context(
         active_model="account.move", active_ids=invoice.ids).create({
             "amount": amount, "journal_id": bank.id, "payment_date": invoice.invoice_date,
-            "communication": memo, "payment_difference_handling": "open"})
+            "communication": memo, "currency_id": invoice.currency_id.id,
+            "payment_difference_handling": "open"})
     return wizard._create_payments()
 
 
@@ -138,8 +140,9 @@ def _inner_edit(env, cfg):
         partner.name = f"{partner.name.split(' e')[0]} e{cfg['round']}"
         edited["contacts"] = edited.get("contacts", 0) + 1
     paid = _lines(env, "FI-paidinv").move_id.filtered(lambda m: m.amount_residual > 1)
-    bank = env["account.journal"].search([("type", "=", "bank"),
-                                          ("company_id", "=", env.company.id)], limit=1)
+    bank = env["account.journal"].browse(env["xero.binding"].search([
+        ("account_id", "=", _account(env).id), ("object_key", "=", "bank_accounts")],
+        limit=1).res_id)
     if paid:
         invoice = paid.browse(rng.choice(paid.ids))
         _pay(env, invoice, bank, f"FI-pay-{10000 + cfg['round']}-x{cfg['round']}", 1)
@@ -199,7 +202,9 @@ def _inner_count(env, cfg):
             "unknown_in_xero": sum(1 for m in xero[kind] if m not in odoo[kind]),
             "not_synced_in_odoo": len(ids) - synced,
         }
-    _emit({"step": "count", "figures": figures})
+    open_count, sample = bench._mismatches(env, account)
+    _emit({"step": "count", "figures": figures, "open_mismatches": open_count,
+           "mismatch_sample": sample})
 
 
 def _inner(env, cfg):
@@ -256,7 +261,7 @@ class FaultRun(bench.Bench):
         proc = subprocess.Popen(
             [sys.executable, "-m", "xero_sandbox", "--port", "0", "--seed", folder,
              "--client-id", "fault-client", "--client-secret", "fault-secret",
-             "--minute-limit", str(bench.MINUTE_LIMIT), "--day-limit", str(bench.DAY_LIMIT),
+             "--minute-limit", str(self.args.minute_limit), "--day-limit", str(bench.DAY_LIMIT),
              "--concurrency-limit", "50", "--app-minute-limit", str(bench.MINUTE_LIMIT)],
             stdout=log, stderr=subprocess.STDOUT, env=env)
         path = log.name
@@ -303,7 +308,9 @@ class FaultRun(bench.Bench):
                 done = subprocess.run(self.xero(db, "export", "all", "--json"), env=bench._child_env(),
                                       capture_output=True, text=True)
                 self.log(f"final export exit {done.returncode}: {done.stdout.strip()[-2000:]}")
-            figures = self.shell(db, {"step": "count"})["figures"]
+            counted = self.shell(db, {"step": "count"})
+            figures = counted["figures"]
+            self.log(json.dumps({k: counted[k] for k in ("open_mismatches", "mismatch_sample")}))
         finally:
             sandbox.send_signal(signal.SIGTERM)
             sandbox.wait(timeout=30)
@@ -327,9 +334,12 @@ def main():
     parser.add_argument("--n", type=int, default=300, help="records of each kind (default 300)")
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--min-delay", type=float, default=8.0,
-                        help="seconds before a kill, at least (Odoo starts in ~5 s)")
-    parser.add_argument("--max-delay", type=float, default=40.0)
+    parser.add_argument("--min-delay", type=float, default=4.0,
+                        help="seconds before a kill, at least (Odoo starts in ~3 s)")
+    parser.add_argument("--max-delay", type=float, default=30.0)
+    parser.add_argument("--minute-limit", type=int, default=120,
+                        help="the sandbox's calls per minute (Xero: 60): an export lasts long "
+                             "enough for the kills to land while it sends")
     parser.add_argument("--template", help="template database (default: newest xero_tmpl_*)")
     parser.add_argument("--db-prefix", help="database names' prefix (must start with xero_bench)")
     parser.add_argument("--keep-db", action="store_true")

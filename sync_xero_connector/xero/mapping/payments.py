@@ -8,10 +8,21 @@ Neutral payment::
      "amount" (document currency), "bank_amount", "rate", "reference", "status",
      "currency", "updated_at"}
 """
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..dates import format_date, parse_date, parse_datetime
 from .common import MappingError, check_length, clean, number
+
+# The in-flight token the engine adds to a new payment's Reference (models/xero_object.py).
+INFLIGHT_MARK = re.compile(r"\s*\[odoo:[0-9a-f]{12}\]")
+
+
+def _reference(value):
+    """Xero's Reference without the in-flight token (not Odoo's memo)."""
+    if isinstance(value, str):
+        value = INFLIGHT_MARK.sub("", value)
+    return value or None
 
 # Payments on invoices, bills and credit notes (cash refunds): synced.
 DOCUMENT_PAYMENT_TYPES = ("ACCRECPAYMENT", "ACCPAYPAYMENT", "ARCREDITPAYMENT", "APCREDITPAYMENT")
@@ -55,7 +66,7 @@ def payment_from_xero(record):
         "amount": _float(record.get("Amount")),
         "bank_amount": _float(record.get("BankAmount")),
         "rate": _float(record.get("CurrencyRate")),
-        "reference": record.get("Reference") or None,
+        "reference": _reference(record.get("Reference")),
         "status": record.get("Status") or "AUTHORISED",
         "updated_at": parse_datetime(record.get("UpdatedDateUTC")),
     }
