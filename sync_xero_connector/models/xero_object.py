@@ -804,7 +804,7 @@ class XeroObject(models.AbstractModel):
                 ("direction", "=", "export"), ("state", "=", "open"),
                 ("res_id", "in", tombstones.mapped("res_id")), ("payload_hash", "!=", False),
             ], ["res_id", "payload_hash"])}
-        close, send, resend = self.env["xero.binding"], [], False
+        close, send, resend = self._xero_bindings(sync), [], False
         for binding in tombstones:
             payload = self._xero_tombstone_payload(sync, binding) if binding.xero_id else None
             again = payload is not None and (binding.res_id, payload_hash(payload)) in refused
@@ -982,7 +982,7 @@ class XeroObject(models.AbstractModel):
                     self._xero_drop_inflight(sync, item)  # Xero did not create it
                 if self._xero_export_result(sync, item, result):
                     accepted.append(item)
-            landed = self.env["xero.binding"].browse(
+            landed = self._xero_bindings(sync).browse(
                 [item.inflight.id for item in accepted if item.inflight])
             if landed:
                 landed.write({"inflight_token": False, "inflight_at": False})
