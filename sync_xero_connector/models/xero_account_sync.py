@@ -464,13 +464,19 @@ class XeroAccount(models.Model):
         return self._xero_results(runs)
 
     def _xero_results(self, runs):
-        results, errors = {}, []
+        """-> (counts per object, errors): one error per failure message, naming every
+        object it stopped (a currency mismatch stops all documents: said once)."""
+        results, failures = {}, {}
         for run in runs:
             counts = results.setdefault(run.object_key, dict.fromkeys(RESULT_KEYS, 0))
             for name, value in run._counts().items():
                 counts[name] += value
             if run.state == "failed":
-                errors.append(f"{run.object_key} {run.direction}: {run.message}")
+                keys = failures.setdefault((run.direction, run.message), [])
+                if run.object_key not in keys:
+                    keys.append(run.object_key)
+        errors = [f"{', '.join(keys)} {direction}: {message}"
+                  for (direction, message), keys in failures.items()]
         return results, errors
 
     def _xero_last_runs(self):
