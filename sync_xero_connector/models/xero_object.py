@@ -34,6 +34,7 @@ from ..xero import (
     XeroDayLimitError,
     XeroError,
     XeroValidationError,
+    url_chunks,
     validate,
 )
 from ..xero.dates import parse_datetime
@@ -50,7 +51,7 @@ IMPORT_OVERLAP = timedelta(minutes=5)
 CLOCK_SKEW = timedelta(minutes=2)
 BATCH_SIZE = 50
 # Names per `where` clause when looking up Xero records by name before creating them.
-REMOTE_LOOKUP_CHUNK = 25
+REMOTE_LOOKUP_CHUNK = 50
 # Exactly-once creation across crashes: the Xero field that identifies a new element sent as
 # part of a batch, per collection. "token": a short random token the connector places in that
 # field (Xero echoes it back); "value": the field's own value, which Xero keeps unique.
@@ -1207,6 +1208,24 @@ class XeroObject(models.AbstractModel):
                     if not validate.problems(r, spec)]
             return sync.cache["remote_all"]
         from ..xero import where_equals
+        found = []
+        if spec.numbers_filter and self._xero_unique_field == spec.number_field:
+            # Numbers Xero can filter on (InvoiceNumbers=): 100 a read instead of a
+            # where clause each; numbers with a comma, or a read Xero refuses, go on below.
+            numbers = {}
+            for item in items:
+                number = (item.neutral.get(self._xero_unique_key) or "").strip()
+                if number and "," not in number:
+                    numbers.setdefault(number, []).append(item)
+            try:
+                found = [r for r in sync.client.iter_records(
+                    self._xero_collection, numbers=sorted(numbers))
+                    if not validate.problems(r, spec)] if numbers else []
+            except XeroValidationError:
+                found = []
+            else:
+                done = {id(i) for group in numbers.values() for i in group}
+                items = [item for item in items if id(item) not in done]
         # Xero's uniqueness ignores case: compare lower-cased. Numbers (ContactNumber) too,
         # since Xero updates the record owning a number a new record is POSTed with.
         clauses = {}
@@ -1221,7 +1240,9 @@ class XeroObject(models.AbstractModel):
                 if (item.neutral.get(key) or "").strip():
                     clauses.setdefault(where_equals(field, item.neutral[key].strip()),
                                        []).append(item)
-        return self._xero_lookup(sync, clauses)
+        seen = {r.get(spec.id_field) for r in found}
+        return found + [r for r in (self._xero_lookup(sync, clauses) if clauses else [])
+                        if r.get(spec.id_field) not in seen]
 
     def _xero_lookup(self, sync, clauses):
         """Xero records matching any of ``clauses`` (``{where clause: items}``), read
@@ -1230,9 +1251,7 @@ class XeroObject(models.AbstractModel):
         (they might duplicate a record Xero has), the others go on. Records Odoo cannot read
         (see ``validate``) are left out."""
         spec = collection(self._xero_collection)
-        ordered = sorted(clauses)
-        pending = [ordered[i:i + REMOTE_LOOKUP_CHUNK]
-                   for i in range(0, len(ordered), REMOTE_LOOKUP_CHUNK)]
+        pending = list(url_chunks(sorted(clauses), " OR ", REMOTE_LOOKUP_CHUNK))
         found, seen = [], set()
         while pending:
             chunk = pending.pop(0)

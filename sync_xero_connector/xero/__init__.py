@@ -2,7 +2,10 @@
 """Framework-free Xero client. Never imports odoo: pytest imports it as ``xero`` and Odoo as
 ``odoo.addons.sync_xero_connector.xero``."""
 from . import const, dates, errors, objects, redact, validate, webhooks
-from .client import CREATED, REJECTED, UPDATED, ElementResult, XeroClient, idempotency_key, where_equals
+from .client import (
+    CREATED, REJECTED, UPDATED, ElementResult, XeroClient, idempotency_key, url_chunks,
+    where_equals,
+)
 from .errors import (
     XeroAuthError,
     XeroConnectionError,
@@ -24,5 +27,5 @@ __all__ = [
     "XeroError", "XeroForbidden", "XeroInvalidGrant", "XeroNotFound", "XeroOAuth",
     "XeroRateLimitError", "XeroResponse", "XeroServerError", "XeroValidationError", "const",
     "dates", "errors", "idempotency_key", "normalize_scopes", "objects", "redact", "validate",
-    "webhooks", "where_equals",
+    "url_chunks", "webhooks", "where_equals",
 ]

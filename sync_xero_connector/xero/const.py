@@ -34,6 +34,11 @@ MAX_BODY_BYTES = 3_500_000
 MAX_PAGE_SIZE = 1000
 # An IDs filter with more than ~52 GUIDs fails on URL length: stay below.
 MAX_IDS_PER_REQUEST = 50
+# Numbers per read with a numbers filter (InvoiceNumbers=), and at most this many characters of
+# URL-encoded filter or where clause per read (an IDs list of ~52 GUIDs, about 1,900 characters,
+# was too long for Xero: API_FACTS §5).
+MAX_NUMBERS_PER_REQUEST = 100
+MAX_FILTER_CHARS = 1500
 # Idempotency-Key: 128 characters at most.
 MAX_IDEMPOTENCY_KEY = 128
 

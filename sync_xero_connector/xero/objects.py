@@ -16,6 +16,7 @@ class Collection:
     include_archived: bool = False
     batch_write: bool = True  # PUT/POST take {"<name>": [...]}; False: one object per request
     ids_filter: bool = False
+    numbers_filter: str = None  # query parameter taking a comma-separated list of numbers
     default_page_size: int = 100
 
 
@@ -34,7 +35,7 @@ COLLECTIONS = {
         Collection("TrackingCategories", "TrackingCategoryID", include_archived=True),
         Collection("Invoices", "InvoiceID", "InvoiceNumber", paged=True, page_size=True,
                    modified_since=True, summarize_errors=True, unitdp=True,
-                   include_archived=True, ids_filter=True),
+                   include_archived=True, ids_filter=True, numbers_filter="InvoiceNumbers"),
         Collection("CreditNotes", "CreditNoteID", "CreditNoteNumber", paged=True,
                    page_size=True, modified_since=True, summarize_errors=True, unitdp=True),
         Collection("Payments", "PaymentID", paged=True, page_size=True, modified_since=True,

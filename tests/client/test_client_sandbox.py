@@ -368,3 +368,34 @@ def test_no_secret_in_any_log(sandbox, harness, caplog):
     assert len(harness.records) >= 7
     for secret in secrets:
         assert secret and secret not in captured
+
+
+def test_numbers_filter_reads_100_numbers_a_call_within_the_url_budget(sandbox, harness):
+    """Pre-matching of new invoices: ``InvoiceNumbers=`` with up to 100 numbers a read, fewer
+    when long numbers would make the URL too long; a comma cannot go in such a filter."""
+    [contact] = contacts(1)
+    invoices = [{"InvoiceID": str(uuid.uuid4()), "Type": "ACCREC", "Status": "AUTHORISED",
+                 "InvoiceNumber": f"INV/2026/{i:05d}", "Contact": {"ContactID": contact["ContactID"]},
+                 "Date": "2026-01-05", "DueDate": "2026-02-05", "LineAmountTypes": "Exclusive",
+                 "LineItems": [{"Description": "x", "Quantity": 1, "UnitAmount": 10,
+                                "AccountCode": "200"}],
+                 "UpdatedDateUTC": OLD} for i in range(150)]
+    sales = {"AccountID": str(uuid.uuid4()), "Code": "200", "Name": "Sales", "Type": "REVENUE",
+             "Status": "ACTIVE", "TaxType": "NONE"}
+    sandbox.load_seed({"Accounts": [sales], "Contacts": [contact], "Invoices": invoices})
+    wanted = [f"INV/2026/{i:05d}" for i in range(0, 300, 2)]  # 75 exist, 75 do not
+    found = list(harness.client.iter_records("Invoices", numbers=wanted))
+    assert sorted(r["InvoiceNumber"] for r in found) == wanted[:75]
+    sent = [parse_qs(urlsplit(r["url"]).query)["InvoiceNumbers"][0] for r in harness.records]
+    # "INV/2026/00000" is 18 characters encoded, 21 with its comma: 71 fit in 1,500.
+    assert [len(s.split(",")) for s in sent] == [71, 71, 8]
+    assert sum(len(s.split(",")) for s in sent) == 150
+    short = [f"N{i}" for i in range(250)]
+    harness.records.clear()
+    list(harness.client.iter_records("Invoices", numbers=short))
+    assert [len(parse_qs(urlsplit(r["url"]).query)["InvoiceNumbers"][0].split(","))
+            for r in harness.records] == [100, 100, 50]
+    with pytest.raises(ValueError):
+        list(harness.client.iter_records("Invoices", numbers=["A,B"]))
+    with pytest.raises(ValueError):
+        list(harness.client.iter_records("Contacts", numbers=["A"]))
