@@ -10,6 +10,7 @@ from decimal import Decimal
 from odoo import api, fields, models
 from odoo.fields import Command
 
+from ..xero import XeroValidationError, validate
 from ..xero.mapping import documents as doc_map
 from ..xero.mapping.common import MappingError, normalize_name, payload_hash
 from ..xero.mapping.taxes import effective_rate
@@ -653,13 +654,28 @@ class XeroObjectDocument(models.AbstractModel):
             collection(self._xero_collection).id_field), note=messages[0][:200])
 
     def _xero_remote_records(self, sync, items):
-        """Xero documents with the numbers of ``items``."""
+        """Xero documents with the numbers of ``items``: through the collection's numbers
+        filter (InvoiceNumbers=, up to 100 numbers a read) where it has one, else by `where`
+        clauses (so too a number with a comma, or all of them if Xero refuses the filter)."""
         from ..xero import where_equals
+        spec = collection(self._xero_collection)
+        numbers = {item.neutral["number"].strip() for item in items
+                   if "," not in item.neutral["number"]} if spec.numbers_filter else set()
+        found = []
+        if numbers:
+            try:
+                found = [r for r in sync.client.iter_records(
+                    self._xero_collection, numbers=sorted(numbers))
+                    if not validate.problems(r, spec)]
+            except XeroValidationError:
+                numbers = set()
         clauses = {}
         for item in items:
-            clauses.setdefault(where_equals(self._xero_unique_field,
-                                            item.neutral["number"].strip()), []).append(item)
-        return self._xero_lookup(sync, clauses)
+            number = item.neutral["number"].strip()
+            if number not in numbers:
+                clauses.setdefault(where_equals(self._xero_unique_field, number),
+                                   []).append(item)
+        return found + (self._xero_lookup(sync, clauses) if clauses else [])
 
     def _xero_same_as_remote(self, sync, item, remote_neutral):
         return False

@@ -1208,24 +1208,6 @@ class XeroObject(models.AbstractModel):
                     if not validate.problems(r, spec)]
             return sync.cache["remote_all"]
         from ..xero import where_equals
-        found = []
-        if spec.numbers_filter and self._xero_unique_field == spec.number_field:
-            # Numbers Xero can filter on (InvoiceNumbers=): 100 a read instead of a
-            # where clause each; numbers with a comma, or a read Xero refuses, go on below.
-            numbers = {}
-            for item in items:
-                number = (item.neutral.get(self._xero_unique_key) or "").strip()
-                if number and "," not in number:
-                    numbers.setdefault(number, []).append(item)
-            try:
-                found = [r for r in sync.client.iter_records(
-                    self._xero_collection, numbers=sorted(numbers))
-                    if not validate.problems(r, spec)] if numbers else []
-            except XeroValidationError:
-                found = []
-            else:
-                done = {id(i) for group in numbers.values() for i in group}
-                items = [item for item in items if id(item) not in done]
         # Xero's uniqueness ignores case: compare lower-cased. Numbers (ContactNumber) too,
         # since Xero updates the record owning a number a new record is POSTed with.
         clauses = {}
@@ -1240,9 +1222,7 @@ class XeroObject(models.AbstractModel):
                 if (item.neutral.get(key) or "").strip():
                     clauses.setdefault(where_equals(field, item.neutral[key].strip()),
                                        []).append(item)
-        seen = {r.get(spec.id_field) for r in found}
-        return found + [r for r in (self._xero_lookup(sync, clauses) if clauses else [])
-                        if r.get(spec.id_field) not in seen]
+        return self._xero_lookup(sync, clauses)
 
     def _xero_lookup(self, sync, clauses):
         """Xero records matching any of ``clauses`` (``{where clause: items}``), read

@@ -4,6 +4,7 @@ document (a number conflict entry otherwise, with Link / Create Under Another Nu
 and Odoo drafts never spend Xero's numbering (placeholder numbers, replaced on posting)."""
 import json
 import re
+from urllib.parse import parse_qs
 
 from odoo.tests import tagged
 
@@ -81,6 +82,31 @@ class TestDocumentIdentity(XeroDocumentCase):
         self.assertEqual(len(self.sb.records("Invoices")), count)
         self.assertFalse(self.binding(move))
         return theirs, move, self.conflict(move)
+
+    # ------------------------------------------- pre-match reads (issue 13)
+    def test_new_numbers_checked_by_number_list_reads(self):
+        """Every new number is checked before it is sent, 100 numbers a read through
+        InvoiceNumbers= (not a where clause each); a number with a comma, which cannot go in
+        that list, is checked by a where clause; a Xero document with one of the numbers is
+        still found (a number conflict, nothing sent over it)."""
+        theirs = self.xero_invoice(self.contact_b, 893.55, number="INV-PM-07")
+        moves = [self.odoo_invoice(f"INV-PM-{i:02d}", 100 + i) for i in range(30)]
+        comma = self.odoo_invoice("INV-PM,X", 55.0)
+        self.exchanges.clear()
+        self.run_object("invoices", "export")
+        reads = [{k: v[0] for k, v in parse_qs(e["query"] or "").items()} for e in self.exchanges
+                 if e["method"] == "GET" and e["path"].endswith("/Invoices")]
+        listed = [q for q in reads if "InvoiceNumbers" in q]
+        self.assertEqual(len(listed), 1, reads)
+        numbers = listed[0]["InvoiceNumbers"]
+        self.assertEqual(sorted(numbers.split(",")), sorted(m.name for m in moves))
+        wheres = [q for q in reads if "INV-PM" in q.get("where", "")]
+        self.assertEqual(len(wheres), 1, reads)
+        self.assertEqual(wheres[0]["where"], 'InvoiceNumber=="INV-PM,X"')
+        self.assert_untouched(theirs)
+        self.conflict(moves[7])
+        sent = {r["InvoiceNumber"] for r in self.sb.records("Invoices")}
+        self.assertLessEqual({m.name for m in moves if m != moves[7]} | {comma.name}, sent)
 
     # ------------------------------------------------------------------ case 1
     def test_number_taken_by_another_document_is_a_conflict_then_link(self):
