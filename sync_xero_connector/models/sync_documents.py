@@ -1099,6 +1099,39 @@ class XeroObjectDocument(models.AbstractModel):
             return True
         return False
 
+    _xero_batch_create = True
+
+    def _xero_batchable(self, sync, xero_record):
+        # New documents Odoo keeps as drafts or posts (a void or deletion goes one by one).
+        return self._xero_state_map(sync).get(xero_record.get("Status") or "DRAFT",
+                                              "draft") in ("draft", "posted")
+
+    def _xero_create_batch(self, sync, prepared):
+        """One create per move type, the totals and lock checks of each, one post."""
+        Move = self.env["account.move"].with_company(sync.company).with_context(
+            xero_inbound=True)
+        created = [None] * len(prepared)
+        by_type = {}
+        for index, (__, __, vals) in enumerate(prepared):
+            by_type.setdefault(vals["move_type"], []).append(index)
+        for move_type, indexes in by_type.items():
+            moves = Move.with_context(default_move_type=move_type).create(
+                [prepared[i][2] for i in indexes])
+            for index, move in zip(indexes, moves, strict=True):
+                created[index] = move
+        states = self._xero_state_map(sync)
+        to_post = Move.browse()
+        for (__, neutral, __), move in zip(prepared, created):
+            self._xero_check_totals(neutral, move)
+            if states.get(neutral["status"], "draft") == "posted":
+                self._xero_check_lock(sync, move, neutral.get("date") or move.date)
+                to_post |= move
+        if to_post:
+            to_post.action_post()
+        for (__, neutral, __), move in zip(prepared, created):
+            self._xero_import_links(sync, neutral, move)
+        return Move.browse([move.id for move in created])
+
     def _xero_create(self, sync, neutral):
         vals = self._xero_vals(sync, neutral, None)
         move = self.env["account.move"].with_company(sync.company).with_context(
