@@ -3,6 +3,7 @@ from . import (
     xero_account,
     xero_account_tenant,
     xero_api_log,
+    xero_rate_call,
     xero_binding,
     xero_mismatch_log,
     xero_sync_run,

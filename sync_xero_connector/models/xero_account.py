@@ -29,6 +29,7 @@ from ..xero import (
     const,
     normalize_scopes,
 )
+from .xero_rate_call import registry_for
 
 _logger = logging.getLogger(__name__)
 
@@ -309,6 +310,8 @@ class XeroAccount(models.Model):
         secret = self.sudo().client_secret
         return Transport(
             log_hook=self.env["xero.api.log"]._make_log_hook(self),
+            # Xero's limits per organisation across every process (models/xero_rate_call.py).
+            limiters=registry_for(self.env.cr.dbname),
             secrets=(secret,) if secret else (),
         )
 

@@ -4,8 +4,10 @@
 Xero answers every call with ``X-MinLimit-Remaining`` / ``X-DayLimit-Remaining``. The limiter
 remembers them per tenant; when the minute budget runs low it spreads the remaining calls over
 the rest of the (estimated) minute window instead of running into a 429.
-The concurrency bound holds within one process (one Odoo worker); Xero's own 429
-``concurrent`` answer, which the transport waits out, covers several workers.
+The limiter here holds within one process; a registry may hand out limiters that also hold
+across processes (the Odoo layer's, coordinated in PostgreSQL: models/xero_rate_call.py), by
+overriding ``acquire``/``release``. Xero's own 429, which the transport waits out, stays the
+last resort.
 """
 import threading
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ class RateState:
     day_remaining: int = None
     app_min_remaining: int = None
     window_start: float = None  # clock() when the current minute window was first seen
+    most_min_remaining: int = None  # the highest X-MinLimit-Remaining ever seen
 
     def as_dict(self):
         return {
@@ -44,6 +47,19 @@ class TenantLimiter:
     def __post_init__(self):
         self.semaphore = threading.BoundedSemaphore(self.concurrency)
 
+    def acquire(self):
+        """Wait for the right to send one call; -> a token for ``release``."""
+        self.semaphore.acquire()
+
+    def release(self, token=None):
+        self.semaphore.release()
+
+    def minute_limit(self, default=60):
+        """Calls a minute the server allows: Xero's 60, unless its answers said more remain
+        (a test server with other limits)."""
+        seen = self.state.most_min_remaining
+        return max(default, seen + 1) if seen is not None else default
+
     def pacing_delay(self, now, threshold, window=60.0):
         """Seconds to wait before the next call, 0 when there is budget left."""
         with self.lock:
@@ -70,6 +86,7 @@ class TenantLimiter:
                 if state.min_remaining is None or minute > state.min_remaining:
                     state.window_start = now
                 state.min_remaining = minute
+                state.most_min_remaining = max(state.most_min_remaining or 0, minute)
             if day is not None:
                 state.day_remaining = day
             if app is not None:

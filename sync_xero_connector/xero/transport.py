@@ -201,8 +201,7 @@ class Transport:
             "request_body": self._log_body(body if body is not None else _form(data)),
             "idempotency_key": headers.get("Idempotency-Key"),
         }
-        if limiter is not None:
-            limiter.semaphore.acquire()
+        token = limiter.acquire() if limiter is not None else None
         try:
             raw = self.session.request(
                 method,
@@ -230,7 +229,7 @@ class Transport:
             ) from None
         finally:
             if limiter is not None:
-                limiter.semaphore.release()
+                limiter.release(token)
         response = XeroResponse(
             status=raw.status_code,
             headers=dict(raw.headers),
