@@ -2,6 +2,7 @@
 """Accounting API client for one organisation (tenant): paging reads and batch writes."""
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import timezone
 from email.utils import parsedate_to_datetime
@@ -10,6 +11,8 @@ from urllib.parse import quote
 from . import const, errors
 from .dates import format_if_modified_since, parse_datetime
 from .objects import RESPONSE_KEY, collection
+
+GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 CREATED = "created"
 UPDATED = "updated"
@@ -148,9 +151,9 @@ class XeroClient:
         if if_modified_since and spec.modified_since:
             headers["If-Modified-Since"] = format_if_modified_since(if_modified_since)
         if ids:
-            if not spec.ids_filter:
-                raise ValueError(f"Xero cannot filter {name} by IDs")
             ids = list(ids)
+            if not spec.ids_filter and not all(GUID.fullmatch(str(i)) for i in ids):
+                raise ValueError(f"Xero can only filter {name} by GUIDs")
             id_chunks = [
                 ids[i : i + const.MAX_IDS_PER_REQUEST]
                 for i in range(0, len(ids), const.MAX_IDS_PER_REQUEST)
@@ -160,8 +163,13 @@ class XeroClient:
         key = RESPONSE_KEY.get(name, name)
         for chunk in id_chunks:
             query = dict(base_params)
-            if chunk:
+            if chunk and spec.ids_filter:
                 query["IDs"] = ",".join(chunk)
+            elif chunk:
+                # No IDs parameter (CreditNotes): the same one read, as a where on the ID.
+                by_id = " OR ".join(f'{spec.id_field}==Guid("{i}")' for i in chunk)
+                known = base_params.get("where")
+                query["where"] = f"({known}) AND ({by_id})" if known else by_id
             if not spec.paged:
                 data = self._read(f"/{name}", query, headers)
                 records = data.get(key) or []
