@@ -32,6 +32,9 @@
         "web.assets_backend": [
             "sync_xero_connector/static/src/js/xero_run_notification.js",
         ],
+        "web.assets_tests": [
+            "sync_xero_connector/static/tests/tours/*.js",
+        ],
     },
     "installable": True,
     "application": False,

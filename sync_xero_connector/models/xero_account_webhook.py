@@ -128,14 +128,11 @@ class XeroAccount(models.Model):
                 "The Xero account was not connected; the scheduled import reads the change "
                 "once it is reconnected."))
             return
-        implemented = self._xero_sync_objects()
         enabled = set(self._xero_keys_for("import"))
         outcome = {}  # event -> runs
         for key, mine in self._xero_event_keys(events).items():
-            if "import" not in implemented.get(key, {}) or key not in enabled:
-                continue
-            if self.state != "connected":
-                break
+            if key not in enabled or self.state != "connected":
+                continue  # (disconnected in Xero by the run of another object)
             run = self._xero_run_object(
                 key, "import", trigger="webhook",
                 xero_ids=sorted(set(mine.mapped("resource_id"))),
@@ -147,7 +144,8 @@ class XeroAccount(models.Model):
             runs = outcome.get(event)
             if not runs:
                 event._xero_ignore(self.env._(
-                    "Not imported: its object is not enabled for import on this account."))
+                    "Not imported: its object is not enabled for import on this account.")
+                    if self.state == "connected" else self._not_connected_message())
                 continue
             ok = [r for r in runs if r.state in ("done", "partial")]
             event.write({

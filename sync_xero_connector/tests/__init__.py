@@ -13,3 +13,4 @@ from . import test_deletes
 from . import test_conflicts
 from . import test_document_identity
 from . import test_webhooks
+from . import test_health
