@@ -6,7 +6,6 @@ Alerts: a failed scheduled run, an object with new mismatches, a refresh token n
 responsible user (Odoo e-mails it when the user is notified by e-mail), at most one of a kind
 per account and day.
 """
-import logging
 from datetime import datetime, time, timedelta
 
 from markupsafe import escape
@@ -15,8 +14,6 @@ from odoo import api, fields, models
 
 from ..xero import const
 from .xero_binding import object_selection
-
-_logger = logging.getLogger(__name__)
 
 REFRESH_TOKEN_LIFE = timedelta(days=60)
 REFRESH_TOKEN_WARN = timedelta(days=10)  # alert this long before it ends

@@ -7,7 +7,6 @@ The controller only checks the signature and calls ``_xero_receive``, which stor
 50) and runs the normal import for them (``xero.account._xero_run_object``).
 """
 import json
-import logging
 import re
 
 from odoo import api, fields, models
@@ -17,8 +16,6 @@ from ..xero import webhooks
 from ..xero.client import GUID
 from ..xero.dates import parse_datetime
 from .xero_object import naive_utc
-
-_logger = logging.getLogger(__name__)
 
 CRON_XMLID = "sync_xero_connector.ir_cron_xero_webhook_events"
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")

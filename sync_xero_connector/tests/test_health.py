@@ -5,28 +5,18 @@ import json
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
 from odoo.addons.sync_xero_connector.xero.webhooks import signature
 
-from .common import XeroTestMixin
-from .test_documents import master_seed
+from .test_webhooks import XeroHttpCase
 
 KEY = "health-webhook-key-0123456789"
 
 
 @tagged("post_install", "-at_install")
-class TestHealth(XeroTestMixin, HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.setup_xero()
-        cls.sb.load_seed(master_seed())
-
-    def setUp(self):
-        super().setUp()
-        self.account = self.make_account(name="Health Tour Account")
-        self.connect_with_issued_token(self.account)
+class TestHealth(XeroHttpCase):
+    account_name = "Health Tour Account"
 
     def cron_alerts(self):
         self.env.flush_all()
@@ -104,8 +94,9 @@ class TestHealth(XeroTestMixin, HttpCase):
         self.assertEqual(len(self.alerts("failed_run")), 1)
         self.assertEqual(self.alerts("failed_run").user_id, self.manager)
         # Tomorrow's failure is news again.
+        yesterday = fields.Datetime.now() - timedelta(days=1)
         self.env.cr.execute("UPDATE mail_activity SET create_date = %s WHERE id = %s",
-                            [fields.Datetime.now() - timedelta(days=1), self.alerts("failed_run").id])
+                            [yesterday, self.alerts("failed_run").id])
         self.env.invalidate_all()
         self.sb.inject_fault("where_refused", count=5, contains='Type=="ACCREC"')
         self.account._xero_run_object("invoices", "import", trigger="cron")

@@ -21,8 +21,11 @@ KEY = "webhook-signing-key-0123456789abcdef"
 CRON = "sync_xero_connector.ir_cron_xero_webhook_events"
 
 
-@tagged("post_install", "-at_install")
-class TestWebhooks(XeroTestMixin, HttpCase):
+class XeroHttpCase(XeroTestMixin, HttpCase):
+    """A connected account on the sandbox seeded with master data, Odoo's HTTP server up."""
+
+    account_name = "Xero test"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -31,8 +34,14 @@ class TestWebhooks(XeroTestMixin, HttpCase):
 
     def setUp(self):
         super().setUp()
-        self.account = self.make_account()
+        self.account = self.make_account(name=self.account_name)
         self.connect_with_issued_token(self.account)
+
+
+@tagged("post_install", "-at_install")
+class TestWebhooks(XeroHttpCase):
+    def setUp(self):
+        super().setUp()
         self.account._xero_onboarding_check()
         __, errors = self.account._xero_run("import", list(MASTER_KEYS))
         self.assertEqual(errors, [])
@@ -58,7 +67,8 @@ class TestWebhooks(XeroTestMixin, HttpCase):
                            "lastEventSequence": first + max(len(events) - 1, 0),
                            "entropy": uuid.uuid4().hex[:20].upper()}).encode()
 
-    def event(self, resource_id, category="CONTACT", tenant_id=None, date="2026-03-10T10:00:00.123"):
+    def event(self, resource_id, category="CONTACT", tenant_id=None,
+              date="2026-03-10T10:00:00.123"):
         return {"resourceUrl": "https://api.xero.com/api.xro/2.0/Contacts/" + resource_id,
                 "resourceId": resource_id, "eventDateUtc": date, "eventType": "UPDATE",
                 "eventCategory": category, "tenantId": tenant_id or self.sb.tenant_id,
@@ -163,7 +173,8 @@ class TestWebhooks(XeroTestMixin, HttpCase):
         self.assertEqual(set(events.mapped("state")), {"done"})
         run = events.run_id
         self.assertEqual(len(run), 1)
-        self.assertEqual((run.trigger, run.object_key, run.updated_count), ("webhook", "invoices", 50))
+        self.assertEqual((run.trigger, run.object_key, run.updated_count),
+                         ("webhook", "invoices", 50))
 
     def test_replayed_event_is_processed_once(self):
         contact = self.sb.records("Contacts")[1]
@@ -210,6 +221,28 @@ class TestWebhooks(XeroTestMixin, HttpCase):
         self.assertEqual(self.ops(), before)  # nothing asked of Xero
         self.assertEqual(note.state, "ignored")
         self.assertIn("not enabled", note.note)
+
+    def test_one_app_for_two_companies(self):
+        """Xero sends the events of every organisation of the app to the one URL: those of an
+        organisation another account is connected to with the same key are stored for it;
+        with another key they are refused."""
+        branch = self.env["res.company"].create({"name": "Branch Co"})
+        other = self.make_account(company=branch, name="Branch")
+        other.sudo().write({"state": "connected", "tenant_id": str(uuid.uuid4()),
+                            "webhook_key": KEY})
+        contact = self.sb.records("Contacts")[0]["ContactID"]
+        body = self.payload([self.event(contact, tenant_id=other.tenant_id),
+                             self.event(contact)])
+        self.assertEqual(self.post(body, signature(KEY, body)).status_code, 200)
+        theirs, ours = self.events()
+        self.assertEqual((theirs.account_id, theirs.company_id, theirs.state),
+                         (other, branch, "new"))
+        self.assertEqual((ours.account_id, ours.state), (self.account, "new"))
+        other.sudo().webhook_key = "another app's key"
+        self.env.flush_all()
+        body = self.payload([self.event(contact, tenant_id=other.tenant_id)], first=9)
+        self.assertEqual(self.post(body, signature(KEY, body)).status_code, 200)
+        self.assertEqual(self.events(sequence=9).mapped("state"), ["ignored"])
 
     def test_disconnected_in_xero(self):
         """The organisation removes the app in Xero: the next scheduled run marks the account

@@ -7,8 +7,8 @@ starts the Xero sandbox (demo seed) in this process, connects the company with t
 (``odoo xero connect ... --webhook-key KEY``) and imports the contacts; then starts
 ``odoo server`` (HTTP and one cron thread, ``--db-filter`` on the database, as a server that
 receives Xero's webhooks runs), changes ``--contacts`` contacts in the sandbox, and POSTs
-``--events`` signed events naming them (each changed contact named several times, one event per
-delivery) from ``--threads`` threads at once. It waits until the scheduler (triggered by the
+``--events`` signed events naming them in turn (one event per delivery; with fewer contacts
+than events each is named several times) from ``--threads`` threads at once. It waits until the scheduler (triggered by the
 deliveries) has processed every event, and prints one JSON object: the longest and median
 answer times, the statuses, the API reads the events caused, how often each changed contact was
 imported, and whether Odoo has the new names. Not a test: read the figures.
@@ -54,11 +54,20 @@ def post(url, body):
     return status, time.perf_counter() - started
 
 
+def api(sandbox, access, method, body):
+    """A change made in Xero (not through Odoo)."""
+    urllib.request.urlopen(urllib.request.Request(
+        sandbox.url + "/api.xro/2.0/Contacts", data=json.dumps(body).encode(), method=method,
+        headers={"Authorization": "Bearer " + access, "xero-tenant-id": sandbox.tenant_id,
+                 "Content-Type": "application/json"}), timeout=60).read()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=1000)
-    parser.add_argument("--contacts", type=int, default=50,
-                        help="contacts changed in Xero, named by the events in turn")
+    parser.add_argument("--contacts", type=int, default=1000,
+                        help="contacts changed in Xero (made in the sandbox if the demo has "
+                             "fewer), named by the events in turn (default 1000: one each)")
     parser.add_argument("--threads", type=int, default=20)
     parser.add_argument("--template")
     parser.add_argument("--db-prefix")
@@ -70,22 +79,34 @@ def main():
                       minute_limit=100000, day_limit=10_000_000, seed=DEMO_SEED_DIR).start()
     server = None
     try:
+        access = sandbox.issue_token()["access_token"]
+        missing = args.contacts - sum(1 for c in sandbox.records("Contacts")
+                                      if c.get("ContactStatus") == "ACTIVE")
+        for start in range(0, max(missing, 0), 100):
+            api(sandbox, access, "PUT", {"Contacts": [
+                {"Name": f"Bench Contact {i:05d}"}
+                for i in range(start, min(start + 100, missing))]})
         db = bench.base()
         common = [f"--addons-path={bench.addons_path}", f"--data-dir={bench.data_dir}"]
         # The demo organisation keeps its books in NZD: so does the company.
-        _psql("UPDATE res_company SET currency_id = (SELECT id FROM res_currency WHERE name = 'NZD')"
-              " WHERE id = 1; UPDATE res_currency SET active = true WHERE name = 'NZD'", db)
+        _psql("UPDATE res_company SET currency_id = "
+              "(SELECT id FROM res_currency WHERE name = 'NZD') WHERE id = 1; UPDATE res_currency SET active = true WHERE name = 'NZD'", db)
         for argv in (["connect", "--company", "1", "--client-id", "bench-client",
                       "--client-secret", "bench-secret", "--identity-url", sandbox.url,
                       "--api-url", sandbox.url, "--webhook-key", KEY],
                      ["import", "contacts"]):
-            done = subprocess.run([sys.executable, "-m", "odoo", *common, "--no-http",
-                                   "--log-level=warn", "xero", "-d", db, *argv],
+            # The addons path before the command: Odoo finds the addon's command there.
+            done = subprocess.run([sys.executable, "-m", "odoo", common[0], "xero", common[1],
+                                   "--no-http", "--log-level=warn", "-d", db, *argv],
                                   env=_child_env(), capture_output=True, text=True)
             if done.returncode:
                 raise SystemExit(f"odoo xero {argv[0]} failed:\n{done.stdout}\n{done.stderr}")
-        _psql("UPDATE xero_sync_object SET enabled = true, direction = 'import' "
-              "WHERE object_key = 'contacts'", db)
+        # Contacts only, and no polling: every read below is the webhook's (connect enabled
+        # the recommended objects, whose hourly crons would otherwise run at server start).
+        _psql("UPDATE xero_sync_object SET enabled = (object_key = 'contacts'), "
+              "direction = 'import'; UPDATE ir_cron SET active = false WHERE id IN (SELECT res_id "
+              "FROM ir_model_data WHERE module = 'sync_xero_connector' AND model = 'ir.cron' "
+              "AND name NOT IN ('ir_cron_xero_webhook_events'))", db)
         token = _psql("SELECT webhook_token FROM xero_account", db)
         port = free_port()
         log = open(os.path.join(bench.log_dir, "server.log"), "w", encoding="utf-8")
@@ -102,16 +123,12 @@ def main():
             except OSError:
                 time.sleep(0.5)
         # Changed in Xero (the sandbox's own webhooks are off: the burst is ours).
-        access = sandbox.issue_token()["access_token"]
         contacts = [c for c in sandbox.records("Contacts") if c.get("ContactStatus") == "ACTIVE"]
         contacts = contacts[:args.contacts]
         renamed = {c["ContactID"]: c["Name"] + " (renamed)" for c in contacts}
-        body = json.dumps({"Contacts": [{"ContactID": k, "Name": v}
-                                        for k, v in renamed.items()]}).encode()
-        urllib.request.urlopen(urllib.request.Request(
-            sandbox.url + "/api.xro/2.0/Contacts", data=body, method="POST", headers={
-                "Authorization": "Bearer " + access, "xero-tenant-id": sandbox.tenant_id,
-                "Content-Type": "application/json"}), timeout=30).read()
+        items = [{"ContactID": k, "Name": v} for k, v in renamed.items()]
+        for start in range(0, len(items), 100):
+            api(sandbox, access, "POST", {"Contacts": items[start:start + 100]})
         ids = list(renamed)
         payloads = []
         for index in range(args.events):

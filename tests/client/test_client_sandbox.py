@@ -368,3 +368,24 @@ def test_no_secret_in_any_log(sandbox, harness, caplog):
     assert len(harness.records) >= 7
     for secret in secrets:
         assert secret and secret not in captured
+
+
+def test_ids_without_ids_filter_read_by_where_on_the_id(sandbox, harness):
+    """Credit notes take no IDs parameter: one read per 50 IDs, as a where on the ID, combined
+    with the caller's where; an ID that is no GUID is never put in a where."""
+    customer = contacts(1)[0]
+    notes = [{"CreditNoteID": str(uuid.uuid4()), "Type": "ACCRECCREDIT" if i % 2 else "ACCPAYCREDIT",
+              "Contact": {"ContactID": customer["ContactID"]}, "Date": "2026-01-05", "Status": "DRAFT",
+              "LineItems": [{"Description": "x", "Quantity": 1, "UnitAmount": 5}]} for i in range(60)]
+    sandbox.load_seed({"Contacts": [customer], "CreditNotes": notes})
+    wanted = [n["CreditNoteID"] for n in notes[:55]]
+    found = list(harness.client.iter_records("CreditNotes", ids=wanted,
+                                             params={"where": 'Type=="ACCRECCREDIT"'}))
+    assert sorted(r["CreditNoteID"] for r in found) == sorted(
+        n["CreditNoteID"] for n in notes[:55] if n["Type"] == "ACCRECCREDIT")
+    wheres = [parse_qs(urlsplit(r["url"]).query)["where"][0] for r in harness.records]
+    assert len(wheres) == 2
+    assert all(w.startswith('(Type=="ACCRECCREDIT") AND (CreditNoteID==Guid("') for w in wheres)
+    assert [w.count("Guid(") for w in wheres] == [50, 5]
+    with pytest.raises(ValueError):
+        list(harness.client.iter_records("CreditNotes", ids=['x") OR (1==1']))
