@@ -176,6 +176,39 @@ class TestWebhooks(XeroHttpCase):
         self.assertEqual((run.trigger, run.object_key, run.updated_count),
                          ("webhook", "invoices", 50))
 
+    def test_new_bill_and_credit_note_made_in_xero(self):
+        """INVOICE events of a new document do not say invoice or bill: both objects read it
+        by ID (one read each) and the bill's object imports it; a CREDITNOTE event is read by
+        ID too (one read, Xero has no IDs filter for credit notes)."""
+        contact = self.sb.records("Contacts")[0]["ContactID"]
+        line = {"Description": "Webhook line", "Quantity": 1, "UnitAmount": 40,
+                "TaxType": "NONE"}
+        bill = self.xero_api("PUT", "Invoices", {"Invoices": [{
+            "Type": "ACCPAY", "Contact": {"ContactID": contact}, "Date": "2026-03-10",
+            "DueDate": "2026-03-20", "Status": "AUTHORISED", "InvoiceNumber": "SUP-77",
+            "LineItems": [dict(line, AccountCode="310")]}]})["Invoices"][0]
+        note = self.xero_api("PUT", "CreditNotes", {"CreditNotes": [{
+            "Type": "ACCRECCREDIT", "Contact": {"ContactID": contact}, "Date": "2026-03-10",
+            "Status": "AUTHORISED", "LineItems": [dict(line, AccountCode="200")]}]}
+        )["CreditNotes"][0]
+        self.assertEqual(sorted(self.events().mapped("category")), ["CREDITNOTE", "INVOICE"])
+        before = self.ops()
+        self.process()
+        after = self.ops()
+        reads = {op: after.get(op, 0) - before.get(op, 0) for op in ("GET /Invoices",
+                                                                    "GET /CreditNotes")}
+        self.assertEqual(reads, {"GET /Invoices": 2, "GET /CreditNotes": 1})
+        self.assertEqual(set(self.events().mapped("state")), {"done"})
+        binding = self.env["xero.binding"].search([("xero_id", "=", bill["InvoiceID"])])
+        self.assertEqual(binding.object_key, "bills")
+        move = self.env["account.move"].browse(binding.res_id)
+        self.assertEqual((move.move_type, move.state, move.amount_total),
+                         ("in_invoice", "posted", 40.0))
+        binding = self.env["xero.binding"].search([("xero_id", "=", note["CreditNoteID"])])
+        refund = self.env["account.move"].browse(binding.res_id)
+        self.assertEqual((refund.move_type, refund.state, refund.amount_total),
+                         ("out_refund", "posted", 40.0))
+
     def test_replayed_event_is_processed_once(self):
         contact = self.sb.records("Contacts")[1]
         self.sb.webhooks.deliveries.clear()
