@@ -36,9 +36,9 @@ from ..xero import (
     XeroValidationError,
     validate,
 )
+from ..xero.client import GUID
 from ..xero.dates import parse_datetime
 from ..xero.mapping.common import MappingError, clash_field, normalize_name, payload_hash
-from ..xero.client import GUID
 from ..xero.objects import collection
 from .xero_binding import TOMBSTONE_STATES
 from .xero_sync_run import RunRecorder

@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from odoo.addons.sync_xero_connector.xero.webhooks import signature
@@ -134,3 +135,17 @@ class TestHealth(XeroHttpCase):
         self.alerts().unlink()
         self.cron_alerts()
         self.assertEqual(self.alerts().mapped("xero_alert_kind"), ["refresh_token"])
+
+    def test_webhook_secrets_are_not_for_everyone(self):
+        """The URL's token is the Xero Managers'; the signing key system administrators'."""
+        self.account.sudo().webhook_key = KEY
+        url = self.account.with_user(self.manager).webhook_url
+        self.assertTrue(url.endswith("/xero/webhook/" + self.account.sudo().webhook_token))
+        self.assertGreaterEqual(len(self.account.sudo().webhook_token), 40)
+        for user, fields_ in ((self.xero_user, ["webhook_url"]),
+                              (self.xero_user, ["webhook_token"]),
+                              (self.manager, ["webhook_key"])):
+            with self.assertRaises(AccessError):
+                self.account.with_user(user).read(fields_)
+        other = self.make_account(company=self.env["res.company"].create({"name": "Other Co"}))
+        self.assertNotEqual(other.sudo().webhook_token, self.account.sudo().webhook_token)

@@ -238,6 +238,12 @@ class TestWebhooks(XeroHttpCase):
         other_tenant = str(uuid.uuid4())
         self.account._xero_settings("credit_notes").enabled = False
         self.env.flush_all()
+        # Signed but not JSON, and an ID that is no GUID (never put in a query to Xero).
+        for bad in (b"{not json", self.payload([self.event('x") OR (1==1')])):
+            self.assertEqual(self.post(bad, signature(KEY, bad)).status_code,
+                             400 if bad.startswith(b"{not") else 200)
+        self.assertEqual(self.events().mapped("state"), ["ignored"])
+        self.events().unlink()
         body = self.payload([
             self.event(contact, tenant_id=other_tenant),
             self.event(str(uuid.uuid4()), category="CREDITNOTE"),
