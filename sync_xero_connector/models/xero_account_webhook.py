@@ -11,7 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..xero import XeroAuthError, XeroError, XeroForbidden, XeroInvalidGrant, webhooks
-from .xero_account import MANAGER_GROUP, SYSTEM_GROUP
+from .xero_account import MANAGER_GROUP, SYNC_OBJECT_KEYS, SYSTEM_GROUP
 
 _logger = logging.getLogger(__name__)
 
@@ -98,17 +98,21 @@ class XeroAccount(models.Model):
                         self.id)
 
     # ------------------------------------------------------------ the inbox
-    def _xero_event_keys(self, events):
-        """``{object key: events}``: CONTACT -> contacts, CREDITNOTE -> credit notes, INVOICE
-        -> the object of the document's link (invoices or bills), else both."""
-        self.ensure_one()
+    def _xero_document_links(self, events):
+        """``{Xero ID: invoices or bills}`` of the INVOICE events' documents linked already."""
         invoice_ids = [e.resource_id for e in events if e.category == "INVOICE"]
-        linked = {}
-        if invoice_ids:
-            for binding in self.env["xero.binding"].sudo().search([
-                    ("account_id", "=", self.id), ("object_key", "in", ("invoices", "bills")),
-                    ("xero_id", "in", invoice_ids)]):
-                linked[binding.xero_id.lower()] = binding.object_key
+        if not invoice_ids:
+            return {}
+        return {b.xero_id.lower(): b.object_key for b in self.env["xero.binding"].sudo().search([
+            ("account_id", "=", self.id), ("object_key", "in", ("invoices", "bills")),
+            ("xero_id", "in", invoice_ids)])}
+
+    def _xero_event_keys(self, events):
+        """``{object key: events}`` in dependency order: CONTACT -> contacts, CREDITNOTE ->
+        credit notes, INVOICE -> the object of the document's link (invoices or bills), else
+        both (its event does not say which)."""
+        self.ensure_one()
+        linked = self._xero_document_links(events)
         out = {}
         for event in events:
             keys = webhooks.CATEGORY_KEYS[event.category]
@@ -117,7 +121,7 @@ class XeroAccount(models.Model):
             for key in keys:
                 out.setdefault(key, self.env["xero.webhook.event"])
                 out[key] |= event
-        return out
+        return {key: out[key] for key in SYNC_OBJECT_KEYS if key in out}
 
     def _xero_import_events(self, events):
         """Import the records ``events`` name: one run per object, reading them by IDs (50
@@ -133,6 +137,12 @@ class XeroAccount(models.Model):
         for key, mine in self._xero_event_keys(events).items():
             if key not in enabled or self.state != "connected":
                 continue  # (disconnected in Xero by the run of another object)
+            if key == "bills":
+                # New documents the invoices' run just imported are no bills: not read again.
+                taken = self._xero_document_links(mine)
+                mine = mine.filtered(lambda e, t=taken: t.get(e.resource_id) != "invoices")
+                if not mine:
+                    continue
             run = self._xero_run_object(
                 key, "import", trigger="webhook",
                 xero_ids=sorted(set(mine.mapped("resource_id"))),
@@ -149,6 +159,6 @@ class XeroAccount(models.Model):
                 continue
             ok = [r for r in runs if r.state in ("done", "partial")]
             event.write({
-                "state": "done" if ok else "failed", "run_id": (ok or runs)[0].id,
+                "state": "done" if ok else "failed", "run_id": (ok or runs)[-1].id,
                 "note": False if ok else (runs[0].message or "")[:250], "processed_at": now,
             })

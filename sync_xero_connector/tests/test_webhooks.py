@@ -177,9 +177,10 @@ class TestWebhooks(XeroHttpCase):
                          ("webhook", "invoices", 50))
 
     def test_new_bill_and_credit_note_made_in_xero(self):
-        """INVOICE events of a new document do not say invoice or bill: both objects read it
-        by ID (one read each) and the bill's object imports it; a CREDITNOTE event is read by
-        ID too (one read, Xero has no IDs filter for credit notes)."""
+        """INVOICE events of new documents do not say invoice or bill: the invoices' object
+        reads them by ID first, the bills' object then reads those it did not import (one
+        read each); a CREDITNOTE event is read by ID too (one read, as a where: Xero has no
+        IDs filter for credit notes)."""
         contact = self.sb.records("Contacts")[0]["ContactID"]
         line = {"Description": "Webhook line", "Quantity": 1, "UnitAmount": 40,
                 "TaxType": "NONE"}
@@ -187,11 +188,16 @@ class TestWebhooks(XeroHttpCase):
             "Type": "ACCPAY", "Contact": {"ContactID": contact}, "Date": "2026-03-10",
             "DueDate": "2026-03-20", "Status": "AUTHORISED", "InvoiceNumber": "SUP-77",
             "LineItems": [dict(line, AccountCode="310")]}]})["Invoices"][0]
+        invoice = self.xero_api("PUT", "Invoices", {"Invoices": [{
+            "Type": "ACCREC", "Contact": {"ContactID": contact}, "Date": "2026-03-10",
+            "DueDate": "2026-03-20", "Status": "AUTHORISED",
+            "LineItems": [dict(line, AccountCode="200")]}]})["Invoices"][0]
         note = self.xero_api("PUT", "CreditNotes", {"CreditNotes": [{
             "Type": "ACCRECCREDIT", "Contact": {"ContactID": contact}, "Date": "2026-03-10",
             "Status": "AUTHORISED", "LineItems": [dict(line, AccountCode="200")]}]}
         )["CreditNotes"][0]
-        self.assertEqual(sorted(self.events().mapped("category")), ["CREDITNOTE", "INVOICE"])
+        self.assertEqual(sorted(self.events().mapped("category")),
+                         ["CREDITNOTE", "INVOICE", "INVOICE"])
         before = self.ops()
         self.process()
         after = self.ops()
@@ -204,6 +210,11 @@ class TestWebhooks(XeroHttpCase):
         move = self.env["account.move"].browse(binding.res_id)
         self.assertEqual((move.move_type, move.state, move.amount_total),
                          ("in_invoice", "posted", 40.0))
+        binding = self.env["xero.binding"].search([("xero_id", "=", invoice["InvoiceID"])])
+        self.assertEqual(binding.object_key, "invoices")
+        self.assertEqual(self.env["account.move"].browse(binding.res_id).move_type, "out_invoice")
+        bills_run = self.events().filtered(lambda e: e.resource_id == bill["InvoiceID"]).run_id
+        self.assertEqual((bills_run.object_key, bills_run.created_count), ("bills", 1))
         binding = self.env["xero.binding"].search([("xero_id", "=", note["CreditNoteID"])])
         refund = self.env["account.move"].browse(binding.res_id)
         self.assertEqual((refund.move_type, refund.state, refund.amount_total),
