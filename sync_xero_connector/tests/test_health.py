@@ -79,8 +79,7 @@ class TestHealth(XeroHttpCase):
         partner = self.refused_export("Refused Name Co")
         entry = self.env["xero.mismatch.log"].search([("res_id", "=", partner.id)])
         self.assertEqual(entry.state, "open")
-        self.start_tour("/odoo/action-sync_xero_connector.xero_health_action",
-                        "sync_xero_connector_health", login="admin")
+        self.start_tour("/odoo", "sync_xero_connector_health", login="admin")
         self.assertEqual(entry.state, "resolved")
         self.assertTrue(partner.xero_id)
         self.assertIn("Refused Name Co", {c["Name"] for c in self.sb.records("Contacts")})

@@ -1,12 +1,29 @@
 /** @odoo-module */
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-// Xero > Dashboard: open the account's health, click through to an object's mismatches, open
+// Invoicing > Xero > Dashboard: open the account's health, click through to an object's mismatches, open
 // the entry and retry it (tests/test_health.py sets the scene).
 import { registry } from "@web/core/registry";
 
 registry.category("web_tour.tours").add("sync_xero_connector_health", {
-    url: "/odoo/action-sync_xero_connector.xero_health_action",
+    url: "/odoo",
     steps: () => [
+        {
+            content: "Invoicing's Xero menu opens the dashboard",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            trigger: ".o-dropdown-item[data-menu-xmlid='account.menu_finance']",
+            run: "click",
+        },
+        {
+            trigger: ".o_menu_sections [data-menu-xmlid='sync_xero_connector.xero_menu']",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-item[data-menu-xmlid='sync_xero_connector.xero_health_menu']",
+            run: "click",
+        },
         {
             content: "the account's card",
             trigger: ".o_kanban_record:contains('Health Tour Account')",
