@@ -12,13 +12,16 @@
     "data": [
         "security/xero_security.xml",
         "security/ir.model.access.csv",
+        "security/xero_webhook_security.xml",
         "data/ir_cron_data.xml",
         "data/ir_cron_sync_data.xml",
+        "data/ir_cron_webhook_data.xml",
         "views/xero_account_views.xml",
         "views/xero_api_log_views.xml",
         "views/xero_menus.xml",
         "views/xero_sync_views.xml",
         "views/xero_tenant_switch_views.xml",
+        "views/xero_health_views.xml",
         "views/account_move_views.xml",
         "views/account_payment_views.xml",
         "views/product_views.xml",
@@ -28,6 +31,9 @@
     "assets": {
         "web.assets_backend": [
             "sync_xero_connector/static/src/js/xero_run_notification.js",
+        ],
+        "web.assets_tests": [
+            "sync_xero_connector/static/tests/tours/*.js",
         ],
     },
     "installable": True,

@@ -42,6 +42,9 @@ def build_parser(prog="odoo-bin xero"):
     # only the command line (superuser) and system administrators may set.
     for option in ("--login-url", "--identity-url", "--api-url"):
         connect.add_argument(option, help="a sandbox or test server instead of Xero's")
+    connect.add_argument("--webhook-key", metavar="KEY",
+                         help="the signing key of the app's webhook (developer portal > the "
+                              "app > Webhooks); its URL is on the account form")
     connect.add_argument("--json", action="store_true", help="print the result as JSON")
 
     status = sub.add_parser("status", help="state of each Xero account")
@@ -145,7 +148,7 @@ def _object_rows(account):
 
 
 def cmd_connect(env, company_id, client_id, client_secret, login_url=None, identity_url=None,
-                api_url=None):
+                api_url=None, webhook_key=None):
     company = env["res.company"].browse(company_id).exists()
     if not company:
         raise CommandError(f"There is no company with id {company_id}.")
@@ -157,6 +160,8 @@ def cmd_connect(env, company_id, client_id, client_secret, login_url=None, ident
         "client_secret": client_secret,
         "active": True,
     }
+    if webhook_key:
+        vals["webhook_key"] = webhook_key
     for field_name, value in (("login_url", login_url), ("identity_url", identity_url),
                               ("api_url", api_url)):
         if value:
@@ -345,7 +350,8 @@ def dispatch(env, ns, out=sys.stdout, err=sys.stderr):
     try:
         if ns.subcommand == "connect":
             row = cmd_connect(env, ns.company, ns.client_id, ns.client_secret,
-                              ns.login_url, ns.identity_url, ns.api_url)
+                              ns.login_url, ns.identity_url, ns.api_url,
+                              getattr(ns, "webhook_key", None))
             if ns.json:
                 print(json.dumps(row, sort_keys=True), file=out)
             else:

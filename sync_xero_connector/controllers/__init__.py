@@ -1,2 +1,3 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from . import main
+from . import webhook

@@ -9,4 +9,5 @@ UPDATE xero_account
        oauth_state_nonce = NULL,
        oauth_state_at = NULL,
        pkce_verifier = NULL,
+       webhook_key = NULL,
        state = 'disconnected';

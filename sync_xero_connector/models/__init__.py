@@ -18,4 +18,8 @@ from . import (
     sync_items,
     sync_documents,
     sync_payments,
+    mail_activity,
+    xero_webhook_event,
+    xero_account_webhook,
+    xero_account_health,
 )

@@ -333,8 +333,10 @@ class XeroAccount(models.Model):
                             self.id, exc)
             if isinstance(exc, XeroDayLimitError):
                 day_limit = exc
+            if self._xero_connection_lost(exc):
+                message = self._not_connected_message()  # said once, by its own activity
             # A day limit is news once (not again for each run it holds back).
-            if (day_limit and not resume_at) or trigger == "cron":
+            elif (day_limit and not resume_at) or trigger in ("cron", "webhook"):
                 self._xero_alert(run, message)
         except UserError as exc:
             state, message = "failed", exc.args[0] if exc.args else str(exc)
@@ -351,6 +353,8 @@ class XeroAccount(models.Model):
             "resume_at": self._xero_resume_of(day_limit) if day_limit else False,
         })
         settings.write({f"last_{direction}_run_id": run.id})
+        if trigger in ("cron", "webhook") and state != "failed":
+            self._xero_alert_mismatches(run)
         if commit:
             commit(0)
         if day_limit and trigger == "dependency":
@@ -387,12 +391,7 @@ class XeroAccount(models.Model):
         body = self.env._("Xero %(direction)s of %(object)s failed: %(message)s",
                           direction=run.direction, object=run.object_key, message=message)
         # The caller may be a Xero User, who runs syncs but cannot write the account.
-        account = self.sudo()
-        account.message_post(body=body)
-        if account.user_id:
-            account.activity_schedule("mail.mail_activity_data_warning",
-                                      user_id=account.user_id.id,
-                                      summary=self.env._("Xero sync failed"), note=body)
+        self.sudo()._xero_activity("failed_run", self.env._("Xero sync failed"), body)
 
     @api.model
     def _xero_sync_objects(self):
@@ -451,8 +450,8 @@ class XeroAccount(models.Model):
         for step, key in plan:
             run = self._xero_run_object(key, step, trigger=trigger, commit=commit)
             runs |= run
-            if run.resume_at:
-                break  # nothing else may call Xero before then
+            if run.resume_at or self.state != "connected":
+                break  # nothing else may call Xero before then (or at all)
         return runs
 
     def _xero_run(self, direction, keys=None, trigger="cli", commit=None):

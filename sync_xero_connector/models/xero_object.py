@@ -37,6 +37,7 @@ from ..xero import (
     url_chunks,
     validate,
 )
+from ..xero.client import GUID
 from ..xero.dates import parse_datetime
 from ..xero.mapping.common import MappingError, clash_field, normalize_name, payload_hash
 from ..xero.objects import collection
@@ -409,11 +410,14 @@ class XeroObject(models.AbstractModel):
         if spec.paged:
             kwargs["order"] = "UpdatedDateUTC ASC"
         wanted = set(xero_ids or ())
-        if wanted and spec.ids_filter:
+        # By IDs: Xero's IDs filter, or (paged collections without it) a where on the ID.
+        by_ids = wanted and (spec.ids_filter or (
+            spec.paged and all(GUID.fullmatch(str(x)) for x in wanted)))
+        if by_ids:
             kwargs["ids"] = sorted(wanted)
         for page in sync.client.iter_pages(self._xero_collection, if_modified_since=ims,
                                            params=params, **kwargs):
-            if wanted and not spec.ids_filter:
+            if wanted and not by_ids:
                 page = [r for r in page if isinstance(r, dict) and r.get(spec.id_field) in wanted]
             valid = self._xero_valid_records(sync, page)
             self._xero_import_page(sync, valid)

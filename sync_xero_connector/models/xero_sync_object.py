@@ -117,6 +117,8 @@ class XeroSyncObject(models.Model):
     last_export_run_id = fields.Many2one("xero.sync.run", readonly=True)
     binding_count = fields.Integer(compute="_compute_counts")
     mismatch_count = fields.Integer(compute="_compute_counts")
+    last_success_at = fields.Datetime(string="Last Success", compute="_compute_last_success",
+                                      help="End of the last run of this object that succeeded.")
 
     _uniq_object = models.Constraint(
         "UNIQUE(account_id, object_key)", "Each object is set up once per Xero account.",
@@ -139,6 +141,14 @@ class XeroSyncObject(models.Model):
                 ("account_id", "=", rec.account_id.id), ("object_key", "=", rec.object_key),
                 ("state", "=", "open"),
             ])
+
+    def _compute_last_success(self):
+        Run = self.env["xero.sync.run"].sudo()
+        for rec in self:
+            run = Run.search([("account_id", "=", rec.account_id.id),
+                              ("object_key", "=", rec.object_key),
+                              ("state", "in", ("done", "partial"))], order="id desc", limit=1)
+            rec.last_success_at = run.ended_at or run.started_at
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -240,6 +250,8 @@ class XeroSyncObject(models.Model):
         cron = self.env["ir.cron"]
         ran = 0
         for index, settings in enumerate(due):
+            if settings.account_id.state != "connected":
+                continue  # e.g. disconnected in Xero by an earlier run of this cron
             interval = settings[f"{direction}_interval"]
             next_at = now + timedelta(minutes=max(interval, 1))
             resume_at = settings.account_id._xero_resume_at()

@@ -13,3 +13,5 @@ from . import test_deletes
 from . import test_conflicts
 from . import test_document_identity
 from . import test_import_batch
+from . import test_webhooks
+from . import test_health

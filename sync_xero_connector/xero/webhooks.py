@@ -36,6 +36,15 @@ class WebhookEvent:
     data: dict = field(default_factory=dict)
 
 
+# The objects an event category may concern (INVOICE covers invoices and bills: its events do
+# not say which, the document's Type does).
+CATEGORY_KEYS = {
+    "CONTACT": ("contacts",),
+    "INVOICE": ("invoices", "bills"),
+    "CREDITNOTE": ("credit_notes",),
+}
+
+
 def parse_payload(raw_body):
     """(events, first_sequence, last_sequence). An intent-to-receive probe has no events."""
     payload = json.loads(raw_body or b"{}")

@@ -230,6 +230,18 @@ class Sandbox:
     def trigger_intent_to_receive(self):
         return self.webhooks.intent_to_receive()
 
+    def configure_webhooks(self, url, key):
+        """Point the app's webhook at ``url``, signed with ``key`` (developer portal > Webhooks)."""
+        self.webhooks.url, self.webhooks.key = url, key
+
+    def disconnect_tenant(self, tenant_id=None):
+        """A user removes the app from the organisation in Xero (Settings > Connected apps):
+        its connections go from every grant; the tokens stay valid for the other tenants (an
+        empty ``/connections`` then), API calls for this tenant answer 403. Returns how many
+        connections were removed."""
+        with self.store.lock:
+            return self.identity.disconnect_tenant((tenant_id or self.tenant_id).lower())
+
     def flush_webhooks(self, timeout=10):
         return self.webhooks.flush(timeout)
 
@@ -331,6 +343,8 @@ class Sandbox:
                 return Answer(200, [{"tenantId": t, "tenantName": n} for t, n in self.tenant_names().items()])
             if name == "token" and method == "POST":
                 return Answer(200, self.issue_token(body.get("tenant_ids")))
+            if name == "disconnect" and method == "POST":
+                return Answer(200, {"removed": self.disconnect_tenant(body.get("tenant_id"))})
             if name == "intent-to-receive" and method == "POST":
                 results = self.trigger_intent_to_receive()
                 return Answer(200, {"results": [{"signed_correctly": c, "status": s} for c, s in results]})

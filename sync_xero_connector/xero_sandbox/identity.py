@@ -168,6 +168,15 @@ class Identity:
     def disconnect(self, grant, connection_id):
         return grant["connections"].pop(connection_id, None) is not None
 
+    def disconnect_tenant(self, tenant_id):
+        """The organisation removed the app: its connections go from every grant."""
+        removed = 0
+        for grant in self.grants.values():
+            for conn_id in [k for k, c in grant["connections"].items() if c["tenantId"] == tenant_id]:
+                del grant["connections"][conn_id]
+                removed += 1
+        return removed
+
     @staticmethod
     def tenant_allowed(grant, tenant_id):
         return any(c["tenantId"] == tenant_id for c in grant["connections"].values())

@@ -5,7 +5,7 @@ import logging
 import threading
 import uuid
 from datetime import datetime, timedelta, timezone
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import requests
@@ -399,3 +399,25 @@ def test_numbers_filter_reads_100_numbers_a_call_within_the_url_budget(sandbox, 
         list(harness.client.iter_records("Invoices", numbers=["A,B"]))
     with pytest.raises(ValueError):
         list(harness.client.iter_records("Contacts", numbers=["A"]))
+
+
+def test_ids_without_ids_filter_read_by_where_on_the_id(sandbox, harness):
+    """Credit notes take no IDs parameter: a where on the ID, combined with the caller's where,
+    as many IDs a read as the URL budget allows; an ID that is no GUID is never put in a where."""
+    customer = contacts(1)[0]
+    notes = [{"CreditNoteID": str(uuid.uuid4()), "Type": "ACCRECCREDIT" if i % 2 else "ACCPAYCREDIT",
+              "Contact": {"ContactID": customer["ContactID"]}, "Date": "2026-01-05", "Status": "DRAFT",
+              "LineItems": [{"Description": "x", "Quantity": 1, "UnitAmount": 5}]} for i in range(60)]
+    sandbox.load_seed({"Contacts": [customer], "CreditNotes": notes})
+    wanted = [n["CreditNoteID"] for n in notes[:55]]
+    found = list(harness.client.iter_records("CreditNotes", ids=wanted,
+                                             params={"where": 'Type=="ACCRECCREDIT"'}))
+    assert sorted(r["CreditNoteID"] for r in found) == sorted(
+        n["CreditNoteID"] for n in notes[:55] if n["Type"] == "ACCRECCREDIT")
+    wheres = [parse_qs(urlsplit(r["url"]).query)["where"][0] for r in harness.records]
+    assert all(w.startswith('(Type=="ACCRECCREDIT") AND (CreditNoteID==Guid("') for w in wheres)
+    assert sum(w.count("Guid(") for w in wheres) == 55
+    assert all(len(quote(w, safe="")) <= 1500 + 100 for w in wheres)
+    assert [w.count("Guid(") for w in wheres] == [18, 18, 18, 1]
+    with pytest.raises(ValueError):
+        list(harness.client.iter_records("CreditNotes", ids=['x") OR (1==1']))

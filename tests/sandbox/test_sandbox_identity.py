@@ -166,3 +166,19 @@ def test_header_names_are_case_insensitive(sb):
     response = requests.get(sb.url + "/api.xro/2.0/Organisation", timeout=10,
                             headers={"AUTHORIZATION": "Bearer " + access, "XERO-TENANT-ID": sb.tenant_id.upper()})
     assert response.status_code == 200
+
+
+def test_organisation_disconnects_the_app_in_xero(sb):
+    """Settings > Connected apps in Xero: the tenant leaves every grant; the tokens still work
+    (an empty /connections), its API calls answer 403; the control endpoint does the same."""
+    tokens = code_flow(sb)
+    headers = {"Authorization": "Bearer " + tokens["access_token"]}
+    assert Client(sb, token=tokens["access_token"]).get("Organisation").status_code == 200
+    answer = requests.post(sb.url + "/_sandbox/disconnect", json={"tenant_id": sb.tenant_id}, timeout=10)
+    assert answer.status_code == 200 and answer.json()["removed"] >= 1
+    listed = [c["tenantId"] for c in requests.get(sb.url + "/connections", headers=headers, timeout=10).json()]
+    assert sb.tenant_id not in listed
+    assert Client(sb, token=tokens["access_token"]).get("Organisation").status_code == 403
+    assert sb.disconnect_tenant() == 0  # nothing left to remove
+    sb.reset()  # a reset forgets grants: a new token connects again
+    assert Client(sb).get("Organisation").status_code == 200
