@@ -17,4 +17,7 @@ from . import (
     sync_items,
     sync_documents,
     sync_payments,
+    xero_object_order,
+    sale_order,
+    purchase_order,
 )

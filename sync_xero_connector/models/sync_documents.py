@@ -282,10 +282,14 @@ class XeroObjectDocument(models.AbstractModel):
         partners = records.mapped("commercial_partner_id")
         lines = records.mapped("invoice_line_ids").filtered(
             lambda l: l.display_type == "product")
-        for key, targets in (("contacts", partners),
-                             ("items", lines.mapped("product_id")),
-                             ("accounts", lines.mapped("account_id")),
-                             ("taxes", lines.mapped("tax_ids"))):
+        self._xero_export_needed(sync, (("contacts", partners),
+                                        ("items", lines.mapped("product_id")),
+                                        ("accounts", lines.mapped("account_id")),
+                                        ("taxes", lines.mapped("tax_ids"))))
+
+    def _xero_export_needed(self, sync, targets_by_key):
+        """Export the ``(object key, records)`` not bound yet (documents, orders)."""
+        for key, targets in targets_by_key:
             if not targets:
                 continue
             settings = sync.account._xero_settings(key)
@@ -750,6 +754,11 @@ class XeroObjectDocument(models.AbstractModel):
     def _xero_import_page(self, sync, records):
         """Dependencies of the whole page first: one read per object, not one per document."""
         records = [r for r in records if self._xero_wants(sync, r)]
+        self._xero_import_dependencies(sync, records)
+        return super()._xero_import_page(sync, records)
+
+    def _xero_import_dependencies(self, sync, records):
+        """The contacts and items of Xero ``records`` (documents, orders) imported first."""
         contacts = {(r.get("Contact") or {}).get("ContactID"): (r.get("Contact") or {}).get("Name")
                     for r in records}
         contacts.pop(None, None)
@@ -761,7 +770,6 @@ class XeroObjectDocument(models.AbstractModel):
             known = set(self._xero_binding_map(sync, "items", xero_ids=item_ids).mapped("xero_id"))
             if set(item_ids) - known:
                 self._xero_require(sync, "items", item_ids)
-        return super()._xero_import_page(sync, records)
 
     def _xero_import_one(self, sync, xero_record, binding):
         status = xero_record.get("Status") or "DRAFT"

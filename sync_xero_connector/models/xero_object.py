@@ -60,6 +60,8 @@ INFLIGHT_FIELDS = {
     "Payments": ("Reference", "token"),
     "Contacts": ("Name", "value"),
     "Items": ("Code", "value"),
+    "Quotes": ("QuoteNumber", "value"),
+    "PurchaseOrders": ("PurchaseOrderNumber", "value"),
 }
 INFLIGHT_TOKEN = re.compile(r"(?:[?&]xero=|\[odoo:)([0-9a-f]{12})")
 # Xero records of in-flight elements are read back modified since their sending, minus this.

@@ -196,7 +196,7 @@ def totals_difference(expected, actual):
     return out
 
 
-def _line_to_xero(line, doc_type, index):
+def line_to_xero(line, doc_type, index):
     if line.get("display"):
         text = (line.get("description") or "").strip()
         if not text:
@@ -249,7 +249,7 @@ def document_to_xero(neutral, xero_id=None, base_currency=None):
     check_length(reference, REFERENCE_MAX, "Reference")
     lines = []
     for index, line in enumerate(neutral.get("lines") or [], 1):
-        converted = _line_to_xero(line, doc_type, index)
+        converted = line_to_xero(line, doc_type, index)
         if converted:
             lines.append(converted)
     if not lines:
