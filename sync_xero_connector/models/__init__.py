@@ -20,4 +20,5 @@ from . import (
     xero_object_order,
     sale_order,
     purchase_order,
+    sync_manual_journals,
 )

@@ -111,6 +111,11 @@ class XeroSyncObject(models.Model):
              "and the totals differ by at most this amount; otherwise a Number Conflict entry "
              "asks what to do. 0: totals must be equal.",
     )
+    manual_journal_id = fields.Many2one(
+        "account.journal", string="Import Into Journal", check_company=True,
+        domain="[('type', '=', 'general'), ('company_id', '=', company_id)]",
+        help="Manual journals: the miscellaneous journal Xero's manual journals are imported "
+             "into. Empty: the company's first miscellaneous journal.")
     state_map_ids = fields.One2many("xero.document.state.map", "sync_object_id",
                                     string="Status Mapping")
     last_import_run_id = fields.Many2one("xero.sync.run", readonly=True)

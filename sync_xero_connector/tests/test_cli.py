@@ -131,7 +131,8 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         self.assertEqual(sorted(summary), sorted(["currencies", "taxes", "accounts",
                                                   "bank_accounts", "contact_groups", "contacts",
                                                   "items", "invoices", "bills", "credit_notes",
-                                                  "payments", "quotes", "purchase_orders"]))
+                                                  "payments", "manual_journals", "quotes",
+                                                  "purchase_orders"]))
         xero = {key: len(self.sb.records(key)) for key in ("Contacts", "Items", "ContactGroups")}
         self.assertEqual(summary["contacts"]["created"], xero["Contacts"])
         self.assertEqual(summary["items"]["created"], xero["Items"])
@@ -157,7 +158,7 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         self.assertRegex(out, r"quotes: 0 created, 0 updated, \d+ skipped, 0 failed")
         self.assertTrue(lines[-1].startswith("purchase_orders: "), out)
         runs = self.env["xero.sync.run"].search([("trigger", "=", "cli")])
-        self.assertEqual(len(runs), 26)
+        self.assertEqual(len(runs), 27)  # manual journals: import only
         status, out, err = self.run_cli("status")
         # One row per object and step, with the counts of its last run, and the health.
         self.assertRegex(out, r"\n  contacts +yes +import +\S+ \S+ +done +60 +0 +0 +0 +0\n")

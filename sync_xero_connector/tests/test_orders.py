@@ -4,6 +4,7 @@ real PostgreSQL, real ORM, real HTTP. The issue's "done when" items each have a 
 from odoo import Command
 from odoo.tests import tagged
 
+from odoo.addons.sync_xero_connector.xero.dates import parse_date
 from odoo.addons.sync_xero_connector.xero_sandbox import DEMO_SEED_DIR
 
 from .test_documents import XeroDocumentCase
@@ -259,3 +260,91 @@ class TestOrders(OrdersMixin, XeroDocumentCase):
         before = self.writes()
         self.run_object("purchase_orders", "export")
         self.assertEqual(self.writes(), before)
+
+
+@tagged("post_install", "-at_install")
+class TestDemoManualJournals(XeroSyncCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sb.load_seed(DEMO_SEED_DIR)
+
+    def setUp(self):
+        super().setUp()
+        # What a user does on the first-day check: the company takes the organisation's
+        # currency (NZD), then per-line tax rounding is adopted.
+        self.account._xero_onboarding_check()
+        self.account.action_onboarding_use_xero_currency()
+
+    def entry_of(self, journal):
+        binding = self.env["xero.binding"].search([
+            ("account_id", "=", self.account.id), ("object_key", "=", "manual_journals"),
+            ("xero_id", "=", journal["ManualJournalID"])])
+        self.assertEqual(len(binding), 1, journal["Narration"])
+        return self.env["account.move"].browse(binding.res_id)
+
+    def test_demo_seed_journals_import_once_with_xero_amounts(self):
+        results, errors = self.account._xero_run("import", ["manual_journals"])
+        self.assertEqual(errors, [])
+        self.assertFalse(self.mismatches("manual_journals"),
+                         self.mismatches("manual_journals").mapped("messages"))
+        journals = self.sb.records("ManualJournals")
+        self.assertEqual(len(journals), 12)
+        self.assertEqual(results["manual_journals"]["created"], 12)
+        general = self.env["account.journal"].search(
+            [("company_id", "=", self.env.company.id), ("type", "=", "general")], limit=1)
+        for journal in journals:
+            move = self.entry_of(journal)
+            self.assertEqual((move.move_type, move.journal_id, move.ref),
+                             ("entry", general, journal["Narration"]))
+            self.assertEqual(move.date, parse_date(journal["Date"]))
+            debit = round(sum(l["LineAmount"] for l in journal["JournalLines"]
+                              if l["LineAmount"] > 0), 2)
+            self.assertEqual(round(sum(move.line_ids.mapped("debit")), 2), debit)
+            self.assertEqual(round(sum(move.line_ids.mapped("credit")), 2), debit)
+            self.assertEqual(sorted(move.line_ids.mapped("account_id.code")), sorted(
+                l["AccountCode"] for l in journal["JournalLines"]))
+            self.assertEqual(move.state, {"DRAFT": "draft", "POSTED": "posted"}[
+                journal["Status"]], journal["Narration"])
+        before = self.writes()
+        results, errors = self.account._xero_run("import", ["manual_journals"])
+        self.assertEqual(results["manual_journals"]["created"]
+                         + results["manual_journals"]["updated"], 0)
+        self.assertEqual(self.writes(), before)
+
+    def test_taxed_journal_void_and_missing_account(self):
+        """A tax-exclusive journal with a tax line; voided in Xero, cancelled in Odoo; a
+        journal on an account Odoo does not have is a mismatch entry, the others import."""
+        self.run_object("manual_journals", "import")
+        client = self.account._xero_client()
+        # Accounts are linked but not created from Xero (the user's choice): a new Xero
+        # account stays out of Odoo.
+        self.account._xero_settings("accounts").mode = "update"
+        client.write("Accounts", [{"Code": "891", "Name": "Suspense 2", "Type": "CURRLIAB"}],
+                     method="PUT")
+        [taxed, missing] = client.write("ManualJournals", [
+            {"Narration": "Taxed accrual", "Date": "2026-05-04", "Status": "POSTED",
+             "LineAmountTypes": "Exclusive", "JournalLines": [
+                 {"LineAmount": 100.0, "AccountCode": "429", "TaxType": "INPUT2",
+                  "Description": "Expense"},
+                 {"LineAmount": -115.0, "AccountCode": "800", "TaxType": "NONE",
+                  "Description": "Owed"}]},
+            {"Narration": "On a new account", "Date": "2026-05-04", "Status": "POSTED",
+             "JournalLines": [{"LineAmount": 10.0, "AccountCode": "891"},
+                              {"LineAmount": -10.0, "AccountCode": "800"}]},
+        ], method="PUT")
+        self.assertFalse(taxed.messages or missing.messages, (taxed.messages, missing.messages))
+        run = self.account._xero_run_object("manual_journals", "import")
+        self.assertEqual((run.created_count, run.failed_count), (1, 1))
+        move = self.entry_of({"ManualJournalID": taxed.xero_id, "Narration": "Taxed"})
+        self.assertEqual(move.state, "posted")
+        self.assertEqual(round(sum(move.line_ids.mapped("debit")), 2), 115.0)
+        self.assertEqual(round(sum(move.line_ids.filtered("tax_line_id").mapped("balance")), 2),
+                         15.0)
+        entry = self.mismatches("manual_journals")
+        self.assertEqual(entry.xero_id, missing.xero_id)
+        self.assertIn("891", entry.messages)
+        self.assertEqual(entry.kind, "dependency")
+        client.write("ManualJournals", [{"ManualJournalID": taxed.xero_id, "Status": "VOIDED"}])
+        self.run_object("manual_journals", "import")
+        self.assertEqual(move.state, "cancel")

@@ -395,7 +395,8 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
         implemented = Account._xero_sync_objects()
         self.assertEqual(sorted(implemented), sorted([
             "currencies", "taxes", "accounts", "bank_accounts", "contact_groups", "contacts",
-            "items", "invoices", "bills", "credit_notes", "payments", "quotes", "purchase_orders",
+            "items", "invoices", "bills", "credit_notes", "payments", "manual_journals", "quotes",
+            "purchase_orders",
         ]))
         self.assertIn("contacts", SYNC_OBJECT_KEYS)
         with self.assertRaisesRegex(UserError, "not supported yet"):

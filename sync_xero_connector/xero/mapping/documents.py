@@ -61,6 +61,12 @@ def _float(value):
 
 
 # ------------------------------------------------------------------ from Xero
+def amount_type_from_any(value):
+    """LineAmountTypes in any casing (quotes send them upper-case) as invoices spell them."""
+    text = (value or "Exclusive").strip().lower()
+    return {"inclusive": "Inclusive", "notax": "NoTax"}.get(text, "Exclusive")
+
+
 def line_from_xero(line):
     tracking = [{"category": t.get("Name"), "option": t.get("Option")}
                 for t in line.get("Tracking") or [] if t.get("Name") and t.get("Option")]

@@ -73,11 +73,6 @@ def _float(value):
     return None if value is None else float(value)
 
 
-def amount_type_from_xero(value):
-    text = (value or "Exclusive").strip().lower()
-    return {"inclusive": "Inclusive", "notax": "NoTax"}.get(text, "Exclusive")
-
-
 def order_from_xero(kind, record):
     neutral = {
         "xero_id": record.get(kind.id_field) or None,
@@ -91,7 +86,7 @@ def order_from_xero(kind, record):
         "status": record.get("Status") or "DRAFT",
         "currency": record.get("CurrencyCode") or None,
         "rate": _float(record.get("CurrencyRate")),
-        "amount_type": amount_type_from_xero(record.get("LineAmountTypes")),
+        "amount_type": documents.amount_type_from_any(record.get("LineAmountTypes")),
         "lines": [documents.line_from_xero(line) for line in record.get("LineItems") or []],
         "sub_total": _float(record.get("SubTotal")),
         "total_tax": _float(record.get("TotalTax")),

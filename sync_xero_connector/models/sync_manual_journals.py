@@ -1,0 +1,182 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Manual journals -> account.move (entry), import only.
+
+Each Xero manual journal becomes a miscellaneous entry in the journal the object's settings
+name (default: the company's first miscellaneous journal), one line per journal line by
+account code, taxes through the tax mapping (Odoo adds the tax lines; the entry must then move
+what Xero's journal moves, to the cent, or it is not imported). Matched by narration and date;
+POSTED is posted, DRAFT a draft, VOIDED / DELETED / ARCHIVED cancelled (never imported when new).
+The company must keep its books in the organisation's currency (as for documents).
+"""
+from odoo import models
+from odoo.fields import Command
+
+from ..xero.mapping import journals as journal_map
+from ..xero.mapping.common import MappingError, payload_hash
+
+JOURNAL_STATES = {"DRAFT": "draft", "POSTED": "posted", "VOIDED": "cancel",
+                  "DELETED": "cancel", "ARCHIVED": "cancel"}
+CLOSED = ("VOIDED", "DELETED", "ARCHIVED")
+
+
+class XeroObjectManualJournals(models.AbstractModel):
+    _name = "xero.object.manual_journals"
+    _inherit = "xero.object"
+    _description = "Xero Manual Journals"
+    _xero_key = "manual_journals"
+    _xero_collection = "ManualJournals"
+    _xero_model = "account.move"
+    _xero_can_export = False
+    _xero_unique_key = None
+
+    def _xero_docs(self):
+        return self.env["xero.object.invoices"]
+
+    def _xero_from_xero(self, sync, record):
+        return journal_map.journal_from_xero(record)
+
+    def _xero_record_name(self, neutral, record=None):
+        if record:
+            return record.display_name
+        return self.env._("%(narration)s (%(date)s)", narration=neutral.get("narration") or "?",
+                          date=neutral.get("date") or "?")
+
+    def _xero_remote_name(self, sync, xero_record):
+        return self._xero_record_name(self._xero_from_xero(sync, xero_record))
+
+    def _xero_import(self, sync, full=False, xero_ids=None, since=None):
+        self._xero_docs()._xero_check_company(sync)
+        return super()._xero_import(sync, full=full, xero_ids=xero_ids, since=since)
+
+    def _xero_match_domain(self, sync):
+        return [("company_id", "=", sync.company.id), ("move_type", "=", "entry")]
+
+    def _xero_journal(self, sync):
+        journal = sync.settings.sudo().manual_journal_id
+        if not journal:
+            journal = self.env["account.journal"].search(
+                [("company_id", "=", sync.company.id), ("type", "=", "general")], limit=1)
+        if not journal:
+            raise MappingError(
+                self.env._("The company has no miscellaneous journal to import manual journals "
+                           "into."),
+                hint=self.env._("Create one in Accounting > Configuration > Journals (type "
+                                "Miscellaneous), or choose a journal on the Manual Journals "
+                                "object's settings; then click Retry."))
+        return journal
+
+    def _xero_match(self, sync, neutral):
+        """An unbound entry of the journal with the same narration (reference) and date."""
+        if self.env.context.get("xero_no_match") or not neutral.get("narration"):
+            return None, None
+        moves = self.env["account.move"].search(self._xero_match_domain(sync) + [
+            ("journal_id", "=", self._xero_journal(sync).id), ("date", "=", neutral["date"]),
+            ("ref", "=ilike", neutral["narration"])])
+        bound = self._xero_bound_ids(sync)
+        ids = set(moves.ids) - bound
+        if len(ids) > 1:
+            return None, ids
+        return (self.env["account.move"].browse(ids.pop()), None) if ids else (None, None)
+
+    # ---------------------------------------------------------------- import
+    def _xero_import_one(self, sync, xero_record, binding):
+        if not binding and xero_record.get("Status") in CLOSED:
+            return "skipped", None, None
+        return super()._xero_import_one(sync, xero_record, binding)
+
+    def _xero_vals(self, sync, neutral, record):
+        items, docs = self.env["xero.object.items"], self._xero_docs()
+        lines = []
+        for line in neutral["lines"]:
+            vals = {
+                "name": line["description"] or neutral.get("narration") or "/",
+                "account_id": items._xero_odoo_of(sync, "accounts", line["account_code"]).id,
+                "balance": line["net"],
+                "tax_ids": [Command.clear()],
+            }
+            if line.get("tax_type") and neutral["amount_type"] != "NoTax":
+                # The tax excluded from the amount: Odoo adds its line, as Xero computed it.
+                tax = docs._xero_tax(sync, line["tax_type"], False)
+                vals["tax_ids"] = [Command.set(tax.ids)]
+            lines.append(Command.create(vals))
+        vals = {"date": neutral["date"], "ref": neutral.get("narration") or False,
+                "line_ids": lines if record is None else [Command.clear()] + lines}
+        if record is None:
+            vals.update({"move_type": "entry", "journal_id": self._xero_journal(sync).id,
+                         "company_id": sync.company.id})
+        return vals
+
+    def _xero_check_totals(self, neutral, move):
+        odoo = [sum(move.line_ids.mapped("debit")), sum(move.line_ids.mapped("credit"))]
+        xero = [neutral["debit"], neutral["credit"]]
+        if [journal_map._d(x) for x in odoo] != xero:
+            raise MappingError(
+                self.env._("The Odoo entry moves %(odoo)s where Xero's journal moves %(xero)s "
+                           "(debit / credit): it was not imported.",
+                           odoo=" / ".join("%.2f" % x for x in odoo),
+                           xero=" / ".join(str(x) for x in xero)),
+                hint=self.env._("Check that the Xero tax rates are mapped to Odoo taxes of the "
+                                "same rate and that the company rounds taxes per line, then "
+                                "click Retry."))
+
+    def _xero_set_state(self, sync, neutral, move):
+        target = JOURNAL_STATES.get(neutral["status"], "draft")
+        if move.state == target or (target == "draft" and move.state == "posted"):
+            return False  # Xero cannot un-post a journal either
+        docs = self._xero_docs()
+        inbound = move.with_context(xero_inbound=True)
+        if target == "posted":
+            docs._xero_check_lock(sync, move, move.date)
+            if move.state == "cancel":
+                inbound.button_draft()
+            inbound.action_post()
+        elif target == "cancel":
+            if move.state == "posted":
+                docs._xero_check_lock(sync, move, move.date)
+                inbound.button_draft()
+            inbound.button_cancel()
+        return True
+
+    def _xero_create(self, sync, neutral):
+        vals = self._xero_vals(sync, neutral, None)
+        move = self.env["account.move"].with_company(sync.company).with_context(
+            xero_inbound=True, default_move_type="entry").create(vals)
+        self._xero_check_totals(neutral, move)
+        self._xero_set_state(sync, neutral, move)
+        return move
+
+    def _xero_apply(self, sync, neutral, record):
+        binding = self._xero_binding_of(sync, record)
+        data = (binding.xero_data or {}) if binding else {}
+        changed = False
+        content = payload_hash({k: neutral[k] for k in ("narration", "date", "amount_type",
+                                                        "lines")})
+        if data.get("content") != content and neutral["status"] not in CLOSED:
+            inbound = record.with_context(xero_inbound=True)
+            if record.state == "posted":
+                self._xero_docs()._xero_check_lock(sync, record, record.date)
+            if record.state != "draft":
+                inbound.button_draft()
+            inbound.write(self._xero_vals(sync, neutral, record))
+            self._xero_check_totals(neutral, record)
+            changed = True
+        return self._xero_set_state(sync, neutral, record) or changed
+
+    def _xero_bind(self, sync, record, xero_record, neutral, direction, payload_hash_=None):
+        binding = super()._xero_bind(sync, record, xero_record, neutral, direction,
+                                     payload_hash_)
+        if xero_record and xero_record.get("ManualJournalID"):
+            remote = self._xero_from_xero(sync, xero_record)
+            binding.xero_data = dict(binding.xero_data or {}, status=remote["status"],
+                                     content=payload_hash({k: remote[k] for k in (
+                                         "narration", "date", "amount_type", "lines")}))
+        return binding
+
+    # ------------------------------------------------- export (not offered)
+    def _xero_snapshot(self, sync, records):
+        states = {v: k for k, v in JOURNAL_STATES.items() if k != "ARCHIVED"}
+        return {m.id: {"narration": m.ref or None, "date": m.date,
+                       "status": states.get(m.state)} for m in records}
+
+    def _xero_to_xero(self, sync, neutral, xero_id):
+        raise MappingError(self.env._("Manual journals are imported from Xero only."))

@@ -1,0 +1,59 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Manual journals: Xero ``ManualJournal`` -> neutral journal (import only).
+
+Neutral journal::
+
+    {"xero_id", "narration", "date" (date), "status" (DRAFT, POSTED, VOIDED, DELETED,
+     ARCHIVED), "amount_type" (Exclusive, Inclusive, NoTax), "lines": [line...],
+     "debit", "credit" (Decimals: what the journal moves, tax included), "updated_at"}
+
+Neutral line::
+
+    {"description", "account_code", "account_id", "tax_type", "line_amount" (signed:
+     positive is a debit), "tax_amount" (signed like the line), "net" (the line without its
+     tax), "tracking": [{"category", "option"}]}
+"""
+from decimal import Decimal
+
+from ..dates import parse_date, parse_datetime
+from .documents import amount_type_from_any
+
+
+def _d(value):
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def journal_from_xero(record):
+    amount_type = amount_type_from_any(record.get("LineAmountTypes") or "NoTax")
+    lines, debit, credit = [], Decimal(0), Decimal(0)
+    for line in record.get("JournalLines") or []:
+        amount, tax = _d(line.get("LineAmount")), _d(line.get("TaxAmount"))
+        if amount_type == "NoTax":
+            tax = Decimal(0)
+        gross = amount + tax if amount_type == "Exclusive" else amount
+        net = gross - tax
+        if gross >= 0:
+            debit += gross
+        else:
+            credit -= gross
+        lines.append({
+            "description": line.get("Description") or "",
+            "account_code": line.get("AccountCode") or None,
+            "account_id": line.get("AccountID") or None,
+            "tax_type": line.get("TaxType") if line.get("TaxType") not in (None, "", "NONE")
+            else None,
+            "line_amount": float(amount), "tax_amount": float(tax), "net": float(net),
+            "tracking": [{"category": t.get("Name"), "option": t.get("Option")}
+                         for t in line.get("Tracking") or [] if t.get("Name")],
+        })
+    return {
+        "xero_id": record.get("ManualJournalID") or None,
+        "narration": (record.get("Narration") or "").strip() or None,
+        "date": parse_date(record.get("Date")) if record.get("Date") else None,
+        "status": record.get("Status") or "DRAFT",
+        "amount_type": amount_type,
+        "lines": lines,
+        "debit": debit, "credit": credit,
+        "updated_at": parse_datetime(record.get("UpdatedDateUTC")),
+    }
+
