@@ -71,16 +71,18 @@ class XeroObjectPurchaseOrders(models.AbstractModel):
             "delivery_instructions": order.xero_delivery_instructions or None,
         }
 
-    def _xero_line_account(self, line):
+    def _xero_line_account(self, sync, line):
         """The product's expense account, else the purchase journal's: Xero needs an account
         on the lines of an approved purchase order."""
         accounts = line.product_id.product_tmpl_id.get_product_accounts() \
             if line.product_id else {}
         if accounts.get("expense"):
             return accounts["expense"]
-        journal = self.env["account.journal"].search(
-            [("company_id", "=", line.company_id.id), ("type", "=", "purchase")], limit=1)
-        return journal.default_account_id
+        if "purchase_account" not in sync.cache:
+            sync.cache["purchase_account"] = self.env["account.journal"].search(
+                [("company_id", "=", sync.company.id), ("type", "=", "purchase")],
+                limit=1).default_account_id
+        return sync.cache["purchase_account"]
 
     def _xero_line_vals(self, sync, neutral, line):
         vals = super()._xero_line_vals(sync, neutral, line)
@@ -91,7 +93,6 @@ class XeroObjectPurchaseOrders(models.AbstractModel):
 
     def _xero_header_vals(self, sync, neutral, record):
         vals = {
-            "name": neutral.get("number") or (record.name if record else "New"),
             "partner_ref": neutral.get("reference") or False,
             "date_order": order_datetime(neutral.get("date")) or fields.Datetime.now(),
             "currency_id": self._xero_currency_of(sync, neutral).id,
@@ -100,6 +101,8 @@ class XeroObjectPurchaseOrders(models.AbstractModel):
             "xero_telephone": neutral.get("telephone") or False,
             "xero_delivery_instructions": neutral.get("delivery_instructions") or False,
         }
+        if neutral.get("number"):
+            vals["name"] = neutral["number"]  # else Odoo numbers it
         if record and record.state == "purchase":
             vals.pop("date_order")
         return vals

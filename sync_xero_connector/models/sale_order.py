@@ -69,14 +69,13 @@ class XeroObjectQuotes(models.AbstractModel):
             "terms": terms or None,
         }
 
-    def _xero_line_account(self, line):
+    def _xero_line_account(self, sync, line):
         accounts = line.product_id.product_tmpl_id.get_product_accounts() \
             if line.product_id else {}
         return accounts.get("income") or self.env["account.account"]
 
     def _xero_header_vals(self, sync, neutral, record):
         vals = {
-            "name": neutral.get("number") or (record.name if record else "/"),
             "client_order_ref": neutral.get("reference") or False,
             "date_order": order_datetime(neutral.get("date")) or fields.Datetime.now(),
             "validity_date": neutral.get("due_date") or False,
@@ -84,6 +83,8 @@ class XeroObjectQuotes(models.AbstractModel):
             "xero_summary": neutral.get("summary") or False,
             "note": plaintext2html(neutral["terms"]) if neutral.get("terms") else False,
         }
+        if neutral.get("number"):
+            vals["name"] = neutral["number"]  # else Odoo numbers it
         currency = self._xero_currency_of(sync, neutral)
         if currency != sync.company.currency_id:
             vals["pricelist_id"] = self._xero_pricelist(sync, currency).id

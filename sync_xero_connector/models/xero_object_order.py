@@ -101,7 +101,8 @@ class XeroObjectOrder(models.AbstractModel):
         """Bring the Odoo order to the state of Xero's status; True when it changed."""
         raise NotImplementedError
 
-    def _xero_line_account(self, line):
+    def _xero_line_account(self, sync, line):
+        """The Odoo account a line is sent with (its AccountCode, when bound)."""
         raise NotImplementedError
 
     # ================================================================ import
@@ -128,8 +129,16 @@ class XeroObjectOrder(models.AbstractModel):
         docs = self._xero_docs()
         if line.get("display"):
             return {"display_type": "line_note", "name": line.get("description") or "-"}
-        product = docs._xero_product(sync, line) if line.get("item_id") or \
-            line.get("item_code") else None
+        product = None
+        if line.get("item_id") or line.get("item_code"):
+            product = docs._xero_product(sync, line)
+            if not product:
+                raise MappingError(
+                    self.env._("The Xero item %(code)s is not in Odoo.",
+                               code=line.get("item_code") or line.get("item_id")),
+                    hint=self.env._("Import the items from Xero (Items object; its mismatch "
+                                    "entries say why one was not imported), then click Retry."),
+                    kind="dependency", missing=("items", line.get("item_code")))
         vals = {
             "name": line.get("description") or "/",
             self._xero_qty_field: line.get("quantity") or 0.0,
@@ -266,7 +275,7 @@ class XeroObjectOrder(models.AbstractModel):
                        docs._xero_binding_map(sync, "contacts", res_ids=partners.ids)}
         item_codes = docs._xero_codes(sync, "items", lines.mapped("product_id"))
         tax_codes = docs._xero_codes(sync, "taxes", lines.mapped("tax_ids"))
-        accounts = {line.id: self._xero_line_account(line) for line in lines}
+        accounts = {line.id: self._xero_line_account(sync, line) for line in lines}
         account_codes = docs._xero_codes(
             sync, "accounts", self.env["account.account"].union(*accounts.values()))
         data = {b.res_id: b.xero_data or {} for b in
@@ -327,6 +336,8 @@ class XeroObjectOrder(models.AbstractModel):
             "status": self._xero_status_for(order, data.get("status")),
             "xero_status": data.get("status"),
             "currency": order.currency_id.name,
+            "foreign": order.currency_id != sync.company.currency_id,
+            "rate": order.currency_rate,
             "amount_type": amount_type,
             "lines": lines,
             "odoo_totals": [order.amount_untaxed, order.amount_tax, order.amount_total],

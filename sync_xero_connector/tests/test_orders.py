@@ -2,7 +2,8 @@
 """Quotes <-> sale orders and purchase orders both ways, against the sandbox on 127.0.0.1:
 real PostgreSQL, real ORM, real HTTP. The issue's "done when" items each have a test here."""
 from odoo import Command
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.sync_xero_connector.xero.dates import parse_date
 from odoo.addons.sync_xero_connector.xero_sandbox import DEMO_SEED_DIR
@@ -146,6 +147,75 @@ class TestOrders(OrdersMixin, XeroDocumentCase):
             run = self.run_object(key, "import")
             self.assertEqual(run.created_count + run.updated_count, 0, key)
         self.assertEqual(self.writes(), before)
+
+    def test_dropped_connection_after_commit_then_retry_no_duplicate(self):
+        """Xero commits the batch (a new confirmed order too: created SENT), the answers never
+        arrive; the next run finds them by number: each order is in Xero once, as Odoo has
+        it."""
+        orders = self.sale_order(10) | self.sale_order(20) | self.sale_order(30)
+        orders[2].action_confirm()
+        before = len(self.sb.records("Quotes"))
+        self.sb.inject_fault("drop_after_commit", count=10, method="POST",
+                             path="/api.xro/2.0/Quotes")
+        self.account._xero_run_object("quotes", "export")
+        self.sb.faults.reset()
+        self.run_object("quotes", "export")
+        self.assertEqual(len(self.sb.records("Quotes")), before + 3)
+        numbers = [r["QuoteNumber"] for r in self.sb.records("Quotes")]
+        for order in orders:
+            self.assertEqual(numbers.count(order.name), 1)
+        self.assertEqual([self.xero_of("Quotes", o)["Status"] for o in orders],
+                         ["DRAFT", "DRAFT", "ACCEPTED"])
+        # What the dropped run logged closed when its orders reached Xero.
+        self.assertFalse(self.mismatches("quotes").filtered(lambda m: m.res_id in orders.ids))
+
+    def test_quote_number_taken_in_xero_links_by_number(self):
+        """Xero keeps quote numbers unique: a new Odoo order whose number a Xero quote has is
+        linked to it (one write: Odoo's version), never created twice."""
+        order = self.sale_order(12)
+        contact_id = self.xero_of_partner(self.customer)
+        self.account._xero_client().write("Quotes", [{
+            "QuoteNumber": order.name, "Contact": {"ContactID": contact_id},
+            "Date": "2026-03-01", "LineItems": [{"Description": "Old", "Quantity": 1,
+                                                 "UnitAmount": 5}]}], method="PUT")
+        before = len(self.sb.records("Quotes"))
+        self.run_object("quotes", "export")
+        self.assertEqual(len(self.sb.records("Quotes")), before)
+        quote = self.xero_of("Quotes", order)
+        self.assertEqual((quote["QuoteNumber"], quote["Total"]), (order.name, order.amount_total))
+
+    def xero_of_partner(self, partner):
+        return self.env["xero.binding"].search([
+            ("account_id", "=", self.account.id), ("object_key", "=", "contacts"),
+            ("res_id", "=", partner.id)]).xero_id
+
+    def test_export_needs_the_xero_user_right(self):
+        """A salesman without "Xero: User" cannot send an order to Xero; with it, they can."""
+        salesman = new_test_user(self.env, login="xero_salesman",
+                                 groups="sales_team.group_sale_salesman_all_leads")
+        order = self.sale_order().with_user(salesman)
+        before = self.writes()
+        with self.assertRaisesRegex(AccessError, "Xero: User"):
+            order.action_xero_export()
+        self.assertEqual(self.writes(), before)
+        salesman.group_ids |= self.env.ref("sync_xero_connector.group_xero_user")
+        order.action_xero_export()
+        self.assertEqual(self.xero_of("Quotes", order)["Total"], order.amount_total)
+
+    def test_order_invoiced_in_odoo_is_invoiced_in_xero(self):
+        """An order Odoo invoiced in full is sent as INVOICED (through ACCEPTED); Odoo's own
+        invoice is the only one, Xero's quote says so."""
+        order = self.sale_order(80)
+        order.action_confirm()
+        self.run_object("quotes", "export")
+        self.assertEqual(self.xero_of("Quotes", order)["Status"], "ACCEPTED")
+        invoice = order._create_invoices()
+        self.assertEqual(order.invoice_status, "invoiced")
+        order.write({"client_order_ref": "invoiced"})  # what the user edits next
+        self.run_object("quotes", "export")
+        quote = self.xero_of("Quotes", order)
+        self.assertEqual((quote["Status"], quote["Reference"]), ("INVOICED", "invoiced"))
+        self.assertEqual(order.invoice_ids, invoice)
 
     def test_quote_statuses_both_ways(self):
         draft, accepted, cancelled = self.sale_order(), self.sale_order(50), self.sale_order(70)
