@@ -343,23 +343,8 @@ class XeroObjectDocument(models.AbstractModel):
                 continue
             taxes = line.tax_ids
             flags.append({bool(t.price_include) for t in taxes})
-            if len(taxes) > 1:
-                errors.append(MappingError(
-                    self.env._("Line %(line)s has %(count)s taxes; a Xero line takes one tax "
-                               "rate.", line=line.name or line.product_id.display_name,
-                               count=len(taxes)),
-                    hint=self.env._("Use one tax per line (a group tax maps to a Xero rate with "
-                                    "several components), then click Retry.")))
-            tax_code = tax_codes.get(taxes.id) if len(taxes) == 1 else None
-            if len(taxes) == 1 and not tax_code:
-                errors.append(MappingError(
-                    self.env._("The tax %(tax)s is not mapped to a Xero tax rate.",
-                               tax=taxes.display_name),
-                    hint=sync.account._xero_missing_hint("taxes") or self.env._(
-                        "Export the tax (Taxes object) or map it in Configuration > Tax "
-                        "Mapping, then click Retry."),
-                    kind="dependency", missing=("taxes", taxes.display_name),
-                    blocking=("account.tax", taxes.id)))
+            tax_code = self._xero_line_tax_code(
+                sync, line.name or line.product_id.display_name, taxes, tax_codes, errors)
             account_code = account_codes.get(line.account_id.id)
             if line.account_id and not account_code:
                 errors.append(MappingError(
@@ -411,6 +396,29 @@ class XeroObjectDocument(models.AbstractModel):
                                or data.get("allocations") or data.get("payments")),
         }
         return neutral
+
+    @api.model
+    def _xero_line_tax_code(self, sync, label, taxes, tax_codes, errors):
+        """The Xero TaxType of a line's ``taxes`` (documents, orders); what prevents it is
+        appended to ``errors``."""
+        if len(taxes) > 1:
+            errors.append(MappingError(
+                self.env._("Line %(line)s has %(count)s taxes; a Xero line takes one tax rate.",
+                           line=label, count=len(taxes)),
+                hint=self.env._("Use one tax per line (a group tax maps to a Xero rate with "
+                                "several components), then click Retry.")))
+            return None
+        tax_code = tax_codes.get(taxes.id) if taxes else None
+        if taxes and not tax_code:
+            errors.append(MappingError(
+                self.env._("The tax %(tax)s is not mapped to a Xero tax rate.",
+                           tax=taxes.display_name),
+                hint=sync.account._xero_missing_hint("taxes") or self.env._(
+                    "Export the tax (Taxes object) or map it in Configuration > Tax "
+                    "Mapping, then click Retry."),
+                kind="dependency", missing=("taxes", taxes.display_name),
+                blocking=("account.tax", taxes.id)))
+        return tax_code
 
     @api.model
     def _xero_move_number(self, move):

@@ -168,6 +168,7 @@ class XeroObjectManualJournals(models.AbstractModel):
         if xero_record and xero_record.get("ManualJournalID"):
             remote = self._xero_from_xero(sync, xero_record)
             binding.xero_data = dict(binding.xero_data or {}, status=remote["status"],
+                                     updated_raw=xero_record.get("UpdatedDateUTC"),
                                      content=payload_hash({k: remote[k] for k in (
                                          "narration", "date", "amount_type", "lines")}))
         return binding

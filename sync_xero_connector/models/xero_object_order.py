@@ -238,14 +238,6 @@ class XeroObjectOrder(models.AbstractModel):
     def _xero_currency_of(self, sync, neutral):
         return self._xero_docs()._xero_currency(sync, neutral.get("currency"))
 
-    def _xero_remote_changed(self, sync, xero_record, binding):
-        """Xero stamps to the millisecond, the binding's date to the second: a change within
-        the second of the last exchange is told by the stamp as Xero wrote it."""
-        raw = (binding.xero_data or {}).get("updated_raw")
-        if raw and xero_record.get("UpdatedDateUTC"):
-            return raw != xero_record["UpdatedDateUTC"]
-        return super()._xero_remote_changed(sync, xero_record, binding)
-
     def _xero_bind(self, sync, record, xero_record, neutral, direction, payload_hash_=None):
         binding = super()._xero_bind(sync, record, xero_record, neutral, direction,
                                      payload_hash_)
@@ -298,20 +290,7 @@ class XeroObjectOrder(models.AbstractModel):
                 continue
             taxes = line.tax_ids
             flags.append({bool(t.price_include) for t in taxes})
-            tax_code = tax_codes.get(taxes.id) if len(taxes) == 1 else None
-            if len(taxes) > 1:
-                errors.append(MappingError(
-                    self.env._("Line %(line)s has %(count)s taxes; a Xero line takes one tax "
-                               "rate.", line=line.name, count=len(taxes)),
-                    hint=self.env._("Use one tax per line, then click Retry.")))
-            elif taxes and not tax_code:
-                errors.append(MappingError(
-                    self.env._("The tax %(tax)s is not mapped to a Xero tax rate.",
-                               tax=taxes.display_name),
-                    hint=self.env._("Export the tax (Taxes object) or map it in Configuration "
-                                    "> Tax Mapping, then click Retry."),
-                    kind="dependency", missing=("taxes", taxes.display_name),
-                    blocking=("account.tax", taxes.id)))
+            tax_code = docs._xero_line_tax_code(sync, line.name, taxes, tax_codes, errors)
             lines.append({
                 "description": line.name or line.product_id.display_name or "",
                 "quantity": line[self._xero_qty_field],

@@ -418,3 +418,81 @@ class TestDemoManualJournals(XeroSyncCase):
         client.write("ManualJournals", [{"ManualJournalID": taxed.xero_id, "Status": "VOIDED"}])
         self.run_object("manual_journals", "import")
         self.assertEqual(move.state, "cancel")
+
+
+@tagged("post_install", "-at_install")
+class TestOrderEdges(OrdersMixin, XeroDocumentCase):
+    def setUp(self):
+        super().setUp()
+        self.customer = self.partner(self.sb.records("Contacts")[0]["Name"])
+        self.vendor = self.partner(self.sb.records("Contacts")[1]["Name"])
+        self.product = self.bound("items", xero_id=self.sb.records("Items")[0]["ItemID"])
+
+    def test_deleted_on_either_side(self):
+        """A draft deleted in Odoo is DELETED in Xero; a quote deleted in Xero cancels its
+        order in Odoo (and is never re-created)."""
+        orders = self.env["sale.order"].create([{
+            "partner_id": self.customer.id, "order_line": [Command.create({
+                "product_id": self.product.id, "product_uom_qty": 1, "price_unit": price,
+                "tax_ids": [Command.set(self.gst_sale.ids)]})]} for price in (11, 22)])
+        self.run_object("quotes", "export")
+        gone_id = self.xero_of("Quotes", orders[0])["QuoteID"]
+        kept_id = self.xero_of("Quotes", orders[1])["QuoteID"]
+        orders[0].unlink()
+        self.run_object("quotes", "export")
+        quotes = {q["QuoteID"]: q for q in self.sb.records("Quotes")}
+        self.assertEqual(quotes[gone_id]["Status"], "DELETED")
+        self.account._xero_client().write("Quotes", [{"QuoteID": kept_id, "Status": "DELETED"}])
+        run = self.run_object("quotes", "import")
+        self.assertEqual(orders[1].state, "cancel")
+        self.assertEqual(run.created_count, 0)
+        self.assertEqual(self.env["sale.order"].search_count(
+            [("name", "=", quotes[gone_id]["QuoteNumber"])]), 0)
+
+    def test_confirmed_purchase_order_changed_in_xero_is_updated_in_place(self):
+        order = self.env["purchase.order"].create({
+            "partner_id": self.vendor.id, "order_line": [Command.create({
+                "product_id": self.product.id, "name": "Parts", "product_qty": 4,
+                "price_unit": 12.5, "tax_ids": [Command.set(self.gst_purchase.ids)]})]})
+        order.button_confirm()
+        self.run_object("purchase_orders", "export")
+        po = self.xero_of("PurchaseOrders", order)
+        self.assertEqual(po["Status"], "AUTHORISED")
+        line = dict(po["LineItems"][0], Quantity=6.0)
+        extra = {"Description": "Freight", "Quantity": 1, "UnitAmount": 30,
+                 "AccountCode": "429", "TaxType": "INPUT2"}
+        self.account._xero_client().write("PurchaseOrders", [{
+            "PurchaseOrderID": po["PurchaseOrderID"], "AttentionTo": "Sam at the dock",
+            "DeliveryInstructions": "Gate 3", "LineItems": [line, extra]}])
+        first_line = order.order_line
+        self.run_object("purchase_orders", "import")
+        self.assertEqual(order.state, "purchase")
+        self.assertEqual(len(order.order_line), 2)
+        self.assertIn(first_line, order.order_line)  # updated, not replaced
+        self.assertEqual(first_line.product_qty, 6.0)
+        self.assertEqual((order.xero_attention_to, order.xero_delivery_instructions),
+                         ("Sam at the dock", "Gate 3"))
+        self.assertEqual(order.amount_total, self.xero_of("PurchaseOrders", order)["Total"])
+
+    def test_quote_with_an_unmapped_tax_is_refused_the_others_import(self):
+        """A quote on a Xero tax rate Odoo has no tax for: a dependency entry naming it;
+        the other quotes of the page import."""
+        contact_id = self.env["xero.binding"].search([
+            ("account_id", "=", self.account.id), ("object_key", "=", "contacts"),
+            ("res_id", "=", self.customer.id)]).xero_id
+        client = self.account._xero_client()
+        client.write("TaxRates", [{"Name": "Levy 7", "TaxComponents": [
+            {"Name": "Levy", "Rate": 7.0}], "ReportTaxType": "OUTPUT"}], method="PUT")
+        levy = next(t["TaxType"] for t in self.sb.records("TaxRates") if t["Name"] == "Levy 7")
+        self.account._xero_settings("taxes").mode = "update"  # taxes are not created from Xero
+        results = client.write("Quotes", [{
+            "Contact": {"ContactID": contact_id}, "Date": "2026-04-01",
+            "LineItems": [{"Description": "Thing", "Quantity": 1, "UnitAmount": 10,
+                           "TaxType": tax}]} for tax in (levy, "OUTPUT2")], method="PUT")
+        run = self.account._xero_run_object("quotes", "import")
+        self.assertEqual((run.created_count, run.failed_count), (1, 1))
+        entry = self.mismatches("quotes")
+        self.assertEqual(entry.xero_id, results[0].xero_id)
+        self.assertEqual(entry.kind, "dependency")
+        self.assertIn(levy, entry.messages)
+        self.order_of("quotes", results[1].xero_id)
