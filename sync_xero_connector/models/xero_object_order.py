@@ -68,7 +68,6 @@ class XeroObjectOrder(models.AbstractModel):
     _xero_match_keys = (("number", "name", normalize_name),)
     _xero_kind_name = None  # orders.KINDS key
     _xero_qty_field = "product_uom_qty"
-    _xero_partner_rank = None  # "customer_rank" / "supplier_rank"
 
     @property
     def _xero_kind(self):
