@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Manual journals -> account.move (entry), import only.
+"""Manual journals <-> account.move (entry); the export is off unless the settings say so.
 
 Each Xero manual journal becomes a miscellaneous entry in the journal the object's settings
 name (default: the company's first miscellaneous journal), one line per journal line by
@@ -26,7 +26,6 @@ class XeroObjectManualJournals(models.AbstractModel):
     _xero_key = "manual_journals"
     _xero_collection = "ManualJournals"
     _xero_model = "account.move"
-    _xero_can_export = False
     _xero_unique_key = None
 
     def _xero_docs(self):
@@ -173,11 +172,67 @@ class XeroObjectManualJournals(models.AbstractModel):
                                          "narration", "date", "amount_type", "lines")}))
         return binding
 
-    # ------------------------------------------------- export (not offered)
+    # ================================================================ export
+    # Off unless the object's settings say "Export Miscellaneous Entries": the entries of the
+    # import journal without taxes go to Xero as NoTax manual journals.
+    def _xero_export(self, sync, records=None):
+        if not sync.settings.sudo().export_entries:
+            return None
+        return super()._xero_export(sync, records=records)
+
+    def _xero_export_domain(self, sync):
+        return self._xero_match_domain(sync) + [
+            ("journal_id", "=", self._xero_journal(sync).id), ("state", "in", ("draft", "posted"))]
+
+    def _xero_export_dependencies(self, sync, records):
+        self._xero_docs()._xero_export_needed(
+            sync, (("accounts", records.mapped("line_ids.account_id")),))
+
+    def _xero_prematch(self, sync, items):
+        return []  # Xero keeps nothing of a journal unique: the in-flight token finds it again
+
     def _xero_snapshot(self, sync, records):
-        states = {v: k for k, v in JOURNAL_STATES.items() if k != "ARCHIVED"}
-        return {m.id: {"narration": m.ref or None, "date": m.date,
-                       "status": states.get(m.state)} for m in records}
+        codes = self._xero_docs()._xero_codes(sync, "accounts", records.mapped(
+            "line_ids.account_id"))
+        data = {b.res_id: b.xero_data or {} for b in self._xero_docs()._xero_binding_map(
+            sync, self._xero_key, res_ids=records.ids)}
+        out = {}
+        for move in records:
+            xero_status = data.get(move.id, {}).get("status")
+            status = {"draft": "DRAFT", "posted": "POSTED"}.get(move.state) or (
+                "VOIDED" if xero_status == "POSTED" else "DELETED")
+            out[move.id] = {
+                "narration": move.ref or move.name or None, "date": move.date,
+                "status": status, "xero_status": xero_status,
+                "taxed": bool(move.line_ids.filtered(lambda l: l.tax_ids or l.tax_line_id)),
+                "lines": [{"description": line.name or "", "line_amount": line.balance,
+                           "account_code": codes.get(line.account_id.id),
+                           "account_name": line.account_id.display_name}
+                          for line in move.line_ids.sorted(lambda l: (l.sequence, l.id))],
+            }
+        return out
 
     def _xero_to_xero(self, sync, neutral, xero_id):
-        raise MappingError(self.env._("Manual journals are imported from Xero only."))
+        if neutral["status"] in CLOSED:
+            if not xero_id:
+                raise MappingError(self.env._("The entry is cancelled and was never sent to "
+                                              "Xero: nothing to do."))
+            return {"ManualJournalID": xero_id, "Status": neutral["status"]}
+        if neutral.get("taxed"):
+            raise MappingError(
+                self.env._("The entry has taxes; only entries without taxes are exported as "
+                           "Xero manual journals."),
+                hint=self.env._("Create the journal in Xero (the next import brings it to "
+                                "Odoo), or remove the taxes from the entry; then click Retry."))
+        if neutral.get("xero_status") == "POSTED" and neutral["status"] == "DRAFT":
+            raise MappingError(
+                self.env._("%(name)s is posted in Xero and a draft in Odoo; Xero cannot turn a "
+                           "posted journal back into a draft.", name=neutral["narration"]),
+                hint=self.env._("Post the entry again in Odoo (or cancel it to void the journal "
+                                "in Xero), then click Retry."))
+        return journal_map.journal_to_xero(neutral, xero_id)
+
+    def _xero_prepare(self, sync, item):
+        if not item.xero_id and item.neutral["status"] in CLOSED:
+            return self._xero_nothing_to_send(sync, item)
+        return super()._xero_prepare(sync, item)

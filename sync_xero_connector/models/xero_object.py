@@ -62,6 +62,7 @@ INFLIGHT_FIELDS = {
     "Items": ("Code", "value"),
     "Quotes": ("QuoteNumber", "value"),
     "PurchaseOrders": ("PurchaseOrderNumber", "value"),
+    "ManualJournals": ("Url", "token"),
 }
 INFLIGHT_TOKEN = re.compile(r"(?:[?&]xero=|\[odoo:)([0-9a-f]{12})")
 # Xero records of in-flight elements are read back modified since their sending, minus this.

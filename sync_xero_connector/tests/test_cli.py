@@ -150,7 +150,7 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         status, out, err = self.run_cli("export", "all")
         self.assertEqual(status, 0, err)
         lines = out.splitlines()
-        self.assertEqual(len(lines), 13, out)
+        self.assertEqual(len(lines), 14, out)
         self.assertTrue(lines[0].startswith("currencies: "), out)
         self.assertRegex(out, r"contacts: 0 created, 0 updated, \d+ skipped, 0 failed")
         self.assertRegex(out, r"items: 0 created, 0 updated, \d+ skipped, 0 failed")
@@ -158,7 +158,7 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         self.assertRegex(out, r"quotes: 0 created, 0 updated, \d+ skipped, 0 failed")
         self.assertTrue(lines[-1].startswith("purchase_orders: "), out)
         runs = self.env["xero.sync.run"].search([("trigger", "=", "cli")])
-        self.assertEqual(len(runs), 27)  # manual journals: import only
+        self.assertEqual(len(runs), 28)
         status, out, err = self.run_cli("status")
         # One row per object and step, with the counts of its last run, and the health.
         self.assertRegex(out, r"\n  contacts +yes +import +\S+ \S+ +done +60 +0 +0 +0 +0\n")

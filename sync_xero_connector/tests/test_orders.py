@@ -419,6 +419,63 @@ class TestDemoManualJournals(XeroSyncCase):
         self.run_object("manual_journals", "import")
         self.assertEqual(move.state, "cancel")
 
+    def test_entries_export_only_when_the_setting_says_so(self):
+        self.run_object("manual_journals", "import")
+        accounts = {b.xero_number: self.env["account.account"].browse(b.res_id)
+                    for b in self.bindings("accounts")}
+        general = self.env["account.journal"].search(
+            [("company_id", "=", self.env.company.id), ("type", "=", "general")], limit=1)
+
+        def entry(ref, amount, tax=None):
+            move = self.env["account.move"].create({
+                "move_type": "entry", "journal_id": general.id, "ref": ref,
+                "date": "2026-06-01", "line_ids": [
+                    Command.create({"name": ref, "account_id": accounts["429"].id,
+                                    "balance": amount,
+                                    "tax_ids": [Command.set(tax.ids if tax else [])]}),
+                    Command.create({"name": ref, "account_id": accounts["800"].id,
+                                    "balance": -amount})]})
+            move.action_post()
+            return move
+
+        rent = entry("Rent accrual", 1250.0)
+        before = self.writes()
+        run = self.run_object("manual_journals", "export")
+        self.assertEqual(self.writes(), before)  # off by default: nothing sent
+        self.assertEqual(run.created_count, 0)
+        settings = self.account._xero_settings("manual_journals")
+        settings.export_entries = True
+        self.run_object("taxes", "import")
+        tax = self.env["account.tax"].browse(self.env["xero.binding"].search([
+            ("account_id", "=", self.account.id), ("object_key", "=", "taxes"),
+            ("xero_id", "=", "INPUT2"), ("is_primary", "=", True)]).res_id)
+        self.assertTrue(tax)
+        taxed = entry("Taxed accrual", 100.0, tax)
+        run = self.run_object("manual_journals", "export")
+        self.assertEqual(self.writes(), dict(before, **{
+            "POST /ManualJournals": before.get("POST /ManualJournals", 0) + 1}))
+        self.assertEqual((run.created_count, run.failed_count), (1, 1))
+        journal = next(j for j in self.sb.records("ManualJournals")
+                       if j["Narration"] == "Rent accrual")
+        self.assertEqual(journal["Status"], "POSTED")
+        self.assertEqual(sorted((l["AccountCode"], l["LineAmount"]) for l in
+                                journal["JournalLines"]), [("429", 1250.0), ("800", -1250.0)])
+        entry_log = self.mismatches("manual_journals")
+        self.assertEqual(entry_log.res_id, taxed.id)
+        self.assertIn("has taxes", entry_log.messages)
+        # Nothing changed: no write; the import does not take it for a new journal.
+        before = self.writes()
+        self.run_object("manual_journals", "export")
+        run = self.run_object("manual_journals", "import")
+        self.assertEqual(run.created_count + run.updated_count, 0)
+        self.assertEqual(self.writes(), before)
+        rent.button_draft()
+        rent.button_cancel()
+        self.run_object("manual_journals", "export")
+        journal = next(j for j in self.sb.records("ManualJournals")
+                       if j["ManualJournalID"] == journal["ManualJournalID"])
+        self.assertEqual(journal["Status"], "VOIDED")
+
 
 @tagged("post_install", "-at_install")
 class TestOrderEdges(OrdersMixin, XeroDocumentCase):

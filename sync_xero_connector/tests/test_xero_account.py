@@ -406,7 +406,8 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
         # Dependency order: what others need comes first.
         self.assertEqual(Account._xero_resolve_objects(["all"], "export"), [
             "currencies", "taxes", "accounts", "bank_accounts", "contact_groups", "contacts",
-            "items", "invoices", "bills", "credit_notes", "payments", "quotes", "purchase_orders",
+            "items", "invoices", "bills", "credit_notes", "payments", "manual_journals", "quotes",
+            "purchase_orders",
         ])
         # Every account has the settings of every object, off until the user enables them.
         account = self.make_account()

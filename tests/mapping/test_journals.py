@@ -34,3 +34,26 @@ def test_exclusive_tax_adds_to_the_line_inclusive_is_within():
     assert (inclusive["debit"], inclusive["credit"]) == (Decimal("115.00"), Decimal("115.00"))
     assert [line["net"] for line in inclusive["lines"]] == [100.0, -115.0]
 
+
+
+def test_entry_payload_refusals_and_spec(check_request):
+    import pytest
+    from xero.mapping.common import MappingError
+    from xero.mapping.journals import journal_to_xero
+
+    neutral = {"narration": "Rent accrual", "date": date(2026, 6, 1), "status": "POSTED", "lines": [
+        {"description": "Rent", "account_code": "429", "line_amount": 1250.0},
+        {"description": "", "account_code": "800", "line_amount": -1250.0}]}
+    payload = journal_to_xero(neutral)
+    assert payload == {"Narration": "Rent accrual", "Date": "2026-06-01", "Status": "POSTED",
+                       "LineAmountTypes": "NoTax", "JournalLines": [
+                           {"Description": "Rent", "LineAmount": 1250, "AccountCode": "429", "TaxType": "NONE"},
+                           {"LineAmount": -1250, "AccountCode": "800", "TaxType": "NONE"}]}
+    check_request("PUT", "/ManualJournals", {"ManualJournals": [payload]})
+    with pytest.raises(MappingError, match="narration"):
+        journal_to_xero(dict(neutral, narration=" "))
+    with pytest.raises(MappingError) as info:
+        journal_to_xero(dict(neutral, lines=[dict(neutral["lines"][0], account_code=None)] + neutral["lines"][1:]))
+    assert info.value.kind == "dependency"
+    with pytest.raises(MappingError, match="two lines"):
+        journal_to_xero(dict(neutral, lines=neutral["lines"][:1]))

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Manual journals: Xero ``ManualJournal`` -> neutral journal (import only).
+"""Manual journals: Xero ``ManualJournal`` <-> neutral journal.
 
 Neutral journal::
 
@@ -15,8 +15,11 @@ Neutral line::
 """
 from decimal import Decimal
 
-from ..dates import parse_date, parse_datetime
+from ..dates import format_date, parse_date, parse_datetime
+from .common import MappingError, check_length, clean, number
 from .documents import amount_type_from_any
+
+NARRATION_MAX, DESCRIPTION_MAX = 4000, 4000
 
 
 def _d(value):
@@ -57,3 +60,32 @@ def journal_from_xero(record):
         "updated_at": parse_datetime(record.get("UpdatedDateUTC")),
     }
 
+
+def journal_to_xero(neutral, xero_id=None):
+    """The Xero payload of an Odoo entry without taxes (``lines``: ``{"description",
+    "account_code", "line_amount"}``, positive a debit): a NoTax manual journal."""
+    narration = (neutral.get("narration") or "").strip()
+    if not narration:
+        raise MappingError("The entry has no reference; a Xero manual journal needs a narration.",
+                           hint="Give the entry a reference, then click Retry.")
+    check_length(narration, NARRATION_MAX, "Narration")
+    lines = []
+    for index, line in enumerate(neutral.get("lines") or [], 1):
+        if not line.get("account_code"):
+            raise MappingError(f"Line {index} has no account in Xero.", kind="dependency",
+                               hint="Export the account (Accounts object), then click Retry.",
+                               missing=("accounts", line.get("account_name")))
+        description = (line.get("description") or "").strip()
+        check_length(description, DESCRIPTION_MAX, f"Description of line {index}")
+        lines.append({"Description": description or None,
+                      "LineAmount": number(line.get("line_amount"), 2),
+                      "AccountCode": line["account_code"], "TaxType": "NONE"})
+    if len(lines) < 2:
+        raise MappingError("A Xero manual journal needs at least two lines.",
+                           hint="Add the counterpart line, then click Retry.")
+    return clean({
+        "ManualJournalID": xero_id or None, "Narration": narration,
+        "Date": format_date(neutral["date"]) if neutral.get("date") else None,
+        "Status": neutral.get("status") or "DRAFT", "LineAmountTypes": "NoTax",
+        "JournalLines": lines,
+    })
