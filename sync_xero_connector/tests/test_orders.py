@@ -93,8 +93,9 @@ class TestDemoOrders(OrdersMixin, XeroSyncCase):
         self.assertEqual(self.writes(), before)
 
 
-@tagged("post_install", "-at_install")
-class TestOrders(OrdersMixin, XeroDocumentCase):
+class OrderCase(OrdersMixin, XeroDocumentCase):
+    """The master data of a small organisation, a customer, a vendor and a product."""
+
     def setUp(self):
         super().setUp()
         self.customer = self.partner(self.sb.records("Contacts")[0]["Name"])
@@ -116,6 +117,9 @@ class TestOrders(OrdersMixin, XeroDocumentCase):
                 "product_id": self.product.id, "name": "Parts", "product_qty": qty,
                 "price_unit": price, "tax_ids": [Command.set(self.gst_purchase.ids)]})]})
 
+
+@tagged("post_install", "-at_install")
+class TestOrders(OrderCase):
     def test_50_sale_orders_and_50_purchase_orders_export_in_one_batch_each(self):
         orders = self.env["sale.order"]
         for i in range(50):
@@ -478,20 +482,11 @@ class TestDemoManualJournals(XeroSyncCase):
 
 
 @tagged("post_install", "-at_install")
-class TestOrderEdges(OrdersMixin, XeroDocumentCase):
-    def setUp(self):
-        super().setUp()
-        self.customer = self.partner(self.sb.records("Contacts")[0]["Name"])
-        self.vendor = self.partner(self.sb.records("Contacts")[1]["Name"])
-        self.product = self.bound("items", xero_id=self.sb.records("Items")[0]["ItemID"])
-
+class TestOrderEdges(OrderCase):
     def test_deleted_on_either_side(self):
         """A draft deleted in Odoo is DELETED in Xero; a quote deleted in Xero cancels its
         order in Odoo (and is never re-created)."""
-        orders = self.env["sale.order"].create([{
-            "partner_id": self.customer.id, "order_line": [Command.create({
-                "product_id": self.product.id, "product_uom_qty": 1, "price_unit": price,
-                "tax_ids": [Command.set(self.gst_sale.ids)]})]} for price in (11, 22)])
+        orders = self.sale_order(11, qty=1) | self.sale_order(22, qty=1)
         self.run_object("quotes", "export")
         gone_id = self.xero_of("Quotes", orders[0])["QuoteID"]
         kept_id = self.xero_of("Quotes", orders[1])["QuoteID"]
@@ -507,10 +502,7 @@ class TestOrderEdges(OrdersMixin, XeroDocumentCase):
             [("name", "=", quotes[gone_id]["QuoteNumber"])]), 0)
 
     def test_confirmed_purchase_order_changed_in_xero_is_updated_in_place(self):
-        order = self.env["purchase.order"].create({
-            "partner_id": self.vendor.id, "order_line": [Command.create({
-                "product_id": self.product.id, "name": "Parts", "product_qty": 4,
-                "price_unit": 12.5, "tax_ids": [Command.set(self.gst_purchase.ids)]})]})
+        order = self.purchase_order(12.5, qty=4)
         order.button_confirm()
         self.run_object("purchase_orders", "export")
         po = self.xero_of("PurchaseOrders", order)
