@@ -1,13 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 {
     "name": "Xero Connector",
-    "summary": "Two-way synchronisation between Odoo and Xero: contacts, items, invoices, payments",
+    "summary": "Two-way synchronisation between Odoo and Xero: contacts, items, invoices, payments, quotes, purchase orders",
     "version": "19.0.1.0.0",
     "category": "Accounting/Accounting",
     "author": "sync_xero_connector contributors",
     "website": "https://github.com/sync-xero-connector/sync_xero_connector",
     "license": "LGPL-3",
-    "depends": ["account", "mail", "product"],
+    "depends": ["account", "mail", "product", "sale_management", "purchase"],
     "external_dependencies": {"python": ["requests", "python-dateutil"]},
     "data": [
         "security/xero_security.xml",
@@ -26,6 +26,9 @@
         "views/account_payment_views.xml",
         "views/product_views.xml",
         "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "views/purchase_order_views.xml",
+        "data/product_data.xml",
         "data/xero_sync_data.xml",
     ],
     "assets": {

@@ -22,4 +22,8 @@ from . import (
     xero_webhook_event,
     xero_account_webhook,
     xero_account_health,
+    xero_object_order,
+    sale_order,
+    purchase_order,
+    sync_manual_journals,
 )

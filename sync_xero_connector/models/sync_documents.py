@@ -283,10 +283,14 @@ class XeroObjectDocument(models.AbstractModel):
         partners = records.mapped("commercial_partner_id")
         lines = records.mapped("invoice_line_ids").filtered(
             lambda l: l.display_type == "product")
-        for key, targets in (("contacts", partners),
-                             ("items", lines.mapped("product_id")),
-                             ("accounts", lines.mapped("account_id")),
-                             ("taxes", lines.mapped("tax_ids"))):
+        self._xero_export_needed(sync, (("contacts", partners),
+                                        ("items", lines.mapped("product_id")),
+                                        ("accounts", lines.mapped("account_id")),
+                                        ("taxes", lines.mapped("tax_ids"))))
+
+    def _xero_export_needed(self, sync, targets_by_key):
+        """Export the ``(object key, records)`` not bound yet (documents, orders)."""
+        for key, targets in targets_by_key:
             if not targets:
                 continue
             settings = sync.account._xero_settings(key)
@@ -340,23 +344,8 @@ class XeroObjectDocument(models.AbstractModel):
                 continue
             taxes = line.tax_ids
             flags.append({bool(t.price_include) for t in taxes})
-            if len(taxes) > 1:
-                errors.append(MappingError(
-                    self.env._("Line %(line)s has %(count)s taxes; a Xero line takes one tax "
-                               "rate.", line=line.name or line.product_id.display_name,
-                               count=len(taxes)),
-                    hint=self.env._("Use one tax per line (a group tax maps to a Xero rate with "
-                                    "several components), then click Retry.")))
-            tax_code = tax_codes.get(taxes.id) if len(taxes) == 1 else None
-            if len(taxes) == 1 and not tax_code:
-                errors.append(MappingError(
-                    self.env._("The tax %(tax)s is not mapped to a Xero tax rate.",
-                               tax=taxes.display_name),
-                    hint=sync.account._xero_missing_hint("taxes") or self.env._(
-                        "Export the tax (Taxes object) or map it in Configuration > Tax "
-                        "Mapping, then click Retry."),
-                    kind="dependency", missing=("taxes", taxes.display_name),
-                    blocking=("account.tax", taxes.id)))
+            tax_code = self._xero_line_tax_code(
+                sync, line.name or line.product_id.display_name, taxes, tax_codes, errors)
             account_code = account_codes.get(line.account_id.id)
             if line.account_id and not account_code:
                 errors.append(MappingError(
@@ -408,6 +397,29 @@ class XeroObjectDocument(models.AbstractModel):
                                or data.get("allocations") or data.get("payments")),
         }
         return neutral
+
+    @api.model
+    def _xero_line_tax_code(self, sync, label, taxes, tax_codes, errors):
+        """The Xero TaxType of a line's ``taxes`` (documents, orders); what prevents it is
+        appended to ``errors``."""
+        if len(taxes) > 1:
+            errors.append(MappingError(
+                self.env._("Line %(line)s has %(count)s taxes; a Xero line takes one tax rate.",
+                           line=label, count=len(taxes)),
+                hint=self.env._("Use one tax per line (a group tax maps to a Xero rate with "
+                                "several components), then click Retry.")))
+            return None
+        tax_code = tax_codes.get(taxes.id) if taxes else None
+        if taxes and not tax_code:
+            errors.append(MappingError(
+                self.env._("The tax %(tax)s is not mapped to a Xero tax rate.",
+                           tax=taxes.display_name),
+                hint=sync.account._xero_missing_hint("taxes") or self.env._(
+                    "Export the tax (Taxes object) or map it in Configuration > Tax "
+                    "Mapping, then click Retry."),
+                kind="dependency", missing=("taxes", taxes.display_name),
+                blocking=("account.tax", taxes.id)))
+        return tax_code
 
     @api.model
     def _xero_move_number(self, move):
@@ -766,6 +778,11 @@ class XeroObjectDocument(models.AbstractModel):
     def _xero_import_page(self, sync, records):
         """Dependencies of the whole page first: one read per object, not one per document."""
         records = [r for r in records if self._xero_wants(sync, r)]
+        self._xero_import_dependencies(sync, records)
+        return super()._xero_import_page(sync, records)
+
+    def _xero_import_dependencies(self, sync, records):
+        """The contacts and items of Xero ``records`` (documents, orders) imported first."""
         contacts = {(r.get("Contact") or {}).get("ContactID"): (r.get("Contact") or {}).get("Name")
                     for r in records}
         contacts.pop(None, None)
@@ -777,7 +794,6 @@ class XeroObjectDocument(models.AbstractModel):
             known = set(self._xero_binding_map(sync, "items", xero_ids=item_ids).mapped("xero_id"))
             if set(item_ids) - known:
                 self._xero_require(sync, "items", item_ids)
-        return super()._xero_import_page(sync, records)
 
     def _xero_import_one(self, sync, xero_record, binding):
         status = xero_record.get("Status") or "DRAFT"

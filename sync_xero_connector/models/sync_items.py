@@ -85,7 +85,10 @@ class XeroObjectItems(models.AbstractModel):
                 ("name", "name", normalize_name))
 
     def _xero_match_domain(self, sync):
-        return [("company_id", "in", [False, sync.company.id]), ("type", "!=", "combo")]
+        # Never the product of order lines without item (data/product_data.xml).
+        line = self.env.ref("sync_xero_connector.product_xero_line", raise_if_not_found=False)
+        return [("company_id", "in", [False, sync.company.id]), ("type", "!=", "combo"),
+                ("id", "!=", line.id if line else 0)]
 
     def _xero_export_domain(self, sync):
         return self._xero_match_domain(sync) + [

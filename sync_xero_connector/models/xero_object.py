@@ -62,6 +62,9 @@ INFLIGHT_FIELDS = {
     "Payments": ("Reference", "token"),
     "Contacts": ("Name", "value"),
     "Items": ("Code", "value"),
+    "Quotes": ("QuoteNumber", "value"),
+    "PurchaseOrders": ("PurchaseOrderNumber", "value"),
+    "ManualJournals": ("Url", "token"),
 }
 INFLIGHT_TOKEN = re.compile(r"(?:[?&]xero=|\[odoo:)([0-9a-f]{12})")
 # Xero records of in-flight elements are read back modified since their sending, minus this.
@@ -666,7 +669,12 @@ class XeroObject(models.AbstractModel):
     _xero_field_merge = False
 
     def _xero_remote_changed(self, sync, xero_record, binding):
-        """True when Xero's record changed since the binding's last exchange."""
+        """True when Xero's record changed since the binding's last exchange. Xero stamps to
+        the millisecond, the binding's date to the second: objects that keep the stamp as
+        Xero wrote it (``xero_data["updated_raw"]``) tell a change within that second too."""
+        raw = (binding.xero_data or {}).get("updated_raw")
+        if raw and xero_record.get("UpdatedDateUTC"):
+            return raw != xero_record["UpdatedDateUTC"]
         updated_at = naive_utc(parse_datetime(xero_record.get("UpdatedDateUTC")))
         same_date = updated_at and binding.xero_updated_at == updated_at
         return not (same_date or binding.xero_hash == payload_hash(xero_record))

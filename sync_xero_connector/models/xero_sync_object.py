@@ -111,6 +111,16 @@ class XeroSyncObject(models.Model):
              "and the totals differ by at most this amount; otherwise a Number Conflict entry "
              "asks what to do. 0: totals must be equal.",
     )
+    manual_journal_id = fields.Many2one(
+        "account.journal", string="Import Into Journal", check_company=True,
+        domain="[('type', '=', 'general'), ('company_id', '=', company_id)]",
+        help="Manual journals: the miscellaneous journal Xero's manual journals are imported "
+             "into. Empty: the company's first miscellaneous journal.")
+    export_entries = fields.Boolean(
+        string="Export Miscellaneous Entries", default=False,
+        help="Manual journals: also send the entries of the journal above that have no taxes "
+             "to Xero as manual journals (new ones, and changes to those already linked). Off: "
+             "Xero's manual journals are only imported.")
     state_map_ids = fields.One2many("xero.document.state.map", "sync_object_id",
                                     string="Status Mapping")
     last_import_run_id = fields.Many2one("xero.sync.run", readonly=True)

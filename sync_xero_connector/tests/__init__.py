@@ -15,3 +15,4 @@ from . import test_document_identity
 from . import test_import_batch
 from . import test_webhooks
 from . import test_health
+from . import test_orders

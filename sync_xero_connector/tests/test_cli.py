@@ -103,7 +103,7 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
 
     def test_import_objects_not_supported_yet(self):
         self.assertEqual(self.run_cli(*self.connect_args())[0], 0)
-        status, out, err = self.run_cli("import", "contacts", "quotes", "--json")
+        status, out, err = self.run_cli("import", "contacts", "attachments", "--json")
         self.assertEqual(status, 1)
         self.assertEqual(out, "")
         self.assertIn("not supported yet", err)
@@ -131,7 +131,8 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         self.assertEqual(sorted(summary), sorted(["currencies", "taxes", "accounts",
                                                   "bank_accounts", "contact_groups", "contacts",
                                                   "items", "invoices", "bills", "credit_notes",
-                                                  "payments"]))
+                                                  "payments", "manual_journals", "quotes",
+                                                  "purchase_orders"]))
         xero = {key: len(self.sb.records(key)) for key in ("Contacts", "Items", "ContactGroups")}
         self.assertEqual(summary["contacts"]["created"], xero["Contacts"])
         self.assertEqual(summary["items"]["created"], xero["Items"])
@@ -149,13 +150,15 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         status, out, err = self.run_cli("export", "all")
         self.assertEqual(status, 0, err)
         lines = out.splitlines()
-        self.assertEqual(len(lines), 11, out)
+        self.assertEqual(len(lines), 14, out)
         self.assertTrue(lines[0].startswith("currencies: "), out)
         self.assertRegex(out, r"contacts: 0 created, 0 updated, \d+ skipped, 0 failed")
         self.assertRegex(out, r"items: 0 created, 0 updated, \d+ skipped, 0 failed")
         self.assertRegex(out, r"invoices: 0 created, 0 updated, \d+ skipped, 0 failed")
+        self.assertRegex(out, r"quotes: 0 created, 0 updated, \d+ skipped, 0 failed")
+        self.assertTrue(lines[-1].startswith("purchase_orders: "), out)
         runs = self.env["xero.sync.run"].search([("trigger", "=", "cli")])
-        self.assertEqual(len(runs), 22)
+        self.assertEqual(len(runs), 28)
         status, out, err = self.run_cli("status")
         # One row per object and step, with the counts of its last run, and the health.
         self.assertRegex(out, r"\n  contacts +yes +import +\S+ \S+ +done +60 +0 +0 +0 +0\n")

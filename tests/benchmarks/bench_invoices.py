@@ -558,6 +558,9 @@ def _child_env():
 
 
 class Bench:
+    name = "bench_invoices"
+    script = os.path.abspath(__file__)  # the file piped into ``odoo shell``
+
     def __init__(self, args):
         self.args = args
         self.addons_path, self.serie = _odoo_layout()
@@ -628,9 +631,9 @@ class Bench:
 
     def shell(self, db, cfg):
         """Run this file inside ``odoo shell`` with ``cfg``; yield the JSON objects it prints."""
-        with open(os.path.abspath(__file__), encoding="utf-8") as handle:
+        with open(self.script, encoding="utf-8") as handle:
             source = handle.read()
-        script = f"BENCH_INNER = {cfg!r}\n__file__ = {os.path.abspath(__file__)!r}\n" + source
+        script = f"BENCH_INNER = {cfg!r}\n__file__ = {self.script!r}\n" + source
         log = os.path.join(self.log_dir, f"{db}.log")
         results = []
         with open(log, "w", encoding="utf-8") as err:
@@ -682,7 +685,7 @@ class Bench:
                 for db in list(self.dbs):
                     self.drop(db)
                 shutil.rmtree(self.data_dir, ignore_errors=True)
-        summary = summarise(collected, self.args, time.perf_counter() - started)
+        summary = summarise(collected, self.args, time.perf_counter() - started, self.name)
         summary["errors"] = failed
         if failed or self.args.keep_db:
             summary["logs"] = self.log_dir
@@ -707,13 +710,13 @@ def _median(values):
     return round(value, 4) if isinstance(value, float) else value
 
 
-def summarise(results, args, seconds):
+def summarise(results, args, seconds, name="bench_invoices"):
     scenarios = {}
     for result in results:
         if result["scenario"].startswith("_"):
             continue
         scenarios.setdefault(result["scenario"], []).append(result)
-    out = {"summary": "bench_invoices", "n": args.n, "runs": args.runs, "sample": min(args.sample, args.n),
+    out = {"summary": name, "n": args.n, "runs": args.runs, "sample": min(args.sample, args.n),
            "sandbox": {"minute_limit": MINUTE_LIMIT, "day_limit": DAY_LIMIT,
                        "tcp_nodelay": args.tcp_nodelay,
                        "note": "Xero's 60 calls/minute pacing disabled; "

@@ -155,6 +155,48 @@ def test_purchase_orders(api):
     assert order["PurchaseOrderID"] in [p["PurchaseOrderID"] for p in listed]
 
 
+def test_quote_workflow(api):
+    """A quote is sent before it is accepted or declined, invoiced once accepted; INVOICED and
+    DELETED are final."""
+    contact = api.get("Contacts").json()["Contacts"][0]
+    quote = api.create("Quotes", {"Contact": {"ContactID": contact["ContactID"]}, "Date": "2026-02-01",
+                                  "LineItems": [line(1, 10)]})
+    url = "Quotes/" + quote["QuoteID"]
+
+    def move(status):
+        return api.post(url, {"Quotes": [{"Status": status}]})
+
+    for refused in ("ACCEPTED", "DECLINED", "INVOICED"):
+        answer = move(refused)
+        assert answer.status_code == 400
+        assert "cannot go from DRAFT to " + refused in answer.text
+    for status in ("SENT", "DECLINED", "SENT", "ACCEPTED", "INVOICED"):
+        assert move(status).status_code == 200, status
+    for refused in ("ACCEPTED", "DELETED", "INVOICED"):
+        assert move(refused).status_code == 400, refused
+    assert api.put("Quotes", {"Quotes": [{"Contact": {"ContactID": contact["ContactID"]}, "Date": "2026-02-01",
+                                          "Status": "ACCEPTED", "LineItems": [line(1, 1)]}]}).status_code == 400
+
+
+def test_purchase_order_workflow(api):
+    """Approved purchase orders are billed or un-marked as billed, never back to draft;
+    DELETED is final."""
+    contact = api.get("Contacts").json()["Contacts"][0]
+    order = api.create("PurchaseOrders", {"Contact": {"ContactID": contact["ContactID"]}, "Date": "2026-02-01",
+                                          "Status": "AUTHORISED",
+                                          "LineItems": [line(1, 10, account="310", tax="INPUT2")]})
+    url = "PurchaseOrders/" + order["PurchaseOrderID"]
+
+    def move(status):
+        return api.post(url, {"PurchaseOrders": [{"Status": status}]})
+
+    for refused in ("DRAFT", "SUBMITTED"):
+        assert move(refused).status_code == 400, refused
+    for status in ("BILLED", "AUTHORISED", "BILLED", "DELETED"):
+        assert move(status).status_code == 200, status
+    assert move("AUTHORISED").status_code == 400
+
+
 def test_attachments_upload_list_download(api):
     invoice = api.get("Invoices", params={"page": 1}).json()["Invoices"][0]
     base = "Invoices/{}/Attachments".format(invoice["InvoiceID"])

@@ -61,6 +61,12 @@ def _float(value):
 
 
 # ------------------------------------------------------------------ from Xero
+def amount_type_from_any(value):
+    """LineAmountTypes in any casing (quotes send them upper-case) as invoices spell them."""
+    text = (value or "Exclusive").strip().lower()
+    return {"inclusive": "Inclusive", "notax": "NoTax"}.get(text, "Exclusive")
+
+
 def line_from_xero(line):
     tracking = [{"category": t.get("Name"), "option": t.get("Option")}
                 for t in line.get("Tracking") or [] if t.get("Name") and t.get("Option")]
@@ -196,7 +202,7 @@ def totals_difference(expected, actual):
     return out
 
 
-def _line_to_xero(line, doc_type, index):
+def line_to_xero(line, doc_type, index):
     if line.get("display"):
         text = (line.get("description") or "").strip()
         if not text:
@@ -249,7 +255,7 @@ def document_to_xero(neutral, xero_id=None, base_currency=None):
     check_length(reference, REFERENCE_MAX, "Reference")
     lines = []
     for index, line in enumerate(neutral.get("lines") or [], 1):
-        converted = _line_to_xero(line, doc_type, index)
+        converted = line_to_xero(line, doc_type, index)
         if converted:
             lines.append(converted)
     if not lines:

@@ -540,6 +540,17 @@ class Quotes(Document):
             raise Invalid("Date is required")
         return super().build(ctx, element, existing)
 
+    # The web app's workflow: sent before accepted or declined, invoiced once accepted;
+    # INVOICED and DELETED are final. The same status again is an edit.
+    transitions = {
+        "DRAFT": ("SENT", "DELETED"),
+        "SENT": ("DRAFT", "ACCEPTED", "DECLINED", "DELETED"),
+        "ACCEPTED": ("SENT", "DECLINED", "INVOICED", "DELETED"),
+        "DECLINED": ("SENT", "ACCEPTED", "DELETED"),
+        "INVOICED": (),
+        "DELETED": (),
+    }
+
     def status_change(self, existing, new_status):
         if new_status not in self.statuses:
             raise Invalid(f"'{new_status}' is not a valid status for a Quote")
@@ -547,9 +558,7 @@ class Quotes(Document):
             if new_status not in self.create_statuses:
                 raise Invalid(f"Quote cannot be created with status {new_status}")
             return "edit"
-        if existing.get("Status") in ("INVOICED", "DELETED"):
-            raise Invalid(NOT_VALID % "Quote")
-        return "status" if new_status == "DELETED" else "edit"
+        return _workflow_change(self, existing.get("Status"), new_status)
 
     def filters(self, ctx):
         preds = super().filters(ctx)
@@ -576,6 +585,16 @@ class PurchaseOrders(Document):
     passthrough_fields = ("Reference", "BrandingThemeID", "SentToContact", "DeliveryAddress", "AttentionTo",
                           "Telephone", "DeliveryInstructions")
 
+    # Approved orders are billed (or un-marked as billed), never sent back to draft or for
+    # approval; DELETED is final.
+    transitions = {
+        "DRAFT": ("SUBMITTED", "AUTHORISED", "DELETED"),
+        "SUBMITTED": ("DRAFT", "AUTHORISED", "DELETED"),
+        "AUTHORISED": ("BILLED", "DELETED"),
+        "BILLED": ("AUTHORISED", "DELETED"),
+        "DELETED": (),
+    }
+
     def status_change(self, existing, new_status):
         if new_status not in self.statuses:
             raise Invalid(f"'{new_status}' is not a valid status for a Purchase Order")
@@ -583,11 +602,18 @@ class PurchaseOrders(Document):
             if new_status not in self.create_statuses:
                 raise Invalid(f"Purchase Order cannot be created with status {new_status}")
             return "edit"
-        if existing.get("Status") == "DELETED":
-            raise Invalid(NOT_VALID % "Purchase Order")
-        if new_status == "DELETED":
-            return "status"
-        return "edit"
+        return _workflow_change(self, existing.get("Status"), new_status)
+
+
+def _workflow_change(kind, old, new_status):
+    """'edit' or 'status' (DELETED) for a move the kind's ``transitions`` allow; Invalid for
+    any other, and for any write to an order in a final status."""
+    allowed = kind.transitions.get(old, ())
+    if not allowed:
+        raise Invalid(NOT_VALID % kind.label)
+    if new_status != old and new_status not in allowed:
+        raise Invalid(f"A {kind.label} cannot go from {old} to {new_status}")
+    return "status" if new_status == "DELETED" else "edit"
 
 
 INVOICES = Invoices()
