@@ -123,14 +123,16 @@ class TestOnboardingDemo(OnboardingCase):
         self.assertIn("NZD", message)
         self.assertIn("Use NZD as the company currency", message)
         # One message, naming every document object it stopped.
-        self.assertEqual(errors, [f"{', '.join(DOC_KEYS)} import: {message}"])
+        # (manual journals are books in the company's currency too)
+        self.assertEqual(errors, [f"{', '.join(DOC_KEYS + ('manual_journals',))} import: "
+                                  f"{message}"])
         self.assertEqual(self.env["account.move"].search_count(
             [("company_id", "=", self.company.id)]), 0)
         self.assertEqual(self.env["account.payment"].search_count(
             [("company_id", "=", self.company.id)]), 0)
         # Refused before reading them: no document was even fetched.
         ops = self.ops()
-        for op in ("GET /Invoices", "GET /CreditNotes", "GET /Payments"):
+        for op in ("GET /Invoices", "GET /CreditNotes", "GET /Payments", "GET /ManualJournals"):
             self.assertEqual(ops.get(op, 0), before.get(op, 0), op)
         for key, collection in (("contacts", "Contacts"), ("items", "Items"),
                                 ("taxes", "TaxRates")):
