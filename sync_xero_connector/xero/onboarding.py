@@ -95,7 +95,8 @@ def _base_currency(org, company, adopted, _):
         return []
     message = _(
         "The Xero organisation %(org)s keeps its books in %(xero)s; the company %(company)s "
-        "keeps them in %(odoo)s. Invoices, bills, credit notes and payments are not "
+        "keeps them in %(odoo)s. Invoices, bills, credit notes, payments and manual journals "
+        "are not "
         "synchronised: Odoo would post them at made-up exchange rates. Contacts, items, "
         "accounts and taxes still are.",
         org=org.get("Name") or "?", xero=xero, company=company.get("name"), odoo=odoo)
