@@ -12,3 +12,4 @@ from . import test_exactly_once
 from . import test_deletes
 from . import test_conflicts
 from . import test_document_identity
+from . import test_red_team
