@@ -126,3 +126,115 @@ class TestRedTeamBillingUser(XeroDocumentCase):
         run = self.run_object("invoices", "export")
         statuses = sorted(i["Status"] for i in self.invoices_in_xero())
         self.assertEqual(statuses.count("DELETED"), 1, (statuses, run.message))
+
+
+@tagged("post_install", "-at_install")
+class TestRedTeamSecrets(XeroSyncCase):
+    def test_no_secret_in_anything_a_manager_reads(self):
+        """After a token refresh (the client secret and the refresh token go out, new tokens
+        come back), an export and a refused export: no secret, token or their Basic-auth
+        encoding in the API log, the runs, the mismatch entries or the account's chatter, as
+        a Xero Manager (who is no administrator) reads them."""
+        import base64
+        self.registry_enter_test_mode()  # the token refresh locks the row in its own cursor
+        account = self.account
+        old = {name: account.sudo()[name] for name in ("access_token", "refresh_token")}
+        account.with_user(self.manager).action_refresh_token()
+        new = {name: account.sudo()[name] for name in ("access_token", "refresh_token")}
+        self.assertNotEqual(old["refresh_token"], new["refresh_token"])
+        self.env["res.partner"].create({"name": "Red Secret Partner"}) \
+            .with_user(self.manager).action_xero_export()
+        # A name longer than Xero's 255 characters: refused, logged.
+        self.env["res.partner"].create({"name": "Red Refused " + "x" * 300}) \
+            .with_user(self.manager).action_xero_export()
+        self.assertTrue(self.mismatches("contacts"))
+        secrets = [*old.values(), *new.values(), account.sudo().client_secret,
+                   base64.b64encode(f"{account.client_id}:{account.sudo().client_secret}"
+                                    .encode()).decode()]
+        manager_env = self.env(user=self.manager)
+        texts = []
+        for model in ("xero.api.log", "xero.sync.run", "xero.sync.run.line",
+                      "xero.mismatch.log"):
+            records = manager_env[model].search([])
+            names = [n for n, f in records._fields.items()
+                     if f.type in ("char", "text", "html", "json") and not f.groups]
+            texts.append(repr(records.read(names)))
+        self.assertTrue(manager_env["xero.api.log"].search_count([
+            ("url", "like", "/connect/token")]))
+        messages = manager_env["mail.message"].search([("model", "=", "xero.account"),
+                                                       ("res_id", "=", account.id)])
+        texts.append(repr(messages.read(["body", "subject"])))
+        texts.append(repr(messages.sudo().tracking_value_ids.read(
+            ["old_value_char", "new_value_char"])))
+        blob = "\n".join(texts)
+        for secret in secrets:
+            self.assertTrue(secret)
+            self.assertNotIn(secret, blob)
+
+
+HOSTILE_NAMES = [
+    "Ampersand & Percent 100% Ltd",
+    "O'Brien's \"Quoted\" \\ Slash Co",
+    "\u202eRTL Override\u202c Trading",
+    "Emoji \U0001F600 Bakery \u2603",
+    "Tab\tand  double  spaces",
+    "N" * 255,
+]
+
+
+@tagged("post_install", "-at_install")
+class TestRedTeamHostileNames(XeroSyncCase):
+    def test_hostile_names_round_trip_without_duplicates(self):
+        """Names a real ledger has (ampersands, percent signs, apostrophes, RTL marks, emoji,
+        255 characters), some already in Xero under the same name: exported (the existing
+        ones linked, not duplicated), imported back unchanged, exported again with nothing
+        sent."""
+        existing = HOSTILE_NAMES[:3]
+        self.sb.load_seed({"Contacts": [
+            {"ContactID": f"cccccccc-0000-4000-8000-00000000000{i}", "Name": name,
+             "ContactStatus": "ACTIVE"} for i, name in enumerate(existing)]})
+        partners = self.env["res.partner"].create([{"name": n} for n in HOSTILE_NAMES])
+        before = len(self.sb.records("Contacts"))
+        run = self.run_object("contacts", "export", records=partners)
+        self.assertEqual((run.created_count, run.updated_count, run.failed_count),
+                         (len(HOSTILE_NAMES) - len(existing), len(existing), 0),
+                         self.mismatches("contacts").mapped("messages"))
+        self.assertEqual(len(self.sb.records("Contacts")), before + len(HOSTILE_NAMES)
+                         - len(existing))
+        for i, partner in enumerate(partners[:len(existing)]):
+            self.assertEqual(partner.xero_id, f"cccccccc-0000-4000-8000-00000000000{i}")
+        names = {c["Name"] for c in self.sb.records("Contacts")}
+        self.assertLessEqual(set(HOSTILE_NAMES) - {"Tab\tand  double  spaces"}, names)
+        # Back from Xero (everything): the same partners, nothing created.
+        count = self.env["res.partner"].search_count([])
+        run = self.run_object("contacts", "import", full=True)
+        self.assertEqual(run.created_count, 0)
+        self.assertEqual(self.env["res.partner"].search_count([]), count)
+        self.assertEqual(partners.mapped("name")[:4], HOSTILE_NAMES[:4])
+        self.assertEqual(partners[5].name, HOSTILE_NAMES[5])
+        before = self.writes()
+        run = self.run_object("contacts", "export")
+        self.assertEqual(self.writes(), before, run.line_ids.mapped("note"))
+        self.assertFalse(self.mismatches("contacts"))
+
+    def test_hostile_item_codes_and_names(self):
+        """Item codes and names with the characters Xero's where clause and its own parser
+        care about: each one sent once, linked on a second export, none blocking another."""
+        products = self.env["product.product"].create([
+            dict(vals, taxes_id=[], supplier_taxes_id=[]) for vals in (
+                {"name": "Widget & Co 50%", "default_code": "W&%-1"},
+                {"name": 'Quote "Item"', "default_code": 'Q"1\\'},
+                {"name": "Emoji \U0001F600 item", "default_code": "EMO-\u00e9"},
+            )])
+        run = self.run_object("items", "export", records=products)
+        self.assertEqual((run.created_count, run.failed_count), (3, 0),
+                         self.mismatches("items").mapped("messages"))
+        codes = {i["Code"] for i in self.sb.records("Items")}
+        self.assertLessEqual({"W&%-1", 'Q"1\\', "EMO-\u00e9"}, codes)
+        # The same products, new in another database state (their links lost): linked by code.
+        self.bindings("items").unlink()
+        before = len(self.sb.records("Items"))
+        run = self.run_object("items", "export", records=products)
+        self.assertEqual((run.created_count, run.updated_count, run.failed_count), (0, 3, 0),
+                         self.mismatches("items").mapped("messages"))
+        self.assertEqual(len(self.sb.records("Items")), before)
