@@ -5,6 +5,8 @@ would, against the sandbox on 127.0.0.1 (real PostgreSQL, ORM and HTTP), from Od
 Each test is one attack; a defect found and not fixed here is marked expectedFailure with what
 is wrong, so that the suite stays green and the defect stays visible.
 """
+import unittest
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
@@ -74,6 +76,33 @@ class TestRedTeamCompanies(XeroSyncCase):
         self.assertEqual(self.writes(), before)
         self.assertEqual(entry.state, "open")
 
+    def test_user_of_company_a_reads_nothing_of_company_b(self):
+        """Every xero.* model a Xero User of company A can read shows nothing of company B's
+        account: its runs, their record lines (names of B's partners and documents),
+        bindings, entries, settings rows."""
+        account_b = self.make_account(company=self.company_b, name="Xero B")
+        self.connect_with_issued_token(account_b)
+        partner_b = self.env["res.partner"].create({"name": "B Secret Customer",
+                                                   "company_id": self.company_b.id})
+        run = account_b._xero_run_object("contacts", "export", records=partner_b)
+        self.assertEqual(run.created_count, 1)
+        self.env["xero.mismatch.log"]._log(
+            account_b, "contacts", "export", record_name=partner_b.name,
+            messages="Xero refused the contact.", res_model="res.partner", res_id=partner_b.id)
+        only_a = new_test_user(self.env, login="red_reader_a", groups=f"base.group_user,{USER}",
+                               company_id=self.company.id, company_ids=[self.company.id])
+        for model, domain in (
+                ("xero.account", [("id", "=", account_b.id)]),
+                ("xero.binding", [("account_id", "=", account_b.id)]),
+                ("xero.mismatch.log", [("account_id", "=", account_b.id)]),
+                ("xero.sync.run", [("account_id", "=", account_b.id)]),
+                ("xero.sync.run.line", [("run_id.account_id", "=", account_b.id)]),
+                ("xero.sync.object", [("account_id", "=", account_b.id)])):
+            with self.subTest(model=model):
+                of_b = self.env[model].search(domain)
+                self.assertTrue(of_b)
+                seen = self.env(user=only_a)[model].search([("id", "in", of_b.ids)])
+                self.assertFalse(seen, f"{model}: {seen.sudo().mapped('display_name')}")
 
 @tagged("post_install", "-at_install")
 class TestRedTeamBillingUser(XeroDocumentCase):
@@ -238,3 +267,186 @@ class TestRedTeamHostileNames(XeroSyncCase):
         self.assertEqual((run.created_count, run.updated_count, run.failed_count), (0, 3, 0),
                          self.mismatches("items").mapped("messages"))
         self.assertEqual(len(self.sb.records("Items")), before)
+
+
+@tagged("post_install", "-at_install")
+class TestRedTeamConflicts(XeroSyncCase):
+    """Both sides edited, in the orders a real day brings (the scheduled export runs every
+    15 minutes, the import every 60: the export usually comes first)."""
+
+    def setUp(self):
+        super().setUp()
+        from odoo.addons.sync_xero_connector.xero.mapping import contacts as contact_map
+        self.contact_map = contact_map
+        self.partner = self.env["res.partner"].create({
+            "name": "Red Conflict Co", "email": "old@red.example", "phone": "+64 9 555 0100"})
+        self.run_object("contacts", "export")
+        self.binding = self.bindings("contacts")
+        self.client = self.account._xero_client()
+
+    def xero(self):
+        contact = next(c for c in self.sb.records("Contacts")
+                       if c["ContactID"] == self.binding.xero_id)
+        return self.contact_map.contact_from_xero(contact)
+
+    def edit_xero(self, **fields_):
+        self.sb.advance_clock(5)
+        result = self.client.write("Contacts", [dict(fields_, ContactID=self.binding.xero_id)])
+        self.assertTrue(result[0].ok, result[0].messages)
+
+    def conflicts(self):
+        return self.mismatches("contacts").filtered(lambda m: m.kind == "conflict")
+
+    def both_edit_phone(self):
+        self.partner.phone = "+64 9 555 0122"
+        self.edit_xero(Phones=[{"PhoneType": "DEFAULT", "PhoneNumber": "+64 9 555 0133"}])
+
+    # DEFECT (open): conflicts are only detected by the import. The export sends an update
+    # for a pending binding without looking at Xero, so an edit made in Xero since the last
+    # sync is overwritten silently when the export runs first (the usual order: the
+    # scheduled export runs every 15 minutes, the import every 60). Here Xero's phone
+    # +64 9 555 0133 is replaced by Odoo's, the following import finds both sides equal and
+    # no conflict entry is ever made. A fix needs the export to read the Xero versions of
+    # the records it updates (UpdatedDateUTC against binding.xero_updated_at, one GET per
+    # batch) and to route those changed in Xero through the import's conflict check.
+    @unittest.expectedFailure
+    def test_export_before_import_does_not_overwrite_xero(self):
+        """Phone edited on both sides, then the scheduled export (before any import): Xero's
+        phone is not silently replaced; the conflict is raised (now or at the import)."""
+        self.both_edit_phone()
+        self.run_object("contacts", "export")
+        self.run_object("contacts", "import")
+        xero_phone = self.xero()["phone"]
+        if xero_phone == "+64 9 555 0122":
+            # Overwritten: acceptable only if the user was told.
+            self.assertTrue(self.conflicts(), "Xero's phone +64 9 555 0133 was overwritten "
+                                              "by the export without a conflict entry")
+        else:
+            self.assertEqual(xero_phone, "+64 9 555 0133")
+            self.assertEqual(len(self.conflicts()), 1)
+            self.assertEqual(self.partner.phone, "+64 9 555 0122")
+
+    # DEFECT (open), the same root cause as the test above: Export to Xero (and the banner's
+    # Retry) force the export, and a forced export sends Odoo's version even when only
+    # Xero changed since the last sync: the Xero edit is lost without a word.
+    @unittest.expectedFailure
+    def test_forced_export_of_unchanged_record_keeps_xero_edit(self):
+        """Edited in Xero only; a user clicks Export to Xero on the partner (unchanged in
+        Odoo): Xero's newer phone must survive (or a conflict entry say why not)."""
+        self.edit_xero(Phones=[{"PhoneType": "DEFAULT", "PhoneNumber": "+64 9 555 0177"}])
+        self.partner.with_user(self.xero_user).action_xero_export()
+        self.run_object("contacts", "import")
+        self.assertEqual(self.xero()["phone"], "+64 9 555 0177")
+        self.assertEqual(self.partner.phone, "+64 9 555 0177")
+
+    def test_export_button_while_conflict_open_keeps_it(self):
+        """A conflict is open; the user clicks Export to Xero (or Retry on the partner's
+        banner), which forces the export: it must not settle the conflict silently."""
+        self.both_edit_phone()
+        self.run_object("contacts", "import")
+        entry = self.conflicts()
+        self.assertEqual(len(entry), 1)
+        self.partner.with_user(self.xero_user).action_xero_retry()
+        self.assertEqual(self.xero()["phone"], "+64 9 555 0133")
+        self.assertEqual(entry.state, "open")
+        entry.with_user(self.xero_user).action_retry()
+        self.assertEqual(self.xero()["phone"], "+64 9 555 0133")
+        self.assertEqual(self.partner.phone, "+64 9 555 0122")
+        self.assertEqual(entry.state, "open")
+
+    def test_keep_xero_then_edit_again_both_ways(self):
+        """Resolved with Keep Xero's, then a new Odoo edit goes out, a new Xero edit of
+        another field comes in, and a new clash on the phone raises a new conflict."""
+        self.both_edit_phone()
+        self.run_object("contacts", "import")
+        self.conflicts().action_keep_xero()
+        self.assertEqual(self.partner.phone, "+64 9 555 0133")
+        self.partner.phone = "+64 9 555 0144"
+        self.run_object("contacts", "export")
+        self.assertEqual(self.xero()["phone"], "+64 9 555 0144")
+        self.edit_xero(EmailAddress="new@red.example")
+        self.run_object("contacts", "import")
+        self.assertEqual((self.partner.email, self.partner.phone),
+                         ("new@red.example", "+64 9 555 0144"))
+        self.assertFalse(self.conflicts())
+        self.partner.phone = "+64 9 555 0155"
+        self.edit_xero(Phones=[{"PhoneType": "DEFAULT", "PhoneNumber": "+64 9 555 0166"}])
+        self.run_object("contacts", "import")
+        self.assertEqual(len(self.conflicts()), 1)
+        self.assertEqual(self.partner.phone, "+64 9 555 0155")
+        self.assertEqual(self.xero()["phone"], "+64 9 555 0166")
+
+
+@tagged("post_install", "-at_install")
+class TestRedTeamCrashes(XeroDocumentCase):
+    """The crash of test_exactly_once (Xero commits the batch, its answers are lost: the
+    sandbox's drop_after_commit fault), followed by what users do before the rerun."""
+
+    def setUp(self):
+        super().setUp()
+        self.customer = self.partner(self.sb.records("Contacts")[0]["Name"])
+
+    def crash(self, key, collection):
+        self.sb.inject_fault("drop_after_commit", count=50, method="POST",
+                             path=f"/api.xro/2.0/{collection}")
+        run = self.account._xero_run_object(key, "export")
+        self.sb.faults.reset()
+        self.assertEqual(run.state, "failed", "the answer was expected to be lost")
+
+    def mine(self, collection="Invoices"):
+        return [r for r in self.sb.records(collection)
+                if r.get("Contact", {}).get("ContactID") == self.customer.xero_id
+                and r.get("Status") not in ("DELETED", "VOIDED")]
+
+    def test_crash_then_draft_deleted_in_odoo(self):
+        """A draft was committed by Xero, its answer lost; the user deletes the draft in
+        Odoo before the rerun: the rerun must not leave the Xero draft behind as an orphan
+        (it deletes it in Xero, as a deleted synced draft is)."""
+        drafts = self.env["account.move"]
+        for i in range(3):
+            drafts |= self.move("out_invoice", self.customer, [self.line(30 + i)], post=False)
+        before = len(self.mine())
+        self.crash("invoices", "Invoices")
+        self.assertEqual(len(self.mine()), before + 3)
+        token = self.bindings("invoices").filtered(
+            lambda b: b.res_id == drafts[0].id).inflight_token
+        drafts[0].unlink()
+        self.run_object("invoices", "export")
+        self.assertEqual(len(self.mine()), before + 2,
+                         [(r["InvoiceNumber"], r["Status"]) for r in self.mine()])
+        gone = [r for r in self.sb.records("Invoices") if token in (r.get("Url") or "")]
+        self.assertEqual([r["Status"] for r in gone], ["DELETED"])
+        self.assertEqual(self.bindings("invoices").filtered(
+            lambda b: b.res_id == drafts[0].id).state, "closed")
+        self.assertFalse(self.bindings("invoices").filtered(lambda b: b.state == "inflight"))
+
+    def test_crash_then_draft_marked_do_not_sync(self):
+        """The same crash, then one draft marked Do Not Sync: it is in Xero already (the
+        crash sent it); the rerun links it (or says so), never a second copy, and the others
+        are linked once."""
+        drafts = self.env["account.move"]
+        for i in range(3):
+            drafts |= self.move("out_invoice", self.customer, [self.line(40 + i)], post=False)
+        before = len(self.mine())
+        self.crash("invoices", "Invoices")
+        drafts[0].xero_no_sync = True
+        self.run_object("invoices", "export")
+        self.assertEqual(len(self.mine()), before + 3)
+        for draft in drafts[1:]:
+            self.assertEqual(draft.xero_sync_state, "synced")
+        self.assertFalse(self.bindings("invoices").filtered(lambda b: b.state == "inflight"))
+
+    def test_crash_credit_notes_then_edit(self):
+        notes = self.env["account.move"]
+        for i in range(4):
+            notes |= self.move("out_refund", self.customer, [self.line(5 + i)])
+        before = len(self.mine("CreditNotes"))
+        self.crash("credit_notes", "CreditNotes")
+        self.assertEqual(len(self.mine("CreditNotes")), before + 4)
+        notes[1].button_draft()
+        notes[1].invoice_line_ids[0].price_unit = 66
+        notes[1].action_post()
+        self.run_object("credit_notes", "export")
+        self.assertEqual(len(self.mine("CreditNotes")), before + 4)
+        self.assertEqual(self.xero_doc(notes[1])["SubTotal"], 66)
+        self.assertEqual(set(notes.mapped("xero_sync_state")), {"synced"})
