@@ -97,7 +97,8 @@ class TestRedTeamCompanies(XeroSyncCase):
                 ("xero.mismatch.log", [("account_id", "=", account_b.id)]),
                 ("xero.sync.run", [("account_id", "=", account_b.id)]),
                 ("xero.sync.run.line", [("run_id.account_id", "=", account_b.id)]),
-                ("xero.sync.object", [("account_id", "=", account_b.id)])):
+                ("xero.sync.object", [("account_id", "=", account_b.id)]),
+                ("xero.document.state.map", [("account_id", "=", account_b.id)])):
             with self.subTest(model=model):
                 of_b = self.env[model].search(domain)
                 self.assertTrue(of_b)
