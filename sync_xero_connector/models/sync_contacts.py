@@ -67,17 +67,6 @@ def _export_selected(records, key):
         ))
     account._check_xero_user()
     records.check_access("read")
-    # Records of another company (both ticked in the company switcher) never go to this
-    # company's organisation.
-    foreign = records.filtered(lambda r: "company_id" in r._fields and r.company_id
-                               and r.company_id != account.company_id)
-    if foreign:
-        raise UserError(records.env._(
-            "%(names)s belong to %(company)s, not to %(current)s, whose Xero organisation "
-            "this export would write to: nothing was sent. Switch to %(company)s in the "
-            "company switcher (top right) to export them with its own Xero account.",
-            names=", ".join(foreign[:5].mapped("display_name")),
-            company=foreign[0].company_id.name, current=account.company_id.name))
     run = account._xero_run_object(key, "export", trigger="manual", records=records, force=True)
     return account._xero_runs_notification(run)
 

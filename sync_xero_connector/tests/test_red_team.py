@@ -46,6 +46,7 @@ class TestRedTeamCompanies(XeroSyncCase):
         with self.assertRaises(UserError) as refusal:
             records.action_xero_export()
         self.assertIn("Only B Supplier belong to Red Team B Co", str(refusal.exception))
+        self.assertIn("nothing was sent", str(refusal.exception))
         self.assertIn("company switcher", str(refusal.exception))
         self.assertEqual(self.writes(), before)
         self.assertNotIn("Only B Supplier", self.contact_names())
@@ -55,6 +56,40 @@ class TestRedTeamCompanies(XeroSyncCase):
         self.assertFalse(self.env["xero.binding"].search([
             ("account_id", "=", self.account.id), ("res_model", "=", "res.partner"),
             ("res_id", "=", partner_b.id)]))
+
+    def test_link_wizard_cannot_send_another_company_partner(self):
+        """The same through a door with an id typed in: Link on the resolve wizard of an
+        ambiguous contact, given a line naming a partner of company B (a Xero User may
+        create those lines over RPC). Nothing goes to A's organisation."""
+        self.sb.load_seed({"Contacts": [{"ContactID": "dddddddd-0000-4000-8000-000000000001",
+                                         "Name": "Red Ambiguous", "ContactStatus": "ACTIVE"}]})
+        partner_b = self.env["res.partner"].create({"name": "B Linked Partner",
+                                                   "company_id": self.company_b.id})
+        entry = self.env["xero.mismatch.log"]._log(
+            self.account, "contacts", "import", kind="ambiguous", record_name="Red Ambiguous",
+            messages="Two Odoo partners match.", res_model="res.partner",
+            xero_id="dddddddd-0000-4000-8000-000000000001")
+        env = self.env(user=self.user, context=self.both)
+        wizard = env["xero.mismatch.resolve"].create({"mismatch_id": entry.id})
+        line = env["xero.mismatch.resolve.line"].create({
+            "wizard_id": wizard.id, "res_id": partner_b.id, "name": "B Linked Partner"})
+        before = self.writes()
+        with self.assertRaises(UserError) as refusal:
+            line.action_link()
+        self.assertIn("not one of the Odoo records", str(refusal.exception))
+        # Even listed as a candidate (a wizard line is only a way in), B's partner is not
+        # linked with A's organisation.
+        entry.candidate_ids = [partner_b.id]
+        with self.assertRaises(UserError) as refusal:
+            line.action_link()
+        self.assertIn("belong to Red Team B Co", str(refusal.exception))
+        self.assertEqual(self.writes(), before)
+        self.assertFalse(self.env["xero.binding"].search([("res_model", "=", "res.partner"),
+                                                          ("res_id", "=", partner_b.id)]))
+        self.assertEqual(partner_b.name, "B Linked Partner")
+        self.assertEqual(next(c["Name"] for c in self.sb.records("Contacts")
+                              if c["ContactID"] == "dddddddd-0000-4000-8000-000000000001"),
+                         "Red Ambiguous")
 
     def test_user_of_company_a_cannot_retry_company_b_entries(self):
         """A Xero User of company A only, given the id of an entry of company B's account
