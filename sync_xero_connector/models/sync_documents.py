@@ -154,6 +154,22 @@ def _xero_url(move, binding):
     return f"{base}/{section}/View.aspx?InvoiceID={binding.xero_id}"
 
 
+class AccountMoveLine(models.Model):
+    """A line written on its own (Journal Items, code, RPC; the invoice form writes through
+    its document) changes what Xero should have of the document."""
+
+    _name = "account.move.line"
+    _inherit = ["account.move.line", "xero.sync.mixin"]
+    _xero_tracked_fields = ("name", "quantity", "price_unit", "discount", "tax_ids",
+                            "account_id", "product_id")
+
+    def _xero_dirty_targets(self):
+        return {"account.move": self.move_id.ids}
+
+    def _xero_unlink_targets(self):
+        return {}  # lines have no binding of their own
+
+
 class AccountPartialReconcile(models.Model):
     """A reconciliation made or undone changes the allocations of credit notes."""
 

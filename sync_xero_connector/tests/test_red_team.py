@@ -282,6 +282,31 @@ class TestRedTeamHostileNames(XeroSyncCase):
         self.assertEqual(self.writes(), before, run.line_ids.mapped("note"))
         self.assertFalse(self.mismatches("contacts"))
 
+    def test_refused_then_retried_twice_then_fixed(self):
+        """A name Xero refuses (300 characters): Retry twice (still failing, nothing
+        created), rename, Retry: one contact in Xero, the entry closed; a last Retry says
+        there is nothing to retry."""
+        partner = self.env["res.partner"].create({"name": "Red Long " + "y" * 300})
+        partner.with_user(self.xero_user).action_xero_export()
+        entry = self.mismatches("contacts")
+        self.assertEqual(len(entry), 1)
+        before = len(self.sb.records("Contacts"))
+        for __ in range(2):
+            answer = entry.with_user(self.xero_user).action_retry()
+            self.assertEqual(answer["params"]["type"], "danger", answer)
+            self.assertEqual(entry.state, "open")
+            self.assertEqual(len(self.sb.records("Contacts")), before)
+        self.assertEqual(len(self.mismatches("contacts")), 1)
+        partner.name = "Red Long Fixed"
+        answer = entry.with_user(self.xero_user).action_retry()
+        self.assertEqual(answer["params"]["type"], "success", answer)
+        self.assertEqual(entry.state, "resolved")
+        self.assertEqual([c["Name"] for c in self.sb.records("Contacts")].count("Red Long Fixed"),
+                         1)
+        self.assertEqual(len(self.sb.records("Contacts")), before + 1)
+        answer = entry.with_user(self.xero_user).action_retry()
+        self.assertEqual(answer["params"]["title"], "Nothing to retry")
+
     def test_hostile_item_codes_and_names(self):
         """Item codes and names with the characters Xero's where clause and its own parser
         care about: each one sent once, linked on a second export, none blocking another."""
@@ -486,3 +511,61 @@ class TestRedTeamCrashes(XeroDocumentCase):
         self.assertEqual(len(self.mine("CreditNotes")), before + 4)
         self.assertEqual(self.xero_doc(notes[1])["SubTotal"], 66)
         self.assertEqual(set(notes.mapped("xero_sync_state")), {"synced"})
+
+
+@tagged("post_install", "-at_install")
+class TestRedTeamDocumentConflicts(XeroDocumentCase):
+    def setUp(self):
+        super().setUp()
+        self.customer = self.partner(self.sb.records("Contacts")[0]["Name"])
+
+    def edit_xero_amount(self, move, amount):
+        doc = self.xero_doc(move)
+        self.sb.advance_clock(5)
+        lines = [dict(doc["LineItems"][0], UnitAmount=amount)]
+        result = self.account._xero_client().write("Invoices", [{
+            "InvoiceID": doc["InvoiceID"], "LineItems": lines}])[0]
+        self.assertTrue(result.ok, result.messages)
+
+    def test_line_written_on_its_own_is_exported(self):
+        """A line of a synced draft written on its own (Journal Items, another module, RPC),
+        not through the invoice form: the document is queued and the export sends it."""
+        draft = self.move("out_invoice", self.customer, [self.line(100.0)], post=False)
+        self.export("invoices")
+        draft.invoice_line_ids[0].price_unit = 111.0
+        binding = self.env["xero.binding"].search([("res_model", "=", "account.move"),
+                                                   ("res_id", "=", draft.id)])
+        self.assertEqual(binding.state, "pending")
+        self.export("invoices")
+        self.assertEqual(self.xero_doc(draft)["LineItems"][0]["UnitAmount"], 111.0)
+        self.assertEqual(binding.state, "synced")
+
+    def test_draft_edited_on_both_sides_then_import(self):
+        """A synced draft: its price edited in Odoo (120) and in Xero (130), then the
+        import: Odoo's edit is not lost silently (a conflict entry, or kept for export)."""
+        draft = self.move("out_invoice", self.customer, [self.line(100.0)], post=False)
+        self.export("invoices")
+        # As the invoice form saves it (a command on the document's lines).
+        draft.write({"invoice_line_ids": [
+            Command.update(draft.invoice_line_ids[0].id, {"price_unit": 120.0})]})
+        binding = self.env["xero.binding"].search([("res_model", "=", "account.move"),
+                                                   ("res_id", "=", draft.id)])
+        self.assertEqual(binding.state, "pending")
+        self.edit_xero_amount(draft, 130.0)
+        run = self.run_object("invoices", "import")
+        self.assertIn("see the conflict entry", " ".join(run.line_ids.mapped("note")))
+        conflicts = self.mismatches("invoices").filtered(lambda m: m.kind == "conflict")
+        if draft.invoice_line_ids[0].price_unit == 130.0:
+            self.assertTrue(conflicts, "Odoo's 120 replaced by Xero's 130 without an entry")
+        else:
+            self.assertEqual(draft.invoice_line_ids[0].price_unit, 120.0)
+            self.assertEqual(len(conflicts), 1)
+            self.assertEqual(self.xero_doc(draft)["LineItems"][0]["UnitAmount"], 130.0)
+            # Keep Odoo's, then a new edit in Odoo goes out as an ordinary update.
+            conflicts.action_keep_odoo()
+            self.assertEqual(self.xero_doc(draft)["LineItems"][0]["UnitAmount"], 120.0)
+            draft.write({"invoice_line_ids": [
+                Command.update(draft.invoice_line_ids[0].id, {"price_unit": 125.0})]})
+            self.run_object("invoices", "export")
+            self.assertEqual(self.xero_doc(draft)["LineItems"][0]["UnitAmount"], 125.0)
+            self.assertFalse(self.mismatches("invoices"))
