@@ -233,8 +233,10 @@ class XeroAccount(models.Model):
         switcher, a wizard given an id): they are never sent to or linked with this
         company's organisation."""
         self.ensure_one()
-        foreign = records.filtered(lambda r: "company_id" in r._fields and r.company_id
-                                   and r.company_id != self.company_id)
+        # Deleted ones (a tombstone's Retry) are checked by their link, of this account.
+        foreign = records.exists().filtered(
+            lambda r: "company_id" in r._fields and r.company_id
+            and r.company_id != self.company_id)
         if foreign:
             raise UserError(self.env._(
                 "%(names)s belong to %(company)s, not to %(current)s, the company of the "

@@ -9,10 +9,11 @@ import unittest
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import USER
+from .common import USER, XeroTestMixin
+from . import test_access
 from .test_documents import XeroDocumentCase
 from .test_sync_engine import XeroSyncCase
 
@@ -569,3 +570,104 @@ class TestRedTeamDocumentConflicts(XeroDocumentCase):
             self.run_object("invoices", "export")
             self.assertEqual(self.xero_doc(draft)["LineItems"][0]["UnitAmount"], 125.0)
             self.assertFalse(self.mismatches("invoices"))
+
+
+@tagged("post_install", "-at_install")
+class TestRedTeamRpcSweep(XeroTestMixin, HttpCase):
+    """Every public button of the connector's models called over JSON-RPC by a Xero User
+    (runs syncs, configures nothing) and by an invoicing user without Xero rights."""
+
+    # The JSON-RPC helpers of test_access (imported as a module: its class is not run here).
+    rpc = test_access.TestAccess.rpc
+    refused = test_access.TestAccess.refused
+    new_calls = test_access.TestAccess.new_calls
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_xero()
+        cls.invoicing_user = new_test_user(
+            cls.env, login="red_invoicing", groups="base.group_user,account.group_account_invoice")
+
+    def setUp(self):
+        super().setUp()
+        self.account = self.make_account()
+        self.connect_with_issued_token(self.account)
+        self.env["xero.account.tenant"].create({
+            "account_id": self.account.id, "tenant_id": "other-tenant",
+            "tenant_name": "Other Org"})
+        self.partner = self.env["res.partner"].create({"name": "Red Sweep Partner"})
+        self.mismatch = self.env["xero.mismatch.log"]._log(
+            self.account, "contacts", "export", record_name=self.partner.name,
+            messages="Xero refused the contact.", res_model="res.partner",
+            res_id=self.partner.id)
+        self.binding = self.env["xero.binding"].create({
+            "account_id": self.account.id, "object_key": "contacts", "res_model": "res.partner",
+            "res_id": self.partner.id, "xero_id": "eeeeeeee-0000-4000-8000-000000000001",
+            "state": "deleted"})
+        self.env.flush_all()
+        self.calls_before = self.sb.stats()["by_operation"]
+
+    def config_snapshot(self):
+        self.env.invalidate_all()
+        account = self.account.sudo()
+        return (account.state, account.tenant_id, account.export_chart,
+                account.sync_object_ids.mapped(lambda s: (s.enabled, s.direction, s.mode)),
+                self.env.company.tax_calculation_rounding_method,
+                self.env.company.currency_id.id)
+
+    def test_xero_user_cannot_configure(self):
+        user = self.xero_user
+        settings = self.account._xero_settings("contacts")
+        tenant = self.account.tenant_ids.filtered(lambda t: t.tenant_id == "other-tenant")
+        before = self.config_snapshot()
+        attempts = [
+            ("xero.account", method, [self.account.id], {}) for method in (
+                "action_connect", "action_disconnect", "action_refresh_token",
+                "action_enable_recommended", "action_onboarding_check",
+                "action_onboarding_round_per_line", "action_onboarding_use_xero_currency",
+                "unlink")
+        ] + [
+            ("xero.account", "write", [self.account.id], {"vals": {"export_chart": True}}),
+            ("xero.sync.object", "write", [settings.id],
+             {"vals": {"enabled": True, "direction": "both"}}),
+            ("xero.account.tenant", "action_use_tenant", [tenant.id], {}),
+            ("xero.binding", "write", [self.binding.id], {"vals": {"xero_id": "x"}}),
+            ("xero.binding", "unlink", [self.binding.id], {}),
+            ("xero.mismatch.log", "write", [self.mismatch.id], {"vals": {"state": "resolved"}}),
+            ("xero.api.log", "search_read", [[]], {}),
+            ("xero.tenant.switch", "create", [{"tenant_line_id": tenant.id}], {}),
+            ("xero.tax.map.wizard", "create", [{"account_id": self.account.id}], {}),
+        ]
+        for model, method, args, kwargs in attempts:
+            with self.subTest(model=model, method=method):
+                self.refused(user, model, method, *args, **kwargs)
+        self.assertEqual(self.config_snapshot(), before)
+        self.assertEqual(self.new_calls(), {})
+        self.assertEqual(self.binding.sudo().xero_id, "eeeeeeee-0000-4000-8000-000000000001")
+
+    def test_user_without_xero_rights_runs_nothing(self):
+        user = self.invoicing_user
+        settings = self.account._xero_settings("contacts")
+        before = self.config_snapshot()
+        attempts = [
+            ("xero.sync.object", "action_import", [settings.id]),
+            ("xero.sync.object", "action_export", [settings.id]),
+            ("xero.binding", "action_xero_restore", [self.binding.id]),
+            ("xero.binding", "action_xero_close", [self.binding.id]),
+            ("xero.mismatch.log", "action_mark_resolved", [self.mismatch.id]),
+            ("xero.mismatch.log", "action_keep_odoo", [self.mismatch.id]),
+            ("xero.sync.wizard", "create", [{"account_id": self.account.id,
+                                             "object_key": "contacts",
+                                             "direction": "import"}]),
+            ("xero.sync.preview", "create", [{"account_id": self.account.id,
+                                              "direction": "import"}]),
+            ("res.partner", "action_xero_retry", [self.partner.id]),
+        ]
+        for model, method, args in attempts:
+            with self.subTest(model=model, method=method):
+                self.refused(user, model, method, *args)
+        self.assertEqual(self.config_snapshot(), before)
+        self.assertEqual(self.new_calls(), {})
+        self.assertEqual(self.binding.sudo().state, "deleted")
+        self.assertEqual(self.mismatch.sudo().state, "open")
