@@ -567,10 +567,10 @@ class XeroObjectDocument(models.AbstractModel):
     def _xero_prematch(self, sync, items):
         """A new sales document whose number Xero already has is linked to that Xero document
         only when it is provably the same one (``doc_map.identity_differences``: type,
-        contact, currency, total within the object's tolerance), or when the number is this
-        connector's own draft placeholder for it. Otherwise it is neither linked nor sent: a
-        number-conflict entry shows both sides and offers Link / Create Under Another Number
-        / Skip. Bills are not matched (Xero does not keep their numbers unique)."""
+        contact, currency, total within the object's tolerance; any total when the number is
+        this connector's own draft placeholder for it). Otherwise it is neither linked nor
+        sent: a number-conflict entry shows both sides and offers Link / Create Under Another
+        Number / Skip. Bills are not matched (Xero does not keep their numbers unique)."""
         if self._xero_unique_key != "number" or self.env.context.get("xero_no_match"):
             return []
         sales = [i for i in items if i.neutral["type"] in doc_map.SALES_TYPES
@@ -606,8 +606,12 @@ class XeroObjectDocument(models.AbstractModel):
             item, (xero_record, neutral) = group[0], free[0]
             ours = doc_map.placeholder_ids(item.neutral["number"]) == (
                 sync.company.id, item.record.id)
-            differences = [] if ours else doc_map.identity_differences(
+            differences = doc_map.identity_differences(
                 self._xero_identity(item.neutral), neutral, tolerance)
+            if ours:
+                # Sent by this connector, maybe edited since: the total may differ, not the
+                # type, contact or currency (another database can send the same number).
+                differences = [d for d in differences if d[0] != "total"]
             if differences:
                 self._xero_log_number_conflict(sync, item, xero_record, neutral, differences)
                 dropped.append(item)

@@ -671,3 +671,32 @@ class TestRedTeamRpcSweep(XeroTestMixin, HttpCase):
         self.assertEqual(self.new_calls(), {})
         self.assertEqual(self.binding.sudo().state, "deleted")
         self.assertEqual(self.mismatch.sudo().state, "open")
+
+
+@tagged("post_install", "-at_install")
+class TestRedTeamPlaceholders(XeroDocumentCase):
+    def test_someone_elses_document_with_our_placeholder_is_not_overwritten(self):
+        """Xero has a draft numbered like this connector's placeholder of an Odoo draft
+        (DRAFT-<company>-<id>), made by another database connected to the organisation (a
+        staging copy) or typed by hand, for another contact and amount. Exporting the Odoo
+        draft must not update that Xero document: the number proves nothing alone."""
+        from odoo.addons.sync_xero_connector.xero.mapping import documents as doc_map
+        contacts = self.sb.records("Contacts")
+        mine, other = self.partner(contacts[0]["Name"]), contacts[1]
+        draft = self.move("out_invoice", mine, [self.line(100.0)], post=False)
+        number = doc_map.placeholder_number(self.company.id, draft.id)
+        result = self.account._xero_client().write("Invoices", [{
+            "Type": "ACCREC", "Contact": {"ContactID": other["ContactID"]},
+            "InvoiceNumber": number, "Date": "2026-03-01", "Status": "DRAFT",
+            "LineItems": [{"Description": "Theirs", "Quantity": 1, "UnitAmount": 555,
+                           "AccountCode": "200"}]}], method="PUT")[0]
+        self.assertTrue(result.ok, result.messages)
+        theirs = result.xero_id
+        self.account._xero_run_object("invoices", "export")
+        xero = next(i for i in self.sb.records("Invoices") if i["InvoiceID"] == theirs)
+        self.assertEqual((xero["Contact"]["ContactID"], xero["SubTotal"]),
+                         (other["ContactID"], 555))
+        binding = self.env["xero.binding"].search([("res_model", "=", "account.move"),
+                                                   ("res_id", "=", draft.id)])
+        self.assertNotEqual(binding.xero_id, theirs)
+        self.assertTrue(self.mismatches("invoices").filtered(lambda m: m.res_id == draft.id))
