@@ -693,3 +693,32 @@ class TestRedTeamPlaceholders(XeroDocumentCase):
                                                    ("res_id", "=", draft.id)])
         self.assertNotEqual(binding.xero_id, theirs)
         self.assertTrue(self.mismatches("invoices").filtered(lambda m: m.res_id == draft.id))
+
+
+@tagged("post_install", "-at_install")
+class TestRedTeamMerge(XeroDocumentCase):
+    def test_merged_partners(self):
+        """Contacts > Merge of two synced partners, one with an exported invoice: the next
+        exports run clean, create no contact, archive the merged-away one, and move the
+        invoice to the kept one's Xero contact (the merge moves it below the ORM: it was left
+        on the archived contact)."""
+        keep = self.env["res.partner"].create({"name": "Red Merge Keep", "email": "k@x.example"})
+        gone = self.env["res.partner"].create({"name": "Red Merge Gone", "email": "g@x.example"})
+        self.run_object("contacts", "export", records=keep | gone)
+        invoice = self.move("out_invoice", gone, [self.line(80.0)])
+        self.export("invoices")
+        before = len(self.sb.records("Contacts"))
+        gone_id = gone.xero_id
+        wizard = self.env["base.partner.merge.automatic.wizard"].create({
+            "partner_ids": [Command.set((keep | gone).ids)], "dst_partner_id": keep.id})
+        wizard.action_merge()
+        self.assertEqual(invoice.partner_id, keep)
+        for key in ("contacts", "invoices"):
+            run = self.run_object(key, "export")
+            self.assertEqual(run.failed_count, 0, self.mismatches(key).mapped("messages"))
+        self.assertEqual(len(self.sb.records("Contacts")), before)
+        keep_id = self.env["xero.binding"].search([
+            ("object_key", "=", "contacts"), ("res_id", "=", keep.id)]).xero_id
+        self.assertEqual(self.xero_doc(invoice)["Contact"]["ContactID"], keep_id)
+        self.assertEqual(next(c["ContactStatus"] for c in self.sb.records("Contacts")
+                              if c["ContactID"] == gone_id), "ARCHIVED")
