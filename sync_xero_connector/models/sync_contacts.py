@@ -4,6 +4,7 @@
 Thin adapters: the mapping itself is in ``xero/mapping/contacts.py`` and ``currencies.py``.
 """
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Command
 
 from ..xero.mapping import contacts as contact_map
@@ -61,7 +62,6 @@ def _current_account(env):
 def _export_selected(records, key):
     account = _current_account(records.env)
     if not account:
-        from odoo.exceptions import UserError
         raise UserError(records.env._(
             "The company %(company)s has no Xero account.", company=records.env.company.name,
         ))

@@ -155,6 +155,22 @@ def _xero_url(move, binding):
     return f"{base}/{section}/View.aspx?InvoiceID={binding.xero_id}"
 
 
+class AccountMoveLine(models.Model):
+    """A line written on its own (Journal Items, code, RPC; the invoice form writes through
+    its document) changes what Xero should have of the document."""
+
+    _name = "account.move.line"
+    _inherit = ["account.move.line", "xero.sync.mixin"]
+    _xero_tracked_fields = ("name", "quantity", "price_unit", "discount", "tax_ids",
+                            "account_id", "product_id")
+
+    def _xero_dirty_targets(self):
+        return {"account.move": self.move_id.ids}
+
+    def _xero_unlink_targets(self):
+        return {}  # lines have no binding of their own
+
+
 class AccountPartialReconcile(models.Model):
     """A reconciliation made or undone changes the allocations of credit notes."""
 
@@ -564,10 +580,10 @@ class XeroObjectDocument(models.AbstractModel):
     def _xero_prematch(self, sync, items):
         """A new sales document whose number Xero already has is linked to that Xero document
         only when it is provably the same one (``doc_map.identity_differences``: type,
-        contact, currency, total within the object's tolerance), or when the number is this
-        connector's own draft placeholder for it. Otherwise it is neither linked nor sent: a
-        number-conflict entry shows both sides and offers Link / Create Under Another Number
-        / Skip. Bills are not matched (Xero does not keep their numbers unique)."""
+        contact, currency, total within the object's tolerance; any total when the number is
+        this connector's own draft placeholder for it). Otherwise it is neither linked nor
+        sent: a number-conflict entry shows both sides and offers Link / Create Under Another
+        Number / Skip. Bills are not matched (Xero does not keep their numbers unique)."""
         if self._xero_unique_key != "number" or self.env.context.get("xero_no_match"):
             return []
         sales = [i for i in items if i.neutral["type"] in doc_map.SALES_TYPES
@@ -603,8 +619,12 @@ class XeroObjectDocument(models.AbstractModel):
             item, (xero_record, neutral) = group[0], free[0]
             ours = doc_map.placeholder_ids(item.neutral["number"]) == (
                 sync.company.id, item.record.id)
-            differences = [] if ours else doc_map.identity_differences(
+            differences = doc_map.identity_differences(
                 self._xero_identity(item.neutral), neutral, tolerance)
+            if ours:
+                # Sent by this connector, maybe edited since: the total may differ, not the
+                # type, contact or currency (another database can send the same number).
+                differences = [d for d in differences if d[0] != "total"]
             if differences:
                 self._xero_log_number_conflict(sync, item, xero_record, neutral, differences)
                 dropped.append(item)

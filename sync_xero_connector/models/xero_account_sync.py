@@ -228,6 +228,24 @@ class XeroAccount(models.Model):
                 objects=", ".join(labels[key] for key in refused), account=self.name,
             ))
 
+    def _xero_check_company(self, records):
+        """Refuse records of another company (a user with both ticked in the company
+        switcher, a wizard given an id): they are never sent to or linked with this
+        company's organisation."""
+        self.ensure_one()
+        # Deleted ones (a tombstone's Retry) are checked by their link, of this account.
+        foreign = records.exists().filtered(
+            lambda r: "company_id" in r._fields and r.company_id
+            and r.company_id != self.company_id)
+        if foreign:
+            raise UserError(self.env._(
+                "%(names)s belong to %(company)s, not to %(current)s, the company of the "
+                "Xero account %(account)s: nothing was sent or linked. Switch to %(company)s "
+                "in the company switcher (top right) to sync them with its own Xero account.",
+                names=", ".join(foreign[:5].mapped("display_name")),
+                company=foreign[0].company_id.name, current=self.company_id.name,
+                account=self.name))
+
     def _xero_plan(self, direction, keys=None):
         """``[(step, key)]`` a run of ``direction`` (import, export, or sync: import then
         export) goes through. ``keys`` None means "all": the enabled objects per step."""
@@ -293,6 +311,8 @@ class XeroAccount(models.Model):
                                        direction=direction, key=key))
         if direction == "export":
             self._xero_check_setup_export([key])
+            if records is not None:
+                self._xero_check_company(records)
         dry_run = bool(self.env.context.get("xero_dry_run"))
         if dry_run:
             commit = None

@@ -1160,8 +1160,11 @@ class XeroObject(models.AbstractModel):
         field, kind = INFLIGHT_FIELDS.get(self._xero_collection, (None, None))
         if not field or sync.dry_run:
             return
+        # Deleted in Odoo while in flight: a tombstone still carrying its token.
         inflight = self._xero_bindings(sync).search(
-            self._xero_binding_domain(sync) + [("state", "=", "inflight")])
+            self._xero_binding_domain(sync) + ["|", ("state", "=", "inflight"), "&",
+                                               ("state", "=", "deleted"),
+                                               ("inflight_token", "!=", False)])
         if not inflight:
             return
         spec = collection(self._xero_collection)
@@ -1181,6 +1184,12 @@ class XeroObject(models.AbstractModel):
         for binding in inflight:
             record = binding._record().with_company(sync.company)
             xero_record = found.get(binding.inflight_token)
+            if binding.state == "deleted" and xero_record \
+                    and xero_record[spec.id_field] not in taken:
+                # Xero has it: the tombstone export that follows archives or deletes it.
+                binding.write({"xero_id": xero_record[spec.id_field], "inflight_token": False,
+                               "inflight_at": False})
+                continue
             if not xero_record or not record.exists() or xero_record[spec.id_field] in taken:
                 sync.cache["binding_of"].pop(binding.res_id, None)
                 binding.unlink()

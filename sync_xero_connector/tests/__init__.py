@@ -16,3 +16,4 @@ from . import test_import_batch
 from . import test_webhooks
 from . import test_health
 from . import test_orders
+from . import test_red_team

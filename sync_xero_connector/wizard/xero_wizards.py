@@ -148,6 +148,7 @@ class XeroMismatchResolve(models.TransientModel):
 
     def _link(self, record, xero_id, number=None):
         account = self._account()
+        account._xero_check_company(record)
         log = self.mismatch_id
         Binding = self.env["xero.binding"].sudo()
         holder = Binding.search([("account_id", "=", account.id),
@@ -250,6 +251,11 @@ class XeroMismatchResolveLine(models.TransientModel):
             raise UserError(self.env._(
                 "There is no Xero record to link to: rename the duplicates in Odoo, or use "
                 "Create New to send this one."))
+        if self.res_id not in (log.candidate_ids or []):
+            raise UserError(self.env._(
+                "%(name)s is not one of the Odoo records entry %(entry)s found: pick one of "
+                "the lines the wizard lists.", name=self.name or self.res_id,
+                entry=log.record_name))
         record = self.env[log.res_model].browse(self.res_id)
         self.wizard_id._link(record, log.xero_id)
         return _rerun(log, self.wizard_id._account(), record)
