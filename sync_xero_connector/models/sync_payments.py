@@ -36,6 +36,8 @@ class XeroObjectPayments(models.AbstractModel):
     _description = "Xero Payments"
     _xero_key = "payments"
     _xero_collection = "Payments"
+    # A payment is never edited through the API, only deleted: no Xero edit to lose.
+    _xero_export_reads_remote = False
     _xero_model = "account.payment"
     _xero_match_keys = ()
 

@@ -1046,6 +1046,7 @@ class XeroObject(models.AbstractModel):
             item = ExportItem(record, bindings.get(record.id), snapshots[record.id])
             if self._xero_prepare(sync, item):
                 items.append(item)
+        items = self._xero_meet_remote_changes(sync, items)
         new_items = [item for item in items if not item.xero_id]
         if new_items:
             dropped = self._xero_prematch(sync, new_items)
@@ -1082,6 +1083,93 @@ class XeroObject(models.AbstractModel):
                 if not sync.dry_run:
                     self._xero_after_export(sync, accepted)
             sync.checkpoint(len(chunk))
+
+    # ------------------------------------------------ changed in Xero meanwhile
+    # An update is sent only once Xero's current version has been looked at: what changed in
+    # Xero since the last exchange goes through the import's conflict check first (False:
+    # the object's updates cannot lose a Xero edit, e.g. a payment is only ever deleted).
+    _xero_export_reads_remote = True
+
+    def _xero_meet_remote_changes(self, sync, items):
+        """The items still to send, after Xero's current versions of the updates were read
+        (one read per 50 records; ``_xero_current_versions``). A record Xero changed since the
+        last exchange is handled as the import would handle it before anything is sent:
+        Xero's change applied in Odoo when Odoo has none (nothing sent), merged with Odoo's
+        (the merged record sent), the object's "Changed on Both Sides" policy, or under "ask"
+        a conflict entry and nothing sent. Never Odoo's version over an unseen Xero edit."""
+        if sync.dry_run or not self._xero_export_reads_remote or not self._xero_updatable \
+                or self.env.context.get("xero_conflict_take") == "odoo":
+            return items  # (Keep Odoo's on a conflict entry: the user saw Xero's and chose)
+        checked = [item for item in items if item.xero_id and item.binding
+                   and item.binding.xero_updated_at and item.binding.state != "inflight"]
+        if not checked:
+            return items
+        current = self._xero_current_versions(sync, [item.xero_id for item in checked])
+        kept = []
+        for item in items:
+            xero_record = current.get(item.xero_id) if item in checked else None
+            if xero_record is None or not xero_record.get("UpdatedDateUTC") or \
+                    not self._xero_remote_changed(sync, xero_record, item.binding):
+                kept.append(item)
+                continue
+            fresh = self._xero_meet_remote_change(sync, item, xero_record)
+            if fresh:
+                kept.append(fresh)
+        return kept
+
+    def _xero_current_versions(self, sync, xero_ids):
+        """``{xero_id: record}`` of what Xero holds now for ``xero_ids`` (by Xero's IDs
+        filter, a where on the ID, or for a small unpaged collection one read of it all)."""
+        spec = collection(self._xero_collection)
+        wanted = set(xero_ids)
+        kwargs = {}
+        if spec.ids_filter or (spec.paged and all(GUID.fullmatch(str(x)) for x in wanted)):
+            kwargs["ids"] = sorted(wanted)
+        found = {}
+        for page in sync.client.iter_pages(self._xero_collection,
+                                           params=dict(self._xero_import_params), **kwargs):
+            for xero_record in page:
+                if isinstance(xero_record, dict) and xero_record.get(spec.id_field) in wanted \
+                        and not validate.problems(xero_record, spec):
+                    found[xero_record[spec.id_field]] = xero_record
+        return found
+
+    def _xero_meet_remote_change(self, sync, item, xero_record):
+        """Xero changed ``item``'s record since the last exchange: the import's answer first
+        (in a savepoint); -> the item to send (rebuilt from Odoo's record as it is now), or
+        None when nothing is to be sent."""
+        record, binding = item.record, item.binding
+        force, sync.force = sync.force, False
+        try:
+            with self.env.cr.savepoint():
+                result, __, note = self._xero_import_one(sync, xero_record, binding)
+        except (psycopg2.OperationalError, XeroDayLimitError):
+            raise
+        except (MappingError, UserError, ValidationError) as exc:
+            message = getattr(exc, "message", None) or (exc.args[0] if exc.args else str(exc))
+            self._xero_export_failed(sync, item, [self.env._(
+                "%(name)s was changed in Xero since the last sync, and Xero's version could "
+                "not be taken into Odoo, so Odoo's was not sent over it:",
+                name=record.display_name), message], self.env._(
+                "Fix what the message names (in Odoo or in Xero), then click Retry."), "error")
+            return None
+        finally:
+            sync.force = force
+        if result == "failed":  # a conflict entry (ask): neither side written
+            sync.recorder.add("failed", record, xero_id=item.xero_id, note=note)
+            return None
+        if binding.state not in ("pending", "error"):
+            # Odoo had nothing of its own to send: Xero's version is now Odoo's too.
+            sync.recorder.add("skipped", record)
+            sync.recorder.line("skipped", record, xero_id=item.xero_id, note=note or self.env._(
+                "changed in Xero since the last sync: Xero's version was taken into Odoo, "
+                "nothing was sent"))
+            return None
+        # Odoo's change still goes (merged with Xero's, or the object's policy says Odoo's).
+        fresh = ExportItem(record, binding, self._xero_snapshot(sync, record)[record.id])
+        if note:
+            sync.cache.setdefault("linked_notes", {})[record.id] = note
+        return fresh if self._xero_prepare(sync, fresh) else None
 
     # ------------------------------------------------- exactly once per element
     def _xero_mark_inflight(self, sync, chunk):

@@ -5,7 +5,6 @@ would, against the sandbox on 127.0.0.1 (real PostgreSQL, ORM and HTTP), from Od
 Each test is one attack; a defect found and not fixed here is marked expectedFailure with what
 is wrong, so that the suite stays green and the defect stays visible.
 """
-import unittest
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
@@ -363,15 +362,10 @@ class TestRedTeamConflicts(XeroSyncCase):
         self.partner.phone = "+64 9 555 0122"
         self.edit_xero(Phones=[{"PhoneType": "DEFAULT", "PhoneNumber": "+64 9 555 0133"}])
 
-    # DEFECT (open): conflicts are only detected by the import. The export sends an update
-    # for a pending binding without looking at Xero, so an edit made in Xero since the last
-    # sync is overwritten silently when the export runs first (the usual order: the
-    # scheduled export runs every 15 minutes, the import every 60). Here Xero's phone
-    # +64 9 555 0133 is replaced by Odoo's, the following import finds both sides equal and
-    # no conflict entry is ever made. A fix needs the export to read the Xero versions of
-    # the records it updates (UpdatedDateUTC against binding.xero_updated_at, one GET per
-    # batch) and to route those changed in Xero through the import's conflict check.
-    @unittest.expectedFailure
+    # Was a defect: the export sent an update for a pending binding without looking at
+    # Xero, so an edit made in Xero since the last sync was overwritten silently when the
+    # export ran first (the usual order). The export now reads Xero's current versions of
+    # the records it updates and routes those changed there through the conflict check.
     def test_export_before_import_does_not_overwrite_xero(self):
         """Phone edited on both sides, then the scheduled export (before any import): Xero's
         phone is not silently replaced; the conflict is raised (now or at the import)."""
@@ -383,10 +377,8 @@ class TestRedTeamConflicts(XeroSyncCase):
         self.assertEqual(self.partner.phone, "+64 9 555 0122")
         self.assertEqual(len(self.conflicts()), 1)
 
-    # DEFECT (open), the same root cause as the test above: Export to Xero (and the banner's
-    # Retry) force the export, and a forced export sends Odoo's version even when only
-    # Xero changed since the last sync: the Xero edit is lost without a word.
-    @unittest.expectedFailure
+    # Was a defect (same cause): a forced export (Export to Xero, Retry) sent Odoo's
+    # version even when only Xero had changed since the last sync.
     def test_forced_export_of_unchanged_record_keeps_xero_edit(self):
         """Edited in Xero only; a user clicks Export to Xero on the partner (unchanged in
         Odoo): Xero's newer phone must survive (or a conflict entry say why not)."""
