@@ -26,4 +26,7 @@ from . import (
     sale_order,
     purchase_order,
     sync_manual_journals,
+    account_analytic_plan,
+    account_analytic_account,
+    sync_tracking_categories,
 )
