@@ -130,7 +130,8 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         summary = json.loads(out)
         self.assertEqual(sorted(summary), sorted(["currencies", "taxes", "accounts",
                                                   "bank_accounts", "contact_groups", "contacts",
-                                                  "items", "invoices", "bills", "credit_notes",
+                                                  "items", "tracking_categories", "invoices",
+                                                  "bills", "credit_notes",
                                                   "payments", "manual_journals", "quotes",
                                                   "purchase_orders"]))
         xero = {key: len(self.sb.records(key)) for key in ("Contacts", "Items", "ContactGroups")}
