@@ -14,6 +14,7 @@ from ..xero import XeroValidationError, validate
 from ..xero.mapping import documents as doc_map
 from ..xero.mapping.common import MappingError, normalize_name, payload_hash
 from ..xero.mapping.taxes import effective_rate
+from ..xero.mapping.tracking import short
 from ..xero.objects import collection
 from .xero_object import _UNKNOWN
 from .xero_sync_status_mixin import USER_GROUP
@@ -374,7 +375,7 @@ class XeroObjectDocument(models.AbstractModel):
                     kind="dependency", missing=("accounts", line.account_id.code),
                     blocking=("account.account", line.account_id.id)))
             label = self.env._("Line %(index)s (%(name)s)", index=len(lines) + 1,
-                               name=line.name or line.product_id.display_name or "-")
+                               name=short(line.name or line.product_id.display_name or "-"))
             lines.append({
                 "description": line.name or line.product_id.display_name or "",
                 "tracking": self.env["xero.object.tracking_categories"]._xero_line_tracking(
@@ -992,7 +993,7 @@ class XeroObjectDocument(models.AbstractModel):
             vals["tax_ids"] = [Command.set(tax.ids)]
         distribution = self.env["xero.object.tracking_categories"]._xero_line_distribution(
             sync, line.get("tracking"), self.env._("The line %(name)s",
-                                                   name=line.get("description") or "-"))
+                                                   name=short(line.get("description") or "-")))
         if distribution:
             vals["analytic_distribution"] = distribution
         return vals

@@ -13,6 +13,7 @@ from odoo.fields import Command
 
 from ..xero.mapping import journals as journal_map
 from ..xero.mapping.common import MappingError, payload_hash
+from ..xero.mapping.tracking import short
 
 JOURNAL_STATES = {"DRAFT": "draft", "POSTED": "posted", "VOIDED": "cancel",
                   "DELETED": "cancel", "ARCHIVED": "cancel"}
@@ -109,7 +110,7 @@ class XeroObjectManualJournals(models.AbstractModel):
                 vals["tax_ids"] = [Command.set(tax.ids)]
             distribution = self._xero_tracking()._xero_line_distribution(
                 sync, line.get("tracking"), self.env._("The line %(name)s",
-                                                       name=line["description"] or "-"))
+                                                       name=short(line["description"] or "-")))
             if distribution:
                 vals["analytic_distribution"] = distribution
             lines.append(Command.create(vals))
@@ -230,7 +231,8 @@ class XeroObjectManualJournals(models.AbstractModel):
                            "tracking": tracking._xero_line_tracking(
                                sync, line.analytic_distribution, self.env._(
                                    "Line %(index)s (%(name)s)", index=index,
-                                   name=line.name or line.account_id.display_name), errors)}
+                                   name=short(line.name or line.account_id.display_name)),
+                               errors)}
                           for index, line in enumerate(
                               move.line_ids.sorted(lambda l: (l.sequence, l.id)), 1)],
                 "errors": errors,
