@@ -151,7 +151,7 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         status, out, err = self.run_cli("export", "all")
         self.assertEqual(status, 0, err)
         lines = out.splitlines()
-        self.assertEqual(len(lines), 14, out)
+        self.assertEqual(len(lines), 15, out)
         self.assertTrue(lines[0].startswith("currencies: "), out)
         self.assertRegex(out, r"contacts: 0 created, 0 updated, \d+ skipped, 0 failed")
         self.assertRegex(out, r"items: 0 created, 0 updated, \d+ skipped, 0 failed")

@@ -11,6 +11,7 @@ from odoo.addons.sync_xero_connector.xero_sandbox import DEMO_SEED_DIR
 from odoo.addons.sync_xero_connector.xero_sandbox.accounting import seeding
 
 from .test_documents import XeroDocumentCase
+from .test_orders import OrdersMixin
 from .test_sync_engine import XeroSyncCase
 
 
@@ -382,3 +383,45 @@ class TestTrackingExport(TrackingMixin, XeroDocumentCase):
         self.assertEqual([line.analytic_distribution or False for line in
                           imported.line_ids.sorted(lambda l: (l.sequence, l.id))],
                          [{str(self.sales_dep.id): 100.0}, False])
+
+    def test_orders_carry_tracking_both_ways(self):
+        product = self.bound("items", xero_id=self.sb.records("Items")[0]["ItemID"])
+        vendor = self.partner(self.sb.records("Contacts")[1]["Name"])
+
+        def sale(distribution):
+            return self.env["sale.order"].create({
+                "partner_id": self.customer.id, "order_line": [Command.create({
+                    "product_id": product.id, "name": "Widget", "product_uom_qty": 2,
+                    "price_unit": 10.0, "tax_ids": [Command.set(self.gst_sale.ids)],
+                    "analytic_distribution": distribution})]})
+
+        order = sale({str(self.north.id): 100.0})
+        split = sale({str(self.north.id): 50.0, str(self.south.id): 50.0})
+        purchase = self.env["purchase.order"].create({
+            "partner_id": vendor.id, "order_line": [Command.create({
+                "product_id": product.id, "name": "Parts", "product_qty": 3, "price_unit": 5.0,
+                "tax_ids": [Command.set(self.gst_purchase.ids)],
+                "analytic_distribution": {str(self.sales_dep.id): 100.0}})]})
+        run = self.account._xero_run_object("quotes", "export")
+        self.assertEqual((run.created_count, run.failed_count), (1, 1))
+        [entry] = self.mismatches("quotes")
+        self.assertEqual(entry.res_id, split.id)
+        self.assertIn("50 % North / 50 % South", entry.messages)
+        self.run_object("purchase_orders", "export")
+        quote = OrdersMixin.xero_of(self, "Quotes", order)
+        self.assertEqual(self.tracking_of(quote["LineItems"][0]), [("Region", "North")])
+        po = OrdersMixin.xero_of(self, "PurchaseOrders", purchase)
+        self.assertEqual(self.tracking_of(po["LineItems"][0]), [("Department", "Sales")])
+        # From Xero: a quote tracked by Central.
+        [made] = self.account._xero_client().write("Quotes", [{
+            "Contact": {"ContactID": self.sb.records("Contacts")[0]["ContactID"]},
+            "Date": "2026-03-01", "Status": "DRAFT", "LineAmountTypes": "EXCLUSIVE",
+            "LineItems": [{"Description": "Tracked", "Quantity": 1, "UnitAmount": 10,
+                           "AccountCode": "200", "TaxType": "OUTPUT2",
+                           "Tracking": [{"Name": "Region", "Option": "Central"}]}]}],
+            method="PUT")
+        self.assertTrue(made.ok, made.messages)
+        self.run_object("quotes", "import")
+        imported = self.bound("quotes", xero_id=made.xero_id)
+        central = self.option("Region", "Central")
+        self.assertEqual(imported.order_line.analytic_distribution, {str(central.id): 100.0})
