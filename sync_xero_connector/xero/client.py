@@ -91,6 +91,8 @@ class XeroClient:
         # Set while resending what Xero refused (a Retry): Xero replays the answer of a known
         # Idempotency-Key, refusals too, so the resent write needs keys of its own.
         self.idempotency_salt = None
+        # Calls other than reads sent through this client (a run tells whether it wrote).
+        self.writes = 0
 
     # --------------------------------------------------------------- plumbing
     def call(self, method, path, *, params=None, json_body=None, content=None, headers=None,
@@ -99,6 +101,8 @@ class XeroClient:
         if self.read_only and method.upper() != "GET":
             raise errors.XeroError(
                 f"A preview sends nothing to Xero: {method.upper()} {path} was not sent.")
+        if method.upper() != "GET":
+            self.writes += 1
         token = self.token_provider()
         for attempt in (1, 2):
             try:
@@ -206,6 +210,29 @@ class XeroClient:
                 if len(records) < size or (page_count is not None and page >= page_count):
                     break
                 page += 1
+
+    def changes_since(self, name, *, if_modified_since=None, params=None):
+        """``(count, newest)`` in one read: how many records of a paged collection changed
+        since ``if_modified_since`` (all records when None), by Xero's ``pagination``
+        count, and the most recently changed one (None when there is none). ``(None, None)``
+        when the answer carries no count."""
+        spec = collection(name)
+        if not (spec.paged and spec.page_size):
+            raise ValueError(f"Xero gives no count of {name}")
+        query = dict(params or {})
+        query.update({"page": 1, "pageSize": 1, "order": "UpdatedDateUTC DESC"})
+        headers = {}
+        if if_modified_since and spec.modified_since:
+            headers["If-Modified-Since"] = format_if_modified_since(if_modified_since)
+        data = self._read(f"/{name}", query, headers)
+        count = (data.get("pagination") or {}).get("itemCount")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            return None, None
+        records = data.get(RESPONSE_KEY.get(name, name)) or []
+        newest = records[0] if records and isinstance(records[0], dict) else None
+        if count and newest is None:
+            return None, None
+        return count, newest
 
     def _read(self, path, query, headers):
         response = self.call("GET", path, params=query, headers=headers)

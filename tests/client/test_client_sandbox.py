@@ -83,6 +83,36 @@ def test_if_modified_since_returns_only_newer_records(sandbox, harness):
     assert header == since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def test_changes_since_counts_and_names_the_newest_in_one_read(sandbox, harness):
+    seeded = contacts(1500)
+    sandbox.load_seed({"Contacts": seeded})
+    assert harness.client.changes_since("Contacts") == (1500, harness.client.changes_since(
+        "Contacts")[1])
+    sandbox.advance_clock(3600)
+    renamed = [{"ContactID": seeded[i]["ContactID"], "Name": f"Renamed {i}"} for i in (7, 3)]
+    results = harness.client.write("Contacts", renamed, method="POST")
+    since = parse_datetime(results[0].record["UpdatedDateUTC"]) - timedelta(seconds=1)
+    before = harness.ops().get("GET /Contacts", 0)
+    count, newest = harness.client.changes_since("Contacts", if_modified_since=since)
+    assert harness.ops()["GET /Contacts"] - before == 1
+    assert count == 2
+    assert newest["ContactID"] in {r["ContactID"] for r in renamed}
+    query = parse_qs(urlsplit(harness.records[-1]["url"]).query)
+    assert query["pageSize"] == ["1"] and query["order"] == ["UpdatedDateUTC DESC"]
+    later = parse_datetime(results[0].record["UpdatedDateUTC"]) + timedelta(hours=1)
+    assert harness.client.changes_since("Contacts", if_modified_since=later) == (0, None)
+    with pytest.raises(ValueError):
+        harness.client.changes_since("Currencies")
+
+
+def test_client_counts_its_writes(sandbox, harness):
+    sandbox.load_seed({"Contacts": contacts(2)})
+    list(harness.client.iter_records("Contacts"))
+    assert harness.client.writes == 0
+    harness.client.write("Contacts", [{"Name": "New one"}], method="PUT")
+    assert harness.client.writes == 1
+
+
 def test_every_call_carries_tenant_and_accept_headers(sandbox, harness):
     harness.client.organisation()
     harness.client.write("Contacts", [{"Name": "Header check"}], method="PUT")
