@@ -1079,6 +1079,8 @@ class XeroObject(models.AbstractModel):
                 refused = sync.cache.get("refused", ())
                 sync.client.idempotency_salt = f"retry-{sync.run.id}" if any(
                     (item.record.id, item.hash) in refused for item in chunk) else None
+                # A clean stop: nothing marked in flight for a batch Xero's day cannot take.
+                sync.client.check_day_budget(1)
                 self._xero_mark_inflight(sync, chunk)
                 results = self._xero_send(sync, [item.payload for item in chunk])
                 sync.client.idempotency_salt = None

@@ -157,3 +157,36 @@ class TestImportAfterExport(XeroSyncCase):
             self.assertEqual(reads, 1)
             self.assertEqual(self.read_sizes, ["1000"])
             self.assertTrue(self.settings.import_known_current)
+
+
+@tagged("post_install", "-at_install")
+class TestDayBudget(XeroSyncCase):
+    """Issue 13, within Xero's day: an export that Xero's day cannot finish stops before a
+    batch, not inside one, says when it resumes, and the rerun sends what is missing once."""
+
+    def test_export_stops_before_the_batch_the_day_cannot_take(self):
+        partners = self.make_partners(120, prefix="Budget")
+        self.run_object("contacts", "import")  # the organisation's own contacts first
+        # Xero's day has 6 calls left: the pre-match reads of the 120 new partners (5), and
+        # one batch of 50.
+        used = self.sb.limits.day[self.sb.tenant_id].count
+        self.sb.limits.day_limit = used + 6
+        before = dict(self.ops())
+        run = self.account._xero_run_object("contacts", "export")
+        self.assertEqual(self.ops()["GET /Contacts"] - before["GET /Contacts"], 5)
+        self.assertEqual(run.state, "failed")
+        self.assertIn("nearly used up (0 calls left", run.message)
+        self.assertIn("calls resume about", run.message)
+        self.assertTrue(run.resume_at)
+        self.assertNotIn("429", self.sb.stats()["by_status"])  # stopped before Xero refused
+        self.assertEqual(self.writes(), {"POST /Contacts": 1})
+        bound = self.bindings("contacts").filtered(lambda b: b.res_id in partners.ids)
+        self.assertEqual(len(bound), 50)
+        self.assertFalse(bound.filtered(lambda b: b.state == "inflight"))
+        # Nothing runs before that time; then the rerun sends the 70 others, once each.
+        run.resume_at = False
+        self.sb.limits.day_limit = 5000
+        self.run_object("contacts", "export")
+        names = [c["Name"] for c in self.sb.records("Contacts") if c["Name"].startswith("Budget")]
+        self.assertEqual(len(names), 120)
+        self.assertEqual(len(set(names)), 120)

@@ -211,6 +211,10 @@ class XeroClient:
                     break
                 page += 1
 
+    def check_day_budget(self, calls):
+        """XeroDayLimitError when Xero's day has fewer than ``calls`` calls left."""
+        self.transport.check_day_budget(self.tenant_id, calls)
+
     def changes_since(self, name, *, if_modified_since=None, params=None):
         """``(count, newest)`` in one read: how many records of a paged collection changed
         since ``if_modified_since`` (all records when None), by Xero's ``pagination``

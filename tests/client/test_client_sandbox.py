@@ -173,8 +173,26 @@ def test_real_day_limit(make_sandbox, make_harness):
     harness = make_harness(sandbox)
     for _ in range(3):
         harness.client.organisation()
-    with pytest.raises(errors.XeroDayLimitError):
+    # Xero's last answer said 0 left: the fourth call is not even sent.
+    with pytest.raises(errors.XeroDayLimitError) as info:
         harness.client.organisation()
+    assert "nearly used up (0 calls left" in str(info.value)
+    assert statuses(harness) == [200, 200, 200]
+    # Later (the run paused meanwhile) the client asks Xero again, which answers its own 429.
+    with pytest.raises(errors.XeroDayLimitError) as info:
+        harness.client.organisation()
+    assert statuses(harness) == [200, 200, 200, 429]
+    assert info.value.retry_after
+
+
+def test_day_budget_is_checked_for_a_batch(make_sandbox, make_harness):
+    sandbox = make_sandbox(day_limit=4)
+    harness = make_harness(sandbox)
+    harness.client.organisation()
+    harness.client.check_day_budget(3)  # 3 left: a batch of 3 calls fits
+    with pytest.raises(errors.XeroDayLimitError):
+        harness.client.check_day_budget(4)
+    assert statuses(harness) == [200]
 
 
 def test_concurrency_is_bounded_per_tenant(make_sandbox, make_harness):
