@@ -1130,7 +1130,7 @@ class XeroObject(models.AbstractModel):
         domain = self._xero_binding_domain(sync) + [("xero_id", "!=", False)]
         if since:
             domain.append(("xero_updated_at", ">=", since))
-        [(count,)] = self._xero_bindings(sync).with_context(active_test=False)._read_group(
+        [(count,)] = self._xero_bindings(sync)._read_group(
             domain, aggregates=["xero_id:count_distinct"])
         return count
 
@@ -1138,7 +1138,7 @@ class XeroObject(models.AbstractModel):
         """True when what Xero changed since ``since`` is exactly what Odoo holds, at Xero's
         versions (one read). The second of ``since`` is moved back until it holds no known
         version, so that Xero's "since" reads alike whether it counts that second or not."""
-        Binding = self._xero_bindings(sync).with_context(active_test=False)
+        Binding = self._xero_bindings(sync)
         domain = self._xero_binding_domain(sync) + [("xero_id", "!=", False)]
         if since:
             since = since.replace(microsecond=0)
@@ -1172,7 +1172,7 @@ class XeroObject(models.AbstractModel):
             return False
         if not self._xero_known_since(sync, since):
             return False
-        newest = self._xero_bindings(sync).with_context(active_test=False).search(
+        newest = self._xero_bindings(sync).search(
             self._xero_binding_domain(sync) + [("xero_id", "!=", False),
                                                ("xero_updated_at", "!=", False)],
             order="xero_updated_at desc", limit=1).xero_updated_at
