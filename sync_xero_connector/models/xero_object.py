@@ -724,6 +724,12 @@ class XeroObject(models.AbstractModel):
             return None, None
         odoo = _canon(self._xero_snapshot(sync, record)[record.id])
         xero = _canon(neutral)
+        if self._xero_own_echo(binding, xero):
+            # An export sent this and was cut off before Odoo recorded it: Odoo's own
+            # change that landed; Odoo's later change still goes.
+            mine = {k for k in self._xero_field_keys(odoo, xero) if odoo[k] != xero[k]}
+            self._xero_bind_pending(sync, record, xero_record, neutral, binding, mine)
+            return ("skipped", record, None), None
         if not self._xero_conflicting(sync, xero_record, binding, neutral, odoo):
             # Only Odoo changed what matters: the export sends it; Xero's stamps move on.
             self._xero_bind_pending(sync, record, xero_record, neutral, binding, set())
@@ -752,6 +758,12 @@ class XeroObject(models.AbstractModel):
         else:
             clash = [k for k in keys if odoo[k] != xero[k]]
         return self._xero_log_conflict(sync, binding, record, odoo, xero, clash), None
+
+    def _xero_own_echo(self, binding, xero):
+        """Whether Xero's values ``xero`` are those an export of ``binding`` last sent."""
+        sent = (binding.synced_values or {}).get("sending")
+        keys = self._xero_field_keys(sent, xero) if isinstance(sent, dict) else []
+        return bool(keys) and all(sent[k] == xero[k] for k in keys)
 
     def _xero_merge(self, sync, xero_record, binding, record, neutral, mine, theirs):
         """Odoo changed ``mine``, Xero ``theirs`` (other fields): Xero's are applied, Odoo's
@@ -1304,8 +1316,16 @@ class XeroObject(models.AbstractModel):
         cursor: the run's own transaction could not see, hence not update, a row committed
         after it began.)"""
         field, kind = INFLIGHT_FIELDS.get(self._xero_collection, (None, None))
+        # Updates: what is sent, so that Xero holding it after a crash reads as Odoo's own
+        # change that landed, not as a Xero edit (``_xero_own_echo``).
+        for item in chunk:
+            if item.xero_id and item.binding and item.binding.synced_values:
+                item.binding.synced_values = dict(item.binding.synced_values,
+                                                  sending=_canon(item.neutral))
         new = [item for item in chunk if not item.xero_id and not item.binding]
         if not field or not new:
+            if sync.commit_hook and any(item.xero_id for item in chunk):
+                sync.checkpoint(0)
             return
         # Xero dates its records by its own clock: the earlier of the two is the safe one.
         stamp = fields.Datetime.now()
