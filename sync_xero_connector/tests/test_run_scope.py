@@ -130,7 +130,7 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         self.assertEqual(account.state, "connected")
         rows = account.sync_object_ids
         self.assertEqual(sorted(rows.filtered("enabled").mapped("object_key")), sorted(IMPLEMENTED))
-        self.assertEqual(set(rows.mapped("direction")), {"import"})
+        self.assertEqual(set(rows.filtered("enabled").mapped("direction")), {"import"})
         self.assertFalse(account.export_chart)
         message = account.message_ids.filtered(lambda m: "Enabled for import" in (m.body or ""))
         self.assertEqual(len(message), 1)
