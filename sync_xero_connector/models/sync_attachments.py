@@ -135,10 +135,10 @@ class XeroObjectAttachments(models.AbstractModel):
 
     # ================================================================ export
     def _xero_export(self, sync, records=None):
-        known = self._xero_bindings(sync).search(self._xero_binding_domain(sync))
-        self._xero_remember(sync, known)
         if not sync.dry_run:
             self._xero_resolve_inflight(sync)
+        known = self._xero_bindings(sync).search(self._xero_binding_domain(sync))
+        self._xero_remember(sync, known)
         if records is None:
             self._xero_note_deleted(sync, known)
         rows = self._xero_candidates(sync, records)

@@ -17,3 +17,4 @@ from . import test_webhooks
 from . import test_health
 from . import test_orders
 from . import test_red_team
+from . import test_attachments
