@@ -137,10 +137,8 @@ class XeroObjectAttachments(models.AbstractModel):
     def _xero_export(self, sync, records=None):
         if not sync.dry_run:
             self._xero_resolve_inflight(sync)
-        known = self._xero_bindings(sync).search(self._xero_binding_domain(sync))
-        self._xero_remember(sync, known)
         if records is None:
-            self._xero_note_deleted(sync, known)
+            self._xero_note_deleted(sync)
         rows = self._xero_candidates(sync, records)
         if records is not None:
             sent = {row[0] for row in rows}
@@ -168,6 +166,8 @@ class XeroObjectAttachments(models.AbstractModel):
         Attachment = self.env["ir.attachment"].sudo().with_context(active_test=False)
         attachments = Attachment.browse([row[0] for row in rows])
         attachments.read(list(ATTACHMENT_FIELDS))  # one query, no file content
+        self._xero_remember(sync, self._xero_bindings(sync).search(
+            self._xero_binding_domain(sync) + [("res_id", "in", attachments.ids)]))
         by_id = {a.id: a for a in attachments}
         parents = {}
         for attachment in attachments:
@@ -196,6 +196,9 @@ class XeroObjectAttachments(models.AbstractModel):
                 # Xero (or the check before sending) refused this very file: not again
                 # until it changes, or Retry.
                 sync.recorder.add("skipped", attachment)
+                continue
+            if not sync.settings._allows("update" if item.replace else "create"):
+                sync.recorder.add("skipped", attachment)  # the object's Mode says so
                 continue
             if item.replace:
                 item.name = item.binding.xero_number
@@ -397,13 +400,18 @@ class XeroObjectAttachments(models.AbstractModel):
         sync.checkpoint(0)
 
     # ------------------------------------------------------- deleted in Odoo
-    def _xero_note_deleted(self, sync, known):
+    def _xero_note_deleted(self, sync):
         """Attachments deleted in Odoo since their upload: Xero's API cannot delete an
         attachment, so the file stays there; the link is closed and the run says so."""
         Attachment = self.env["ir.attachment"].sudo()
-        live = known.filtered(lambda b: b.state not in ("closed", "deleted", "inflight"))
-        existing = set(Attachment.browse(live.mapped("res_id")).exists().ids)
-        for binding in live.filtered(lambda b: b.res_id not in existing):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT b.id FROM xero_binding b LEFT JOIN ir_attachment a ON a.id = b.res_id "
+            "WHERE b.account_id = %s AND b.object_key = %s AND b.active AND a.id IS NULL "
+            "AND b.state NOT IN ('closed', 'deleted', 'inflight') ORDER BY b.id",
+            [sync.account.id, self._xero_key])
+        gone = self._xero_bindings(sync).browse([row[0] for row in self.env.cr.fetchall()])
+        for binding in gone:
             sync.recorder.add("skipped")
             sync.recorder.line(
                 "skipped", xero_id=binding.xero_id, name=binding.xero_number,
