@@ -21,10 +21,12 @@ from odoo import fields, models
 
 from ..xero import (
     XeroAuthError,
+    XeroConnectionError,
     XeroError,
     XeroForbidden,
     XeroNotFound,
     XeroRateLimitError,
+    XeroServerError,
     XeroValidationError,
 )
 from ..xero.mapping import attachments as attachment_map
@@ -235,9 +237,12 @@ class XeroObjectAttachments(models.AbstractModel):
                 if _refusal(exc):
                     self._xero_upload_refused(sync, item, exc, counts)
                     continue
-                # The run stops (day limit, connection, Xero down): what was not sent is not
-                # in flight; this one may have reached Xero (the next run looks).
-                self._xero_drop_inflight(sync, [i for i in items[index + 1:] if i.inflight])
+                # The run stops (day limit, authorisation, connection, Xero down): what was
+                # not sent is not in flight. This one may have reached Xero when no answer
+                # came (the next run looks in Xero's list); an answer says it did not.
+                unsent = items[index + 1:] if isinstance(
+                    exc, (XeroConnectionError, XeroServerError)) else items[index:]
+                self._xero_drop_inflight(sync, [i for i in unsent if i.inflight])
                 raise
             self._xero_uploaded(sync, item, answer or {})
 

@@ -24,7 +24,8 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(64))
 class TestAttachments(OrderCase):
     def setUp(self):
         super().setUp()
-        self.invoice = self.move("out_invoice", self.customer, [self.line(100.0, tax=self.gst_sale)])
+        self.invoice = self.move("out_invoice", self.customer,
+                                 [self.line(100.0, tax=self.gst_sale)])
         self.order = self.purchase_order()
         self.run_object("invoices", "export")
         self.run_object("purchase_orders", "export")
@@ -226,7 +227,7 @@ class TestAttachments(OrderCase):
         self.export_attachments()
         stored = self.in_xero("Invoices", self.invoice_id)
         bindings = self.bindings("attachments")
-        # What the commit before the sending left (xero_attachments._xero_mark_inflight).
+        # What the commit before the sending left (sync_attachments._xero_mark_inflight).
         for binding in bindings:
             binding.write({"state": "inflight", "xero_id": False,
                            "xero_data": dict(binding.xero_data, uploads=0)})
@@ -245,12 +246,34 @@ class TestAttachments(OrderCase):
         after = self.in_xero("Invoices", self.invoice_id)
         self.assertEqual(sorted(after), ["one.pdf", "three.txt", "two.txt"])
         for attachment in first | second:
-            binding = self.bindings("attachments").filtered(lambda b, a=attachment: b.res_id == a.id)
+            binding = self.bindings("attachments").filtered(
+                lambda b, a=attachment: b.res_id == a.id)
             self.assertEqual((binding.state, binding.xero_id),
                              ("synced", stored[attachment.name]["AttachmentID"]))
         before = self.ops()
         self.export_attachments()
         self.assertEqual(self.ops(), before)
+
+    def test_day_limit_stops_the_run_and_the_next_one_goes_on(self):
+        files = self.attach(self.invoice, "a.pdf", PDF) | self.attach(
+            self.invoice, "b.pdf", PDF + b"b") | self.attach(self.invoice, "c.pdf", PDF + b"c")
+        self.sb.inject_fault("rate_limit", count=1, problem="day", retry_after=3600,
+                             method="PUT",
+                             path=f"/api.xro/2.0/Invoices/{self.invoice_id}/Attachments/b.pdf")
+        run = self.account._xero_run_object("attachments", "export")
+        self.assertEqual((run.state, run.created_count), ("failed", 1))
+        self.assertIn("daily API limit", run.message)
+        self.assertTrue(run.resume_at)
+        bound = self.bindings("attachments")
+        self.assertEqual(bound.mapped("res_id"), files[:1].ids)  # nothing left "in flight"
+        self.assertEqual(list(self.in_xero("Invoices", self.invoice_id)), ["a.pdf"])
+        self.assertFalse(self.mismatches("attachments"))
+        run.resume_at = False  # the time Xero gave has come
+        run, lines = self.export_attachments()
+        self.assertEqual((run.created_count, run.failed_count), (2, 0))
+        self.assertEqual(sorted(self.in_xero("Invoices", self.invoice_id)),
+                         ["a.pdf", "b.pdf", "c.pdf"])
+        self.assertEqual(self.attachment_ops(), {"PUT /Invoices/Attachments": 4})
 
     def test_include_online_for_customer_documents_only(self):
         self.account.attachments_include_online = True

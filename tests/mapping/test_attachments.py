@@ -20,6 +20,9 @@ from xero.mapping.common import MappingError
     ("scan", "application/pdf", "scan.pdf"),
     ("notes", "text/plain", "notes.txt"),
     ("report.v2", "application/pdf", "report.v2.pdf"),
+    # A type Xero refuses is not disguised by the type the file claims.
+    ("tool.exe", "application/pdf", "tool.exe"),
+    ("data.xml", "application/pdf", "data.xml"),
     # Nothing left: a name all the same.
     ("", None, "attachment"),
     (" .. ", "application/pdf", "attachment.pdf"),

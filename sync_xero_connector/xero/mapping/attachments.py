@@ -51,7 +51,7 @@ def xero_file_name(name, mimetype=None):
     mislead (control and invisible formatting characters such as a right-to-left override,
     path separators, ``< > : " / \\ | ? * +``, each replaced by ``_``), at most
     MAX_NAME_CHARS long, with the extension of its MIME type when it has none (Xero tells a
-    file's type by its name)."""
+    file's type by its name; a declared type never turns ``tool.exe`` into a PDF)."""
     text = unicodedata.normalize("NFC", str(name or ""))
     chars = []
     for ch in text:
@@ -66,7 +66,9 @@ def xero_file_name(name, mimetype=None):
             chars.append(ch)
     text = _SPACES.sub(" ", "".join(chars)).strip(" .")
     stem, ext = os.path.splitext(text)
-    if extension(text) not in ALLOWED_EXTENSIONS:
+    if extension(text) not in ALLOWED_EXTENSIONS and not mimetypes.guess_type(text)[0]:
+        # No extension, or none that names a file type ("report.v2"): its type's. A file
+        # type Xero refuses ("tool.exe") keeps its extension, and is refused as such.
         wanted = _mime_extension(mimetype)
         if wanted in ALLOWED_EXTENSIONS:
             stem, ext = text, "." + wanted
