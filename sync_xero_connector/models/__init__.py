@@ -26,4 +26,5 @@ from . import (
     sale_order,
     purchase_order,
     sync_manual_journals,
+    sync_attachments,
 )

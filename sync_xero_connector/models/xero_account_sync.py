@@ -53,6 +53,13 @@ class XeroAccount(models.Model):
              "other taxes in Configuration > Tax Mapping).\n"
              "On: they are exported like the other objects, creating Odoo's chart in Xero.",
     )
+    attachments_include_online = fields.Boolean(
+        string="Show Attachments on Online Invoices",
+        help="Attachments object: the files of customer invoices and customer credit notes are "
+             "uploaded with Xero's IncludeOnline, so that the customer sees them with the "
+             "online invoice. Applies to the files uploaded from then on. Off (the default): "
+             "they are only visible inside Xero.",
+    )
     day_limit_until = fields.Datetime(
         string="Day Limit Until", compute="_compute_day_limit_until",
         help="Xero's daily API limit for this organisation is used up: no call is made before "

@@ -18,3 +18,4 @@ from . import test_health
 from . import test_orders
 from . import test_red_team
 from . import test_known_versions
+from . import test_attachments

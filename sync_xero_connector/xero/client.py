@@ -330,18 +330,30 @@ class XeroClient:
         return response.data
 
     # ------------------------------------------------------------ attachments
-    def upload_attachment(self, name, object_id, filename, content, include_online=False):
-        """Upload raw bytes; the spec takes them as application/octet-stream only (Xero infers
-        the type from the file name)."""
+    def upload_attachment(self, name, object_id, filename, content, mime=None,
+                          include_online=False, replace=False, hint=None):
+        """Upload ``content`` (raw bytes) as ``filename`` on record ``object_id`` of collection
+        ``name``; -> Xero's Attachment (AttachmentID, FileName, MimeType, ContentLength...).
+
+        PUT creates; ``replace=True`` POSTs, which replaces the attachment of that file name.
+        The body goes as the file's own ``mime`` type (octet-stream when unknown; the spec
+        declares octet-stream only, Xero also tells the type by the file name).
+        ``include_online`` (Invoices and CreditNotes only) shows it on the online document.
+        The Idempotency-Key is the file's path and bytes (and ``hint``, e.g. the upload's
+        version): the same upload retried is never stored twice.
+        """
         path = f"/{name}/{quote(str(object_id), safe='')}/Attachments/{quote(filename, safe='')}"
         params = {"IncludeOnline": "true"} if include_online else None
-        key = idempotency_key(self.tenant_id, "PUT", path, content)
+        method = "POST" if replace else "PUT"
+        if self.idempotency_salt:
+            hint = f"{self.idempotency_salt}:{hint or ''}"
+        key = idempotency_key(self.tenant_id, method, path + _query_text(params), content, hint)
         response = self.call(
-            "PUT",
+            method,
             path,
             params=params,
             content=content,
-            headers={"Content-Type": "application/octet-stream"},
+            headers={"Content-Type": mime or "application/octet-stream"},
             idempotency_key_=key,
         )
         return ((response.data or {}).get("Attachments") or [None])[0]
