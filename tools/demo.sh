@@ -70,7 +70,7 @@ import json, sys
 rows = json.loads(sys.stdin.read() or "{}")
 keys = ("created", "updated", "skipped", "failed")
 print("   %-14s %8s %8s %8s %8s" % (("object",) + keys))
-order = "currencies taxes accounts bank_accounts contact_groups contacts items invoices bills credit_notes payments manual_journals quotes purchase_orders".split()
+order = "currencies taxes accounts bank_accounts contact_groups contacts items tracking_categories invoices bills credit_notes payments manual_journals quotes purchase_orders".split()
 for name, counts in sorted(rows.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99):
     print("   %-14s %8d %8d %8d %8d" % ((name,) + tuple(counts.get(k, 0) for k in keys)))
 total = {k: sum(c.get(k, 0) for c in rows.values()) for k in keys}

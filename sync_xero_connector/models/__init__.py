@@ -27,4 +27,7 @@ from . import (
     purchase_order,
     sync_manual_journals,
     sync_attachments,
+    account_analytic_plan,
+    account_analytic_account,
+    sync_tracking_categories,
 )

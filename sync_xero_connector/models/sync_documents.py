@@ -14,6 +14,7 @@ from ..xero import XeroValidationError, validate
 from ..xero.mapping import documents as doc_map
 from ..xero.mapping.common import MappingError, normalize_name, payload_hash
 from ..xero.mapping.taxes import effective_rate
+from ..xero.mapping.tracking import short
 from ..xero.objects import collection
 from .xero_object import _UNKNOWN
 from .xero_sync_status_mixin import USER_GROUP
@@ -162,7 +163,7 @@ class AccountMoveLine(models.Model):
     _name = "account.move.line"
     _inherit = ["account.move.line", "xero.sync.mixin"]
     _xero_tracked_fields = ("name", "quantity", "price_unit", "discount", "tax_ids",
-                            "account_id", "product_id")
+                            "account_id", "product_id", "analytic_distribution")
 
     def _xero_dirty_targets(self):
         return {"account.move": self.move_id.ids}
@@ -303,6 +304,8 @@ class XeroObjectDocument(models.AbstractModel):
                                         ("items", lines.mapped("product_id")),
                                         ("accounts", lines.mapped("account_id")),
                                         ("taxes", lines.mapped("tax_ids"))))
+        self.env["xero.object.tracking_categories"]._xero_export_line_options(
+            sync, lines.mapped("analytic_distribution"))
 
     def _xero_export_needed(self, sync, targets_by_key):
         """Export the ``(object key, records)`` not bound yet (documents, orders)."""
@@ -371,8 +374,12 @@ class XeroObjectDocument(models.AbstractModel):
                         "Export the account (Accounts object), then click Retry."),
                     kind="dependency", missing=("accounts", line.account_id.code),
                     blocking=("account.account", line.account_id.id)))
+            label = self.env._("Line %(index)s (%(name)s)", index=len(lines) + 1,
+                               name=short(line.name or line.product_id.display_name or "-"))
             lines.append({
                 "description": line.name or line.product_id.display_name or "",
+                "tracking": self.env["xero.object.tracking_categories"]._xero_line_tracking(
+                    sync, line.analytic_distribution, label, errors),
                 "quantity": line.quantity,
                 "unit_amount": line.price_unit,
                 "discount_rate": line.discount or None,
@@ -799,6 +806,9 @@ class XeroObjectDocument(models.AbstractModel):
         """Dependencies of the whole page first: one read per object, not one per document."""
         records = [r for r in records if self._xero_wants(sync, r)]
         self._xero_import_dependencies(sync, records)
+        self.env["xero.object.tracking_categories"]._xero_need_tracking(sync, [
+            (t.get("Name"), t.get("Option")) for r in records for line in r.get("LineItems") or []
+            for t in line.get("Tracking") or [] if isinstance(t, dict)])
         return super()._xero_import_page(sync, records)
 
     def _xero_import_dependencies(self, sync, records):
@@ -981,6 +991,11 @@ class XeroObjectDocument(models.AbstractModel):
         else:
             tax = self._xero_tax(sync, line.get("tax_type"), amount_type == "inclusive")
             vals["tax_ids"] = [Command.set(tax.ids)]
+        distribution = self.env["xero.object.tracking_categories"]._xero_line_distribution(
+            sync, line.get("tracking"), self.env._("The line %(name)s",
+                                                   name=short(line.get("description") or "-")))
+        if distribution:
+            vals["analytic_distribution"] = distribution
         return vals
 
     def _xero_product(self, sync, line):

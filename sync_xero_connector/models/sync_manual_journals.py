@@ -13,6 +13,7 @@ from odoo.fields import Command
 
 from ..xero.mapping import journals as journal_map
 from ..xero.mapping.common import MappingError, payload_hash
+from ..xero.mapping.tracking import short
 
 JOURNAL_STATES = {"DRAFT": "draft", "POSTED": "posted", "VOIDED": "cancel",
                   "DELETED": "cancel", "ARCHIVED": "cancel"}
@@ -83,6 +84,16 @@ class XeroObjectManualJournals(models.AbstractModel):
             return "skipped", None, None
         return super()._xero_import_one(sync, xero_record, binding)
 
+    def _xero_tracking(self):
+        return self.env["xero.object.tracking_categories"]
+
+    def _xero_import_page(self, sync, records):
+        self._xero_tracking()._xero_need_tracking(sync, [
+            (t.get("Name"), t.get("Option")) for r in records if isinstance(r, dict)
+            for line in r.get("JournalLines") or [] for t in line.get("Tracking") or []
+            if isinstance(t, dict)])
+        return super()._xero_import_page(sync, records)
+
     def _xero_vals(self, sync, neutral, record):
         items, docs = self.env["xero.object.items"], self._xero_docs()
         lines = []
@@ -97,6 +108,11 @@ class XeroObjectManualJournals(models.AbstractModel):
                 # The tax excluded from the amount: Odoo adds its line, as Xero computed it.
                 tax = docs._xero_tax(sync, line["tax_type"], False)
                 vals["tax_ids"] = [Command.set(tax.ids)]
+            distribution = self._xero_tracking()._xero_line_distribution(
+                sync, line.get("tracking"), self.env._("The line %(name)s",
+                                                       name=short(line["description"] or "-")))
+            if distribution:
+                vals["analytic_distribution"] = distribution
             lines.append(Command.create(vals))
         vals = {"date": neutral["date"], "ref": neutral.get("narration") or False,
                 "line_ids": lines if record is None else [Command.clear()] + lines}
@@ -187,6 +203,8 @@ class XeroObjectManualJournals(models.AbstractModel):
     def _xero_export_dependencies(self, sync, records):
         self._xero_docs()._xero_export_needed(
             sync, (("accounts", records.mapped("line_ids.account_id")),))
+        self._xero_tracking()._xero_export_line_options(
+            sync, records.mapped("line_ids.analytic_distribution"))
 
     def _xero_prematch(self, sync, items):
         return []  # Xero keeps nothing of a journal unique: the in-flight token finds it again
@@ -197,7 +215,9 @@ class XeroObjectManualJournals(models.AbstractModel):
         data = {b.res_id: b.xero_data or {} for b in self._xero_docs()._xero_binding_map(
             sync, self._xero_key, res_ids=records.ids)}
         out = {}
+        tracking = self._xero_tracking()
         for move in records:
+            errors = []
             xero_status = data.get(move.id, {}).get("status")
             status = {"draft": "DRAFT", "posted": "POSTED"}.get(move.state) or (
                 "VOIDED" if xero_status == "POSTED" else "DELETED")
@@ -207,8 +227,15 @@ class XeroObjectManualJournals(models.AbstractModel):
                 "taxed": bool(move.line_ids.filtered(lambda l: l.tax_ids or l.tax_line_id)),
                 "lines": [{"description": line.name or "", "line_amount": line.balance,
                            "account_code": codes.get(line.account_id.id),
-                           "account_name": line.account_id.display_name}
-                          for line in move.line_ids.sorted(lambda l: (l.sequence, l.id))],
+                           "account_name": line.account_id.display_name,
+                           "tracking": tracking._xero_line_tracking(
+                               sync, line.analytic_distribution, self.env._(
+                                   "Line %(index)s (%(name)s)", index=index,
+                                   name=short(line.name or line.account_id.display_name)),
+                               errors)}
+                          for index, line in enumerate(
+                              move.line_ids.sorted(lambda l: (l.sequence, l.id)), 1)],
+                "errors": errors,
             }
         return out
 
@@ -218,6 +245,8 @@ class XeroObjectManualJournals(models.AbstractModel):
                 raise MappingError(self.env._("The entry is cancelled and was never sent to "
                                               "Xero: nothing to do."))
             return {"ManualJournalID": xero_id, "Status": neutral["status"]}
+        for error in neutral.get("errors") or ():
+            raise error
         if neutral.get("taxed"):
             raise MappingError(
                 self.env._("The entry has taxes; only entries without taxes are exported as "

@@ -63,6 +63,8 @@ SYNC_OBJECT_KEYS = (
     "contact_groups",
     "contacts",
     "items",
+    "tracking_categories",
+    "tracking_options",  # the options' links (no object: tracking_categories carries them)
     "invoices",
     "bills",
     "credit_notes",

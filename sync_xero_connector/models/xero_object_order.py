@@ -17,6 +17,7 @@ from ..xero import CREATED, UPDATED
 from ..xero.mapping import documents as doc_map
 from ..xero.mapping import orders as order_map
 from ..xero.mapping.common import MappingError, normalize_name, payload_hash
+from ..xero.mapping.tracking import short
 from .xero_object import _UNKNOWN
 from .xero_sync_status_mixin import USER_GROUP
 
@@ -110,6 +111,10 @@ class XeroObjectOrder(models.AbstractModel):
 
     def _xero_import_page(self, sync, records):
         self._xero_docs()._xero_import_dependencies(sync, records)
+        self.env["xero.object.tracking_categories"]._xero_need_tracking(sync, [
+            (t.get("Name"), t.get("Option")) for r in records if isinstance(r, dict)
+            for line in r.get("LineItems") or [] for t in line.get("Tracking") or []
+            if isinstance(t, dict)])
         return super()._xero_import_page(sync, records)
 
     def _xero_import_one(self, sync, xero_record, binding):
@@ -155,6 +160,11 @@ class XeroObjectOrder(models.AbstractModel):
         else:
             tax = docs._xero_tax(sync, line.get("tax_type"), amount_type == "Inclusive")
             vals["tax_ids"] = [Command.set(tax.ids)]
+        distribution = self.env["xero.object.tracking_categories"]._xero_line_distribution(
+            sync, line.get("tracking"), self.env._("The line %(name)s",
+                                                   name=short(line.get("description") or "-")))
+        if distribution:
+            vals["analytic_distribution"] = distribution
         return vals
 
     def _xero_vals(self, sync, neutral, record):
@@ -179,7 +189,9 @@ class XeroObjectOrder(models.AbstractModel):
         commands = []
         for index, command in enumerate(creates):
             if index < len(current):
-                commands.append(Command.update(current[index].id, command[2]))
+                # (A line Xero no longer tracks loses its distribution.)
+                commands.append(Command.update(current[index].id, dict(
+                    {"analytic_distribution": False}, **command[2])))
             else:
                 commands.append(command)
         commands += [Command.delete(line.id) for line in current[len(creates):]]
@@ -257,6 +269,8 @@ class XeroObjectOrder(models.AbstractModel):
         self._xero_docs()._xero_export_needed(sync, (
             ("contacts", records.mapped("partner_id.commercial_partner_id")),
             ("items", products), ("taxes", lines.mapped("tax_ids"))))
+        self.env["xero.object.tracking_categories"]._xero_export_line_options(
+            sync, lines.mapped("analytic_distribution"))
 
     def _xero_snapshot(self, sync, records):
         docs = self._xero_docs()
@@ -290,8 +304,12 @@ class XeroObjectOrder(models.AbstractModel):
             taxes = line.tax_ids
             flags.append({bool(t.price_include) for t in taxes})
             tax_code = docs._xero_line_tax_code(sync, line.name, taxes, tax_codes, errors)
+            label = self.env._("Line %(index)s (%(name)s)", index=len(lines) + 1,
+                               name=short(line.name or line.product_id.display_name or "-"))
             lines.append({
                 "description": line.name or line.product_id.display_name or "",
+                "tracking": self.env["xero.object.tracking_categories"]._xero_line_tracking(
+                    sync, line.analytic_distribution, label, errors),
                 "quantity": line[self._xero_qty_field],
                 "unit_amount": line.price_unit,
                 "discount_rate": line.discount or None,

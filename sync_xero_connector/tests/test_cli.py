@@ -130,7 +130,8 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         summary = json.loads(out)
         self.assertEqual(sorted(summary), sorted(["currencies", "taxes", "accounts",
                                                   "bank_accounts", "contact_groups", "contacts",
-                                                  "items", "invoices", "bills", "credit_notes",
+                                                  "items", "tracking_categories", "invoices",
+                                                  "bills", "credit_notes",
                                                   "payments", "manual_journals", "quotes",
                                                   "purchase_orders"]))
         xero = {key: len(self.sb.records(key)) for key in ("Contacts", "Items", "ContactGroups")}
@@ -150,7 +151,7 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         status, out, err = self.run_cli("export", "all")
         self.assertEqual(status, 0, err)
         lines = out.splitlines()
-        self.assertEqual(len(lines), 14, out)
+        self.assertEqual(len(lines), 15, out)
         self.assertTrue(lines[0].startswith("currencies: "), out)
         self.assertRegex(out, r"contacts: 0 created, 0 updated, \d+ skipped, 0 failed")
         self.assertRegex(out, r"items: 0 created, 0 updated, \d+ skipped, 0 failed")

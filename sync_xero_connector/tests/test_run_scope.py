@@ -20,8 +20,8 @@ from . import test_cli
 from .test_sync_engine import XeroSyncCase
 
 IMPLEMENTED = ["currencies", "taxes", "accounts", "bank_accounts", "contact_groups", "contacts",
-               "items", "invoices", "bills", "credit_notes", "payments", "manual_journals",
-               "quotes", "purchase_orders"]
+               "items", "tracking_categories", "invoices", "bills", "credit_notes", "payments",
+               "manual_journals", "quotes", "purchase_orders"]
 SETUP_WRITES = {f"{method} /{name}" for method in ("PUT", "POST")
                 for name in ("Accounts", "TaxRates", "Currencies")}
 GROUP_ID = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"

@@ -65,7 +65,7 @@ class TestDemoImport(XeroSyncCase):
         keys = [key for key in self.account._xero_resolve_objects(["all"], "import")
                 if key not in ("invoices", "bills", "credit_notes", "payments", "quotes",
                                "purchase_orders", "manual_journals")]
-        self.assertEqual(len(keys), 7)
+        self.assertEqual(len(keys), 8)  # tracking categories: test_tracking.py
         results, errors = self.account._xero_run("import", keys)
         self.assertEqual(errors, [])
         xero_accounts = self.sb.records("Accounts")

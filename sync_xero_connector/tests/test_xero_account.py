@@ -395,8 +395,8 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
         implemented = Account._xero_sync_objects()
         self.assertEqual(sorted(implemented), sorted([
             "currencies", "taxes", "accounts", "bank_accounts", "contact_groups", "contacts",
-            "items", "invoices", "bills", "credit_notes", "payments", "manual_journals", "quotes",
-            "purchase_orders", "attachments",
+            "items", "tracking_categories", "invoices", "bills", "credit_notes", "payments",
+            "manual_journals", "quotes", "purchase_orders", "attachments",
         ]))
         self.assertIn("contacts", SYNC_OBJECT_KEYS)
         with self.assertRaisesRegex(UserError, "not supported yet"):
@@ -406,8 +406,8 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
         # Dependency order: what others need comes first.
         self.assertEqual(Account._xero_resolve_objects(["all"], "export"), [
             "currencies", "taxes", "accounts", "bank_accounts", "contact_groups", "contacts",
-            "items", "invoices", "bills", "credit_notes", "payments", "manual_journals", "quotes",
-            "purchase_orders", "attachments",
+            "items", "tracking_categories", "invoices", "bills", "credit_notes", "payments",
+            "manual_journals", "quotes", "purchase_orders", "attachments",
         ])
         # Every account has the settings of every object, off until the user enables them.
         account = self.make_account()

@@ -3,20 +3,22 @@
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote
 
 from . import const, errors
 from .dates import format_if_modified_since, parse_datetime
-from .objects import RESPONSE_KEY, collection
+from .objects import RESPONSE_KEY, Collection, collection
 
 GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 CREATED = "created"
 UPDATED = "updated"
 REJECTED = "rejected"
+# The options of a tracking category, written under /TrackingCategories/{id}/Options.
+_OPTIONS = Collection("Options", "TrackingOptionID")
 
 
 @dataclass
@@ -310,6 +312,45 @@ class XeroClient:
             return ElementResult(index, REJECTED, element, messages=exc.messages or [exc.message])
         record = ((response.data or {}).get(spec.name) or [None])[0]
         return _element_result(spec, index, element, record)
+
+    def write_tracking_options(self, category_id, creates=(), updates=(), hint=None):
+        """Options of one tracking category: ``creates`` (payloads) in one PUT
+        ``/TrackingCategories/{id}/Options`` (one by one when Xero refuses that request as a
+        whole, so that one bad name does not block the others), ``updates`` (``(option id,
+        payload)``) one POST ``/Options/{option id}`` each. -> (ElementResults of the
+        creates, ElementResults of the updates), in order."""
+        spec = _OPTIONS
+        base = f"/TrackingCategories/{quote(str(category_id), safe='')}/Options"
+        created = []
+        creates = list(creates)
+        if creates:
+            try:
+                response = self.write_call("PUT", base, {"Options": creates}, hint=hint)
+                returned = (response.data or {}).get("Options") or []
+                created = [_element_result(spec, i, payload,
+                                           returned[i] if i < len(returned) else None)
+                           for i, payload in enumerate(creates)]
+            except errors.XeroValidationError as exc:
+                if len(creates) == 1:
+                    created = [ElementResult(0, REJECTED, creates[0],
+                                             messages=exc.messages or [exc.message])]
+                else:
+                    created = [replace(self.write_tracking_options(
+                        category_id, [payload], hint=hint)[0][0], index=i)
+                        for i, payload in enumerate(creates)]
+        updated = []
+        for index, (option_id, payload) in enumerate(updates):
+            path = f"{base}/{quote(str(option_id), safe='')}"
+            try:
+                response = self.write_call("POST", path, payload, hint=hint)
+            except errors.XeroValidationError as exc:
+                updated.append(ElementResult(index, REJECTED, payload,
+                                             messages=exc.messages or [exc.message]))
+                continue
+            record = ((response.data or {}).get("Options") or [None])[0]
+            updated.append(_element_result(spec, index, dict(payload, TrackingOptionID=option_id),
+                                           record))
+        return created, updated
 
     def post(self, path, body, *, params=None, hint=None):
         """Create-or-update outside the batch helpers (e.g. POST /Payments/{id} to reverse)."""

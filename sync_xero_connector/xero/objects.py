@@ -32,7 +32,9 @@ COLLECTIONS = {
         Collection("Currencies", "Code", batch_write=False),
         Collection("Items", "ItemID", "Code", modified_since=True, summarize_errors=True,
                    unitdp=True),
-        Collection("TrackingCategories", "TrackingCategoryID", include_archived=True),
+        # PUT creates one category, POST /{id} updates one (no batch).
+        Collection("TrackingCategories", "TrackingCategoryID", include_archived=True,
+                   batch_write=False),
         Collection("Invoices", "InvoiceID", "InvoiceNumber", paged=True, page_size=True,
                    modified_since=True, summarize_errors=True, unitdp=True,
                    include_archived=True, ids_filter=True, numbers_filter="InvoiceNumbers"),

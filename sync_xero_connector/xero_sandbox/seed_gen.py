@@ -239,6 +239,13 @@ def demo():
     data.update({"Contacts": people, "ContactGroups": groups, "Items": stock, "Invoices": invoices,
                  "CreditNotes": notes, "Payments": payments, "ManualJournals": journals, "Quotes": quotes,
                  "PurchaseOrders": orders})
+    # Every third tracked line is tracked by Department too (no draw from ``rng``: the rest of
+    # the organisation stays as it was).
+    department = tracking[1]["Options"]
+    tracked = [line for invoice in invoices for line in invoice["LineItems"] if line.get("Tracking")]
+    for index, line in enumerate(tracked[::3]):
+        line["Tracking"].append({"Name": tracking[1]["Name"],
+                                 "Option": department[index % len(department)]["Name"]})
     # The server forces TaxType NONE on NoTax documents; keep the seed consistent with that.
     for invoice in invoices:
         if invoice["LineAmountTypes"] == "NoTax":

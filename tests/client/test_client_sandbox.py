@@ -469,3 +469,29 @@ def test_ids_without_ids_filter_read_by_where_on_the_id(sandbox, harness):
     assert [w.count("Guid(") for w in wheres] == [18, 18, 18, 1]
     with pytest.raises(ValueError):
         list(harness.client.iter_records("CreditNotes", ids=['x") OR (1==1']))
+
+
+def test_tracking_categories_write_one_by_one_and_options(sandbox, harness):
+    """A category is created by PUT and updated by POST /{id} (no batch); options are created
+    in one PUT, one by one when Xero refuses that request, and updated by POST each."""
+    client = harness.client
+    sandbox.load_seed({"TrackingCategories": [{"Name": "Region", "Options": [{"Name": "North"}]}]})
+    region = client.iter_records("TrackingCategories").__next__()
+    [made] = client.write("TrackingCategories", [{"Name": "Department"}], method="POST")
+    assert made.status == "created" and made.record["Name"] == "Department"
+    [renamed] = client.write("TrackingCategories", [
+        {"TrackingCategoryID": made.xero_id, "Name": "Departments"}], method="POST")
+    assert renamed.status == "updated" and renamed.record["Name"] == "Departments"
+    ops = sandbox.stats()["by_operation"]
+    assert ops.get("PUT /TrackingCategories") == 1
+    assert ops.get("POST /TrackingCategories") == 1  # to /TrackingCategories/{id}
+    created, updated = client.write_tracking_options(
+        region["TrackingCategoryID"], [{"Name": "South"}, {"Name": "north"}, {"Name": "East"}],
+        [(region["Options"][0]["TrackingOptionID"], {"Name": "Northern", "Status": "ACTIVE"})])
+    assert [r.status for r in created] == ["created", "rejected", "created"]
+    assert [r.index for r in created] == [0, 1, 2]
+    assert "already exists" in created[1].messages[0]
+    assert [r.status for r in updated] == ["updated"]
+    names = sorted(o["Name"] for o in client.get_record(
+        "TrackingCategories", region["TrackingCategoryID"])["Options"])
+    assert names == ["East", "Northern", "South"]

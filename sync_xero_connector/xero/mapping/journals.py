@@ -18,6 +18,7 @@ from decimal import Decimal
 from ..dates import format_date, parse_date, parse_datetime
 from .common import MappingError, check_length, clean, number
 from .documents import amount_type_from_any
+from .tracking import line_tracking_to_xero
 
 NARRATION_MAX, DESCRIPTION_MAX = 4000, 4000
 
@@ -63,7 +64,8 @@ def journal_from_xero(record):
 
 def journal_to_xero(neutral, xero_id=None):
     """The Xero payload of an Odoo entry without taxes (``lines``: ``{"description",
-    "account_code", "line_amount"}``, positive a debit): a NoTax manual journal."""
+    "account_code", "line_amount", "tracking"}``, positive a debit): a NoTax manual
+    journal."""
     narration = (neutral.get("narration") or "").strip()
     if not narration:
         raise MappingError("The entry has no reference; a Xero manual journal needs a narration.",
@@ -79,7 +81,8 @@ def journal_to_xero(neutral, xero_id=None):
         check_length(description, DESCRIPTION_MAX, f"Description of line {index}")
         lines.append({"Description": description or None,
                       "LineAmount": number(line.get("line_amount"), 2),
-                      "AccountCode": line["account_code"], "TaxType": "NONE"})
+                      "AccountCode": line["account_code"], "TaxType": "NONE",
+                      "Tracking": line_tracking_to_xero(line.get("tracking"))})
     if len(lines) < 2:
         raise MappingError("A Xero manual journal needs at least two lines.",
                            hint="Add the counterpart line, then click Retry.")
