@@ -19,6 +19,8 @@ wholesale:
 * ATTACHMENT_BODY: uploads are declared ``type: string, format: byte`` (base64 text) under
   ``application/octet-stream``; Xero takes, and the client sends, the raw bytes. The body is validated in the
   spec's literal reading: base64 of the bytes sent.
+* ATTACHMENT_UPLOAD_TYPE: uploads are declared ``application/octet-stream`` only; the client sends the file's
+  own MIME type when it knows it (API_FACTS section 7: Xero takes the real type). Validated as octet-stream.
 * CONNECTION_DATES: Xero writes ``createdDateUtc`` / ``updatedDateUtc`` without a zone (the identity spec's
   own example: ``2019-12-07T18:46:19.5165400``), which the spec's ``format: date-time`` refuses; the sandbox
   answers like Xero, and the answer is validated with the UTC ``Z`` added.
@@ -204,6 +206,10 @@ def check(exchange, spec_dir, report):
     if body is not None and "/attachments/" in low and method in ("PUT", "POST"):
         body = base64.b64encode(body)  # ATTACHMENT_BODY
         report.counts["attachment_body_base64"] += 1
+        for name in [k for k in headers if k.lower() == "content-type"]:
+            if headers[name].split(";")[0].strip().lower() != "application/octet-stream":
+                headers[name] = "application/octet-stream"  # ATTACHMENT_UPLOAD_TYPE
+                report.counts["attachment_upload_type"] += 1
     request = _mock(exchange, spec_url_path, exchange["query"], headers, body, pattern=prefix + template)
     on_purpose = any(k.lower() == "x-test-invalid-request" for k in headers)
     relative = spec_url_path[len(prefix):].split("/")

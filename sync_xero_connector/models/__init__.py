@@ -26,6 +26,7 @@ from . import (
     sale_order,
     purchase_order,
     sync_manual_journals,
+    sync_attachments,
     account_analytic_plan,
     account_analytic_account,
     sync_tracking_categories,

@@ -53,6 +53,13 @@ class XeroAccount(models.Model):
              "other taxes in Configuration > Tax Mapping).\n"
              "On: they are exported like the other objects, creating Odoo's chart in Xero.",
     )
+    attachments_include_online = fields.Boolean(
+        string="Show Attachments on Online Invoices",
+        help="Attachments object: the files of customer invoices and customer credit notes are "
+             "uploaded with Xero's IncludeOnline, so that the customer sees them with the "
+             "online invoice. Applies to the files uploaded from then on. Off (the default): "
+             "they are only visible inside Xero.",
+    )
     day_limit_until = fields.Datetime(
         string="Day Limit Until", compute="_compute_day_limit_until",
         help="Xero's daily API limit for this organisation is used up: no call is made before "
@@ -365,12 +372,19 @@ class XeroAccount(models.Model):
         sync.recorder.flush()
         if state == "done" and sync.recorder.counts["failed"]:
             state = "partial"
+        resume = self._xero_resume_of(day_limit) if day_limit else False
+        if day_limit and not (day_limit.resume_at or day_limit.retry_after) and not resume_at:
+            message = self.env._(
+                "%(message)s Xero counts its day over 24 hours: calls resume about %(when)s "
+                "UTC (24 hours after the oldest call of the last day); scheduled runs wait "
+                "for it, or run it again then.", message=message,
+                when=fields.Datetime.to_string(resume))
         run.write({
             "state": state,
             "message": message,
             "ended_at": fields.Datetime.now(),
             "duration": time.monotonic() - started,
-            "resume_at": self._xero_resume_of(day_limit) if day_limit else False,
+            "resume_at": resume,
         })
         settings.write({f"last_{direction}_run_id": run.id})
         if trigger in ("cron", "webhook") and state != "failed":
@@ -387,7 +401,15 @@ class XeroAccount(models.Model):
             return naive_utc(exc.resume_at)
         if exc.retry_after:
             return fields.Datetime.now() + timedelta(seconds=exc.retry_after)
-        return fields.Datetime.now() + DAY_LIMIT_FALLBACK
+        # Stopped before Xero said when (its last answer left no call): Xero's rolling day
+        # frees its first call 24 hours after the oldest call of the last 24 hours.
+        now = fields.Datetime.now()
+        oldest = self.env["xero.api.log"].sudo().search(
+            [("account_id", "=", self.id), ("status", ">", 0),
+             ("create_date", ">", now - timedelta(days=1))], order="create_date", limit=1)
+        if oldest:
+            return max(oldest.create_date + timedelta(days=1), now + timedelta(minutes=1))
+        return now + DAY_LIMIT_FALLBACK
 
     def _xero_resume_at(self):
         """Until when Xero's day limit stops this account's calls (False: it does not)."""

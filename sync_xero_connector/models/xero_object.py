@@ -38,6 +38,7 @@ from ..xero import (
     validate,
 )
 from ..xero.client import GUID
+from ..xero.const import MAX_PAGE_SIZE
 from ..xero.dates import parse_datetime
 from ..xero.mapping.common import MappingError, clash_field, normalize_name, payload_hash
 from ..xero.objects import collection
@@ -410,6 +411,8 @@ class XeroObject(models.AbstractModel):
             if cursor:
                 ims = (cursor - (IMPORT_OVERLAP if not since else timedelta())).replace(
                     tzinfo=timezone.utc)
+        if not full and not partial and self._xero_nothing_new(sync, ims):
+            return
         if spec.paged:
             kwargs["order"] = "UpdatedDateUTC ASC"
         wanted = set(xero_ids or ())
@@ -438,6 +441,9 @@ class XeroObject(models.AbstractModel):
             sync.checkpoint(len(page))
         if full and not xero_ids:
             settings.last_full_import_at = fields.Datetime.now()
+        if not partial:
+            # Every change read, none refused: Odoo holds Xero's versions (as of this read).
+            settings.import_known_current = not sync.recorder.counts["failed"]
 
     def _xero_valid_records(self, sync, page):
         """The elements of ``page`` that can be imported, checked one by one before anything
@@ -718,6 +724,12 @@ class XeroObject(models.AbstractModel):
             return None, None
         odoo = _canon(self._xero_snapshot(sync, record)[record.id])
         xero = _canon(neutral)
+        if self._xero_own_echo(binding, xero):
+            # An export sent this and was cut off before Odoo recorded it: Odoo's own
+            # change that landed; Odoo's later change still goes.
+            mine = {k for k in self._xero_field_keys(odoo, xero) if odoo[k] != xero[k]}
+            self._xero_bind_pending(sync, record, xero_record, neutral, binding, mine)
+            return ("skipped", record, None), None
         if not self._xero_conflicting(sync, xero_record, binding, neutral, odoo):
             # Only Odoo changed what matters: the export sends it; Xero's stamps move on.
             self._xero_bind_pending(sync, record, xero_record, neutral, binding, set())
@@ -746,6 +758,12 @@ class XeroObject(models.AbstractModel):
         else:
             clash = [k for k in keys if odoo[k] != xero[k]]
         return self._xero_log_conflict(sync, binding, record, odoo, xero, clash), None
+
+    def _xero_own_echo(self, binding, xero):
+        """Whether Xero's values ``xero`` are those an export of ``binding`` last sent."""
+        sent = (binding.synced_values or {}).get("sending")
+        keys = self._xero_field_keys(sent, xero) if isinstance(sent, dict) else []
+        return bool(keys) and all(sent[k] == xero[k] for k in keys)
 
     def _xero_merge(self, sync, xero_record, binding, record, neutral, mine, theirs):
         """Odoo changed ``mine``, Xero ``theirs`` (other fields): Xero's are applied, Odoo's
@@ -1020,6 +1038,16 @@ class XeroObject(models.AbstractModel):
 
     def _xero_export(self, sync, records=None):
         self._xero_resolve_inflight(sync)
+        writes = sync.client.writes
+        try:
+            self._xero_export_records(sync, records)
+        except BaseException:
+            sync.settings.import_known_current = False
+            raise
+        if sync.client.writes != writes:
+            self._xero_check_known_after(sync, sync.cache.get("known_since"))
+
+    def _xero_export_records(self, sync, records):
         self._xero_export_tombstones(sync, records)
         if records is None:
             records = self._xero_export_candidates(sync)
@@ -1052,6 +1080,8 @@ class XeroObject(models.AbstractModel):
             dropped = self._xero_prematch(sync, new_items)
             items = [item for item in items
                      if item not in dropped and self._xero_still_sendable(sync, item)]
+        if items:
+            sync.cache["known_since"] = self._xero_check_known_before(sync, len(items))
         for start in range(0, len(items), BATCH_SIZE):
             chunk = items[start:start + BATCH_SIZE]
             if sync.dry_run:
@@ -1061,6 +1091,8 @@ class XeroObject(models.AbstractModel):
                 refused = sync.cache.get("refused", ())
                 sync.client.idempotency_salt = f"retry-{sync.run.id}" if any(
                     (item.record.id, item.hash) in refused for item in chunk) else None
+                # A clean stop: nothing marked in flight for a batch Xero's day cannot take.
+                sync.client.check_day_budget(1)
                 self._xero_mark_inflight(sync, chunk)
                 results = self._xero_send(sync, [item.payload for item in chunk])
                 sync.client.idempotency_salt = None
@@ -1083,6 +1115,108 @@ class XeroObject(models.AbstractModel):
                 if not sync.dry_run:
                     self._xero_after_export(sync, accepted)
             sync.checkpoint(len(chunk))
+
+    # ------------------------------------- what Xero changed is what Odoo holds
+    # An incremental import re-reads every record changed since its cursor (less an
+    # overlap), this connector's own exports included: at 1,000 records a page, the re-read
+    # of a large export costs several calls and finds nothing new. When Odoo is known to hold
+    # Xero's versions (``import_known_current``), one read tells the same: Xero's count of
+    # the records changed since then equals the number of those Odoo holds at that date or
+    # later, and the most recently changed one is held at Xero's version. Sound because any
+    # change in Xero after Odoo last looked is newer than every version Odoo holds, so it is
+    # either counted in excess or is the newest; what keeps the flag true: an import that
+    # read (and took) every change sets it, an export checks Xero in the same way before its
+    # first write and, after its last, that nothing but its own writes changed meanwhile.
+    # The one change it cannot tell: a record the same export created or updated, edited in
+    # Xero before that export ended (a few seconds to minutes); webhooks and the periodic full
+    # reconcile (``full_sync_days``) read it. Any doubt reads as before.
+    # Records held below this many, the normal read takes one call anyway: no check then.
+    _xero_known_check_min = MAX_PAGE_SIZE
+
+    def _xero_known_checkable(self, sync):
+        spec = collection(self._xero_collection)
+        return bool(spec.paged and spec.page_size and spec.modified_since and not sync.dry_run)
+
+    def _xero_known_count(self, sync, since):
+        """Xero records Odoo holds at a version of ``since`` or later (naive UTC; None: all)."""
+        domain = self._xero_binding_domain(sync) + [("xero_id", "!=", False)]
+        if since:
+            domain.append(("xero_updated_at", ">=", since))
+        [(count,)] = self._xero_bindings(sync)._read_group(
+            domain, aggregates=["xero_id:count_distinct"])
+        return count
+
+    def _xero_known_since(self, sync, since):
+        """True when what Xero changed since ``since`` is exactly what Odoo holds, at Xero's
+        versions (one read). The second of ``since`` is moved back until it holds no known
+        version, so that Xero's "since" reads alike whether it counts that second or not."""
+        Binding = self._xero_bindings(sync)
+        domain = self._xero_binding_domain(sync) + [("xero_id", "!=", False)]
+        if since:
+            since = since.replace(microsecond=0)
+            for __ in range(10):
+                if not Binding.search_count(domain + [("xero_updated_at", "=", since)]):
+                    break
+                since -= timedelta(seconds=1)
+            else:
+                return False
+        count, newest = sync.client.changes_since(
+            self._xero_collection, params=dict(self._xero_import_params),
+            if_modified_since=since.replace(tzinfo=timezone.utc) if since else None)
+        if count is None or count != self._xero_known_count(sync, since):
+            return False
+        if not count:
+            return True
+        spec = collection(self._xero_collection)
+        if validate.problems(newest, spec):
+            return False
+        binding = self._xero_bindings_by_xero_id(sync, [newest[spec.id_field]]).get(
+            newest[spec.id_field])
+        return bool(binding) and not self._xero_remote_changed(sync, newest, binding)
+
+    def _xero_nothing_new(self, sync, ims):
+        """An incremental import's check (``ims``: its If-Modified-Since): True, with the
+        cursor moved to the newest change, when Xero changed nothing that Odoo lacks."""
+        settings = sync.settings
+        since = naive_utc(ims) if ims else None
+        if not (settings.import_known_current and self._xero_known_checkable(sync)) or \
+                self._xero_known_count(sync, since) < self._xero_known_check_min:
+            return False
+        if not self._xero_known_since(sync, since):
+            return False
+        newest = self._xero_bindings(sync).search(
+            self._xero_binding_domain(sync) + [("xero_id", "!=", False),
+                                               ("xero_updated_at", "!=", False)],
+            order="xero_updated_at desc", limit=1).xero_updated_at
+        ceiling = naive_utc(sync.client.server_time) or fields.Datetime.now()
+        if newest and (not settings.import_cursor or min(newest, ceiling) > settings.import_cursor):
+            settings.import_cursor = min(newest, ceiling)
+        return True
+
+    def _xero_check_known_before(self, sync, sending):
+        """Before an export sends ``sending`` records: -> the moment (naive UTC, Xero's
+        clock) from which its own writes are told apart, or None when Odoo is not known to
+        hold Xero's versions, or the next import's one read would not spare a call (then the
+        export, once it wrote, leaves the flag off: the next import reads as before)."""
+        settings = sync.settings
+        if not (settings.import_known_current and self._xero_known_checkable(sync)
+                and settings._does("import")):
+            return None
+        cursor = settings.import_cursor
+        since = cursor - IMPORT_OVERLAP if cursor else None
+        if self._xero_known_count(sync, since) + sending < self._xero_known_check_min:
+            return None
+        if not self._xero_known_since(sync, since):
+            settings.import_known_current = False
+            return None
+        return naive_utc(sync.client.server_time) - timedelta(seconds=1) \
+            if sync.client.server_time else None
+
+    def _xero_check_known_after(self, sync, since):
+        """After an export wrote: the flag holds only if nothing but its own writes changed in
+        Xero since ``since``."""
+        if since is None or not self._xero_known_since(sync, since):
+            sync.settings.import_known_current = False
 
     # ------------------------------------------------ changed in Xero meanwhile
     # An update is sent only once Xero's current version has been looked at: what changed in
@@ -1182,8 +1316,16 @@ class XeroObject(models.AbstractModel):
         cursor: the run's own transaction could not see, hence not update, a row committed
         after it began.)"""
         field, kind = INFLIGHT_FIELDS.get(self._xero_collection, (None, None))
+        # Updates: what is sent, so that Xero holding it after a crash reads as Odoo's own
+        # change that landed, not as a Xero edit (``_xero_own_echo``).
+        for item in chunk:
+            if item.xero_id and item.binding and item.binding.synced_values:
+                item.binding.synced_values = dict(item.binding.synced_values,
+                                                  sending=_canon(item.neutral))
         new = [item for item in chunk if not item.xero_id and not item.binding]
         if not field or not new:
+            if sync.commit_hook and any(item.xero_id for item in chunk):
+                sync.checkpoint(0)
             return
         # Xero dates its records by its own clock: the earlier of the two is the safe one.
         stamp = fields.Datetime.now()

@@ -67,6 +67,12 @@ class XeroSyncObject(models.Model):
              "changes since then (with an overlap).",
     )
     last_full_import_at = fields.Datetime()
+    import_known_current = fields.Boolean(
+        string="Odoo Holds Xero's Versions",
+        help="Set by an import that read every change, kept by exports that checked Xero "
+             "before and after writing: what Xero changed since the cursor is then exactly "
+             "what Odoo holds, so an incremental import can tell it with one read.",
+    )
     export_domain = fields.Char(
         string="Export Filter",
         help="Which Odoo records are exported when new (a domain). Empty: the object's default.",

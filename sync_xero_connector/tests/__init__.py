@@ -17,4 +17,6 @@ from . import test_webhooks
 from . import test_health
 from . import test_orders
 from . import test_red_team
+from . import test_known_versions
+from . import test_attachments
 from . import test_tracking

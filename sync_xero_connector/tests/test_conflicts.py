@@ -60,6 +60,54 @@ class TestContactConflicts(XeroSyncCase):
         self.assertEqual((self.partner.phone, self.partner.email),
                          ("+64 9 555 0111", "new@conflict.example"))
 
+    def crashed_update(self, phone):
+        """Odoo's phone sent, Xero commits it, the answer never arrives (the run ends)."""
+        self.partner.phone = phone
+        self.sb.advance_clock(5)  # Xero dates the update after the first export
+        self.sb.inject_fault("drop_after_commit", count=50, method="POST",
+                             path="/api.xro/2.0/Contacts")
+        run = self.account._xero_run_object("contacts", "export")
+        self.sb.faults.reset()
+        self.assertEqual(run.state, "failed", "the answer was expected to be lost")
+        self.assertEqual(self.xero()["phone"], phone)  # Xero has it; Odoo never heard
+        self.assertEqual(self.binding.state, "pending")
+
+    def test_crashed_update_then_edit_again_is_no_conflict(self):
+        """Fault injection found it: an update Xero committed but Odoo never recorded, then
+        the same field edited again in Odoo. Xero's "change" is Odoo's own: no conflict,
+        Odoo's latest value goes, by export and by import then export."""
+        self.crashed_update("+64 9 555 0144")
+        self.partner.phone = "+64 9 555 0155"
+        self.sb.advance_clock(5)
+        self.run_object("contacts", "import")
+        self.assertFalse(self.conflicts())
+        self.assertEqual(self.partner.phone, "+64 9 555 0155")
+        self.assertEqual(self.binding.state, "pending")
+        self.run_object("contacts", "export")
+        self.assertFalse(self.conflicts())
+        self.assertEqual(self.xero()["phone"], "+64 9 555 0155")
+        self.assertEqual(self.binding.state, "synced")
+
+    def test_crashed_update_then_export_is_no_conflict(self):
+        self.crashed_update("+64 9 555 0144")
+        self.partner.phone = "+64 9 555 0155"
+        self.sb.advance_clock(5)
+        self.run_object("contacts", "export")
+        self.assertFalse(self.conflicts())
+        self.assertEqual(self.xero()["phone"], "+64 9 555 0155")
+        self.assertEqual(self.binding.state, "synced")
+
+    def test_crashed_update_then_xero_edit_is_a_conflict(self):
+        """Not every change after a lost answer is Odoo's own: a Xero user's edit of the same
+        field still stops both sides."""
+        self.crashed_update("+64 9 555 0144")
+        self.edit_xero(Phones=[{"PhoneType": "DEFAULT", "PhoneNumber": "+64 9 555 0166"}])
+        self.partner.phone = "+64 9 555 0155"
+        self.run_object("contacts", "export")
+        self.assertEqual(len(self.conflicts()), 1)
+        self.assertEqual(self.xero()["phone"], "+64 9 555 0166")
+        self.assertEqual(self.partner.phone, "+64 9 555 0155")
+
     def same_field_on_both_sides(self):
         self.partner.phone = "+64 9 555 0122"
         self.edit_xero(Phones=[{"PhoneType": "DEFAULT", "PhoneNumber": "+64 9 555 0133"}])

@@ -130,7 +130,7 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         self.assertEqual(account.state, "connected")
         rows = account.sync_object_ids
         self.assertEqual(sorted(rows.filtered("enabled").mapped("object_key")), sorted(IMPLEMENTED))
-        self.assertEqual(set(rows.mapped("direction")), {"import"})
+        self.assertEqual(set(rows.filtered("enabled").mapped("direction")), {"import"})
         self.assertFalse(account.export_chart)
         message = account.message_ids.filtered(lambda m: "Enabled for import" in (m.body or ""))
         self.assertEqual(len(message), 1)
@@ -151,9 +151,11 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         self.account.with_user(self.manager).action_enable_recommended()
         contacts = self.account._xero_settings("contacts")
         self.assertEqual((contacts.enabled, contacts.direction), (True, "both"))
-        others = self.account.sync_object_ids - contacts
+        others = self.account.sync_object_ids.filtered("can_import") - contacts
         self.assertEqual(set(others.mapped("enabled")), {True})
         self.assertEqual(set(others.mapped("direction")), {"import"})
+        # Export-only objects (attachments) are not among what the recommended set imports.
+        self.assertFalse(self.account._xero_settings("attachments").enabled)
         message = self.account.message_ids[0].body
         self.assertIn("Currencies", message)
         self.assertNotIn("Contacts,", message)

@@ -396,7 +396,7 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
         self.assertEqual(sorted(implemented), sorted([
             "currencies", "taxes", "accounts", "bank_accounts", "contact_groups", "contacts",
             "items", "tracking_categories", "invoices", "bills", "credit_notes", "payments",
-            "manual_journals", "quotes", "purchase_orders",
+            "manual_journals", "quotes", "purchase_orders", "attachments",
         ]))
         self.assertIn("contacts", SYNC_OBJECT_KEYS)
         with self.assertRaisesRegex(UserError, "not supported yet"):
@@ -407,7 +407,7 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
         self.assertEqual(Account._xero_resolve_objects(["all"], "export"), [
             "currencies", "taxes", "accounts", "bank_accounts", "contact_groups", "contacts",
             "items", "tracking_categories", "invoices", "bills", "credit_notes", "payments",
-            "manual_journals", "quotes", "purchase_orders",
+            "manual_journals", "quotes", "purchase_orders", "attachments",
         ])
         # Every account has the settings of every object, off until the user enables them.
         account = self.make_account()

@@ -93,6 +93,8 @@ class XeroClient:
         # Set while resending what Xero refused (a Retry): Xero replays the answer of a known
         # Idempotency-Key, refusals too, so the resent write needs keys of its own.
         self.idempotency_salt = None
+        # Calls other than reads sent through this client (a run tells whether it wrote).
+        self.writes = 0
 
     # --------------------------------------------------------------- plumbing
     def call(self, method, path, *, params=None, json_body=None, content=None, headers=None,
@@ -101,6 +103,8 @@ class XeroClient:
         if self.read_only and method.upper() != "GET":
             raise errors.XeroError(
                 f"A preview sends nothing to Xero: {method.upper()} {path} was not sent.")
+        if method.upper() != "GET":
+            self.writes += 1
         token = self.token_provider()
         for attempt in (1, 2):
             try:
@@ -208,6 +212,33 @@ class XeroClient:
                 if len(records) < size or (page_count is not None and page >= page_count):
                     break
                 page += 1
+
+    def check_day_budget(self, calls):
+        """XeroDayLimitError when Xero's day has fewer than ``calls`` calls left."""
+        self.transport.check_day_budget(self.tenant_id, calls)
+
+    def changes_since(self, name, *, if_modified_since=None, params=None):
+        """``(count, newest)`` in one read: how many records of a paged collection changed
+        since ``if_modified_since`` (all records when None), by Xero's ``pagination``
+        count, and the most recently changed one (None when there is none). ``(None, None)``
+        when the answer carries no count."""
+        spec = collection(name)
+        if not (spec.paged and spec.page_size):
+            raise ValueError(f"Xero gives no count of {name}")
+        query = dict(params or {})
+        query.update({"page": 1, "pageSize": 1, "order": "UpdatedDateUTC DESC"})
+        headers = {}
+        if if_modified_since and spec.modified_since:
+            headers["If-Modified-Since"] = format_if_modified_since(if_modified_since)
+        data = self._read(f"/{name}", query, headers)
+        count = (data.get("pagination") or {}).get("itemCount")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            return None, None
+        records = data.get(RESPONSE_KEY.get(name, name)) or []
+        newest = records[0] if records and isinstance(records[0], dict) else None
+        if count and newest is None:
+            return None, None
+        return count, newest
 
     def _read(self, path, query, headers):
         response = self.call("GET", path, params=query, headers=headers)
@@ -340,18 +371,30 @@ class XeroClient:
         return response.data
 
     # ------------------------------------------------------------ attachments
-    def upload_attachment(self, name, object_id, filename, content, include_online=False):
-        """Upload raw bytes; the spec takes them as application/octet-stream only (Xero infers
-        the type from the file name)."""
+    def upload_attachment(self, name, object_id, filename, content, mime=None,
+                          include_online=False, replace=False, hint=None):
+        """Upload ``content`` (raw bytes) as ``filename`` on record ``object_id`` of collection
+        ``name``; -> Xero's Attachment (AttachmentID, FileName, MimeType, ContentLength...).
+
+        PUT creates; ``replace=True`` POSTs, which replaces the attachment of that file name.
+        The body goes as the file's own ``mime`` type (octet-stream when unknown; the spec
+        declares octet-stream only, Xero also tells the type by the file name).
+        ``include_online`` (Invoices and CreditNotes only) shows it on the online document.
+        The Idempotency-Key is the file's path and bytes (and ``hint``, e.g. the upload's
+        version): the same upload retried is never stored twice.
+        """
         path = f"/{name}/{quote(str(object_id), safe='')}/Attachments/{quote(filename, safe='')}"
         params = {"IncludeOnline": "true"} if include_online else None
-        key = idempotency_key(self.tenant_id, "PUT", path, content)
+        method = "POST" if replace else "PUT"
+        if self.idempotency_salt:
+            hint = f"{self.idempotency_salt}:{hint or ''}"
+        key = idempotency_key(self.tenant_id, method, path + _query_text(params), content, hint)
         response = self.call(
-            "PUT",
+            method,
             path,
             params=params,
             content=content,
-            headers={"Content-Type": "application/octet-stream"},
+            headers={"Content-Type": mime or "application/octet-stream"},
             idempotency_key_=key,
         )
         return ((response.data or {}).get("Attachments") or [None])[0]

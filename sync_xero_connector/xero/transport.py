@@ -52,6 +52,9 @@ class RetryPolicy:
     min_remaining_threshold: int = 5
     minute_window: float = 60.0
     concurrency: int = 5
+    # Xero's day: no call is sent once its last answer said this many or fewer are left
+    # (X-DayLimit-Remaining); the run stops there, as on Xero's own day-limit 429.
+    day_reserve: int = 0
     # Bodies longer than this are cut in the log records.
     log_body_limit: int = 65536
 
@@ -140,6 +143,8 @@ class Transport:
         send_headers.update(headers or {})
 
         limiter = self.limiters.get(tenant_id, self.policy.concurrency) if tenant_id else None
+        if limiter is not None:
+            self.check_day_budget(tenant_id, 1)
         attempt = 0
         rate_waits = 0
         while True:
@@ -165,6 +170,9 @@ class Transport:
                 problem = (response.headers.get("X-Rate-Limit-Problem") or "").lower()
                 retry_after = _retry_after(response.headers, self.policy.default_retry_after)
                 if problem == "day":
+                    if limiter is not None:
+                        # Xero said when: the call after that pause goes, whatever it said.
+                        limiter.state.day_remaining = None
                     raise self._day_limit_error(response, retry_after)
                 if (
                     rate_waits < self.policy.max_rate_limit_waits
@@ -276,6 +284,20 @@ class Transport:
                 self.log_hook(record)
             except Exception:  # a failing log sink must never break a sync
                 _logger.exception("Xero API log hook failed")
+
+    def check_day_budget(self, tenant_id, calls):
+        """Raise XeroDayLimitError when Xero's last answer for ``tenant_id`` left fewer than
+        ``calls`` beyond the reserve: a run stops before a batch it could not finish."""
+        limiter = self.limiters.get(tenant_id, self.policy.concurrency)
+        left = limiter.state.day_remaining
+        if left is None or left - calls >= self.policy.day_reserve:
+            return
+        # Xero's count moves on with its rolling day: after the pause, ask Xero again.
+        limiter.state.day_remaining = None
+        raise errors.XeroDayLimitError(
+            f"Xero's daily API limit for this organisation is nearly used up ({left} calls "
+            "left, as Xero's last answer said): the sync stopped before sending more and will "
+            "continue from where it stopped.")
 
     def _day_limit_error(self, response, retry_after):
         resume_at = datetime.now(timezone.utc) + timedelta(seconds=retry_after)

@@ -181,6 +181,21 @@ class Sandbox:
             ctx = Ctx(tenant, self.clock.now(), {"includeArchived": "true"})
             return copy.deepcopy([kind.render(ctx, r) for r in tenant.all(collection)])
 
+    def attachments(self, collection=None, record_id=None, tenant_id=None):
+        """Stored attachments, each with ``Collection``, ``RecordID`` and ``Content`` (the bytes
+        received), optionally of one collection and record."""
+        tenant = self.store.get(tenant_id or self.tenant_id)
+        out = []
+        with self.store.lock:
+            for (name, rid), stored in sorted(tenant.attachments.items()):
+                if (collection and name != collection) or (record_id and rid != record_id):
+                    continue
+                for attachment in stored:
+                    item = {k: v for k, v in attachment.items() if not k.startswith("_")}
+                    item.update(Collection=name, RecordID=rid, Content=attachment["_content"])
+                    out.append(copy.deepcopy(item))
+        return out
+
     def stats(self):
         with self._stats_lock:
             return copy.deepcopy(self._stats)

@@ -83,6 +83,36 @@ def test_if_modified_since_returns_only_newer_records(sandbox, harness):
     assert header == since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def test_changes_since_counts_and_names_the_newest_in_one_read(sandbox, harness):
+    seeded = contacts(1500)
+    sandbox.load_seed({"Contacts": seeded})
+    assert harness.client.changes_since("Contacts") == (1500, harness.client.changes_since(
+        "Contacts")[1])
+    sandbox.advance_clock(3600)
+    renamed = [{"ContactID": seeded[i]["ContactID"], "Name": f"Renamed {i}"} for i in (7, 3)]
+    results = harness.client.write("Contacts", renamed, method="POST")
+    since = parse_datetime(results[0].record["UpdatedDateUTC"]) - timedelta(seconds=1)
+    before = harness.ops().get("GET /Contacts", 0)
+    count, newest = harness.client.changes_since("Contacts", if_modified_since=since)
+    assert harness.ops()["GET /Contacts"] - before == 1
+    assert count == 2
+    assert newest["ContactID"] in {r["ContactID"] for r in renamed}
+    query = parse_qs(urlsplit(harness.records[-1]["url"]).query)
+    assert query["pageSize"] == ["1"] and query["order"] == ["UpdatedDateUTC DESC"]
+    later = parse_datetime(results[0].record["UpdatedDateUTC"]) + timedelta(hours=1)
+    assert harness.client.changes_since("Contacts", if_modified_since=later) == (0, None)
+    with pytest.raises(ValueError):
+        harness.client.changes_since("Currencies")
+
+
+def test_client_counts_its_writes(sandbox, harness):
+    sandbox.load_seed({"Contacts": contacts(2)})
+    list(harness.client.iter_records("Contacts"))
+    assert harness.client.writes == 0
+    harness.client.write("Contacts", [{"Name": "New one"}], method="PUT")
+    assert harness.client.writes == 1
+
+
 def test_every_call_carries_tenant_and_accept_headers(sandbox, harness):
     harness.client.organisation()
     harness.client.write("Contacts", [{"Name": "Header check"}], method="PUT")
@@ -143,8 +173,26 @@ def test_real_day_limit(make_sandbox, make_harness):
     harness = make_harness(sandbox)
     for _ in range(3):
         harness.client.organisation()
-    with pytest.raises(errors.XeroDayLimitError):
+    # Xero's last answer said 0 left: the fourth call is not even sent.
+    with pytest.raises(errors.XeroDayLimitError) as info:
         harness.client.organisation()
+    assert "nearly used up (0 calls left" in str(info.value)
+    assert statuses(harness) == [200, 200, 200]
+    # Later (the run paused meanwhile) the client asks Xero again, which answers its own 429.
+    with pytest.raises(errors.XeroDayLimitError) as info:
+        harness.client.organisation()
+    assert statuses(harness) == [200, 200, 200, 429]
+    assert info.value.retry_after
+
+
+def test_day_budget_is_checked_for_a_batch(make_sandbox, make_harness):
+    sandbox = make_sandbox(day_limit=4)
+    harness = make_harness(sandbox)
+    harness.client.organisation()
+    harness.client.check_day_budget(3)  # 3 left: a batch of 3 calls fits
+    with pytest.raises(errors.XeroDayLimitError):
+        harness.client.check_day_budget(4)
+    assert statuses(harness) == [200]
 
 
 def test_concurrency_is_bounded_per_tenant(make_sandbox, make_harness):

@@ -7,6 +7,10 @@ from .common import ApiError, bad_request, new_id, not_found
 MAX_PER_DOCUMENT = 10
 MAX_BYTES = 10 * 1024 * 1024
 BAD_NAME_CHARS = set('<>:"/\\|?*+')
+# File types Xero accepts, by extension (API_FACTS section 7: the first release's list and Codat's 2026 list).
+ALLOWED_TYPES = {"7z", "bmp", "csv", "doc", "docx", "eml", "gif", "jpeg", "jpg", "keynote", "msg", "numbers", "odf",
+                 "ods", "odt", "pages", "pdf", "png", "ppt", "pptx", "rar", "rtf", "tif", "tiff", "txt", "xls", "xlsx",
+                 "zip"}
 OBJECTS = {"Accounts": "AccountID", "Contacts": "ContactID", "CreditNotes": "CreditNoteID", "Invoices": "InvoiceID",
            "ManualJournals": "ManualJournalID", "PurchaseOrders": "PurchaseOrderID", "Quotes": "QuoteID"}
 
@@ -19,10 +23,18 @@ def listing(ctx, collection, record):
     return [public(a) for a in ctx.tenant.attachments.get((collection, record[OBJECTS[collection]]), ())]
 
 
+def _name(segment):
+    """The file name of a path segment. The server decodes paths once, except those holding an
+    encoded slash (%2F), which it leaves encoded so that they still split into segments."""
+    return urllib.parse.unquote(segment) if "%2F" in segment.upper() else segment
+
+
 def upload(ctx, collection, record, file_name, content, content_type, method):
-    file_name = urllib.parse.unquote(file_name)
+    file_name = _name(file_name)
     if not file_name or any(ch in BAD_NAME_CHARS for ch in file_name):
         raise bad_request(f"The file name '{file_name}' is not valid")
+    if file_name.rsplit(".", 1)[-1].lower() not in ALLOWED_TYPES or "." not in file_name:
+        raise bad_request(f"The file type of '{file_name}' is not supported")
     if len(content) > MAX_BYTES:
         raise ApiError(413, bad_request("The attachment is larger than the %d MB limit" % (MAX_BYTES // 1048576)).body)
     record_id = record[OBJECTS[collection]]
@@ -56,7 +68,7 @@ def upload(ctx, collection, record, file_name, content, content_type, method):
 
 
 def download(ctx, collection, record, id_or_name):
-    name = urllib.parse.unquote(id_or_name).lower()
+    name = _name(id_or_name).lower()
     for attachment in ctx.tenant.attachments.get((collection, record[OBJECTS[collection]]), ()):
         if attachment["AttachmentID"] == name or attachment["FileName"].lower() == name:
             return attachment

@@ -1,0 +1,447 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Attachments -> Xero: the files attached in Odoo to invoices, bills, credit notes, contacts,
+sale orders (Xero quotes) and purchase orders, uploaded to their Xero record.
+
+One binding per Odoo attachment (``res_model`` ir.attachment, ``xero_id`` Xero's
+AttachmentID, ``xero_number`` the file name in Xero, ``payload_hash`` the file's checksum,
+``xero_data["parent"]`` the record it is attached to), so that a file is uploaded once, again
+only when its content changes (POST to the same file name replaces it in Xero), and never
+twice after a crash: new uploads are bound "in flight" first, and an interrupted run's are
+looked up in Xero's list of the record's attachments before anything is sent again.
+
+A file goes only once its record has its Xero ID (the parent objects run first). What Xero
+would refuse (type, size, more than 10 attachments a record) is a mismatch entry before
+anything is sent; what Xero refuses is one with Xero's message; the other files go on. An
+attachment deleted in Odoo is left in Xero (the API cannot delete attachments): its run line
+says so. Export only: Xero's attachments are not imported.
+"""
+import json
+
+from odoo import fields, models
+
+from ..xero import (
+    XeroAuthError,
+    XeroConnectionError,
+    XeroError,
+    XeroForbidden,
+    XeroNotFound,
+    XeroRateLimitError,
+    XeroServerError,
+    XeroValidationError,
+)
+from ..xero.mapping import attachments as attachment_map
+from ..xero.mapping.common import MappingError
+from .xero_object import BATCH_SIZE
+
+# Objects whose records' attachments are uploaded (their Xero collection takes attachments).
+PARENT_KEYS = ("invoices", "bills", "credit_notes", "contacts", "quotes", "purchase_orders")
+# Metadata read per attachment; the content only when it is sent, one file at a time.
+ATTACHMENT_FIELDS = ("name", "mimetype", "file_size", "checksum", "res_model", "res_id")
+
+
+def _parent_ref(model, res_id):
+    return f"{model},{res_id}"
+
+
+class AttachmentItem:
+    """One file to upload in this run."""
+
+    __slots__ = ("attachment", "parent", "parent_key", "parent_xero_id", "binding", "name",
+                 "replace", "online", "inflight")
+
+    def __init__(self, attachment, parent, parent_key, parent_xero_id, binding):
+        self.attachment = attachment
+        self.parent = parent
+        self.parent_key = parent_key
+        self.parent_xero_id = parent_xero_id
+        self.binding = binding
+        self.name = None
+        self.replace = bool(binding and binding.xero_id)
+        self.online = False
+        self.inflight = False
+
+
+class XeroObjectAttachments(models.AbstractModel):
+    _name = "xero.object.attachments"
+    _inherit = "xero.object"
+    _description = "Xero Attachments"
+    _xero_key = "attachments"
+    _xero_model = "ir.attachment"
+    _xero_can_import = False
+    _xero_unique_key = None
+    _xero_export_reads_remote = False
+
+    # ------------------------------------------------------------- parents
+    def _xero_parent_keys(self):
+        implemented = self.env["xero.object"]._xero_objects()
+        return [key for key in PARENT_KEYS if key in implemented]
+
+    def _xero_parent_collection(self, key):
+        return self.env["xero.object"]._xero_object(key)._xero_collection
+
+    def _xero_online(self, sync, item):
+        """IncludeOnline: the account's option, for customer documents only (invoices and
+        customer credit notes; Xero has it on Invoices and CreditNotes)."""
+        if not sync.account.sudo().attachments_include_online:
+            return False
+        if item.parent_key == "invoices":
+            return True
+        return item.parent_key == "credit_notes" and item.parent.move_type == "out_refund"
+
+    def _xero_candidates(self, sync, records=None):
+        """``[(attachment id, parent key, parent Xero ID)]`` of the files attached to records
+        bound in the account's organisation (with their Xero ID), in id order: not uploaded
+        yet or changed since (all of ``records`` when given with ``force``)."""
+        self.env.flush_all()
+        query = """
+            SELECT a.id, b.object_key, b.xero_id
+              FROM ir_attachment a
+              JOIN xero_binding b ON b.res_model = a.res_model AND b.res_id = a.res_id
+             WHERE b.account_id = %(account)s AND b.active AND b.is_primary
+               AND b.xero_id IS NOT NULL AND b.state NOT IN ('deleted', 'closed', 'inflight')
+               AND b.object_key = ANY(%(parents)s)
+               AND a.type = 'binary' AND a.res_field IS NULL AND a.res_id IS NOT NULL
+        """
+        params = {"account": sync.account.id, "parents": self._xero_parent_keys(),
+                  "key": self._xero_key}
+        if records is not None:
+            query += " AND a.id = ANY(%(ids)s)"
+            params["ids"] = records.ids
+        if records is None or not sync.force:
+            query += """
+               AND NOT EXISTS (
+                   SELECT 1 FROM xero_binding x
+                    WHERE x.account_id = b.account_id AND x.object_key = %(key)s AND x.active
+                      AND x.res_id = a.id AND x.state = 'synced'
+                      AND x.payload_hash IS NOT DISTINCT FROM a.checksum)
+            """
+        query += " ORDER BY a.id"
+        self.env.cr.execute(query, params)
+        return self.env.cr.fetchall()
+
+    def _xero_parent_bindings(self, sync, refs):
+        """``{parent ref: attachment bindings}`` of the records ``refs`` (every file Odoo put
+        on them in Xero, those deleted in Odoo since included: they are still in Xero)."""
+        if not refs:
+            return {}
+        self.env["xero.binding"].flush_model()
+        self.env.cr.execute(
+            "SELECT id FROM xero_binding WHERE account_id = %s AND object_key = %s AND active "
+            "AND xero_data->>'parent' = ANY(%s)",
+            [sync.account.id, self._xero_key, list(refs)])
+        bindings = self._xero_bindings(sync).browse([row[0] for row in self.env.cr.fetchall()])
+        out = {}
+        for binding in bindings:
+            out.setdefault((binding.xero_data or {}).get("parent"), []).append(binding)
+        return out
+
+    # ================================================================ export
+    def _xero_export(self, sync, records=None):
+        if not sync.dry_run:
+            self._xero_resolve_inflight(sync)
+        if records is None:
+            self._xero_note_deleted(sync)
+        rows = self._xero_candidates(sync, records)
+        if records is not None:
+            sent = {row[0] for row in rows}
+            for attachment in records.sudo().exists():
+                if attachment.id in sent:
+                    continue
+                sync.recorder.add("skipped", attachment)
+                binding = self._xero_binding_of(sync, attachment)
+                if not (binding and binding.state == "synced"):
+                    sync.recorder.line("skipped", attachment, note=self.env._(
+                        "not sent: the record it is attached to is not in Xero (or not a "
+                        "record whose attachments go to Xero)"))
+        refused = {(r["res_id"], r["payload_hash"]) for r in self.env[
+            "xero.mismatch.log"].sudo().search_read([
+                ("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key),
+                ("direction", "=", "export"), ("state", "=", "open"),
+                ("res_model", "=", self._xero_model), ("payload_hash", "!=", False),
+            ], ["res_id", "payload_hash"])} if rows else set()
+        for start in range(0, len(rows), BATCH_SIZE):
+            chunk = rows[start:start + BATCH_SIZE]
+            self._xero_export_chunk(sync, chunk, refused)
+            sync.checkpoint(len(chunk))
+
+    def _xero_export_chunk(self, sync, rows, refused):
+        Attachment = self.env["ir.attachment"].sudo().with_context(active_test=False)
+        attachments = Attachment.browse([row[0] for row in rows])
+        attachments.read(list(ATTACHMENT_FIELDS))  # one query, no file content
+        self._xero_remember(sync, self._xero_bindings(sync).search(
+            self._xero_binding_domain(sync) + [("res_id", "in", attachments.ids)]))
+        by_id = {a.id: a for a in attachments}
+        parents = {}
+        for attachment in attachments:
+            parents.setdefault(attachment.res_model, set()).add(attachment.res_id)
+        parent_records = {
+            _parent_ref(model, record.id): record
+            for model, ids in parents.items()
+            for record in self.env[model].sudo().with_context(active_test=False).browse(
+                list(ids)).exists()
+        }
+        on_parent = self._xero_parent_bindings(sync, set(parent_records))
+        taken = {ref: {b.xero_number for b in bindings if b.xero_number}
+                 for ref, bindings in on_parent.items()}
+        counts = {ref: len(bindings) for ref, bindings in on_parent.items()}
+        items = []
+        for attachment_id, parent_key, parent_xero_id in rows:
+            attachment = by_id[attachment_id]
+            ref = _parent_ref(attachment.res_model, attachment.res_id)
+            parent = parent_records.get(ref)
+            if parent is None or ("xero_no_sync" in parent._fields and parent.xero_no_sync):
+                sync.recorder.add("skipped", attachment)
+                continue
+            item = AttachmentItem(attachment, parent, parent_key, parent_xero_id,
+                                  self._xero_binding_of(sync, attachment))
+            if not sync.force and (attachment.id, attachment.checksum) in refused:
+                # Xero (or the check before sending) refused this very file: not again
+                # until it changes, or Retry.
+                sync.recorder.add("skipped", attachment)
+                continue
+            if not sync.settings._allows("update" if item.replace else "create"):
+                sync.recorder.add("skipped", attachment)  # the object's Mode says so
+                continue
+            if item.replace:
+                item.name = item.binding.xero_number
+            else:
+                item.name = attachment_map.unique_name(
+                    attachment_map.xero_file_name(attachment.name, attachment.mimetype),
+                    taken.get(ref, ()))
+            item.online = self._xero_online(sync, item)
+            try:
+                attachment_map.check(item.name, attachment.file_size,
+                                     None if item.replace else counts.get(ref, 0))
+            except MappingError as exc:
+                self._xero_refused(sync, item, [exc.message], exc.hint, exc.kind)
+                continue
+            if not item.replace:
+                counts[ref] = counts.get(ref, 0) + 1
+                taken.setdefault(ref, set()).add(item.name)
+            items.append(item)
+        if not items:
+            return
+        if sync.dry_run:
+            for item in items:
+                sync.recorder.add("updated" if item.replace else "created", item.attachment,
+                                  note=self._xero_line_note(item))
+            return
+        self._xero_mark_inflight(sync, items)
+        for index, item in enumerate(items):
+            try:
+                answer = self._xero_upload(sync, item)
+            except (XeroValidationError, XeroNotFound) as exc:
+                self._xero_upload_refused(sync, item, exc, counts)
+                continue
+            except XeroError as exc:
+                if _refusal(exc):
+                    self._xero_upload_refused(sync, item, exc, counts)
+                    continue
+                # The run stops (day limit, authorisation, connection, Xero down): what was
+                # not sent is not in flight. This one may have reached Xero when no answer
+                # came (the next run looks in Xero's list); an answer says it did not.
+                unsent = items[index + 1:] if isinstance(
+                    exc, (XeroConnectionError, XeroServerError)) else items[index:]
+                self._xero_drop_inflight(sync, [i for i in unsent if i.inflight])
+                raise
+            self._xero_uploaded(sync, item, answer or {})
+
+    # --------------------------------------------------------------- sending
+    def _xero_upload(self, sync, item):
+        attachment = item.attachment
+        collection = self._xero_parent_collection(item.parent_key)
+        uploads = ((item.binding.xero_data or {}).get("uploads") or 0) if item.binding else 0
+        # The content of this one file only (a recordset would read its whole batch's).
+        content = self.env["ir.attachment"].sudo().browse(attachment.id).raw or b""
+        return sync.client.upload_attachment(
+            collection, item.parent_xero_id, item.name, content,
+            mime=attachment.mimetype or None, include_online=item.online,
+            replace=item.replace,
+            # The attachment and how many times it was uploaded: a retry of this upload
+            # reuses its key, a later upload of the same bytes does not.
+            hint=f"ir.attachment:{attachment.id}:{uploads}")
+
+    def _xero_data(self, item, uploads):
+        return {
+            "parent": _parent_ref(item.parent._name, item.parent.id),
+            "parent_key": item.parent_key,
+            "collection": self._xero_parent_collection(item.parent_key),
+            "parent_xero_id": item.parent_xero_id,
+            "include_online": item.online,
+            "size": item.attachment.file_size,
+            "uploads": uploads,
+        }
+
+    def _xero_mark_inflight(self, sync, items):
+        """New files are bound "in flight" (no AttachmentID yet) before they are sent, and
+        committed when the entry point commits per batch: a crash after Xero stored one
+        leaves the trace the next run follows (``_xero_resolve_inflight``)."""
+        new = [item for item in items if not item.binding]
+        if not new:
+            return
+        now = fields.Datetime.now()
+        bindings = self._xero_bindings(sync).create([{
+            "account_id": sync.account.id, "object_key": self._xero_key,
+            "res_model": self._xero_model, "res_id": item.attachment.id, "state": "inflight",
+            "xero_number": item.name, "inflight_token": item.name.lower(), "inflight_at": now,
+            "payload_hash": item.attachment.checksum, "last_direction": "export",
+            "xero_data": self._xero_data(item, 0),
+        } for item in new])
+        for item, binding in zip(new, bindings):
+            item.binding, item.inflight = binding, True
+        self._xero_remember(sync, bindings)
+        if sync.commit_hook:
+            sync.checkpoint(0)
+
+    def _xero_drop_inflight(self, sync, items):
+        cache = sync.cache.get("binding_of", {})
+        for item in items:
+            cache.pop(item.attachment.id, None)
+            item.binding.unlink()
+            item.binding, item.inflight = None, False
+
+    def _xero_uploaded(self, sync, item, answer):
+        attachment = item.attachment
+        uploads = ((item.binding.xero_data or {}).get("uploads") or 0) + 1
+        item.binding.write({
+            "xero_id": answer.get("AttachmentID") or item.binding.xero_id,
+            "xero_number": answer.get("FileName") or item.name,
+            "payload_hash": attachment.checksum, "state": "synced", "last_error": False,
+            "inflight_token": False, "inflight_at": False,
+            "last_sync_at": fields.Datetime.now(), "last_direction": "export",
+            "xero_data": self._xero_data(item, uploads),
+        })
+        self.env["xero.mismatch.log"]._resolve(sync.account, self._xero_key, "export",
+                                               res_model=self._xero_model,
+                                               res_ids=[attachment.id])
+        sync.recorder.add("updated" if item.replace else "created", attachment,
+                          xero_id=item.binding.xero_id, note=self._xero_line_note(item))
+
+    def _xero_line_note(self, item):
+        note = self.env._("on %(record)s", record=item.parent.display_name)
+        if item.name != item.attachment.name:
+            note = self.env._("%(where)s, as %(name)s", where=note, name=item.name)
+        return note
+
+    # --------------------------------------------------------------- refusals
+    def _xero_upload_refused(self, sync, item, exc, counts):
+        if not item.replace:
+            ref = _parent_ref(item.parent._name, item.parent.id)
+            counts[ref] = max(0, counts.get(ref, 1) - 1)
+        if item.inflight:
+            self._xero_drop_inflight(sync, [item])
+        messages = list(getattr(exc, "messages", None) or []) or [exc.message]
+        if isinstance(exc, XeroNotFound):
+            hint = self.env._(
+                "Xero no longer has %(record)s: export the record again (or check it in "
+                "Xero), then click Retry.", record=item.parent.display_name)
+        else:
+            hint = self.env._(
+                "Change the file in Odoo with Xero's message in mind (e.g. a smaller file, a "
+                "PDF, another name), or remove an attachment from the record in Xero; then "
+                "click Retry.")
+        self._xero_refused(sync, item, messages, hint, "validation")
+
+    def _xero_refused(self, sync, item, messages, hint, kind):
+        attachment = item.attachment
+        record_name = self.env._("%(file)s on %(record)s", file=attachment.name or "?",
+                                 record=item.parent.display_name)
+        sync.mismatch(
+            "export", kind=kind, record_name=record_name, res_model=self._xero_model,
+            res_id=attachment.id, xero_id=item.binding.xero_id if item.binding else None,
+            messages=messages, hint=hint, payload_hash=attachment.checksum,
+            payload=json.dumps({
+                "Collection": self._xero_parent_collection(item.parent_key),
+                "RecordID": item.parent_xero_id, "FileName": item.name,
+                "MimeType": attachment.mimetype, "ContentLength": attachment.file_size,
+                "IncludeOnline": item.online, "Replace": item.replace,
+            }, indent=2, sort_keys=True))
+        if item.binding:
+            item.binding.write({"state": "error", "last_error": "\n".join(messages)})
+        sync.recorder.add("failed", attachment, xero_id=item.parent_xero_id,
+                          note=(messages or [""])[0][:200])
+
+    # ------------------------------------------------------ after a crash
+    def _xero_resolve_inflight(self, sync):
+        """First thing of every run: files an interrupted run sent as new without recording
+        Xero's answer. One read of the attachments of each record concerned: a file Xero has
+        under the name it was sent as is bound to it (and sent again as a replacement only
+        if its size differs, i.e. it is not the same file); the others are sent as new."""
+        inflight = self._xero_bindings(sync).search(
+            self._xero_binding_domain(sync) + [("state", "=", "inflight")])
+        if not inflight:
+            return
+        groups = {}
+        for binding in inflight:
+            data = binding.xero_data or {}
+            groups.setdefault((data.get("collection"), data.get("parent_xero_id")),
+                              []).append(binding)
+        cache = sync.cache.setdefault("binding_of", {})
+        for (collection, parent_xero_id), bindings in groups.items():
+            try:
+                listed = sync.client.list_attachments(collection, parent_xero_id) \
+                    if collection and parent_xero_id else []
+            except XeroNotFound:
+                listed = []
+            in_xero = {(a.get("FileName") or "").lower(): a for a in listed
+                       if isinstance(a, dict)}
+            for binding in bindings:
+                found = in_xero.get((binding.xero_number or "").lower())
+                attachment = self.env["ir.attachment"].sudo().browse(binding.res_id).exists()
+                if not found or not attachment:
+                    cache.pop(binding.res_id, None)
+                    binding.unlink()
+                    continue
+                data = dict(binding.xero_data or {}, uploads=1)
+                same = found.get("ContentLength") == data.get("size")
+                binding.write({
+                    "xero_id": found.get("AttachmentID"), "state": "synced",
+                    "inflight_token": False, "inflight_at": False,
+                    "payload_hash": binding.payload_hash if same else False,
+                    "last_sync_at": fields.Datetime.now(), "xero_data": data,
+                })
+                sync.recorder.add("updated", attachment, xero_id=found.get("AttachmentID"),
+                                  note=self.env._("found in Xero after an interrupted export"))
+        sync.checkpoint(0)
+
+    # ------------------------------------------------------- deleted in Odoo
+    def _xero_note_deleted(self, sync):
+        """Attachments deleted in Odoo since their upload: Xero's API cannot delete an
+        attachment, so the file stays there; the link is closed and the run says so."""
+        Attachment = self.env["ir.attachment"].sudo()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT b.id FROM xero_binding b LEFT JOIN ir_attachment a ON a.id = b.res_id "
+            "WHERE b.account_id = %s AND b.object_key = %s AND b.active AND a.id IS NULL "
+            "AND b.state NOT IN ('closed', 'deleted', 'inflight') ORDER BY b.id",
+            [sync.account.id, self._xero_key])
+        gone = self._xero_bindings(sync).browse([row[0] for row in self.env.cr.fetchall()])
+        for binding in gone:
+            sync.recorder.add("skipped")
+            sync.recorder.line(
+                "skipped", xero_id=binding.xero_id, name=binding.xero_number,
+                note=self.env._("deleted in Odoo: left in Xero (Xero's API cannot delete "
+                                "attachments; remove it there if it should go)"))
+            if not sync.dry_run:
+                binding.write({"state": "closed", "last_error": False,
+                               "deleted_name": binding.xero_number,
+                               "last_direction": "export"})
+        # What was refused about files deleted since no longer applies.
+        entries = self.env["xero.mismatch.log"].sudo().search([
+            ("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key),
+            ("direction", "=", "export"), ("state", "=", "open"),
+            ("res_model", "=", self._xero_model)])
+        ids = set(entries.mapped("res_id"))
+        gone = ids - set(Attachment.browse(list(ids)).exists().ids)
+        if gone and not sync.dry_run:
+            self.env["xero.mismatch.log"]._resolve(sync.account, self._xero_key, "export",
+                                                   res_model=self._xero_model,
+                                                   res_ids=list(gone))
+
+
+def _refusal(exc):
+    """Whether Xero refused this one upload (e.g. 413 too large, 415 type) rather than
+    stopping every call (authorisation, limits)."""
+    if isinstance(exc, (XeroAuthError, XeroForbidden, XeroRateLimitError)):
+        return False
+    return bool(exc.status) and 400 <= exc.status < 500
