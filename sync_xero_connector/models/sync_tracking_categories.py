@@ -357,27 +357,12 @@ class XeroObjectTrackingCategories(models.AbstractModel):
         return plans | self.env[self._xero_model].browse([
             b.res_id for x, b in self._xero_category_bindings(sync).items() if x in categories])
 
-    def _xero_meet_remote_changes(self, sync, items):
-        """As the engine does, by the category's content (Xero dates no category): a
-        category Xero changed since the last exchange is imported before Odoo's is sent."""
-        if sync.dry_run or self.env.context.get("xero_conflict_take") == "odoo":
-            return items
-        checked = [item for item in items if item.xero_id and item.binding
-                   and item.binding.xero_hash]
-        if not checked:
-            return items
-        current = self._xero_current_versions(sync, [item.xero_id for item in checked])
-        kept = []
-        for item in items:
-            xero_record = current.get(item.xero_id) if item in checked else None
-            if xero_record is None or not self._xero_remote_changed(sync, xero_record,
-                                                                    item.binding):
-                kept.append(item)
-                continue
-            fresh = self._xero_meet_remote_change(sync, item, xero_record)
-            if fresh:
-                kept.append(fresh)
-        return kept
+    # As the engine does before an update, by the category's content (Xero dates no
+    # category): a category Xero changed since the last exchange is imported first.
+    _xero_remote_dated = False
+
+    def _xero_remote_known(self, binding):
+        return bool(binding.xero_hash)
 
     def _xero_tombstone_payload(self, sync, binding):
         return {"TrackingCategoryID": binding.xero_id, "Status": "ARCHIVED"}

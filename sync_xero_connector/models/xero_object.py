@@ -1223,6 +1223,12 @@ class XeroObject(models.AbstractModel):
     # Xero since the last exchange goes through the import's conflict check first (False:
     # the object's updates cannot lose a Xero edit, e.g. a payment is only ever deleted).
     _xero_export_reads_remote = True
+    # Xero dates the object's records (UpdatedDateUTC): an undated one is not looked at.
+    _xero_remote_dated = True
+
+    def _xero_remote_known(self, binding):
+        """Whether ``binding`` holds a Xero version to compare Xero's current one with."""
+        return bool(binding.xero_updated_at) and binding.state != "inflight"
 
     def _xero_meet_remote_changes(self, sync, items):
         """The items still to send, after Xero's current versions of the updates were read
@@ -1235,14 +1241,15 @@ class XeroObject(models.AbstractModel):
                 or self.env.context.get("xero_conflict_take") == "odoo":
             return items  # (Keep Odoo's on a conflict entry: the user saw Xero's and chose)
         checked = [item for item in items if item.xero_id and item.binding
-                   and item.binding.xero_updated_at and item.binding.state != "inflight"]
+                   and self._xero_remote_known(item.binding)]
         if not checked:
             return items
         current = self._xero_current_versions(sync, [item.xero_id for item in checked])
         kept = []
         for item in items:
             xero_record = current.get(item.xero_id) if item in checked else None
-            if xero_record is None or not xero_record.get("UpdatedDateUTC") or \
+            if xero_record is None or (self._xero_remote_dated and not xero_record.get(
+                    "UpdatedDateUTC")) or \
                     not self._xero_remote_changed(sync, xero_record, item.binding):
                 kept.append(item)
                 continue
