@@ -3,6 +3,7 @@
 The addon folder is put on sys.path so that its framework-free packages import as top-level
 ``xero`` (the client) and ``xero_sandbox`` (the local Xero), exactly as the sandbox command does.
 """
+
 import os
 import sys
 

@@ -41,6 +41,7 @@ wholesale:
   fields sent on purpose, If-Modified-Since forms beyond RFC 3339, paths that are not in the spec, all to test
   the sandbox's answer) are not request-validated; their answers are, where the spec has the operation.
 """
+
 import base64
 import functools
 import json
@@ -66,7 +67,9 @@ def openapi(path):
     from openapi_core import Config, OpenAPI
 
     # SPEC_CHECK_OFF; and octet-stream bodies are handed to the schema check as text (see ATTACHMENT_BODY).
-    config = Config(spec_validator_cls=None, extra_media_type_deserializers={"application/octet-stream": _as_text})
+    config = Config(
+        spec_validator_cls=None, extra_media_type_deserializers={"application/octet-stream": _as_text}
+    )
     return OpenAPI.from_dict(load_yaml(path), config=config)
 
 
@@ -114,7 +117,11 @@ def operation_of(path, spec_path, prefix, method):
         formats = _param_formats(spec_path, template, method)
         names = re.findall(r"\{([^}]+)\}", template)
         values = [v for t, v in zip((prefix + template).split("/"), path.split("/")) if t.startswith("{")]
-        agree = sum(1 for name, value in zip(names, values) if (formats.get(name) == "uuid") == bool(UUID_RE.match(value)))
+        agree = sum(
+            1
+            for name, value in zip(names, values)
+            if (formats.get(name) == "uuid") == bool(UUID_RE.match(value))
+        )
         fits.append((-literal, -agree, template))
     return sorted(fits)[0][2] if fits else None
 
@@ -126,28 +133,45 @@ def documented_statuses(spec_path, template, method):
 
 class Report:
     def __init__(self):
-        self.validated_ops = set()      # "METHOD /Template" with request and response validated
+        self.validated_ops = set()  # "METHOD /Template" with request and response validated
         self.response_only_ops = set()  # response validated, request invalid on purpose
         self.failures = []
         self.foreign_request_failures = []  # requests other suites' tests sent (reported, see check())
         self.counts = Counter()
 
     def summary(self):
-        return ("%d exchanges: %d distinct operations validated (request + response), %d more response-only; %s"
-                % (self.counts["exchanges"], len(self.validated_ops), len(self.response_only_ops - self.validated_ops),
-                   ", ".join("%s=%d" % kv for kv in sorted(self.counts.items()) if kv[0] != "exchanges")))
+        return (
+            "%d exchanges: %d distinct operations validated (request + response), %d more response-only; %s"
+            % (
+                self.counts["exchanges"],
+                len(self.validated_ops),
+                len(self.response_only_ops - self.validated_ops),
+                ", ".join("%s=%d" % kv for kv in sorted(self.counts.items()) if kv[0] != "exchanges"),
+            )
+        )
 
 
 def _mock(exchange, path, query, headers, body=None, pattern=None):
     from openapi_core.testing import MockRequest
 
-    content_type = headers.get("Content-Type", "application/json").split(";")[0] if body else "application/json"
+    content_type = (
+        headers.get("Content-Type", "application/json").split(";")[0] if body else "application/json"
+    )
     view_args = None
     if pattern:
         # With an explicit pattern openapi-core takes the path parameters from view_args.
         view_args = {t[1:-1]: v for t, v in zip(pattern.split("/"), path.split("/")) if t.startswith("{")}
-    return MockRequest(REAL_HOST, exchange["method"].lower(), path, path_pattern=pattern, view_args=view_args, args=dict(parse_qsl(query, keep_blank_values=True)),
-                       headers=headers, data=body if body is not None else b"", content_type=content_type)
+    return MockRequest(
+        REAL_HOST,
+        exchange["method"].lower(),
+        path,
+        path_pattern=pattern,
+        view_args=view_args,
+        args=dict(parse_qsl(query, keep_blank_values=True)),
+        headers=headers,
+        data=body if body is not None else b"",
+        content_type=content_type,
+    )
 
 
 def _describe(exc):
@@ -179,14 +203,16 @@ def check(exchange, spec_dir, report):
     if low.startswith(API_PREFIX.lower() + "/"):
         spec_path, prefix, spec_url_path = accounting, API_PREFIX, path
     elif low.startswith("/connections"):
-        spec_path, prefix, spec_url_path = identity, "", "/Connections" + path[len("/connections"):]
+        spec_path, prefix, spec_url_path = identity, "", "/Connections" + path[len("/connections") :]
     else:
         _check_identity_answer(exchange, identity, report)
         return
     template = operation_of(spec_url_path, spec_path, prefix, method)
     label = f"{method} {template}"
     if template is None and any(k.lower() == "x-test-invalid-request" for k in exchange["headers"]):
-        report.counts["not_in_spec_on_purpose"] += 1  # e.g. POST /Organisation (501), unknown collections (404)
+        report.counts["not_in_spec_on_purpose"] += (
+            1  # e.g. POST /Organisation (501), unknown collections (404)
+        )
         return
     if template is None:
         report.failures.append(f"{method} {path}: no such operation in the spec")
@@ -200,7 +226,11 @@ def check(exchange, spec_dir, report):
     body = exchange["body"] or None
     if body and method == "POST" and template in ("/Payments", "/Payments/{PaymentID}"):
         decoded = json.loads(body)
-        if isinstance(decoded, dict) and isinstance(decoded.get("Payments"), list) and len(decoded["Payments"]) == 1:
+        if (
+            isinstance(decoded, dict)
+            and isinstance(decoded.get("Payments"), list)
+            and len(decoded["Payments"]) == 1
+        ):
             body = json.dumps(decoded["Payments"][0]).encode()  # PAYMENTS_WRAPPER
             report.counts["payments_wrapper"] += 1
     if body is not None and "/attachments/" in low and method in ("PUT", "POST"):
@@ -212,9 +242,13 @@ def check(exchange, spec_dir, report):
                 report.counts["attachment_upload_type"] += 1
     request = _mock(exchange, spec_url_path, exchange["query"], headers, body, pattern=prefix + template)
     on_purpose = any(k.lower() == "x-test-invalid-request" for k in headers)
-    relative = spec_url_path[len(prefix):].split("/")
+    relative = spec_url_path[len(prefix) :].split("/")
     id_slot = relative[2] if len(relative) == 3 else None
-    if template in ("/Invoices/{InvoiceID}", "/CreditNotes/{CreditNoteID}") and id_slot and not UUID_RE.match(id_slot):
+    if (
+        template in ("/Invoices/{InvoiceID}", "/CreditNotes/{CreditNoteID}")
+        and id_slot
+        and not UUID_RE.match(id_slot)
+    ):
         report.counts["number_in_id_path"] += 1  # NUMBER_IN_ID_PATH
         on_purpose = True
     request_ok = True
@@ -252,7 +286,9 @@ def check(exchange, spec_dir, report):
                     connection[field] += "Z"  # CONNECTION_DATES
         response_body = json.dumps(connections).encode()
         report.counts["connection_dates_zoned"] += 1
-    response = MockResponse(response_body, status_code=status, headers=response_headers, content_type=content_type)
+    response = MockResponse(
+        response_body, status_code=status, headers=response_headers, content_type=content_type
+    )
     try:
         api.validate_response(request, response)
     except Exception as exc:  # collected below
@@ -274,7 +310,9 @@ def _check_identity_answer(exchange, identity_path, report):
         schema = dict(load_yaml(identity_path)["components"]["schemas"]["AccessToken"])
         errors = list(OAS30Validator(schema).iter_errors(json.loads(exchange["response_body"])))
         if errors:
-            report.failures.append("RESPONSE POST /connect/token: {}".format("; ".join(e.message for e in errors)))
+            report.failures.append(
+                "RESPONSE POST /connect/token: {}".format("; ".join(e.message for e in errors))
+            )
         else:
             report.counts["token_answers_validated_by_schema"] += 1
 
@@ -289,6 +327,7 @@ def check_webhook(body, spec_dir):
         if not event["eventDateUtc"].endswith("Z"):
             event["eventDateUtc"] += "Z"  # WEBHOOK_DATES
     messages = []
+
     def validator(name):
         # The schema is wrapped with the spec's components so that its "#/components/..." refs resolve.
         root = {"$ref": "#/components/schemas/" + name, "components": spec["components"]}
@@ -297,5 +336,8 @@ def check_webhook(body, spec_dir):
     messages += [e.message for e in validator("WebhookEvent").iter_errors(payload)]
     for event in payload["events"]:
         if event["eventCategory"] == "CREDITNOTE":
-            messages += [e.message for e in validator("CreditNoteWebhookEvent").iter_errors(dict(payload, events=[event]))]
+            messages += [
+                e.message
+                for e in validator("CreditNoteWebhookEvent").iter_errors(dict(payload, events=[event]))
+            ]
     return messages

@@ -3,6 +3,7 @@
 ``sync_xero_connector/xero`` (the Xero client) and ``sync_xero_connector/xero_sandbox`` (the local
 Xero) must run without Odoo, so no module under them may import ``odoo`` in any form.
 """
+
 import ast
 import os
 
@@ -39,8 +40,10 @@ def _odoo_imports(source, filename="<source>"):
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             if name in ("__import__", "import_module") and node.args:
                 arg = node.args[0]
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and (
-                    arg.value == "odoo" or arg.value.startswith("odoo.")
+                if (
+                    isinstance(arg, ast.Constant)
+                    and isinstance(arg.value, str)
+                    and (arg.value == "odoo" or arg.value.startswith("odoo."))
                 ):
                     found.append((node.lineno, f"{name}({arg.value!r})"))
     return sorted(found)
@@ -81,15 +84,17 @@ def _imported_test_modules(source):
 
 
 def test_import_detector():
-    assert _imported_test_modules("from . import a, b\nfrom . import c\nfrom .x import y\n") \
-        == {"a", "b", "c"}
+    assert _imported_test_modules("from . import a, b\nfrom . import c\nfrom .x import y\n") == {
+        "a",
+        "b",
+        "c",
+    }
 
 
 def test_odoo_runner_finds_every_test_module():
     """Odoo's own runner (--test-enable) only runs the test modules tests/__init__.py imports."""
     folder = os.path.join(ADDON, "tests")
-    on_disk = {name[:-3] for name in os.listdir(folder)
-               if name.startswith("test_") and name.endswith(".py")}
+    on_disk = {name[:-3] for name in os.listdir(folder) if name.startswith("test_") and name.endswith(".py")}
     with open(os.path.join(folder, "__init__.py"), encoding="utf-8") as handle:
         imported = _imported_test_modules(handle.read())
     assert sorted(on_disk - imported) == [], "add them to sync_xero_connector/tests/__init__.py"

@@ -6,6 +6,7 @@ addon, installed as the ``odoo.addons.sync_xero_connector`` namespace package.
 
 Version and Python dependencies are read from the manifest, so they are declared once.
 """
+
 import ast
 import os
 
@@ -25,11 +26,27 @@ setup(
     url=MANIFEST["website"],
     packages=find_namespace_packages(include=["odoo.addons.sync_xero_connector*"]),
     include_package_data=True,
-    package_data={"": ["*.xml", "*.csv", "*.sql", "*.json", "*.png", "*.svg", "*.js", "*.scss",
-                       "*.rst", "*.md", "seed/**/*"]},
+    package_data={
+        "": [
+            "*.xml",
+            "*.csv",
+            "*.sql",
+            "*.json",
+            "*.png",
+            "*.svg",
+            "*.js",
+            "*.scss",
+            "*.rst",
+            "*.md",
+            "seed/**/*",
+        ]
+    },
     install_requires=MANIFEST["external_dependencies"]["python"],
     python_requires=">=3.10",
-    classifiers=["Framework :: Odoo", "Framework :: Odoo :: 19.0",
-                 "License :: OSI Approved :: GNU Lesser General Public License v3 (LGPLv3)"],
+    classifiers=[
+        "Framework :: Odoo",
+        "Framework :: Odoo :: 19.0",
+        "License :: OSI Approved :: GNU Lesser General Public License v3 (LGPLv3)",
+    ],
     zip_safe=False,
 )

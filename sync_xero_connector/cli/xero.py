@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+# pylint: disable=print-used
+# (a command-line tool: its output is what it prints)
 """``odoo-bin xero``: the headless entry point of the Xero connector.
 
 Odoo 19.0 finds this file as ``<addon>/cli/xero.py`` on the addons path and loads it as
@@ -7,6 +9,7 @@ The work is done by ``dispatch(env, ns)`` and the ``cmd_*`` functions, which tak
 environment: the tests call them in-process. This entry point owns the transactions: it
 commits after each account (and after creating one), never the models.
 """
+
 import argparse
 import json
 import logging
@@ -28,13 +31,14 @@ def build_parser(prog="odoo-bin xero"):
     parser = argparse.ArgumentParser(
         prog=prog,
         description="Connect Odoo companies to Xero and run their synchronisation headless. "
-                    "Odoo options (-c, -d, --addons-path, --db_host, ...) go before the "
-                    "subcommand.",
+        "Odoo options (-c, -d, --addons-path, --db_host, ...) go before the "
+        "subcommand.",
     )
     sub = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
 
-    connect = sub.add_parser("connect", help="create or update a company's account as a Custom "
-                                             "Connection and connect it")
+    connect = sub.add_parser(
+        "connect", help="create or update a company's account as a Custom Connection and connect it"
+    )
     connect.add_argument("--company", type=int, required=True, metavar="ID", help="company id")
     connect.add_argument("--client-id", required=True)
     connect.add_argument("--client-secret", required=True)
@@ -42,28 +46,37 @@ def build_parser(prog="odoo-bin xero"):
     # only the command line (superuser) and system administrators may set.
     for option in ("--login-url", "--identity-url", "--api-url"):
         connect.add_argument(option, help="a sandbox or test server instead of Xero's")
-    connect.add_argument("--webhook-key", metavar="KEY",
-                         help="the signing key of the app's webhook (developer portal > the "
-                              "app > Webhooks); its URL is on the account form")
+    connect.add_argument(
+        "--webhook-key",
+        metavar="KEY",
+        help="the signing key of the app's webhook (developer portal > the "
+        "app > Webhooks); its URL is on the account form",
+    )
     connect.add_argument("--json", action="store_true", help="print the result as JSON")
 
     status = sub.add_parser("status", help="state of each Xero account")
     status.add_argument("--company", type=int, action="append", metavar="ID")
     status.add_argument("--json", action="store_true")
 
-    dry_run_help = ("print what would be created and updated, per object, without writing to "
-                    "Xero (read calls only) and without keeping anything in Odoo")
-    for name, text in (("import", "import objects from Xero"),
-                       ("export", "export objects to Xero")):
+    dry_run_help = (
+        "print what would be created and updated, per object, without writing to "
+        "Xero (read calls only) and without keeping anything in Odoo"
+    )
+    for name, text in (("import", "import objects from Xero"), ("export", "export objects to Xero")):
         run = sub.add_parser(name, help=text)
-        run.add_argument("objects", nargs="+", metavar="OBJECT",
-                         help="object keys (run even when not enabled), or all: the objects "
-                              "enabled for this direction on the account")
+        run.add_argument(
+            "objects",
+            nargs="+",
+            metavar="OBJECT",
+            help="object keys (run even when not enabled), or all: the objects "
+            "enabled for this direction on the account",
+        )
         run.add_argument("--company", type=int, action="append", metavar="ID")
         run.add_argument("--json", action="store_true")
         run.add_argument("--dry-run", action="store_true", help=dry_run_help)
-    sync = sub.add_parser("sync", help="import then export the enabled objects, each in the "
-                                       "directions set on the account")
+    sync = sub.add_parser(
+        "sync", help="import then export the enabled objects, each in the directions set on the account"
+    )
     sync.add_argument("--company", type=int, action="append", metavar="ID")
     sync.add_argument("--json", action="store_true")
     sync.add_argument("--dry-run", action="store_true", help=dry_run_help)
@@ -139,16 +152,31 @@ def _object_rows(account):
         for direction in ("import", "export"):
             run = settings[f"last_{direction}_run_id"]
             if run:
-                runs[direction] = dict(run._counts(), state=run.state,
-                                       at=_iso(run.ended_at or run.started_at))
-        rows.append({"key": settings.object_key, "enabled": settings.enabled,
-                     "direction": settings.direction, "mismatches": settings.mismatch_count,
-                     "runs": runs})
+                runs[direction] = dict(
+                    run._counts(), state=run.state, at=_iso(run.ended_at or run.started_at)
+                )
+        rows.append(
+            {
+                "key": settings.object_key,
+                "enabled": settings.enabled,
+                "direction": settings.direction,
+                "mismatches": settings.mismatch_count,
+                "runs": runs,
+            }
+        )
     return rows
 
 
-def cmd_connect(env, company_id, client_id, client_secret, login_url=None, identity_url=None,
-                api_url=None, webhook_key=None):
+def cmd_connect(
+    env,
+    company_id,
+    client_id,
+    client_secret,
+    login_url=None,
+    identity_url=None,
+    api_url=None,
+    webhook_key=None,
+):
     company = env["res.company"].browse(company_id).exists()
     if not company:
         raise CommandError(f"There is no company with id {company_id}.")
@@ -162,8 +190,7 @@ def cmd_connect(env, company_id, client_id, client_secret, login_url=None, ident
     }
     if webhook_key:
         vals["webhook_key"] = webhook_key
-    for field_name, value in (("login_url", login_url), ("identity_url", identity_url),
-                              ("api_url", api_url)):
+    for field_name, value in (("login_url", login_url), ("identity_url", identity_url), ("api_url", api_url)):
         if value:
             vals[field_name] = value
             vals["endpoint_mode"] = "custom"
@@ -173,9 +200,14 @@ def cmd_connect(env, company_id, client_id, client_secret, login_url=None, ident
         # The command runs as OdooBot: notifications (reconnect, failed runs) go to the
         # administrator instead, who can change the Responsible on the account.
         admin = env.ref("base.user_admin", raise_if_not_found=False)
-        account = Account.create(dict(vals, name=f"Xero - {company.name}",
-                                      company_id=company.id,
-                                      user_id=admin.id if admin else False))
+        account = Account.create(
+            dict(
+                vals,
+                name=f"Xero - {company.name}",
+                company_id=company.id,
+                user_id=admin.id if admin else False,
+            )
+        )
     # Saved first: the API log and token cursors only see committed accounts.
     env.cr.commit()
     account._xero_connect_custom()
@@ -205,8 +237,11 @@ def _keys(env, direction, objects):
 
 def _not_enabled_hint(direction, objects):
     step = "import" if direction == "sync" else direction
-    return (f" From the command line, name the objects to run them anyway, e.g. "
-            f"`odoo-bin xero {step} contacts`." if not objects or "all" in objects else "")
+    return (
+        f" From the command line, name the objects to run them anyway, e.g. `odoo-bin xero {step} contacts`."
+        if not objects or "all" in objects
+        else ""
+    )
 
 
 def cmd_run(env, direction, objects=None, companies=None):
@@ -222,11 +257,11 @@ def cmd_run(env, direction, objects=None, companies=None):
         try:
             # Committed after every batch: an interrupted run resumes where it stopped.
             results, failed = account._xero_run(
-                direction, keys, trigger="cli", commit=lambda _processed: env.cr.commit())
+                direction, keys, trigger="cli", commit=lambda _processed: env.cr.commit()
+            )
         except UserError as exc:
             env.cr.rollback()
-            errors.append(f"{account.company_id.name}: {exc.args[0]}"
-                          + _not_enabled_hint(direction, objects))
+            errors.append(f"{account.company_id.name}: {exc.args[0]}" + _not_enabled_hint(direction, objects))
             continue
         except Exception as exc:  # noqa: BLE001 - one account's failure must not stop others
             env.cr.rollback()
@@ -253,33 +288,35 @@ def cmd_preview(env, direction, objects=None, companies=None):
         try:
             found = account._xero_preview(direction, keys)
         except UserError as exc:
-            errors.append(f"{account.company_id.name}: {exc.args[0]}"
-                          + _not_enabled_hint(direction, objects))
+            errors.append(f"{account.company_id.name}: {exc.args[0]}" + _not_enabled_hint(direction, objects))
             continue
         finally:
             env.cr.rollback()  # nothing of a preview is kept
         for row in found:
             rows.append(dict(row, company=account.company_id.name))
             if row["message"]:
-                errors.append(f"{account.company_id.name}: {row['key']} {row['step']}: "
-                              f"{row['message']}")
+                errors.append(f"{account.company_id.name}: {row['key']} {row['step']}: {row['message']}")
     return rows, errors
 
 
 def _print_preview(rows, out):
     print("Dry run: nothing was sent to Xero and nothing was kept in Odoo.", file=out)
-    words = {"import": ("to create in Odoo", "to update in Odoo"),
-             "export": ("to create in Xero", "to update in or link to Xero")}
+    words = {
+        "import": ("to create in Odoo", "to update in Odoo"),
+        "export": ("to create in Xero", "to update in or link to Xero"),
+    }
     for row in rows:
         head = f"{row['key']} {row['step']}"
         if row["held"]:
             print(f"{head}: {row['message']}", file=out)
             continue
         create, update = words[row["step"]]
-        print(f"{head}: {row['created']} {create}, {row['updated']} {update}, "
-              f"{row['skipped']} unchanged, {row['failed']} blocked", file=out)
-        for outcome, label in (("created", "create"), ("updated", "update"),
-                               ("failed", "blocked")):
+        print(
+            f"{head}: {row['created']} {create}, {row['updated']} {update}, "
+            f"{row['skipped']} unchanged, {row['failed']} blocked",
+            file=out,
+        )
+        for outcome, label in (("created", "create"), ("updated", "update"), ("failed", "blocked")):
             names = row["names"].get(outcome) or []
             if names:
                 more = row[outcome] - len(names)
@@ -318,20 +355,45 @@ def _print_status(rows, out):
             file=out,
         )
         if ran:
-            print("  {:<15} {:<8} {:<7} {:<20} {:<8} {:>7} {:>7} {:>7} {:>6} {:>10}".format(
-                "object", "enabled", "step", "last run (UTC)", "state", "created", "updated",
-                "skipped", "failed", "mismatches"), file=out)
+            print(
+                "  {:<15} {:<8} {:<7} {:<20} {:<8} {:>7} {:>7} {:>7} {:>6} {:>10}".format(
+                    "object",
+                    "enabled",
+                    "step",
+                    "last run (UTC)",
+                    "state",
+                    "created",
+                    "updated",
+                    "skipped",
+                    "failed",
+                    "mismatches",
+                ),
+                file=out,
+            )
         for obj in ran:
             for direction, run in sorted(obj["runs"].items()):
-                print("  {:<15} {:<8} {:<7} {:<20} {:<8} {:>7} {:>7} {:>7} {:>6} {:>10}".format(
-                    obj["key"], "yes" if obj["enabled"] else "no", direction,
-                    (run["at"] or "-")[:19].replace("T", " "), run["state"], run["created"],
-                    run["updated"], run["skipped"], run["failed"], obj["mismatches"],
-                ), file=out)
+                print(
+                    "  {:<15} {:<8} {:<7} {:<20} {:<8} {:>7} {:>7} {:>7} {:>6} {:>10}".format(
+                        obj["key"],
+                        "yes" if obj["enabled"] else "no",
+                        direction,
+                        (run["at"] or "-")[:19].replace("T", " "),
+                        run["state"],
+                        run["created"],
+                        run["updated"],
+                        run["skipped"],
+                        run["failed"],
+                        obj["mismatches"],
+                    ),
+                    file=out,
+                )
         if row["checks_state"] == "unchecked":
             if row["state"] == "connected":
-                print("  checks: not made yet (run `odoo-bin xero connect` again, or click "
-                      "Check Again on the Xero account)", file=out)
+                print(
+                    "  checks: not made yet (run `odoo-bin xero connect` again, or click "
+                    "Check Again on the Xero account)",
+                    file=out,
+                )
             continue
         if not row["checks"]:
             print("  checks: the company and the organisation agree", file=out)
@@ -345,13 +407,21 @@ def dispatch(env, ns, out=sys.stdout, err=sys.stderr):
     """Run the parsed command ``ns`` in ``env``; return the exit status."""
     from odoo.exceptions import UserError  # noqa: PLC0415
 
-    from odoo.addons.sync_xero_connector.xero import XeroError  # noqa: PLC0415
+    # Loaded as odoo.cli.xero, outside the addon's package: a relative import cannot work here.
+    from odoo.addons.sync_xero_connector.xero import XeroError  # noqa: PLC0415  pylint: disable=odoo-addons-relative-import
 
     try:
         if ns.subcommand == "connect":
-            row = cmd_connect(env, ns.company, ns.client_id, ns.client_secret,
-                              ns.login_url, ns.identity_url, ns.api_url,
-                              getattr(ns, "webhook_key", None))
+            row = cmd_connect(
+                env,
+                ns.company,
+                ns.client_id,
+                ns.client_secret,
+                ns.login_url,
+                ns.identity_url,
+                ns.api_url,
+                getattr(ns, "webhook_key", None),
+            )
             if ns.json:
                 print(json.dumps(row, sort_keys=True), file=out)
             else:
@@ -392,8 +462,7 @@ def dispatch(env, ns, out=sys.stdout, err=sys.stderr):
                 print(json.dumps(rows, sort_keys=True), file=out)
             else:
                 for row in rows:
-                    print("{}: disconnected. {}".format(row["company"], " ".join(row["notes"])),
-                          file=out)
+                    print("{}: disconnected. {}".format(row["company"], " ".join(row["notes"])), file=out)
             return 0
     except (CommandError, UserError, XeroError) as exc:
         env.cr.rollback()

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Return point of Xero's consent page (OAuth 2.0 authorization code flow)."""
+
 import logging
 
 from markupsafe import Markup, escape
@@ -20,12 +21,12 @@ def account_url(account_id):
 
 
 class XeroOAuthController(http.Controller):
-
     def _page(self, title, message, status, account_id=None):
         link = Markup("")
         if account_id:
             link = Markup('<p><a href="%s">%s</a></p>') % (
-                account_url(account_id), request.env._("Back to the Xero account"),
+                account_url(account_id),
+                request.env._("Back to the Xero account"),
             )
         body = Markup(
             "<!DOCTYPE html><html><head><meta charset='utf-8'><title>%s</title></head>"
@@ -33,12 +34,13 @@ class XeroOAuthController(http.Controller):
             "</body></html>"
         ) % (title, title, message, link)
         return request.make_response(
-            str(body), headers=[("Content-Type", "text/html; charset=utf-8")], status=status,
+            str(body),
+            headers=[("Content-Type", "text/html; charset=utf-8")],
+            status=status,
         )
 
     @http.route(CALLBACK_PATH, type="http", auth="user", methods=["GET"], readonly=False)
-    def xero_oauth_callback(self, code=None, state=None, error=None, error_description=None,
-                            **kwargs):
+    def xero_oauth_callback(self, code=None, state=None, error=None, error_description=None, **kwargs):
         Account = request.env["xero.account"]
         title = request.env._("Xero connection")
         try:
@@ -51,7 +53,8 @@ class XeroOAuthController(http.Controller):
             message = request.env._(
                 "Xero did not grant access (%(error)s%(detail)s). Click Connect on the Xero "
                 "account to try again.",
-                error=error, detail=f": {error_description}" if error_description else "",
+                error=error,
+                detail=f": {error_description}" if error_description else "",
             )
             account.message_post(body=escape(message))
             return self._page(title, message, 400, account.id)
@@ -59,7 +62,8 @@ class XeroOAuthController(http.Controller):
             return self._page(
                 title,
                 request.env._("Xero's answer carries no authorization code. Click Connect again."),
-                400, account.id,
+                400,
+                account.id,
             )
         try:
             account._oauth_complete(code, code_verifier=verifier)

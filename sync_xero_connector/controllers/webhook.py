@@ -4,6 +4,7 @@ at most); the import runs later, in the scheduler (``xero.webhook.event``).
 
 Xero's POST carries no session cookie: Odoo finds the database by the host name, so the
 server must serve one database for it (``--db-filter``), as for any webhook Odoo receives."""
+
 from odoo import http
 from odoo.http import request
 
@@ -11,12 +12,24 @@ from ..models.xero_account_webhook import WEBHOOK_PATH
 
 
 class XeroWebhookController(http.Controller):
-
-    @http.route(WEBHOOK_PATH + "<string:token>", type="http", auth="public", methods=["POST"],
-                csrf=False, save_session=False, readonly=False)
+    @http.route(
+        WEBHOOK_PATH + "<string:token>",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+        readonly=False,
+    )
     def xero_webhook(self, token, **kwargs):
-        status = request.env["xero.webhook.event"].sudo()._xero_receive(
-            token, request.httprequest.get_data(cache=False),
-            request.httprequest.headers.get("x-xero-signature"))
+        status = (
+            request.env["xero.webhook.event"]
+            .sudo()
+            ._xero_receive(
+                token,
+                request.httprequest.get_data(cache=False),
+                request.httprequest.headers.get("x-xero-signature"),
+            )
+        )
         # Xero wants an empty body (and no cookie) whatever the answer.
         return request.make_response(b"", status=status)

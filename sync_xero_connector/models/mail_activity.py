@@ -6,6 +6,7 @@ class MailActivity(models.Model):
     _inherit = "mail.activity"
 
     xero_alert_kind = fields.Char(
-        readonly=True, copy=False,
+        readonly=True,
+        copy=False,
         help="A Xero alert (xero.account._xero_activity): one of a kind per account and day.",
     )

@@ -5,16 +5,33 @@ Statuses: DRAFT <-> RFQ, SUBMITTED <-> RFQ sent (or to approve), AUTHORISED <-> 
 BILLED <-> confirmed and "Billed in Xero" ticked (no Odoo bill is made up for it; an order
 Odoo billed in full is sent as BILLED), DELETED <-> cancelled.
 """
+
 from odoo import fields, models
 
 from ..xero.mapping.common import MappingError
 from .xero_object_order import order_datetime
 
-PURCHASE_TRACKED = ("partner_id", "date_order", "date_planned", "partner_ref", "currency_id",
-                    "order_line", "state", "name", "xero_delivery_address",
-                    "xero_attention_to", "xero_telephone", "xero_delivery_instructions")
-PO_STATES = {"DRAFT": "draft", "SUBMITTED": "sent", "AUTHORISED": "purchase",
-             "BILLED": "purchase", "DELETED": "cancel"}
+PURCHASE_TRACKED = (
+    "partner_id",
+    "date_order",
+    "date_planned",
+    "partner_ref",
+    "currency_id",
+    "order_line",
+    "state",
+    "name",
+    "xero_delivery_address",
+    "xero_attention_to",
+    "xero_telephone",
+    "xero_delivery_instructions",
+)
+PO_STATES = {
+    "DRAFT": "draft",
+    "SUBMITTED": "sent",
+    "AUTHORISED": "purchase",
+    "BILLED": "purchase",
+    "DELETED": "cancel",
+}
 
 
 class PurchaseOrder(models.Model):
@@ -25,15 +42,20 @@ class PurchaseOrder(models.Model):
     _xero_deep_link_url = "https://go.xero.com/Accounts/Payable/PurchaseOrders/View/{id}"
 
     xero_delivery_address = fields.Text(string="Delivery Address in Xero", copy=False)
-    xero_attention_to = fields.Char(string="Attention", copy=False,
-                                    help="The person the Xero purchase order is for.")
+    xero_attention_to = fields.Char(
+        string="Attention", copy=False, help="The person the Xero purchase order is for."
+    )
     xero_telephone = fields.Char(string="Telephone in Xero", copy=False)
-    xero_delivery_instructions = fields.Text(string="Delivery Instructions", copy=False,
-                                             help="At most 500 characters in Xero.")
+    xero_delivery_instructions = fields.Text(
+        string="Delivery Instructions", copy=False, help="At most 500 characters in Xero."
+    )
     xero_billed = fields.Boolean(
-        string="Billed in Xero", copy=False, readonly=True,
+        string="Billed in Xero",
+        copy=False,
+        readonly=True,
         help="Xero has this purchase order as BILLED. Odoo's own bills are not made up for "
-             "it: bill the order in Odoo, or sync the Xero bill (Bills object).")
+        "it: bill the order in Odoo, or sync the Xero bill (Bills object).",
+    )
 
 
 class XeroObjectPurchaseOrders(models.AbstractModel):
@@ -54,8 +76,7 @@ class XeroObjectPurchaseOrders(models.AbstractModel):
         if order.state == "cancel":
             return "DELETED"
         if order.state == "purchase":
-            return "BILLED" if order.xero_billed or order.invoice_status == "invoiced" \
-                else "AUTHORISED"
+            return "BILLED" if order.xero_billed or order.invoice_status == "invoiced" else "AUTHORISED"
         return "SUBMITTED" if order.state in ("sent", "to approve") else "DRAFT"
 
     def _xero_header(self, order):
@@ -64,7 +85,8 @@ class XeroObjectPurchaseOrders(models.AbstractModel):
             "reference": order.partner_ref or None,
             "date": self._xero_order_date(order),
             "due_date": fields.Datetime.to_datetime(order.date_planned).date()
-            if order.date_planned else None,
+            if order.date_planned
+            else None,
             "delivery_address": order.xero_delivery_address or None,
             "attention_to": order.xero_attention_to or None,
             "telephone": order.xero_telephone or None,
@@ -74,21 +96,23 @@ class XeroObjectPurchaseOrders(models.AbstractModel):
     def _xero_line_account(self, sync, line):
         """The product's expense account, else the purchase journal's: Xero needs an account
         on the lines of an approved purchase order."""
-        accounts = line.product_id.product_tmpl_id.get_product_accounts() \
-            if line.product_id else {}
+        accounts = line.product_id.product_tmpl_id.get_product_accounts() if line.product_id else {}
         if accounts.get("expense"):
             return accounts["expense"]
         if "purchase_account" not in sync.cache:
-            sync.cache["purchase_account"] = self.env["account.journal"].search(
-                [("company_id", "=", sync.company.id), ("type", "=", "purchase")],
-                limit=1).default_account_id
+            sync.cache["purchase_account"] = (
+                self.env["account.journal"]
+                .search([("company_id", "=", sync.company.id), ("type", "=", "purchase")], limit=1)
+                .default_account_id
+            )
         return sync.cache["purchase_account"]
 
     def _xero_line_vals(self, sync, neutral, line):
         vals = super()._xero_line_vals(sync, neutral, line)
         if not line.get("display"):
-            vals["date_planned"] = order_datetime(neutral.get("due_date") or neutral.get("date")) \
-                or fields.Datetime.now()
+            vals["date_planned"] = (
+                order_datetime(neutral.get("due_date") or neutral.get("date")) or fields.Datetime.now()
+            )
         return vals
 
     def _xero_header_vals(self, sync, neutral, record):
@@ -120,10 +144,16 @@ class XeroObjectPurchaseOrders(models.AbstractModel):
             return changed
         if state == "purchase" and target in ("draft", "sent"):
             raise MappingError(
-                self.env._("%(name)s is confirmed in Odoo; Xero has it back as %(status)s.",
-                           name=order.display_name, status=status),
-                hint=self.env._("Cancel the order in Odoo and set it back to RFQ, or approve "
-                                "it again in Xero; then click Retry."))
+                self.env._(
+                    "%(name)s is confirmed in Odoo; Xero has it back as %(status)s.",
+                    name=order.display_name,
+                    status=status,
+                ),
+                hint=self.env._(
+                    "Cancel the order in Odoo and set it back to RFQ, or approve "
+                    "it again in Xero; then click Retry."
+                ),
+            )
         if target == "cancel":
             inbound.button_cancel()
             return True

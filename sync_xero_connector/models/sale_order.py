@@ -6,17 +6,35 @@ INVOICED <-> confirmed and "Invoiced in Xero" ticked (no Odoo invoice is made up
 order Odoo invoiced in full is sent as INVOICED). A cancelled order Xero never saw as sent is
 DELETED there.
 """
+
 from odoo import fields, models
 from odoo.tools import html2plaintext, plaintext2html
 
 from ..xero.mapping.common import MappingError
 from .xero_object_order import order_datetime
 
-SALE_TRACKED = ("partner_id", "date_order", "validity_date", "client_order_ref", "currency_id",
-                "pricelist_id", "order_line", "state", "note", "name", "xero_title",
-                "xero_summary")
-QUOTE_STATES = {"DRAFT": "draft", "SENT": "sent", "ACCEPTED": "sale", "INVOICED": "sale",
-                "DECLINED": "cancel", "DELETED": "cancel"}
+SALE_TRACKED = (
+    "partner_id",
+    "date_order",
+    "validity_date",
+    "client_order_ref",
+    "currency_id",
+    "pricelist_id",
+    "order_line",
+    "state",
+    "note",
+    "name",
+    "xero_title",
+    "xero_summary",
+)
+QUOTE_STATES = {
+    "DRAFT": "draft",
+    "SENT": "sent",
+    "ACCEPTED": "sale",
+    "INVOICED": "sale",
+    "DECLINED": "cancel",
+    "DELETED": "cancel",
+}
 
 
 class SaleOrder(models.Model):
@@ -26,14 +44,19 @@ class SaleOrder(models.Model):
     _xero_status_keys = ("quotes",)
     _xero_deep_link_url = "https://go.xero.com/app/quotes/edit/{id}"
 
-    xero_title = fields.Char(string="Title in Xero", copy=False,
-                             help="The Xero quote's title (at most 100 characters).")
-    xero_summary = fields.Text(string="Summary in Xero", copy=False,
-                               help="The Xero quote's summary (at most 3000 characters).")
+    xero_title = fields.Char(
+        string="Title in Xero", copy=False, help="The Xero quote's title (at most 100 characters)."
+    )
+    xero_summary = fields.Text(
+        string="Summary in Xero", copy=False, help="The Xero quote's summary (at most 3000 characters)."
+    )
     xero_invoiced = fields.Boolean(
-        string="Invoiced in Xero", copy=False, readonly=True,
+        string="Invoiced in Xero",
+        copy=False,
+        readonly=True,
         help="Xero has this quote as INVOICED. Odoo's own invoices are not made up for it: "
-             "invoice the order in Odoo, or sync the Xero invoice (Invoices object).")
+        "invoice the order in Odoo, or sync the Xero invoice (Invoices object).",
+    )
 
 
 class XeroObjectQuotes(models.AbstractModel):
@@ -53,8 +76,7 @@ class XeroObjectQuotes(models.AbstractModel):
         if order.state == "cancel":
             return "DECLINED" if xero_status in ("SENT", "ACCEPTED", "DECLINED") else "DELETED"
         if order.state == "sale":
-            return "INVOICED" if order.xero_invoiced or order.invoice_status == "invoiced" \
-                else "ACCEPTED"
+            return "INVOICED" if order.xero_invoiced or order.invoice_status == "invoiced" else "ACCEPTED"
         return "SENT" if order.state == "sent" else "DRAFT"
 
     def _xero_header(self, order):
@@ -70,8 +92,7 @@ class XeroObjectQuotes(models.AbstractModel):
         }
 
     def _xero_line_account(self, sync, line):
-        accounts = line.product_id.product_tmpl_id.get_product_accounts() \
-            if line.product_id else {}
+        accounts = line.product_id.product_tmpl_id.get_product_accounts() if line.product_id else {}
         return accounts.get("income") or self.env["account.account"]
 
     def _xero_header_vals(self, sync, neutral, record):
@@ -97,13 +118,19 @@ class XeroObjectQuotes(models.AbstractModel):
     def _xero_pricelist(self, sync, currency):
         """A pricelist in ``currency`` (a sale order's currency is its pricelist's)."""
         Pricelist = self.env["product.pricelist"].with_context(active_test=False)
-        pricelist = Pricelist.search([("currency_id", "=", currency.id),
-                                      ("company_id", "in", (sync.company.id, False))],
-                                     order="company_id, id", limit=1)
+        pricelist = Pricelist.search(
+            [("currency_id", "=", currency.id), ("company_id", "in", (sync.company.id, False))],
+            order="company_id, id",
+            limit=1,
+        )
         if not pricelist:
-            pricelist = Pricelist.with_context(xero_inbound=True).create({
-                "name": self.env._("Xero %(currency)s", currency=currency.name),
-                "currency_id": currency.id, "company_id": sync.company.id})
+            pricelist = Pricelist.with_context(xero_inbound=True).create(
+                {
+                    "name": self.env._("Xero %(currency)s", currency=currency.name),
+                    "currency_id": currency.id,
+                    "company_id": sync.company.id,
+                }
+            )
         return pricelist
 
     def _xero_set_status(self, sync, neutral, order):
@@ -118,11 +145,17 @@ class XeroObjectQuotes(models.AbstractModel):
             return changed
         if order.state == "sale" and target in ("draft", "sent"):
             raise MappingError(
-                self.env._("%(name)s is confirmed in Odoo; Xero has it back as %(status)s.",
-                           name=order.display_name, status=status),
-                hint=self.env._("Cancel the order in Odoo (Cancel button) and set it to "
-                                "quotation, or accept the quote again in Xero; then click "
-                                "Retry."))
+                self.env._(
+                    "%(name)s is confirmed in Odoo; Xero has it back as %(status)s.",
+                    name=order.display_name,
+                    status=status,
+                ),
+                hint=self.env._(
+                    "Cancel the order in Odoo (Cancel button) and set it to "
+                    "quotation, or accept the quote again in Xero; then click "
+                    "Retry."
+                ),
+            )
         if target == "cancel":
             inbound.action_cancel()
             return True

@@ -15,6 +15,7 @@ anything is sent; what Xero refuses is one with Xero's message; the other files 
 attachment deleted in Odoo is left in Xero (the API cannot delete attachments): its run line
 says so. Export only: Xero's attachments are not imported.
 """
+
 import json
 
 from odoo import fields, models
@@ -46,8 +47,17 @@ def _parent_ref(model, res_id):
 class AttachmentItem:
     """One file to upload in this run."""
 
-    __slots__ = ("attachment", "parent", "parent_key", "parent_xero_id", "binding", "name",
-                 "replace", "online", "inflight")
+    __slots__ = (
+        "attachment",
+        "parent",
+        "parent_key",
+        "parent_xero_id",
+        "binding",
+        "name",
+        "replace",
+        "online",
+        "inflight",
+    )
 
     def __init__(self, attachment, parent, parent_key, parent_xero_id, binding):
         self.attachment = attachment
@@ -102,8 +112,7 @@ class XeroObjectAttachments(models.AbstractModel):
                AND b.object_key = ANY(%(parents)s)
                AND a.type = 'binary' AND a.res_field IS NULL AND a.res_id IS NOT NULL
         """
-        params = {"account": sync.account.id, "parents": self._xero_parent_keys(),
-                  "key": self._xero_key}
+        params = {"account": sync.account.id, "parents": self._xero_parent_keys(), "key": self._xero_key}
         if records is not None:
             query += " AND a.id = ANY(%(ids)s)"
             params["ids"] = records.ids
@@ -128,7 +137,8 @@ class XeroObjectAttachments(models.AbstractModel):
         self.env.cr.execute(
             "SELECT id FROM xero_binding WHERE account_id = %s AND object_key = %s AND active "
             "AND xero_data->>'parent' = ANY(%s)",
-            [sync.account.id, self._xero_key, list(refs)])
+            [sync.account.id, self._xero_key, list(refs)],
+        )
         bindings = self._xero_bindings(sync).browse([row[0] for row in self.env.cr.fetchall()])
         out = {}
         for binding in bindings:
@@ -150,17 +160,36 @@ class XeroObjectAttachments(models.AbstractModel):
                 sync.recorder.add("skipped", attachment)
                 binding = self._xero_binding_of(sync, attachment)
                 if not (binding and binding.state == "synced"):
-                    sync.recorder.line("skipped", attachment, note=self.env._(
-                        "not sent: the record it is attached to is not in Xero (or not a "
-                        "record whose attachments go to Xero)"))
-        refused = {(r["res_id"], r["payload_hash"]) for r in self.env[
-            "xero.mismatch.log"].sudo().search_read([
-                ("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key),
-                ("direction", "=", "export"), ("state", "=", "open"),
-                ("res_model", "=", self._xero_model), ("payload_hash", "!=", False),
-            ], ["res_id", "payload_hash"])} if rows else set()
+                    sync.recorder.line(
+                        "skipped",
+                        attachment,
+                        note=self.env._(
+                            "not sent: the record it is attached to is not in Xero (or not a "
+                            "record whose attachments go to Xero)"
+                        ),
+                    )
+        refused = (
+            {
+                (r["res_id"], r["payload_hash"])
+                for r in self.env["xero.mismatch.log"]
+                .sudo()
+                .search_read(
+                    [
+                        ("account_id", "=", sync.account.id),
+                        ("object_key", "=", self._xero_key),
+                        ("direction", "=", "export"),
+                        ("state", "=", "open"),
+                        ("res_model", "=", self._xero_model),
+                        ("payload_hash", "!=", False),
+                    ],
+                    ["res_id", "payload_hash"],
+                )
+            }
+            if rows
+            else set()
+        )
         for start in range(0, len(rows), BATCH_SIZE):
-            chunk = rows[start:start + BATCH_SIZE]
+            chunk = rows[start : start + BATCH_SIZE]
             self._xero_export_chunk(sync, chunk, refused)
             sync.checkpoint(len(chunk))
 
@@ -168,8 +197,12 @@ class XeroObjectAttachments(models.AbstractModel):
         Attachment = self.env["ir.attachment"].sudo().with_context(active_test=False)
         attachments = Attachment.browse([row[0] for row in rows])
         attachments.read(list(ATTACHMENT_FIELDS))  # one query, no file content
-        self._xero_remember(sync, self._xero_bindings(sync).search(
-            self._xero_binding_domain(sync) + [("res_id", "in", attachments.ids)]))
+        self._xero_remember(
+            sync,
+            self._xero_bindings(sync).search(
+                self._xero_binding_domain(sync) + [("res_id", "in", attachments.ids)]
+            ),
+        )
         by_id = {a.id: a for a in attachments}
         parents = {}
         for attachment in attachments:
@@ -177,12 +210,12 @@ class XeroObjectAttachments(models.AbstractModel):
         parent_records = {
             _parent_ref(model, record.id): record
             for model, ids in parents.items()
-            for record in self.env[model].sudo().with_context(active_test=False).browse(
-                list(ids)).exists()
+            for record in self.env[model].sudo().with_context(active_test=False).browse(list(ids)).exists()
         }
         on_parent = self._xero_parent_bindings(sync, set(parent_records))
-        taken = {ref: {b.xero_number for b in bindings if b.xero_number}
-                 for ref, bindings in on_parent.items()}
+        taken = {
+            ref: {b.xero_number for b in bindings if b.xero_number} for ref, bindings in on_parent.items()
+        }
         counts = {ref: len(bindings) for ref, bindings in on_parent.items()}
         items = []
         for attachment_id, parent_key, parent_xero_id in rows:
@@ -192,8 +225,9 @@ class XeroObjectAttachments(models.AbstractModel):
             if parent is None or ("xero_no_sync" in parent._fields and parent.xero_no_sync):
                 sync.recorder.add("skipped", attachment)
                 continue
-            item = AttachmentItem(attachment, parent, parent_key, parent_xero_id,
-                                  self._xero_binding_of(sync, attachment))
+            item = AttachmentItem(
+                attachment, parent, parent_key, parent_xero_id, self._xero_binding_of(sync, attachment)
+            )
             if not sync.force and (attachment.id, attachment.checksum) in refused:
                 # Xero (or the check before sending) refused this very file: not again
                 # until it changes, or Retry.
@@ -206,12 +240,13 @@ class XeroObjectAttachments(models.AbstractModel):
                 item.name = item.binding.xero_number
             else:
                 item.name = attachment_map.unique_name(
-                    attachment_map.xero_file_name(attachment.name, attachment.mimetype),
-                    taken.get(ref, ()))
+                    attachment_map.xero_file_name(attachment.name, attachment.mimetype), taken.get(ref, ())
+                )
             item.online = self._xero_online(sync, item)
             try:
-                attachment_map.check(item.name, attachment.file_size,
-                                     None if item.replace else counts.get(ref, 0))
+                attachment_map.check(
+                    item.name, attachment.file_size, None if item.replace else counts.get(ref, 0)
+                )
             except MappingError as exc:
                 self._xero_refused(sync, item, [exc.message], exc.hint, exc.kind)
                 continue
@@ -223,8 +258,9 @@ class XeroObjectAttachments(models.AbstractModel):
             return
         if sync.dry_run:
             for item in items:
-                sync.recorder.add("updated" if item.replace else "created", item.attachment,
-                                  note=self._xero_line_note(item))
+                sync.recorder.add(
+                    "updated" if item.replace else "created", item.attachment, note=self._xero_line_note(item)
+                )
             return
         self._xero_mark_inflight(sync, items)
         for index, item in enumerate(items):
@@ -240,8 +276,11 @@ class XeroObjectAttachments(models.AbstractModel):
                 # The run stops (day limit, authorisation, connection, Xero down): what was
                 # not sent is not in flight. This one may have reached Xero when no answer
                 # came (the next run looks in Xero's list); an answer says it did not.
-                unsent = items[index + 1:] if isinstance(
-                    exc, (XeroConnectionError, XeroServerError)) else items[index:]
+                unsent = (
+                    items[index + 1 :]
+                    if isinstance(exc, (XeroConnectionError, XeroServerError))
+                    else items[index:]
+                )
                 self._xero_drop_inflight(sync, [i for i in unsent if i.inflight])
                 raise
             self._xero_uploaded(sync, item, answer or {})
@@ -254,12 +293,17 @@ class XeroObjectAttachments(models.AbstractModel):
         # The content of this one file only (a recordset would read its whole batch's).
         content = self.env["ir.attachment"].sudo().browse(attachment.id).raw or b""
         return sync.client.upload_attachment(
-            collection, item.parent_xero_id, item.name, content,
-            mime=attachment.mimetype or None, include_online=item.online,
+            collection,
+            item.parent_xero_id,
+            item.name,
+            content,
+            mime=attachment.mimetype or None,
+            include_online=item.online,
             replace=item.replace,
             # The attachment and how many times it was uploaded: a retry of this upload
             # reuses its key, a later upload of the same bytes does not.
-            hint=f"ir.attachment:{attachment.id}:{uploads}")
+            hint=f"ir.attachment:{attachment.id}:{uploads}",
+        )
 
     def _xero_data(self, item, uploads):
         return {
@@ -280,13 +324,24 @@ class XeroObjectAttachments(models.AbstractModel):
         if not new:
             return
         now = fields.Datetime.now()
-        bindings = self._xero_bindings(sync).create([{
-            "account_id": sync.account.id, "object_key": self._xero_key,
-            "res_model": self._xero_model, "res_id": item.attachment.id, "state": "inflight",
-            "xero_number": item.name, "inflight_token": item.name.lower(), "inflight_at": now,
-            "payload_hash": item.attachment.checksum, "last_direction": "export",
-            "xero_data": self._xero_data(item, 0),
-        } for item in new])
+        bindings = self._xero_bindings(sync).create(
+            [
+                {
+                    "account_id": sync.account.id,
+                    "object_key": self._xero_key,
+                    "res_model": self._xero_model,
+                    "res_id": item.attachment.id,
+                    "state": "inflight",
+                    "xero_number": item.name,
+                    "inflight_token": item.name.lower(),
+                    "inflight_at": now,
+                    "payload_hash": item.attachment.checksum,
+                    "last_direction": "export",
+                    "xero_data": self._xero_data(item, 0),
+                }
+                for item in new
+            ]
+        )
         for item, binding in zip(new, bindings):
             item.binding, item.inflight = binding, True
         self._xero_remember(sync, bindings)
@@ -303,19 +358,29 @@ class XeroObjectAttachments(models.AbstractModel):
     def _xero_uploaded(self, sync, item, answer):
         attachment = item.attachment
         uploads = ((item.binding.xero_data or {}).get("uploads") or 0) + 1
-        item.binding.write({
-            "xero_id": answer.get("AttachmentID") or item.binding.xero_id,
-            "xero_number": answer.get("FileName") or item.name,
-            "payload_hash": attachment.checksum, "state": "synced", "last_error": False,
-            "inflight_token": False, "inflight_at": False,
-            "last_sync_at": fields.Datetime.now(), "last_direction": "export",
-            "xero_data": self._xero_data(item, uploads),
-        })
-        self.env["xero.mismatch.log"]._resolve(sync.account, self._xero_key, "export",
-                                               res_model=self._xero_model,
-                                               res_ids=[attachment.id])
-        sync.recorder.add("updated" if item.replace else "created", attachment,
-                          xero_id=item.binding.xero_id, note=self._xero_line_note(item))
+        item.binding.write(
+            {
+                "xero_id": answer.get("AttachmentID") or item.binding.xero_id,
+                "xero_number": answer.get("FileName") or item.name,
+                "payload_hash": attachment.checksum,
+                "state": "synced",
+                "last_error": False,
+                "inflight_token": False,
+                "inflight_at": False,
+                "last_sync_at": fields.Datetime.now(),
+                "last_direction": "export",
+                "xero_data": self._xero_data(item, uploads),
+            }
+        )
+        self.env["xero.mismatch.log"]._resolve(
+            sync.account, self._xero_key, "export", res_model=self._xero_model, res_ids=[attachment.id]
+        )
+        sync.recorder.add(
+            "updated" if item.replace else "created",
+            attachment,
+            xero_id=item.binding.xero_id,
+            note=self._xero_line_note(item),
+        )
 
     def _xero_line_note(self, item):
         note = self.env._("on %(record)s", record=item.parent.display_name)
@@ -334,32 +399,49 @@ class XeroObjectAttachments(models.AbstractModel):
         if isinstance(exc, XeroNotFound):
             hint = self.env._(
                 "Xero no longer has %(record)s: export the record again (or check it in "
-                "Xero), then click Retry.", record=item.parent.display_name)
+                "Xero), then click Retry.",
+                record=item.parent.display_name,
+            )
         else:
             hint = self.env._(
                 "Change the file in Odoo with Xero's message in mind (e.g. a smaller file, a "
                 "PDF, another name), or remove an attachment from the record in Xero; then "
-                "click Retry.")
+                "click Retry."
+            )
         self._xero_refused(sync, item, messages, hint, "validation")
 
     def _xero_refused(self, sync, item, messages, hint, kind):
         attachment = item.attachment
-        record_name = self.env._("%(file)s on %(record)s", file=attachment.name or "?",
-                                 record=item.parent.display_name)
+        record_name = self.env._(
+            "%(file)s on %(record)s", file=attachment.name or "?", record=item.parent.display_name
+        )
         sync.mismatch(
-            "export", kind=kind, record_name=record_name, res_model=self._xero_model,
-            res_id=attachment.id, xero_id=item.binding.xero_id if item.binding else None,
-            messages=messages, hint=hint, payload_hash=attachment.checksum,
-            payload=json.dumps({
-                "Collection": self._xero_parent_collection(item.parent_key),
-                "RecordID": item.parent_xero_id, "FileName": item.name,
-                "MimeType": attachment.mimetype, "ContentLength": attachment.file_size,
-                "IncludeOnline": item.online, "Replace": item.replace,
-            }, indent=2, sort_keys=True))
+            "export",
+            kind=kind,
+            record_name=record_name,
+            res_model=self._xero_model,
+            res_id=attachment.id,
+            xero_id=item.binding.xero_id if item.binding else None,
+            messages=messages,
+            hint=hint,
+            payload_hash=attachment.checksum,
+            payload=json.dumps(
+                {
+                    "Collection": self._xero_parent_collection(item.parent_key),
+                    "RecordID": item.parent_xero_id,
+                    "FileName": item.name,
+                    "MimeType": attachment.mimetype,
+                    "ContentLength": attachment.file_size,
+                    "IncludeOnline": item.online,
+                    "Replace": item.replace,
+                },
+                indent=2,
+                sort_keys=True,
+            ),
+        )
         if item.binding:
             item.binding.write({"state": "error", "last_error": "\n".join(messages)})
-        sync.recorder.add("failed", attachment, xero_id=item.parent_xero_id,
-                          note=(messages or [""])[0][:200])
+        sync.recorder.add("failed", attachment, xero_id=item.parent_xero_id, note=(messages or [""])[0][:200])
 
     # ------------------------------------------------------ after a crash
     def _xero_resolve_inflight(self, sync):
@@ -368,23 +450,25 @@ class XeroObjectAttachments(models.AbstractModel):
         under the name it was sent as is bound to it (and sent again as a replacement only
         if its size differs, i.e. it is not the same file); the others are sent as new."""
         inflight = self._xero_bindings(sync).search(
-            self._xero_binding_domain(sync) + [("state", "=", "inflight")])
+            self._xero_binding_domain(sync) + [("state", "=", "inflight")]
+        )
         if not inflight:
             return
         groups = {}
         for binding in inflight:
             data = binding.xero_data or {}
-            groups.setdefault((data.get("collection"), data.get("parent_xero_id")),
-                              []).append(binding)
+            groups.setdefault((data.get("collection"), data.get("parent_xero_id")), []).append(binding)
         cache = sync.cache.setdefault("binding_of", {})
         for (collection, parent_xero_id), bindings in groups.items():
             try:
-                listed = sync.client.list_attachments(collection, parent_xero_id) \
-                    if collection and parent_xero_id else []
+                listed = (
+                    sync.client.list_attachments(collection, parent_xero_id)
+                    if collection and parent_xero_id
+                    else []
+                )
             except XeroNotFound:
                 listed = []
-            in_xero = {(a.get("FileName") or "").lower(): a for a in listed
-                       if isinstance(a, dict)}
+            in_xero = {(a.get("FileName") or "").lower(): a for a in listed if isinstance(a, dict)}
             for binding in bindings:
                 found = in_xero.get((binding.xero_number or "").lower())
                 attachment = self.env["ir.attachment"].sudo().browse(binding.res_id).exists()
@@ -394,14 +478,23 @@ class XeroObjectAttachments(models.AbstractModel):
                     continue
                 data = dict(binding.xero_data or {}, uploads=1)
                 same = found.get("ContentLength") == data.get("size")
-                binding.write({
-                    "xero_id": found.get("AttachmentID"), "state": "synced",
-                    "inflight_token": False, "inflight_at": False,
-                    "payload_hash": binding.payload_hash if same else False,
-                    "last_sync_at": fields.Datetime.now(), "xero_data": data,
-                })
-                sync.recorder.add("updated", attachment, xero_id=found.get("AttachmentID"),
-                                  note=self.env._("found in Xero after an interrupted export"))
+                binding.write(
+                    {
+                        "xero_id": found.get("AttachmentID"),
+                        "state": "synced",
+                        "inflight_token": False,
+                        "inflight_at": False,
+                        "payload_hash": binding.payload_hash if same else False,
+                        "last_sync_at": fields.Datetime.now(),
+                        "xero_data": data,
+                    }
+                )
+                sync.recorder.add(
+                    "updated",
+                    attachment,
+                    xero_id=found.get("AttachmentID"),
+                    note=self.env._("found in Xero after an interrupted export"),
+                )
         sync.checkpoint(0)
 
     # ------------------------------------------------------- deleted in Odoo
@@ -414,29 +507,49 @@ class XeroObjectAttachments(models.AbstractModel):
             "SELECT b.id FROM xero_binding b LEFT JOIN ir_attachment a ON a.id = b.res_id "
             "WHERE b.account_id = %s AND b.object_key = %s AND b.active AND a.id IS NULL "
             "AND b.state NOT IN ('closed', 'deleted', 'inflight') ORDER BY b.id",
-            [sync.account.id, self._xero_key])
+            [sync.account.id, self._xero_key],
+        )
         gone = self._xero_bindings(sync).browse([row[0] for row in self.env.cr.fetchall()])
         for binding in gone:
             sync.recorder.add("skipped")
             sync.recorder.line(
-                "skipped", xero_id=binding.xero_id, name=binding.xero_number,
-                note=self.env._("deleted in Odoo: left in Xero (Xero's API cannot delete "
-                                "attachments; remove it there if it should go)"))
+                "skipped",
+                xero_id=binding.xero_id,
+                name=binding.xero_number,
+                note=self.env._(
+                    "deleted in Odoo: left in Xero (Xero's API cannot delete "
+                    "attachments; remove it there if it should go)"
+                ),
+            )
             if not sync.dry_run:
-                binding.write({"state": "closed", "last_error": False,
-                               "deleted_name": binding.xero_number,
-                               "last_direction": "export"})
+                binding.write(
+                    {
+                        "state": "closed",
+                        "last_error": False,
+                        "deleted_name": binding.xero_number,
+                        "last_direction": "export",
+                    }
+                )
         # What was refused about files deleted since no longer applies.
-        entries = self.env["xero.mismatch.log"].sudo().search([
-            ("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key),
-            ("direction", "=", "export"), ("state", "=", "open"),
-            ("res_model", "=", self._xero_model)])
+        entries = (
+            self.env["xero.mismatch.log"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", sync.account.id),
+                    ("object_key", "=", self._xero_key),
+                    ("direction", "=", "export"),
+                    ("state", "=", "open"),
+                    ("res_model", "=", self._xero_model),
+                ]
+            )
+        )
         ids = set(entries.mapped("res_id"))
         gone = ids - set(Attachment.browse(list(ids)).exists().ids)
         if gone and not sync.dry_run:
-            self.env["xero.mismatch.log"]._resolve(sync.account, self._xero_key, "export",
-                                                   res_model=self._xero_model,
-                                                   res_ids=list(gone))
+            self.env["xero.mismatch.log"]._resolve(
+                sync.account, self._xero_key, "export", res_model=self._xero_model, res_ids=list(gone)
+            )
 
 
 def _refusal(exc):

@@ -3,6 +3,7 @@
 
 Thin adapters: the mapping itself is in ``xero/mapping/contacts.py`` and ``currencies.py``.
 """
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
@@ -12,9 +13,26 @@ from ..xero.mapping import currencies as currency_map
 from ..xero.mapping.common import normalize_email, normalize_name, payload_hash
 
 PARTNER_TRACKED = (
-    "name", "is_company", "active", "ref", "email", "vat", "phone", "website", "street",
-    "street2", "city", "zip", "state_id", "country_id", "xero_currency_id", "category_id",
-    "property_payment_term_id", "property_supplier_payment_term_id", "parent_id", "type",
+    "name",
+    "is_company",
+    "active",
+    "ref",
+    "email",
+    "vat",
+    "phone",
+    "website",
+    "street",
+    "street2",
+    "city",
+    "zip",
+    "state_id",
+    "country_id",
+    "xero_currency_id",
+    "category_id",
+    "property_payment_term_id",
+    "property_supplier_payment_term_id",
+    "parent_id",
+    "type",
     "child_ids",
 )
 # Xero payment term type <-> Odoo payment term line delay type.
@@ -35,7 +53,8 @@ class ResPartner(models.Model):
     _xero_status_keys = ("contacts",)
 
     xero_currency_id = fields.Many2one(
-        "res.currency", string="Xero Default Currency",
+        "res.currency",
+        string="Xero Default Currency",
         help="The contact's default currency in Xero.",
     )
 
@@ -62,9 +81,12 @@ def _current_account(env):
 def _export_selected(records, key):
     account = _current_account(records.env)
     if not account:
-        raise UserError(records.env._(
-            "The company %(company)s has no Xero account.", company=records.env.company.name,
-        ))
+        raise UserError(
+            records.env._(
+                "The company %(company)s has no Xero account.",
+                company=records.env.company.name,
+            )
+        )
     account._check_xero_user()
     records.check_access("read")
     run = account._xero_run_object(key, "export", trigger="manual", records=records, force=True)
@@ -99,8 +121,12 @@ class XeroObjectCurrencies(models.AbstractModel):
     def _xero_vals(self, sync, neutral, record):
         if record:
             return {"active": True}
-        return {"name": neutral["code"], "symbol": neutral["code"],
-                "full_name": neutral.get("name") or neutral["code"], "active": True}
+        return {
+            "name": neutral["code"],
+            "symbol": neutral["code"],
+            "full_name": neutral.get("name") or neutral["code"],
+            "active": True,
+        }
 
     def _xero_export_domain(self, sync):
         return [("active", "=", True)]
@@ -207,9 +233,7 @@ class XeroObjectContacts(models.AbstractModel):
                 "address": self._xero_address(invoice or partner),
                 "delivery_address": self._xero_address(delivery) if delivery else None,
                 "persons": [self._xero_person(child) for child in persons],
-                "group_ids": sorted(
-                    groups[c.id] for c in partner.category_id if c.id in groups
-                ),
+                "group_ids": sorted(groups[c.id] for c in partner.category_id if c.id in groups),
                 "sale_term": self._xero_term(partner.property_payment_term_id),
                 "purchase_term": self._xero_term(partner.property_supplier_payment_term_id),
             }
@@ -231,8 +255,12 @@ class XeroObjectContacts(models.AbstractModel):
     @api.model
     def _xero_person(self, child):
         first, last = contact_map.split_person_name(child.name)
-        return {"first_name": first or None, "last_name": last or None,
-                "email": child.email or None, "include_in_emails": False}
+        return {
+            "first_name": first or None,
+            "last_name": last or None,
+            "email": child.email or None,
+            "include_in_emails": False,
+        }
 
     @api.model
     def _xero_term(self, term):
@@ -247,10 +275,17 @@ class XeroObjectContacts(models.AbstractModel):
 
     def _xero_group_ids(self, sync, categories):
         """``{category id: ContactGroupID}`` of the bound categories."""
-        bindings = self.env["xero.binding"].sudo().search([
-            ("account_id", "=", sync.account.id), ("object_key", "=", "contact_groups"),
-            ("res_id", "in", categories.ids),
-        ])
+        bindings = (
+            self.env["xero.binding"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", sync.account.id),
+                    ("object_key", "=", "contact_groups"),
+                    ("res_id", "in", categories.ids),
+                ]
+            )
+        )
         return {b.res_id: b.xero_id for b in bindings}
 
     # ------------------------------------------------------------ to Odoo vals
@@ -268,11 +303,16 @@ class XeroObjectContacts(models.AbstractModel):
         if neutral.get("website"):
             vals["website"] = neutral["website"]
         if neutral.get("currency_code"):
-            currency = self.env["res.currency"].with_context(active_test=False).search(
-                [("name", "=", neutral["currency_code"])], limit=1)
+            currency = (
+                self.env["res.currency"]
+                .with_context(active_test=False)
+                .search([("name", "=", neutral["currency_code"])], limit=1)
+            )
             vals["xero_currency_id"] = currency.id or False
-        for key, field in (("sale_term", "property_payment_term_id"),
-                           ("purchase_term", "property_supplier_payment_term_id")):
+        for key, field in (
+            ("sale_term", "property_payment_term_id"),
+            ("purchase_term", "property_supplier_payment_term_id"),
+        ):
             term = self._xero_payment_term(sync, neutral.get(key))
             if term is not None:
                 vals[field] = term.id
@@ -311,8 +351,9 @@ class XeroObjectContacts(models.AbstractModel):
         cache = sync.cache.setdefault("countries", {})
         if text not in cache:
             Country = self.env["res.country"]
-            country = Country.search([("code", "=ilike", text)], limit=1) if len(text) == 2 \
-                else Country.browse()
+            country = (
+                Country.search([("code", "=ilike", text)], limit=1) if len(text) == 2 else Country.browse()
+            )
             country = country or Country.search([("name", "=ilike", text)], limit=1)
             cache[text] = country.id
         return self.env["res.country"].browse(cache[text])
@@ -323,8 +364,9 @@ class XeroObjectContacts(models.AbstractModel):
             return self.env["res.country.state"]
         State = self.env["res.country.state"]
         domain = [("country_id", "=", country.id)]
-        return (State.search(domain + [("code", "=ilike", text)], limit=1)
-                or State.search(domain + [("name", "=ilike", text)], limit=1))
+        return State.search(domain + [("code", "=ilike", text)], limit=1) or State.search(
+            domain + [("name", "=ilike", text)], limit=1
+        )
 
     def _xero_payment_term(self, sync, term):
         """The Odoo payment term for a Xero one (created when missing); None: leave as is."""
@@ -334,21 +376,36 @@ class XeroObjectContacts(models.AbstractModel):
         cache = sync.cache.setdefault("terms", {})
         if (delay, days) not in cache:
             Term = self.env["account.payment.term"]
-            candidates = Term.search([
-                ("company_id", "in", [False, sync.company.id]),
-                ("line_ids.delay_type", "=", delay), ("line_ids.nb_days", "=", days),
-            ])
-            term_rec = candidates.filtered(lambda t: self._xero_term(t) == {
-                "type": term["type"], "days": days})[:1]
+            candidates = Term.search(
+                [
+                    ("company_id", "in", [False, sync.company.id]),
+                    ("line_ids.delay_type", "=", delay),
+                    ("line_ids.nb_days", "=", days),
+                ]
+            )
+            term_rec = candidates.filtered(
+                lambda t: self._xero_term(t) == {"type": term["type"], "days": days}
+            )[:1]
             if not term_rec:
-                label = {"days_after": "%s days", "days_after_end_of_month":
-                         "%s days after end of month"}[delay] % days
-                term_rec = Term.create({
-                    "name": label,
-                    "company_id": sync.company.id,
-                    "line_ids": [Command.create({"value": "percent", "value_amount": 100,
-                                                 "delay_type": delay, "nb_days": days})],
-                })
+                label = {"days_after": "%s days", "days_after_end_of_month": "%s days after end of month"}[
+                    delay
+                ] % days
+                term_rec = Term.create(
+                    {
+                        "name": label,
+                        "company_id": sync.company.id,
+                        "line_ids": [
+                            Command.create(
+                                {
+                                    "value": "percent",
+                                    "value_amount": 100,
+                                    "delay_type": delay,
+                                    "nb_days": days,
+                                }
+                            )
+                        ],
+                    }
+                )
             cache[(delay, days)] = term_rec.id
         return self.env["account.payment.term"].browse(cache[(delay, days)])
 
@@ -356,12 +413,23 @@ class XeroObjectContacts(models.AbstractModel):
         """Partner tags after import: Odoo-only tags kept, Xero groups as Xero says."""
         groups = self._xero_require(sync, "contact_groups", group_ids)
         if "group_tags" not in sync.cache:
-            sync.cache["group_tags"] = set(self.env["xero.binding"].sudo().search([
-                ("account_id", "=", sync.account.id), ("object_key", "=", "contact_groups"),
-            ]).mapped("res_id"))
+            sync.cache["group_tags"] = set(
+                self.env["xero.binding"]
+                .sudo()
+                .search(
+                    [
+                        ("account_id", "=", sync.account.id),
+                        ("object_key", "=", "contact_groups"),
+                    ]
+                )
+                .mapped("res_id")
+            )
         bound_all = sync.cache["group_tags"] | set(groups.ids)
-        keep = record.category_id.filtered(lambda c: c.id not in bound_all) if record else \
-            self.env["res.partner.category"]
+        keep = (
+            record.category_id.filtered(lambda c: c.id not in bound_all)
+            if record
+            else self.env["res.partner.category"]
+        )
         return keep | groups
 
     # ------------------------------------------------------------------ apply
@@ -380,18 +448,17 @@ class XeroObjectContacts(models.AbstractModel):
         children = partner.with_context(active_test=False).child_ids
         changed = False
         for person in neutral.get("persons") or []:
-            name = contact_map.join_person_name(person.get("first_name"),
-                                                person.get("last_name"))
+            name = contact_map.join_person_name(person.get("first_name"), person.get("last_name"))
             email = person.get("email") or False
-            same = children.filtered(lambda c, n=name: c.type == "contact"
-                                     and normalize_name(c.name) == normalize_name(n))[:1]
+            same = children.filtered(
+                lambda c, n=name: c.type == "contact" and normalize_name(c.name) == normalize_name(n)
+            )[:1]
             if same:
                 if (same.email or False) != email:
                     same.with_context(xero_inbound=True).write({"email": email})
                     changed = True
                 continue
-            Partner.create({"parent_id": partner.id, "type": "contact", "name": name,
-                            "email": email})
+            Partner.create({"parent_id": partner.id, "type": "contact", "name": name, "email": email})
             changed = True
         delivery = neutral.get("delivery_address")
         if delivery:
@@ -408,8 +475,7 @@ class XeroObjectContacts(models.AbstractModel):
         return changed
 
     def _xero_bind(self, sync, record, xero_record, neutral, direction, payload_hash_=None):
-        binding = super()._xero_bind(sync, record, xero_record, neutral, direction,
-                                     payload_hash_)
+        binding = super()._xero_bind(sync, record, xero_record, neutral, direction, payload_hash_)
         if direction == "import":
             binding.xero_data = {"groups": sorted(neutral.get("group_ids") or [])}
         return binding
@@ -424,8 +490,7 @@ class XeroObjectContacts(models.AbstractModel):
         bound = set(self._xero_group_ids(sync, categories))
         missing = categories.filtered(lambda c: c.id not in bound)
         if missing:
-            sync.account._xero_run_object("contact_groups", "export", trigger="dependency",
-                                          records=missing)
+            sync.account._xero_run_object("contact_groups", "export", trigger="dependency", records=missing)
 
     def _xero_after_export(self, sync, items):
         """Group memberships: add and remove what changed since the last exchange."""
@@ -440,7 +505,9 @@ class XeroObjectContacts(models.AbstractModel):
             removes.extend((group_id, contact_id) for group_id in before - wanted)
             binding.xero_data = {"groups": sorted(wanted)}
         for group_id, contact_ids in adds.items():
-            sync.client.put(f"/ContactGroups/{group_id}/Contacts",
-                            {"Contacts": [{"ContactID": cid} for cid in contact_ids]})
+            sync.client.put(
+                f"/ContactGroups/{group_id}/Contacts",
+                {"Contacts": [{"ContactID": cid} for cid in contact_ids]},
+            )
         for group_id, contact_id in removes:
             sync.client.delete(f"/ContactGroups/{group_id}/Contacts/{contact_id}")

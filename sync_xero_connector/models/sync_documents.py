@@ -5,6 +5,7 @@ The mapping is in ``xero/mapping/documents.py``. This adapter resolves codes thr
 bindings (contacts, items, accounts, taxes), maps statuses through the per-account state table,
 checks totals both ways, lock dates and voids, and keeps credit-note allocations in step.
 """
+
 from decimal import Decimal
 
 from odoo import api, fields, models
@@ -19,22 +20,56 @@ from ..xero.objects import collection
 from .xero_object import _UNKNOWN
 from .xero_sync_status_mixin import USER_GROUP
 
-MOVE_TYPES = {"ACCREC": "out_invoice", "ACCPAY": "in_invoice",
-              "ACCRECCREDIT": "out_refund", "ACCPAYCREDIT": "in_refund"}
+MOVE_TYPES = {
+    "ACCREC": "out_invoice",
+    "ACCPAY": "in_invoice",
+    "ACCRECCREDIT": "out_refund",
+    "ACCPAYCREDIT": "in_refund",
+}
 XERO_TYPES = {value: key for key, value in MOVE_TYPES.items()}
 DOCUMENT_KEYS = ("invoices", "bills", "credit_notes")
-XERO_STATUSES = [("DRAFT", "Draft"), ("SUBMITTED", "Awaiting Approval"),
-                 ("AUTHORISED", "Awaiting Payment"), ("PAID", "Paid"), ("VOIDED", "Voided"),
-                 ("DELETED", "Deleted")]
-ODOO_STATES = [("draft", "Draft"), ("posted", "Posted"), ("cancel", "Cancelled"),
-               ("skip", "Do Not Import")]
-DEFAULT_STATE_MAP = {"DRAFT": "draft", "SUBMITTED": "draft", "AUTHORISED": "posted",
-                     "PAID": "posted", "VOIDED": "cancel", "DELETED": "skip"}
-MOVE_TRACKED = ("partner_id", "invoice_date", "invoice_date_due", "ref", "name", "currency_id",
-                "invoice_currency_rate", "invoice_line_ids", "state", "line_ids")
+XERO_STATUSES = [
+    ("DRAFT", "Draft"),
+    ("SUBMITTED", "Awaiting Approval"),
+    ("AUTHORISED", "Awaiting Payment"),
+    ("PAID", "Paid"),
+    ("VOIDED", "Voided"),
+    ("DELETED", "Deleted"),
+]
+ODOO_STATES = [("draft", "Draft"), ("posted", "Posted"), ("cancel", "Cancelled"), ("skip", "Do Not Import")]
+DEFAULT_STATE_MAP = {
+    "DRAFT": "draft",
+    "SUBMITTED": "draft",
+    "AUTHORISED": "posted",
+    "PAID": "posted",
+    "VOIDED": "cancel",
+    "DELETED": "skip",
+}
+MOVE_TRACKED = (
+    "partner_id",
+    "invoice_date",
+    "invoice_date_due",
+    "ref",
+    "name",
+    "currency_id",
+    "invoice_currency_rate",
+    "invoice_line_ids",
+    "state",
+    "line_ids",
+)
 # The part of a document that, when Xero changes it, rewrites the Odoo document.
-CONTENT_KEYS = ("type", "number", "reference", "contact_id", "date", "due_date", "currency",
-                "rate", "amount_type", "lines")
+CONTENT_KEYS = (
+    "type",
+    "number",
+    "reference",
+    "contact_id",
+    "date",
+    "due_date",
+    "currency",
+    "rate",
+    "amount_type",
+    "lines",
+)
 
 
 def content_hash(neutral):
@@ -57,31 +92,46 @@ class XeroDocumentStateMap(models.Model):
     _description = "Xero Document Status Mapping"
     _order = "sync_object_id, sequence"
 
-    sync_object_id = fields.Many2one("xero.sync.object", required=True, ondelete="cascade",
-                                     index=True)
+    sync_object_id = fields.Many2one("xero.sync.object", required=True, ondelete="cascade", index=True)
     account_id = fields.Many2one(related="sync_object_id.account_id", store=True)
     object_key = fields.Selection(related="sync_object_id.object_key", store=True)
     sequence = fields.Integer(default=10)
     xero_status = fields.Selection(XERO_STATUSES, required=True)
     odoo_state = fields.Selection(
-        ODOO_STATES, required=True,
+        ODOO_STATES,
+        required=True,
         help="What a Xero document in this status becomes in Odoo. A document already in Odoo "
-             "is never moved backwards (posted to draft): Xero cannot do it either.")
+        "is never moved backwards (posted to draft): Xero cannot do it either.",
+    )
 
-    _uniq_status = models.Constraint("UNIQUE(sync_object_id, xero_status)",
-                                     "Each Xero status is mapped once per object.")
+    _uniq_status = models.Constraint(
+        "UNIQUE(sync_object_id, xero_status)", "Each Xero status is mapped once per object."
+    )
 
     @api.model
     def _xero_ensure_defaults(self, accounts):
-        settings = self.env["xero.sync.object"].sudo().search([
-            ("account_id", "in", accounts.ids), ("object_key", "in", DOCUMENT_KEYS)])
-        have = {(r.sync_object_id.id, r.xero_status) for r in self.search(
-            [("sync_object_id", "in", settings.ids)])}
-        return self.create([{
-            "sync_object_id": row.id, "sequence": sequence, "xero_status": status,
-            "odoo_state": DEFAULT_STATE_MAP[status],
-        } for row in settings for sequence, (status, __) in enumerate(XERO_STATUSES)
-            if (row.id, status) not in have])
+        settings = (
+            self.env["xero.sync.object"]
+            .sudo()
+            .search([("account_id", "in", accounts.ids), ("object_key", "in", DOCUMENT_KEYS)])
+        )
+        have = {
+            (r.sync_object_id.id, r.xero_status)
+            for r in self.search([("sync_object_id", "in", settings.ids)])
+        }
+        return self.create(
+            [
+                {
+                    "sync_object_id": row.id,
+                    "sequence": sequence,
+                    "xero_status": status,
+                    "odoo_state": DEFAULT_STATE_MAP[status],
+                }
+                for row in settings
+                for sequence, (status, __) in enumerate(XERO_STATUSES)
+                if (row.id, status) not in have
+            ]
+        )
 
 
 class AccountMove(models.Model):
@@ -91,17 +141,20 @@ class AccountMove(models.Model):
     _xero_status_keys = DOCUMENT_KEYS
 
     xero_no_sync = fields.Boolean(
-        string="Do Not Sync with Xero", copy=False,
-        help="Never export this document to Xero, nor update it from Xero.")
+        string="Do Not Sync with Xero",
+        copy=False,
+        help="Never export this document to Xero, nor update it from Xero.",
+    )
     xero_number_override = fields.Char(
-        string="Number in Xero", copy=False,
+        string="Number in Xero",
+        copy=False,
         help="Set by Create Under Another Number: Xero already had this document's number for "
-             "another document, so it is sent to Xero under this one (Odoo keeps its own).")
-    xero_status = fields.Char(string="Xero Status", compute="_compute_xero_status",
-                              groups=USER_GROUP)
-    xero_contact_mismatch_id = fields.Many2one("xero.mismatch.log",
-                                               compute="_compute_xero_status",
-                                               groups=USER_GROUP)
+        "another document, so it is sent to Xero under this one (Odoo keeps its own).",
+    )
+    xero_status = fields.Char(compute="_compute_xero_status", groups=USER_GROUP)
+    xero_contact_mismatch_id = fields.Many2one(
+        "xero.mismatch.log", compute="_compute_xero_status", groups=USER_GROUP
+    )
 
     def _xero_key(self):
         self.ensure_one()
@@ -112,24 +165,44 @@ class AccountMove(models.Model):
     def _xero_status_fill(self, bindings):
         """Xero's status of the document, and the contact entry that blocks it (ambiguous)."""
         account = self._xero_status_account()
-        contact_mismatches = self.env["xero.mismatch.log"].sudo().search([
-            ("account_id", "=", account.id), ("object_key", "=", "contacts"),
-            ("state", "=", "open"), ("kind", "=", "ambiguous")]) if account else []
+        contact_mismatches = (
+            self.env["xero.mismatch.log"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", account.id),
+                    ("object_key", "=", "contacts"),
+                    ("state", "=", "open"),
+                    ("kind", "=", "ambiguous"),
+                ]
+            )
+            if account
+            else []
+        )
         for move in self:
             binding = bindings.get(move.id)
-            move.xero_status = (binding.xero_data or {}).get("status") or False \
-                if binding else False
+            move.xero_status = (binding.xero_data or {}).get("status") or False if binding else False
             partner_id = move.commercial_partner_id.id
-            move.xero_contact_mismatch_id = next((
-                m for m in contact_mismatches
-                if (m.res_model == "res.partner" and m.res_id == partner_id)
-                or partner_id in (m.candidate_ids or [])), False) if partner_id else False
+            move.xero_contact_mismatch_id = (
+                next(
+                    (
+                        m
+                        for m in contact_mismatches
+                        if (m.res_model == "res.partner" and m.res_id == partner_id)
+                        or partner_id in (m.candidate_ids or [])
+                    ),
+                    False,
+                )
+                if partner_id
+                else False
+            )
 
     def _xero_deep_link(self, binding):
         return _xero_url(self, binding)
 
     def action_xero_export(self):
         from .sync_contacts import _export_selected
+
         moves = self.filtered(lambda m: m.move_type in MOVE_TYPES.values())
         notification = None
         for key in DOCUMENT_KEYS:
@@ -162,8 +235,16 @@ class AccountMoveLine(models.Model):
 
     _name = "account.move.line"
     _inherit = ["account.move.line", "xero.sync.mixin"]
-    _xero_tracked_fields = ("name", "quantity", "price_unit", "discount", "tax_ids",
-                            "account_id", "product_id", "analytic_distribution")
+    _xero_tracked_fields = (
+        "name",
+        "quantity",
+        "price_unit",
+        "discount",
+        "tax_ids",
+        "account_id",
+        "product_id",
+        "analytic_distribution",
+    )
 
     def _xero_dirty_targets(self):
         return {"account.move": self.move_id.ids}
@@ -179,7 +260,8 @@ class AccountPartialReconcile(models.Model):
 
     def _xero_touch(self):
         moves = (self.debit_move_id | self.credit_move_id).move_id.filtered(
-            lambda m: m.move_type in ("out_refund", "in_refund"))
+            lambda m: m.move_type in ("out_refund", "in_refund")
+        )
         if moves:
             self.env["xero.binding"].sudo()._mark_pending("account.move", moves.ids)
 
@@ -226,8 +308,10 @@ class XeroObjectDocument(models.AbstractModel):
         return [("company_id", "=", sync.company.id), ("move_type", "in", self._xero_move_types())]
 
     def _xero_export_domain(self, sync):
-        return self._xero_match_domain(sync) + [("state", "in", ("draft", "posted")),
-                                                ("xero_no_sync", "=", False)]
+        return self._xero_match_domain(sync) + [
+            ("state", "in", ("draft", "posted")),
+            ("xero_no_sync", "=", False),
+        ]
 
     def _xero_wants(self, sync, xero_record):
         return xero_record.get("Type") in self._xero_xero_types
@@ -238,13 +322,18 @@ class XeroObjectDocument(models.AbstractModel):
             return record.display_name
         if neutral.get("number"):
             return neutral["number"]
-        label = {"ACCREC": self.env._("Invoice"), "ACCPAY": self.env._("Bill"),
-                 "ACCRECCREDIT": self.env._("Credit note"),
-                 "ACCPAYCREDIT": self.env._("Vendor credit note")}.get(neutral.get("type"),
-                                                                       self.env._("Document"))
-        return self.env._("%(label)s of %(contact)s, %(total)s", label=label,
-                          contact=neutral.get("contact_name") or "?",
-                          total="%.2f" % (neutral.get("total") or 0.0))
+        label = {
+            "ACCREC": self.env._("Invoice"),
+            "ACCPAY": self.env._("Bill"),
+            "ACCRECCREDIT": self.env._("Credit note"),
+            "ACCPAYCREDIT": self.env._("Vendor credit note"),
+        }.get(neutral.get("type"), self.env._("Document"))
+        return self.env._(
+            "%(label)s of %(contact)s, %(total)s",
+            label=label,
+            contact=neutral.get("contact_name") or "?",
+            total="%.2f" % (neutral.get("total") or 0.0),
+        )
 
     # ------------------------------------------------------------------ lookups
     def _xero_binding_map(self, sync, key, res_ids=None, xero_ids=None, primary=True):
@@ -274,9 +363,9 @@ class XeroObjectDocument(models.AbstractModel):
         per run and only when a document is about to be sent."""
         if "xero_lock" not in sync.cache:
             from ..xero.dates import parse_date
+
             org = sync.client.organisation() or {}
-            dates = [parse_date(org[f]) for f in ("PeriodLockDate", "EndOfYearLockDate")
-                     if org.get(f)]
+            dates = [parse_date(org[f]) for f in ("PeriodLockDate", "EndOfYearLockDate") if org.get(f)]
             sync.cache["xero_lock"] = max(dates) if dates else None
         return sync.cache["xero_lock"]
 
@@ -298,14 +387,19 @@ class XeroObjectDocument(models.AbstractModel):
         """Partners, products, accounts and taxes the documents use go to Xero first (accounts
         and taxes only while the account exports its chart: ``_xero_may_export``)."""
         partners = records.mapped("commercial_partner_id")
-        lines = records.mapped("invoice_line_ids").filtered(
-            lambda l: l.display_type == "product")
-        self._xero_export_needed(sync, (("contacts", partners),
-                                        ("items", lines.mapped("product_id")),
-                                        ("accounts", lines.mapped("account_id")),
-                                        ("taxes", lines.mapped("tax_ids"))))
+        lines = records.mapped("invoice_line_ids").filtered(lambda l: l.display_type == "product")
+        self._xero_export_needed(
+            sync,
+            (
+                ("contacts", partners),
+                ("items", lines.mapped("product_id")),
+                ("accounts", lines.mapped("account_id")),
+                ("taxes", lines.mapped("tax_ids")),
+            ),
+        )
         self.env["xero.object.tracking_categories"]._xero_export_line_options(
-            sync, lines.mapped("analytic_distribution"))
+            sync, lines.mapped("analytic_distribution")
+        )
 
     def _xero_export_needed(self, sync, targets_by_key):
         """Export the ``(object key, records)`` not bound yet (documents, orders)."""
@@ -315,18 +409,17 @@ class XeroObjectDocument(models.AbstractModel):
             settings = sync.account._xero_settings(key)
             if not sync.account._xero_may_export(key):
                 continue  # the document's mapping error says what to do
-            bound = set(self._xero_binding_map(sync, key, res_ids=targets.ids, primary=False)
-                        .mapped("res_id"))
-            missing = targets.filtered(lambda r: r.id not in bound)
+            bound = set(
+                self._xero_binding_map(sync, key, res_ids=targets.ids, primary=False).mapped("res_id")
+            )
+            missing = targets.filtered(lambda r, bound=bound: r.id not in bound)
             if key == "items":
-                missing = missing.filtered("default_code") if \
-                    settings.item_code_source != "name" else missing
+                missing = missing.filtered("default_code") if settings.item_code_source != "name" else missing
             if key == "accounts":
                 excluded = self.env["xero.object.accounts"]._xero_export_excluded_types
-                missing = missing.filtered(lambda a: a.account_type not in excluded)
+                missing = missing.filtered(lambda a, excluded=excluded: a.account_type not in excluded)
             if missing:
-                sync.account._xero_run_object(key, "export", trigger="dependency",
-                                              records=missing)
+                sync.account._xero_run_object(key, "export", trigger="dependency", records=missing)
 
     def _xero_codes(self, sync, key, records):
         bindings = self._xero_binding_map(sync, key, res_ids=records.ids, primary=False)
@@ -335,23 +428,34 @@ class XeroObjectDocument(models.AbstractModel):
     def _xero_snapshot(self, sync, records):
         lines = records.mapped("invoice_line_ids")
         partners = records.mapped("commercial_partner_id")
-        contact_ids = {b.res_id: b.xero_id for b in
-                       self._xero_binding_map(sync, "contacts", res_ids=partners.ids)}
+        contact_ids = {
+            b.res_id: b.xero_id for b in self._xero_binding_map(sync, "contacts", res_ids=partners.ids)
+        }
         item_codes = self._xero_codes(sync, "items", lines.mapped("product_id"))
         account_codes = self._xero_codes(sync, "accounts", lines.mapped("account_id"))
         tax_codes = self._xero_codes(sync, "taxes", lines.mapped("tax_ids"))
-        data = {b.res_id: b.xero_data or {} for b in
-                self._xero_binding_map(sync, self._xero_key, res_ids=records.ids)}
+        data = {
+            b.res_id: b.xero_data or {}
+            for b in self._xero_binding_map(sync, self._xero_key, res_ids=records.ids)
+        }
         allocations = self._xero_wanted_allocations(sync, records)
         out = {}
         for move in records:
             out[move.id] = self._xero_move_neutral(
-                sync, move, contact_ids, item_codes, account_codes, tax_codes,
-                data.get(move.id, {}), allocations.get(move.id))
+                sync,
+                move,
+                contact_ids,
+                item_codes,
+                account_codes,
+                tax_codes,
+                data.get(move.id, {}),
+                allocations.get(move.id),
+            )
         return out
 
-    def _xero_move_neutral(self, sync, move, contact_ids, item_codes, account_codes, tax_codes,
-                           data, allocations):
+    def _xero_move_neutral(
+        self, sync, move, contact_ids, item_codes, account_codes, tax_codes, data, allocations
+    ):
         xero_type = XERO_TYPES[move.move_type]
         errors = []
         lines, flags = [], []
@@ -364,31 +468,43 @@ class XeroObjectDocument(models.AbstractModel):
             taxes = line.tax_ids
             flags.append({bool(t.price_include) for t in taxes})
             tax_code = self._xero_line_tax_code(
-                sync, line.name or line.product_id.display_name, taxes, tax_codes, errors)
+                sync, line.name or line.product_id.display_name, taxes, tax_codes, errors
+            )
             account_code = account_codes.get(line.account_id.id)
             if line.account_id and not account_code:
-                errors.append(MappingError(
-                    self.env._("The account %(account)s is not in Xero.",
-                               account=line.account_id.display_name),
-                    hint=sync.account._xero_missing_hint("accounts") or self.env._(
-                        "Export the account (Accounts object), then click Retry."),
-                    kind="dependency", missing=("accounts", line.account_id.code),
-                    blocking=("account.account", line.account_id.id)))
-            label = self.env._("Line %(index)s (%(name)s)", index=len(lines) + 1,
-                               name=short(line.name or line.product_id.display_name or "-"))
-            lines.append({
-                "description": line.name or line.product_id.display_name or "",
-                "tracking": self.env["xero.object.tracking_categories"]._xero_line_tracking(
-                    sync, line.analytic_distribution, label, errors),
-                "quantity": line.quantity,
-                "unit_amount": line.price_unit,
-                "discount_rate": line.discount or None,
-                "item_code": item_codes.get(line.product_id.id) if line.product_id else None,
-                "account_code": account_code,
-                "tax_type": tax_code,
-                "tax_rate": self._xero_tax_rate(taxes) if len(taxes) == 1 else 0.0,
-                "display": None,
-            })
+                errors.append(
+                    MappingError(
+                        self.env._(
+                            "The account %(account)s is not in Xero.", account=line.account_id.display_name
+                        ),
+                        hint=sync.account._xero_missing_hint("accounts")
+                        or self.env._("Export the account (Accounts object), then click Retry."),
+                        kind="dependency",
+                        missing=("accounts", line.account_id.code),
+                        blocking=("account.account", line.account_id.id),
+                    )
+                )
+            label = self.env._(
+                "Line %(index)s (%(name)s)",
+                index=len(lines) + 1,
+                name=short(line.name or line.product_id.display_name or "-"),
+            )
+            lines.append(
+                {
+                    "description": line.name or line.product_id.display_name or "",
+                    "tracking": self.env["xero.object.tracking_categories"]._xero_line_tracking(
+                        sync, line.analytic_distribution, label, errors
+                    ),
+                    "quantity": line.quantity,
+                    "unit_amount": line.price_unit,
+                    "discount_rate": line.discount or None,
+                    "item_code": item_codes.get(line.product_id.id) if line.product_id else None,
+                    "account_code": account_code,
+                    "tax_type": tax_code,
+                    "tax_rate": self._xero_tax_rate(taxes) if len(taxes) == 1 else 0.0,
+                    "display": None,
+                }
+            )
         amount_type = "Exclusive"
         try:
             amount_type = doc_map.amount_type_of(flags)
@@ -411,13 +527,16 @@ class XeroObjectDocument(models.AbstractModel):
             "rate": move.invoice_currency_rate if foreign else None,
             "amount_type": amount_type,
             "lines": lines,
-            "odoo_totals": [float(move.amount_untaxed), float(move.amount_tax),
-                            float(move.amount_total)],
+            "odoo_totals": [float(move.amount_untaxed), float(move.amount_tax), float(move.amount_total)],
             "allocations_wanted": allocations or {},
             "errors": errors,
             "xero_status": data.get("status"),
-            "xero_money": bool(data.get("amount_paid") or data.get("amount_credited")
-                               or data.get("allocations") or data.get("payments")),
+            "xero_money": bool(
+                data.get("amount_paid")
+                or data.get("amount_credited")
+                or data.get("allocations")
+                or data.get("payments")
+            ),
         }
         return neutral
 
@@ -426,22 +545,35 @@ class XeroObjectDocument(models.AbstractModel):
         """The Xero TaxType of a line's ``taxes`` (documents, orders); what prevents it is
         appended to ``errors``."""
         if len(taxes) > 1:
-            errors.append(MappingError(
-                self.env._("Line %(line)s has %(count)s taxes; a Xero line takes one tax rate.",
-                           line=label, count=len(taxes)),
-                hint=self.env._("Use one tax per line (a group tax maps to a Xero rate with "
-                                "several components), then click Retry.")))
+            errors.append(
+                MappingError(
+                    self.env._(
+                        "Line %(line)s has %(count)s taxes; a Xero line takes one tax rate.",
+                        line=label,
+                        count=len(taxes),
+                    ),
+                    hint=self.env._(
+                        "Use one tax per line (a group tax maps to a Xero rate with "
+                        "several components), then click Retry."
+                    ),
+                )
+            )
             return None
         tax_code = tax_codes.get(taxes.id) if taxes else None
         if taxes and not tax_code:
-            errors.append(MappingError(
-                self.env._("The tax %(tax)s is not mapped to a Xero tax rate.",
-                           tax=taxes.display_name),
-                hint=sync.account._xero_missing_hint("taxes") or self.env._(
-                    "Export the tax (Taxes object) or map it in Configuration > Tax "
-                    "Mapping, then click Retry."),
-                kind="dependency", missing=("taxes", taxes.display_name),
-                blocking=("account.tax", taxes.id)))
+            errors.append(
+                MappingError(
+                    self.env._("The tax %(tax)s is not mapped to a Xero tax rate.", tax=taxes.display_name),
+                    hint=sync.account._xero_missing_hint("taxes")
+                    or self.env._(
+                        "Export the tax (Taxes object) or map it in Configuration > Tax "
+                        "Mapping, then click Retry."
+                    ),
+                    kind="dependency",
+                    missing=("taxes", taxes.display_name),
+                    blocking=("account.tax", taxes.id),
+                )
+            )
         return tax_code
 
     @api.model
@@ -475,8 +607,10 @@ class XeroObjectDocument(models.AbstractModel):
         status = (current or {}).get("Status")
         if current is None or status in ("VOIDED", "DELETED"):
             return None
-        return {doc_map.id_field(current.get("Type")): binding.xero_id,
-                "Status": "VOIDED" if status in ("AUTHORISED", "PAID") else "DELETED"}
+        return {
+            doc_map.id_field(current.get("Type")): binding.xero_id,
+            "Status": "VOIDED" if status in ("AUTHORISED", "PAID") else "DELETED",
+        }
 
     def _xero_tombstone_settled(self, sync, xero_record):
         return xero_record.get("Status") in ("VOIDED", "DELETED")
@@ -495,48 +629,77 @@ class XeroObjectDocument(models.AbstractModel):
         record_name = neutral.get("number") or neutral.get("contact_name")
         if status in ("VOIDED", "DELETED"):
             if not xero_id:
-                raise MappingError(self.env._("The document is cancelled and was never sent "
-                                              "to Xero: nothing to do."), kind="mapping")
+                raise MappingError(
+                    self.env._("The document is cancelled and was never sent to Xero: nothing to do."),
+                    kind="mapping",
+                )
             if xero_status in ("VOIDED", "DELETED"):
                 return doc_map.status_payload(neutral, xero_id, xero_status)
             if neutral.get("xero_money"):
                 raise MappingError(
-                    self.env._("%(name)s cannot be voided in Xero: Xero still has payments or "
-                               "credit-note allocations on it.", name=record_name),
-                    hint=self.env._("Remove the payments and allocations in Xero (or cancel the "
-                                    "payments in Odoo and export them), then click Retry."))
+                    self.env._(
+                        "%(name)s cannot be voided in Xero: Xero still has payments or "
+                        "credit-note allocations on it.",
+                        name=record_name,
+                    ),
+                    hint=self.env._(
+                        "Remove the payments and allocations in Xero (or cancel the "
+                        "payments in Odoo and export them), then click Retry."
+                    ),
+                )
             return doc_map.status_payload(neutral, xero_id, status)
         for error in neutral.get("errors") or ():
             raise error
         if not neutral.get("contact_id"):
             raise MappingError(
-                self.env._("The partner %(partner)s is not in Xero yet.",
-                           partner=neutral.get("contact_name")),
-                hint=self.env._("Export the partner (if it matches several Xero contacts, open "
-                                "the document and click 'Choose Xero Contact'), then click "
-                                "Retry."),
-                kind="dependency", missing=("contacts", neutral.get("contact_name")),
-                blocking=neutral.get("contact_blocking"))
+                self.env._(
+                    "The partner %(partner)s is not in Xero yet.", partner=neutral.get("contact_name")
+                ),
+                hint=self.env._(
+                    "Export the partner (if it matches several Xero contacts, open "
+                    "the document and click 'Choose Xero Contact'), then click "
+                    "Retry."
+                ),
+                kind="dependency",
+                missing=("contacts", neutral.get("contact_name")),
+                blocking=neutral.get("contact_blocking"),
+            )
         if xero_status in ("AUTHORISED", "PAID") and status in ("DRAFT", "SUBMITTED"):
             raise MappingError(
-                self.env._("%(name)s is approved in Xero and is a draft in Odoo; Xero cannot "
-                           "turn an approved document back into a draft.", name=record_name),
-                hint=self.env._("Post the document again in Odoo (or cancel it to void it in "
-                                "Xero), then click Retry."))
+                self.env._(
+                    "%(name)s is approved in Xero and is a draft in Odoo; Xero cannot "
+                    "turn an approved document back into a draft.",
+                    name=record_name,
+                ),
+                hint=self.env._(
+                    "Post the document again in Odoo (or cancel it to void it in Xero), then click Retry."
+                ),
+            )
         if xero_status in ("VOIDED", "DELETED"):
             raise MappingError(
-                self.env._("%(name)s is %(status)s in Xero and cannot be changed there.",
-                           name=record_name, status=xero_status.lower()),
-                hint=self.env._("Cancel the document in Odoo (or create a new one)."))
+                self.env._(
+                    "%(name)s is %(status)s in Xero and cannot be changed there.",
+                    name=record_name,
+                    status=xero_status.lower(),
+                ),
+                hint=self.env._("Cancel the document in Odoo (or create a new one)."),
+            )
         if status == "AUTHORISED" and neutral.get("date"):
             lock = self._xero_lock_date(sync)
             if lock and neutral["date"] <= lock:
                 raise MappingError(
-                    self.env._("%(name)s is dated %(date)s, on or before Xero's lock date "
-                               "%(lock)s: Xero refuses to post it.", name=record_name,
-                               date=neutral["date"], lock=lock),
-                    hint=self.env._("Change the document date, or ask the Xero adviser to "
-                                    "move the lock date, then click Retry."))
+                    self.env._(
+                        "%(name)s is dated %(date)s, on or before Xero's lock date "
+                        "%(lock)s: Xero refuses to post it.",
+                        name=record_name,
+                        date=neutral["date"],
+                        lock=lock,
+                    ),
+                    hint=self.env._(
+                        "Change the document date, or ask the Xero adviser to "
+                        "move the lock date, then click Retry."
+                    ),
+                )
         payload = doc_map.document_to_xero(neutral, xero_id, self._xero_base_currency(sync))
         self._xero_rounding(sync, neutral, payload)
         return payload
@@ -557,19 +720,31 @@ class XeroObjectDocument(models.AbstractModel):
         code = self._xero_codes(sync, "accounts", account).get(account.id) if account else None
         if not code:
             raise MappingError(
-                self.env._("Odoo's total differs from Xero's by %(diff)s (tax rounded per "
-                           "line in Xero) and no rounding account is mapped to Xero.",
-                           diff=diff),
-                hint=self.env._("Set a rounding account (exported to Xero) on the object's "
-                                "settings, or choose the 'mismatch entry' policy."))
-        payload["LineItems"].append({"Description": self.env._("Rounding"), "Quantity": 1,
-                                     "UnitAmount": float(diff), "AccountCode": code,
-                                     "TaxType": "NONE"})
+                self.env._(
+                    "Odoo's total differs from Xero's by %(diff)s (tax rounded per "
+                    "line in Xero) and no rounding account is mapped to Xero.",
+                    diff=diff,
+                ),
+                hint=self.env._(
+                    "Set a rounding account (exported to Xero) on the object's "
+                    "settings, or choose the 'mismatch entry' policy."
+                ),
+            )
+        payload["LineItems"].append(
+            {
+                "Description": self.env._("Rounding"),
+                "Quantity": 1,
+                "UnitAmount": float(diff),
+                "AccountCode": code,
+                "TaxType": "NONE",
+            }
+        )
 
     def _xero_hash(self, sync, neutral, payload):
         if neutral.get("allocations_wanted"):
-            return payload_hash({"payload": payload,
-                                 "allocations": sorted(neutral["allocations_wanted"].items())})
+            return payload_hash(
+                {"payload": payload, "allocations": sorted(neutral["allocations_wanted"].items())}
+            )
         return payload_hash(payload)
 
     def _xero_prepare(self, sync, item):
@@ -582,7 +757,8 @@ class XeroObjectDocument(models.AbstractModel):
 
     def _xero_export_candidates(self, sync):
         return super()._xero_export_candidates(sync) | self._xero_refused_unsent(
-            sync, self._xero_match_domain(sync) + [("state", "=", "cancel")])
+            sync, self._xero_match_domain(sync) + [("state", "=", "cancel")]
+        )
 
     def _xero_prematch(self, sync, items):
         """A new sales document whose number Xero already has is linked to that Xero document
@@ -593,8 +769,7 @@ class XeroObjectDocument(models.AbstractModel):
         Number / Skip. Bills are not matched (Xero does not keep their numbers unique)."""
         if self._xero_unique_key != "number" or self.env.context.get("xero_no_match"):
             return []
-        sales = [i for i in items if i.neutral["type"] in doc_map.SALES_TYPES
-                 and i.neutral.get("number")]
+        sales = [i for i in items if i.neutral["type"] in doc_map.SALES_TYPES and i.neutral.get("number")]
         if not sales:
             return []
         spec = collection(self._xero_collection)
@@ -602,8 +777,7 @@ class XeroObjectDocument(models.AbstractModel):
         for xero_record in self._xero_remote_records(sync, sales):
             neutral = self._xero_from_xero(sync, xero_record)
             if neutral["type"] in self._xero_xero_types and neutral.get("number"):
-                remote.setdefault(normalize_name(neutral["number"]), []).append(
-                    (xero_record, neutral))
+                remote.setdefault(normalize_name(neutral["number"]), []).append((xero_record, neutral))
         refused = sync.cache.pop("lookup_refused", set())
         dropped = [item for item in sales if item in refused]
         groups = {}
@@ -611,7 +785,8 @@ class XeroObjectDocument(models.AbstractModel):
             if item not in refused:
                 groups.setdefault(normalize_name(item.neutral["number"]), []).append(item)
         bound = self._xero_bindings_by_xero_id(
-            sync, [x.get(spec.id_field) for pairs in remote.values() for x, __ in pairs])
+            sync, [x.get(spec.id_field) for pairs in remote.values() for x, __ in pairs]
+        )
         tolerance = sync.settings.match_tolerance or 0.0
         for value, group in groups.items():
             matches = remote.get(value, [])
@@ -624,10 +799,8 @@ class XeroObjectDocument(models.AbstractModel):
             if not free:
                 continue
             item, (xero_record, neutral) = group[0], free[0]
-            ours = doc_map.placeholder_ids(item.neutral["number"]) == (
-                sync.company.id, item.record.id)
-            differences = doc_map.identity_differences(
-                self._xero_identity(item.neutral), neutral, tolerance)
+            ours = doc_map.placeholder_ids(item.neutral["number"]) == (sync.company.id, item.record.id)
+            differences = doc_map.identity_differences(self._xero_identity(item.neutral), neutral, tolerance)
             if ours:
                 # Sent by this connector, maybe edited since: the total may differ, not the
                 # type, contact or currency (another database can send the same number).
@@ -643,77 +816,120 @@ class XeroObjectDocument(models.AbstractModel):
             item.binding.state = "pending"
             sync.cache.setdefault("linked_notes", {})[item.record.id] = self.env._(
                 "linked to the Xero document %(number)s (same contact, currency and total)",
-                number=neutral["number"])
+                number=neutral["number"],
+            )
         return dropped
 
     def _xero_identity(self, neutral):
         """What of an Odoo document ``doc_map.identity_differences`` compares."""
-        return {"type": neutral["type"], "contact_id": neutral.get("contact_id"),
-                "currency": neutral.get("currency"),
-                "total": (neutral.get("odoo_totals") or [None, None, None])[2]}
+        return {
+            "type": neutral["type"],
+            "contact_id": neutral.get("contact_id"),
+            "currency": neutral.get("currency"),
+            "total": (neutral.get("odoo_totals") or [None, None, None])[2],
+        }
 
     def _xero_log_number_conflict(self, sync, item, xero_record, remote, differences):
         """The Xero document with this number is another document: say so with both sides."""
         record = item.record
-        labels = {"type": self.env._("type"), "contact_id": self.env._("contact"),
-                  "currency": self.env._("currency"), "total": self.env._("total")}
-        state = dict(record._fields["state"]._description_selection(self.env)).get(
-            record.state, record.state)
+        labels = {
+            "type": self.env._("type"),
+            "contact_id": self.env._("contact"),
+            "currency": self.env._("currency"),
+            "total": self.env._("total"),
+        }
+        state = dict(record._fields["state"]._description_selection(self.env)).get(record.state, record.state)
 
         def side(label, number, contact, day, currency, total, status):
             return self.env._(
                 "%(side)s: number %(number)s, contact %(contact)s, date %(date)s, currency "
-                "%(currency)s, total %(total)s, status %(status)s.", side=label,
-                number=number or "-", contact=contact or "-", date=day or "-",
+                "%(currency)s, total %(total)s, status %(status)s.",
+                side=label,
+                number=number or "-",
+                contact=contact or "-",
+                date=day or "-",
                 currency=currency or "-",
-                total="%.2f" % total if total is not None else "-", status=status or "-")
+                total="%.2f" % total if total is not None else "-",
+                status=status or "-",
+            )
 
         number = item.neutral["number"]
         messages = [
-            self.env._("Xero already has %(number)s, and it is not this document (the "
-                       "%(fields)s differ): it was not linked, and nothing was sent to it.",
-                       number=number, fields=", ".join(labels[f] for f, __, __ in differences)),
-            side(self.env._("Odoo"), number, item.neutral.get("contact_name"),
-                 item.neutral.get("date"), item.neutral.get("currency"),
-                 self._xero_identity(item.neutral)["total"], state),
-            side(self.env._("Xero"), remote.get("number"), remote.get("contact_name"),
-                 remote.get("date"), remote.get("currency"), remote.get("total"),
-                 remote.get("status")),
+            self.env._(
+                "Xero already has %(number)s, and it is not this document (the "
+                "%(fields)s differ): it was not linked, and nothing was sent to it.",
+                number=number,
+                fields=", ".join(labels[f] for f, __, __ in differences),
+            ),
+            side(
+                self.env._("Odoo"),
+                number,
+                item.neutral.get("contact_name"),
+                item.neutral.get("date"),
+                item.neutral.get("currency"),
+                self._xero_identity(item.neutral)["total"],
+                state,
+            ),
+            side(
+                self.env._("Xero"),
+                remote.get("number"),
+                remote.get("contact_name"),
+                remote.get("date"),
+                remote.get("currency"),
+                remote.get("total"),
+                remote.get("status"),
+            ),
         ]
         sync.mismatch(
-            "export", kind="number_conflict", record_name=record.display_name,
-            res_model=record._name, res_id=record.id,
+            "export",
+            kind="number_conflict",
+            record_name=record.display_name,
+            res_model=record._name,
+            res_id=record.id,
             xero_id=xero_record.get(collection(self._xero_collection).id_field),
-            messages=messages, payload=xero_record, payload_hash=item.hash,
+            messages=messages,
+            payload=xero_record,
+            payload_hash=item.hash,
             hint=self.env._(
                 "Link: it is the same document after all (the next export sends Odoo's "
                 "version to it). Create Under Another Number: send the Odoo document to Xero "
-                "under a number Xero does not have. Skip: never send this document to Xero."))
-        sync.recorder.add("failed", record, xero_id=xero_record.get(
-            collection(self._xero_collection).id_field), note=messages[0][:200])
+                "under a number Xero does not have. Skip: never send this document to Xero."
+            ),
+        )
+        sync.recorder.add(
+            "failed",
+            record,
+            xero_id=xero_record.get(collection(self._xero_collection).id_field),
+            note=messages[0][:200],
+        )
 
     def _xero_remote_records(self, sync, items):
         """Xero documents with the numbers of ``items``: through the collection's numbers
         filter (InvoiceNumbers=, up to 100 numbers a read) where it has one, else by `where`
         clauses (so too a number with a comma, or all of them if Xero refuses the filter)."""
         from ..xero import where_equals
+
         spec = collection(self._xero_collection)
-        numbers = {item.neutral["number"].strip() for item in items
-                   if "," not in item.neutral["number"]} if spec.numbers_filter else set()
+        numbers = (
+            {item.neutral["number"].strip() for item in items if "," not in item.neutral["number"]}
+            if spec.numbers_filter
+            else set()
+        )
         found = []
         if numbers:
             try:
-                found = [r for r in sync.client.iter_records(
-                    self._xero_collection, numbers=sorted(numbers))
-                    if not validate.problems(r, spec)]
+                found = [
+                    r
+                    for r in sync.client.iter_records(self._xero_collection, numbers=sorted(numbers))
+                    if not validate.problems(r, spec)
+                ]
             except XeroValidationError:
                 numbers = set()
         clauses = {}
         for item in items:
             number = item.neutral["number"].strip()
             if number not in numbers:
-                clauses.setdefault(where_equals(self._xero_unique_field, number),
-                                   []).append(item)
+                clauses.setdefault(where_equals(self._xero_unique_field, number), []).append(item)
         return found + (self._xero_lookup(sync, clauses) if clauses else [])
 
     def _xero_same_as_remote(self, sync, item, remote_neutral):
@@ -727,37 +943,45 @@ class XeroObjectDocument(models.AbstractModel):
             return super()._xero_match(sync, neutral)
         move = self.env["account.move"].browse(ids[1]).exists()
         contact = self._xero_binding_map(sync, "contacts", xero_ids=[neutral.get("contact_id")])
-        if move and move.company_id == sync.company and \
-                move.move_type == MOVE_TYPES.get(neutral["type"]) and \
-                contact.res_id == move.commercial_partner_id.id and \
-                move.id not in self._xero_bound_ids(sync):
+        if (
+            move
+            and move.company_id == sync.company
+            and move.move_type == MOVE_TYPES.get(neutral["type"])
+            and contact.res_id == move.commercial_partner_id.id
+            and move.id not in self._xero_bound_ids(sync)
+        ):
             return move, None
         return None, None
 
     def _xero_bind(self, sync, record, xero_record, neutral, direction, payload_hash_=None):
-        binding = super()._xero_bind(sync, record, xero_record, neutral, direction,
-                                     payload_hash_)
+        binding = super()._xero_bind(sync, record, xero_record, neutral, direction, payload_hash_)
         if xero_record and xero_record.get("Type"):
             remote = doc_map.document_from_xero(xero_record)
             data = dict(binding.xero_data or {})
-            data.update({
-                "updated_raw": xero_record.get("UpdatedDateUTC"),
-                "status": remote["status"],
-                "totals": [remote["sub_total"], remote["total_tax"], remote["total"]],
-                "amount_due": remote["amount_due"],
-                "amount_paid": remote["amount_paid"],
-                "amount_credited": remote["amount_credited"],
-                "payments": [p["xero_id"] for p in remote["payments"]],
-                "content": content_hash(remote),
-            })
+            data.update(
+                {
+                    "updated_raw": xero_record.get("UpdatedDateUTC"),
+                    "status": remote["status"],
+                    "totals": [remote["sub_total"], remote["total_tax"], remote["total"]],
+                    "amount_due": remote["amount_due"],
+                    "amount_paid": remote["amount_paid"],
+                    "amount_credited": remote["amount_credited"],
+                    "payments": [p["xero_id"] for p in remote["payments"]],
+                    "content": content_hash(remote),
+                }
+            )
             if doc_map.is_credit(remote["type"]):
                 data["allocations"] = {}
                 for allocation in remote["allocations"]:
                     data["allocations"].setdefault(allocation["invoice_id"], []).append(
-                        [allocation["xero_id"], allocation["amount"]])
+                        [allocation["xero_id"], allocation["amount"]]
+                    )
             binding.xero_data = data
-            if direction == "import" and record.state == "cancel" and \
-                    remote["status"] not in ("VOIDED", "DELETED"):
+            if (
+                direction == "import"
+                and record.state == "cancel"
+                and remote["status"] not in ("VOIDED", "DELETED")
+            ):
                 # Cancelled in Odoo, still open in Xero (the void was refused or not sent
                 # yet): the void is still to be exported.
                 binding.write({"state": "pending", "payload_hash": False})
@@ -772,26 +996,39 @@ class XeroObjectDocument(models.AbstractModel):
             odoo = [_d(x) for x in neutral["odoo_totals"]]
             xero = [_d(x) for x in data["totals"]]
             diff = doc_map.totals_difference(odoo, xero)
-            rounded = any(line.get("Description") == self.env._("Rounding")
-                          for line in item.payload.get("LineItems", []))
+            rounded = any(
+                line.get("Description") == self.env._("Rounding")
+                for line in item.payload.get("LineItems", [])
+            )
             if rounded and "Total" not in diff:
                 continue  # reconciled by the rounding line
             if diff:
-                details = ", ".join(f"{field} Odoo {o} / Xero {x}" for field, o, x in zip(
-                    ("SubTotal", "TotalTax", "Total"), odoo, xero) if field in diff)
+                details = ", ".join(
+                    f"{field} Odoo {o} / Xero {x}"
+                    for field, o, x in zip(("SubTotal", "TotalTax", "Total"), odoo, xero)
+                    if field in diff
+                )
                 expected = neutral.get("expected_totals") or []
                 rounding_only = expected and _d(expected[2]) == xero[2]
                 sync.mismatch(
-                    "export", kind="totals", record_name=item.record.display_name,
-                    res_model=item.record._name, res_id=item.record.id, xero_id=item.xero_id,
-                    messages=[self.env._("Totals differ after the export: %(details)s.",
-                                         details=details)],
-                    hint=self.env._("Xero rounds tax per line: set the company's tax rounding "
-                                    "to 'Round per Line', or the object's rounding policy to "
-                                    "'rounding line'.") if rounding_only else self.env._(
-                        "Compare the lines in Odoo and Xero; correct the document and click "
-                        "Retry."),
-                    payload=item.payload)
+                    "export",
+                    kind="totals",
+                    record_name=item.record.display_name,
+                    res_model=item.record._name,
+                    res_id=item.record.id,
+                    xero_id=item.xero_id,
+                    messages=[self.env._("Totals differ after the export: %(details)s.", details=details)],
+                    hint=self.env._(
+                        "Xero rounds tax per line: set the company's tax rounding "
+                        "to 'Round per Line', or the object's rounding policy to "
+                        "'rounding line'."
+                    )
+                    if rounding_only
+                    else self.env._(
+                        "Compare the lines in Odoo and Xero; correct the document and click Retry."
+                    ),
+                    payload=item.payload,
+                )
         self._xero_sync_allocations(sync, items)
 
     # ---------------------------------------------------------- allocations
@@ -806,20 +1043,30 @@ class XeroObjectDocument(models.AbstractModel):
         """Dependencies of the whole page first: one read per object, not one per document."""
         records = [r for r in records if self._xero_wants(sync, r)]
         self._xero_import_dependencies(sync, records)
-        self.env["xero.object.tracking_categories"]._xero_need_tracking(sync, [
-            (t.get("Name"), t.get("Option")) for r in records for line in r.get("LineItems") or []
-            for t in line.get("Tracking") or [] if isinstance(t, dict)])
+        self.env["xero.object.tracking_categories"]._xero_need_tracking(
+            sync,
+            [
+                (t.get("Name"), t.get("Option"))
+                for r in records
+                for line in r.get("LineItems") or []
+                for t in line.get("Tracking") or []
+                if isinstance(t, dict)
+            ],
+        )
         return super()._xero_import_page(sync, records)
 
     def _xero_import_dependencies(self, sync, records):
         """The contacts and items of Xero ``records`` (documents, orders) imported first."""
-        contacts = {(r.get("Contact") or {}).get("ContactID"): (r.get("Contact") or {}).get("Name")
-                    for r in records}
+        contacts = {
+            (r.get("Contact") or {}).get("ContactID"): (r.get("Contact") or {}).get("Name") for r in records
+        }
         contacts.pop(None, None)
         if contacts:
             self._xero_require(sync, "contacts", sorted(contacts), names=contacts)
-        item_ids = sorted({(line.get("Item") or {}).get("ItemID") for r in records
-                           for line in r.get("LineItems") or []} - {None})
+        item_ids = sorted(
+            {(line.get("Item") or {}).get("ItemID") for r in records for line in r.get("LineItems") or []}
+            - {None}
+        )
         if item_ids:
             known = set(self._xero_binding_map(sync, "items", xero_ids=item_ids).mapped("xero_id"))
             if set(item_ids) - known:
@@ -834,8 +1081,12 @@ class XeroObjectDocument(models.AbstractModel):
             if record.exists() and record.xero_no_sync:
                 return "skipped", record, self.env._("do not sync")
             raw = (binding.xero_data or {}).get("updated_raw")
-            if raw and raw != xero_record.get("UpdatedDateUTC") and not sync.force and \
-                    binding.xero_hash != payload_hash(xero_record):
+            if (
+                raw
+                and raw != xero_record.get("UpdatedDateUTC")
+                and not sync.force
+                and binding.xero_hash != payload_hash(xero_record)
+            ):
                 # Changed within the second the binding's date holds (Xero stamps to the
                 # millisecond): the engine's date comparison would take it for unchanged.
                 sync.force = True
@@ -854,31 +1105,53 @@ class XeroObjectDocument(models.AbstractModel):
             return True
         if neutral["status"] in ("VOIDED", "DELETED") and data.get("status") != neutral["status"]:
             return True
-        money = neutral.get("amount_paid") or neutral.get("amount_credited") or \
-            neutral.get("payments") or neutral.get("allocations")
-        return bool(money) and bool(doc_map.totals_difference(
-            _xero_totals(neutral), [_d(x) for x in odoo["odoo_totals"]]))
+        money = (
+            neutral.get("amount_paid")
+            or neutral.get("amount_credited")
+            or neutral.get("payments")
+            or neutral.get("allocations")
+        )
+        return bool(money) and bool(
+            doc_map.totals_difference(_xero_totals(neutral), [_d(x) for x in odoo["odoo_totals"]])
+        )
 
     def _xero_conflict_fields(self, sync, binding, odoo, xero, keys):
         data = binding.xero_data or {}
         synced = data.get("totals") or [None] * 3
-        rows = [(label, _d(mine), theirs, _d(last) if last is not None else _UNKNOWN)
-                for label, mine, theirs, last in zip(
-                    (self.env._("Subtotal"), self.env._("Tax"), self.env._("Total")),
-                    odoo["odoo_totals"], _xero_totals(xero), synced)
-                if _d(mine) != theirs]
+        rows = [
+            (label, _d(mine), theirs, _d(last) if last is not None else _UNKNOWN)
+            for label, mine, theirs, last in zip(
+                (self.env._("Subtotal"), self.env._("Tax"), self.env._("Total")),
+                odoo["odoo_totals"],
+                _xero_totals(xero),
+                synced,
+            )
+            if _d(mine) != theirs
+        ]
         if odoo.get("status") != xero.get("status"):
-            rows.append((self.env._("Status"), odoo.get("status"), xero.get("status"),
-                         data.get("status") or _UNKNOWN))
+            rows.append(
+                (self.env._("Status"), odoo.get("status"), xero.get("status"), data.get("status") or _UNKNOWN)
+            )
         if xero.get("amount_paid") or xero.get("amount_credited"):
-            rows.append((self.env._("Paid or credited in Xero"), None,
-                         _d(xero.get("amount_paid")) + _d(xero.get("amount_credited")),
-                         _UNKNOWN))
-        labels = {"contact_id": self.env._("Contact"), "date": self.env._("Date"),
-                  "due_date": self.env._("Due Date"), "number": self.env._("Number"),
-                  "reference": self.env._("Reference"), "currency": self.env._("Currency")}
-        rows += [(label, odoo.get(key), xero.get(key), _UNKNOWN) for key, label in labels.items()
-                 if key in keys]
+            rows.append(
+                (
+                    self.env._("Paid or credited in Xero"),
+                    None,
+                    _d(xero.get("amount_paid")) + _d(xero.get("amount_credited")),
+                    _UNKNOWN,
+                )
+            )
+        labels = {
+            "contact_id": self.env._("Contact"),
+            "date": self.env._("Date"),
+            "due_date": self.env._("Due Date"),
+            "number": self.env._("Number"),
+            "reference": self.env._("Reference"),
+            "currency": self.env._("Currency"),
+        }
+        rows += [
+            (label, odoo.get(key), xero.get(key), _UNKNOWN) for key, label in labels.items() if key in keys
+        ]
         if "lines" in keys and not rows:
             rows.append((self.env._("Lines"), odoo.get("lines"), xero.get("lines"), _UNKNOWN))
         return rows
@@ -893,21 +1166,34 @@ class XeroObjectDocument(models.AbstractModel):
             bindings = self._xero_binding_map(sync, "contacts", xero_ids=[neutral["contact_id"]])
         if not bindings:
             entry = self.env["xero.mismatch.log"]._open_entry(
-                sync.account, ["contacts"], "import", xero_id=neutral["contact_id"])
+                sync.account, ["contacts"], "import", xero_id=neutral["contact_id"]
+            )
             raise MappingError(
-                self.env._("The Xero contact %(name)s could not be imported.",
-                           name=neutral.get("contact_name") or neutral.get("contact_id")),
-                hint=self.env._("Click Open Blocking Record to see why the contact was not "
-                                "imported, fix it, then click Retry.") if entry else
-                self.env._("Xero did not return the contact (archived or deleted there?): "
-                           "check it in Xero, then click Retry."),
-                kind="dependency", missing=("contacts", neutral.get("contact_id")),
-                blocking=("xero.mismatch.log", entry.id) if entry else None)
+                self.env._(
+                    "The Xero contact %(name)s could not be imported.",
+                    name=neutral.get("contact_name") or neutral.get("contact_id"),
+                ),
+                hint=self.env._(
+                    "Click Open Blocking Record to see why the contact was not "
+                    "imported, fix it, then click Retry."
+                )
+                if entry
+                else self.env._(
+                    "Xero did not return the contact (archived or deleted there?): "
+                    "check it in Xero, then click Retry."
+                ),
+                kind="dependency",
+                missing=("contacts", neutral.get("contact_id")),
+                blocking=("xero.mismatch.log", entry.id) if entry else None,
+            )
         return self.env["res.partner"].browse(bindings[0].res_id)
 
     def _xero_currency(self, sync, code):
-        currency = self.env["res.currency"].with_context(active_test=False).search(
-            [("name", "=", code or sync.company.currency_id.name)], limit=1)
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", code or sync.company.currency_id.name)], limit=1)
+        )
         if not currency:
             raise MappingError(self.env._("Odoo has no currency %(code)s.", code=code))
         if not currency.active:
@@ -918,8 +1204,7 @@ class XeroObjectDocument(models.AbstractModel):
         """The Odoo tax of a Xero TaxType, in its price-included or excluded variant."""
         if not tax_type:
             return self.env["account.tax"]
-        if tax_type == "NONE" and not self._xero_binding_map(sync, "taxes", xero_ids=["NONE"],
-                                                             primary=False):
+        if tax_type == "NONE" and not self._xero_binding_map(sync, "taxes", xero_ids=["NONE"], primary=False):
             return self.env["account.tax"]
         cache = sync.cache.setdefault("doc_taxes", {})
         key = (tax_type, included)
@@ -939,9 +1224,14 @@ class XeroObjectDocument(models.AbstractModel):
         """The price-included (or excluded) twin of a tax, mapped to the same Xero rate."""
         suffix = self.env._("(incl.)") if included else self.env._("(excl.)")
         Tax = self.env["account.tax"].with_context(active_test=False, xero_inbound=True)
-        twin = Tax.search([("company_id", "=", sync.company.id),
-                           ("name", "=", f"{tax.name} {suffix}"),
-                           ("type_tax_use", "=", tax.type_tax_use)], limit=1)
+        twin = Tax.search(
+            [
+                ("company_id", "=", sync.company.id),
+                ("name", "=", f"{tax.name} {suffix}"),
+                ("type_tax_use", "=", tax.type_tax_use),
+            ],
+            limit=1,
+        )
         if not twin:
             if tax.amount_type == "group":
                 # One percent tax at the rate's effective percentage: Xero rounds an included
@@ -950,18 +1240,27 @@ class XeroObjectDocument(models.AbstractModel):
                 vals = {"amount": self._xero_tax_rate(tax), "amount_type": "percent"}
             else:
                 source, vals = tax, {}
-            vals.update({
-                "name": f"{tax.name} {suffix}",
-                "type_tax_use": tax.type_tax_use,
-                "price_include_override": "tax_included" if included else "tax_excluded",
-            })
+            vals.update(
+                {
+                    "name": f"{tax.name} {suffix}",
+                    "type_tax_use": tax.type_tax_use,
+                    "price_include_override": "tax_included" if included else "tax_excluded",
+                }
+            )
             twin = source.with_context(xero_inbound=True).copy(vals)
         if not self._xero_binding_map(sync, "taxes", res_ids=[twin.id], primary=False):
-            self.env["xero.binding"].sudo().create({
-                "account_id": sync.account.id, "object_key": "taxes",
-                "res_model": "account.tax", "res_id": twin.id, "xero_id": tax_type,
-                "xero_number": tax_type, "is_primary": False, "state": "synced",
-            })
+            self.env["xero.binding"].sudo().create(
+                {
+                    "account_id": sync.account.id,
+                    "object_key": "taxes",
+                    "res_model": "account.tax",
+                    "res_id": twin.id,
+                    "xero_id": tax_type,
+                    "xero_number": tax_type,
+                    "is_primary": False,
+                    "state": "synced",
+                }
+            )
         return twin
 
     def _xero_line_vals(self, sync, neutral, line):
@@ -992,8 +1291,10 @@ class XeroObjectDocument(models.AbstractModel):
             tax = self._xero_tax(sync, line.get("tax_type"), amount_type == "inclusive")
             vals["tax_ids"] = [Command.set(tax.ids)]
         distribution = self.env["xero.object.tracking_categories"]._xero_line_distribution(
-            sync, line.get("tracking"), self.env._("The line %(name)s",
-                                                   name=short(line.get("description") or "-")))
+            sync,
+            line.get("tracking"),
+            self.env._("The line %(name)s", name=short(line.get("description") or "-")),
+        )
         if distribution:
             vals["analytic_distribution"] = distribution
         return vals
@@ -1002,22 +1303,32 @@ class XeroObjectDocument(models.AbstractModel):
         cache = sync.cache.setdefault("doc_products", {})
         key = line.get("item_id") or line.get("item_code")
         if key not in cache:
-            domain = [("account_id", "=", sync.account.id), ("object_key", "=", "items"),
-                      ("is_primary", "=", True)]
-            domain.append(("xero_id", "=", line["item_id"]) if line.get("item_id")
-                          else ("xero_number", "=", line["item_code"]))
+            domain = [
+                ("account_id", "=", sync.account.id),
+                ("object_key", "=", "items"),
+                ("is_primary", "=", True),
+            ]
+            domain.append(
+                ("xero_id", "=", line["item_id"])
+                if line.get("item_id")
+                else ("xero_number", "=", line["item_code"])
+            )
             binding = self.env["xero.binding"].sudo().search(domain, limit=1)
-            cache[key] = self.env["product.product"].browse(binding.res_id) if binding \
-                else self.env["product.product"]
+            cache[key] = (
+                self.env["product.product"].browse(binding.res_id) if binding else self.env["product.product"]
+            )
         return cache[key]
 
     def _xero_default_account(self, sync, neutral):
         journal = self._xero_journal(sync, neutral)
         account = journal.default_account_id
         if not account:
-            raise MappingError(self.env._("A line has no account in Xero and the journal "
-                                          "%(journal)s has no default account.",
-                                          journal=journal.display_name))
+            raise MappingError(
+                self.env._(
+                    "A line has no account in Xero and the journal %(journal)s has no default account.",
+                    journal=journal.display_name,
+                )
+            )
         return account
 
     def _xero_journal(self, sync, neutral):
@@ -1025,10 +1336,10 @@ class XeroObjectDocument(models.AbstractModel):
         cache = sync.cache.setdefault("doc_journal", {})
         if kind not in cache:
             cache[kind] = self.env["account.journal"].search(
-                [("company_id", "=", sync.company.id), ("type", "=", kind)], limit=1)
+                [("company_id", "=", sync.company.id), ("type", "=", kind)], limit=1
+            )
             if not cache[kind]:
-                raise MappingError(self.env._("The company has no %(kind)s journal.",
-                                              kind=kind))
+                raise MappingError(self.env._("The company has no %(kind)s journal.", kind=kind))
         return cache[kind]
 
     def _xero_vals(self, sync, neutral, record):
@@ -1040,8 +1351,10 @@ class XeroObjectDocument(models.AbstractModel):
             "invoice_date": neutral.get("date"),
             "currency_id": currency.id,
             "ref": (neutral.get("reference") if sales else neutral.get("number")) or False,
-            "invoice_line_ids": [Command.create(self._xero_line_vals(sync, neutral, line))
-                                 for line in neutral.get("lines") or []],
+            "invoice_line_ids": [
+                Command.create(self._xero_line_vals(sync, neutral, line))
+                for line in neutral.get("lines") or []
+            ],
         }
         if record is None:
             vals["move_type"] = MOVE_TYPES[neutral["type"]]
@@ -1055,31 +1368,48 @@ class XeroObjectDocument(models.AbstractModel):
         if currency != sync.company.currency_id:
             if not neutral.get("rate"):
                 raise MappingError(
-                    self.env._("%(name)s is in %(currency)s and Xero sent no exchange rate "
-                               "for it: it was not imported (Odoo would post it at a rate "
-                               "of its own).", name=neutral.get("number") or
-                               neutral.get("reference") or neutral.get("xero_id"),
-                               currency=currency.name),
-                    hint=self.env._("Check the document's currency rate in Xero, then click "
-                                    "Retry."))
+                    self.env._(
+                        "%(name)s is in %(currency)s and Xero sent no exchange rate "
+                        "for it: it was not imported (Odoo would post it at a rate "
+                        "of its own).",
+                        name=neutral.get("number") or neutral.get("reference") or neutral.get("xero_id"),
+                        currency=currency.name,
+                    ),
+                    hint=self.env._("Check the document's currency rate in Xero, then click Retry."),
+                )
             vals["invoice_currency_rate"] = neutral["rate"]
-        if sales and neutral.get("number") and not doc_map.placeholder_ids(neutral["number"]) \
-                and not (record and neutral["number"] == record.xero_number_override):
+        if (
+            sales
+            and neutral.get("number")
+            and not doc_map.placeholder_ids(neutral["number"])
+            and not (record and neutral["number"] == record.xero_number_override)
+        ):
             # Never the connector's draft placeholder, nor the number chosen for the document
             # in Xero alone (Create Under Another Number): Odoo keeps its own.
             vals["name"] = neutral["number"]
             journal = record.journal_id if record else self._xero_journal(sync, neutral)
-            other = self.env["account.move"].search([
-                ("journal_id", "=", journal.id), ("name", "=", neutral["number"]),
-                ("id", "!=", record.id if record else 0)], limit=1)
+            other = self.env["account.move"].search(
+                [
+                    ("journal_id", "=", journal.id),
+                    ("name", "=", neutral["number"]),
+                    ("id", "!=", record.id if record else 0),
+                ],
+                limit=1,
+            )
             if other:
                 raise MappingError(
-                    self.env._("Odoo already has %(number)s: %(other)s, another document than "
-                               "Xero's %(number)s. The Xero document was not imported.",
-                               number=neutral["number"], other=other.display_name),
-                    hint=self.env._("Give one of the two another number (in Xero, or in Odoo "
-                                    "with Create Under Another Number on the Odoo document's "
-                                    "export entry), then click Retry."))
+                    self.env._(
+                        "Odoo already has %(number)s: %(other)s, another document than "
+                        "Xero's %(number)s. The Xero document was not imported.",
+                        number=neutral["number"],
+                        other=other.display_name,
+                    ),
+                    hint=self.env._(
+                        "Give one of the two another number (in Xero, or in Odoo "
+                        "with Create Under Another Number on the Odoo document's "
+                        "export entry), then click Retry."
+                    ),
+                )
         return vals
 
     def _xero_check_lock(self, sync, move, day):
@@ -1087,11 +1417,18 @@ class XeroObjectDocument(models.AbstractModel):
         if violated:
             lock = max(d for d, __ in violated)
             raise MappingError(
-                self.env._("%(name)s is dated %(date)s, inside Odoo's lock date %(lock)s: it was "
-                           "not imported.", name=move.ref or move.name, date=day, lock=lock),
-                hint=self.env._("Move the lock date in Odoo (Accounting > Lock Dates) if the "
-                                "document belongs there, or correct its date in Xero; then "
-                                "click Retry."))
+                self.env._(
+                    "%(name)s is dated %(date)s, inside Odoo's lock date %(lock)s: it was not imported.",
+                    name=move.ref or move.name,
+                    date=day,
+                    lock=lock,
+                ),
+                hint=self.env._(
+                    "Move the lock date in Odoo (Accounting > Lock Dates) if the "
+                    "document belongs there, or correct its date in Xero; then "
+                    "click Retry."
+                ),
+            )
 
     def _xero_check_totals(self, neutral, move):
         """Odoo's totals must be Xero's to the cent. Xero rounds tax once per line at the
@@ -1107,8 +1444,12 @@ class XeroObjectDocument(models.AbstractModel):
 
         diff = doc_map.totals_difference(xero, odoo())
         lines = len(neutral.get("lines") or []) or 1
-        if diff and set(diff) <= {"TotalTax", "Total"} and move.state == "draft" and \
-                abs(diff.get("TotalTax", 0)) <= Decimal("0.01") * lines * 2:
+        if (
+            diff
+            and set(diff) <= {"TotalTax", "Total"}
+            and move.state == "draft"
+            and abs(diff.get("TotalTax", 0)) <= Decimal("0.01") * lines * 2
+        ):
             totals = move.tax_totals
             for subtotal in totals.get("subtotals") or []:
                 for group in subtotal.get("tax_groups") or []:
@@ -1119,11 +1460,17 @@ class XeroObjectDocument(models.AbstractModel):
             diff = doc_map.totals_difference(xero, odoo())
         if diff:
             raise MappingError(
-                self.env._("Odoo computes %(odoo)s where Xero has %(xero)s (subtotal, tax, "
-                           "total): the document was not imported.",
-                           odoo=" / ".join(map(str, odoo())), xero=" / ".join(map(str, xero))),
-                hint=self.env._("Check that the Xero tax rates are mapped to Odoo taxes of the "
-                                "same rate and that the company rounds taxes per line."))
+                self.env._(
+                    "Odoo computes %(odoo)s where Xero has %(xero)s (subtotal, tax, "
+                    "total): the document was not imported.",
+                    odoo=" / ".join(map(str, odoo())),
+                    xero=" / ".join(map(str, xero)),
+                ),
+                hint=self.env._(
+                    "Check that the Xero tax rates are mapped to Odoo taxes of the "
+                    "same rate and that the company rounds taxes per line."
+                ),
+            )
 
     def _xero_set_state(self, sync, neutral, move, new):
         target = self._xero_state_map(sync).get(neutral["status"], "draft")
@@ -1138,10 +1485,12 @@ class XeroObjectDocument(models.AbstractModel):
         if target == "cancel" and move.state != "cancel":
             if move.state == "posted" and move.payment_state in ("partial", "in_payment", "paid"):
                 raise MappingError(
-                    self.env._("%(name)s was voided in Xero, but Odoo has payments or credit "
-                               "notes on it.", name=move.display_name),
-                    hint=self.env._("Unreconcile (or cancel) the payments in Odoo, then click "
-                                    "Retry."))
+                    self.env._(
+                        "%(name)s was voided in Xero, but Odoo has payments or credit notes on it.",
+                        name=move.display_name,
+                    ),
+                    hint=self.env._("Unreconcile (or cancel) the payments in Odoo, then click Retry."),
+                )
             if move.state == "posted":
                 self._xero_check_lock(sync, move, move.date)
             # Cancelling resets a posted move to draft first, which recomputes its tax lines
@@ -1154,20 +1503,20 @@ class XeroObjectDocument(models.AbstractModel):
 
     def _xero_batchable(self, sync, xero_record):
         # New documents Odoo keeps as drafts or posts (a void or deletion goes one by one).
-        return self._xero_state_map(sync).get(xero_record.get("Status") or "DRAFT",
-                                              "draft") in ("draft", "posted")
+        return self._xero_state_map(sync).get(xero_record.get("Status") or "DRAFT", "draft") in (
+            "draft",
+            "posted",
+        )
 
     def _xero_create_batch(self, sync, prepared):
         """One create per move type, the totals and lock checks of each, one post."""
-        Move = self.env["account.move"].with_company(sync.company).with_context(
-            xero_inbound=True)
+        Move = self.env["account.move"].with_company(sync.company).with_context(xero_inbound=True)
         created = [None] * len(prepared)
         by_type = {}
         for index, (__, __, vals) in enumerate(prepared):
             by_type.setdefault(vals["move_type"], []).append(index)
         for move_type, indexes in by_type.items():
-            moves = Move.with_context(default_move_type=move_type).create(
-                [prepared[i][2] for i in indexes])
+            moves = Move.with_context(default_move_type=move_type).create([prepared[i][2] for i in indexes])
             for index, move in zip(indexes, moves, strict=True):
                 created[index] = move
         states = self._xero_state_map(sync)
@@ -1185,8 +1534,12 @@ class XeroObjectDocument(models.AbstractModel):
 
     def _xero_create(self, sync, neutral):
         vals = self._xero_vals(sync, neutral, None)
-        move = self.env["account.move"].with_company(sync.company).with_context(
-            xero_inbound=True, default_move_type=vals["move_type"]).create(vals)
+        move = (
+            self.env["account.move"]
+            .with_company(sync.company)
+            .with_context(xero_inbound=True, default_move_type=vals["move_type"])
+            .create(vals)
+        )
         self._xero_set_state(sync, neutral, move, True)
         self._xero_import_links(sync, neutral, move)
         return move
@@ -1198,16 +1551,20 @@ class XeroObjectDocument(models.AbstractModel):
         # Xero wins a conflict (the object's setting, or Keep Xero's): its content replaces
         # Odoo's edit even when Xero's content did not change.
         xero_wins = record.id in sync.cache.get("xero_wins", ())
-        if (data.get("content") != content_hash(neutral) or xero_wins) and neutral["status"] \
-                not in ("VOIDED", "DELETED"):
+        if (data.get("content") != content_hash(neutral) or xero_wins) and neutral["status"] not in (
+            "VOIDED",
+            "DELETED",
+        ):
             vals = self._xero_vals(sync, neutral, record)
             was_posted = record.state == "posted"
             if was_posted:
                 if record.payment_state in ("partial", "in_payment", "paid"):
                     raise MappingError(
-                        self.env._("%(name)s changed in Xero, but Odoo has payments on it.",
-                                   name=record.display_name),
-                        hint=self.env._("Unreconcile the payments in Odoo, then click Retry."))
+                        self.env._(
+                            "%(name)s changed in Xero, but Odoo has payments on it.", name=record.display_name
+                        ),
+                        hint=self.env._("Unreconcile the payments in Odoo, then click Retry."),
+                    )
                 self._xero_check_lock(sync, record, record.date)
                 record.with_context(xero_inbound=True).button_draft()
             if record.state == "cancel":
@@ -1252,31 +1609,42 @@ class XeroObjectCreditNotes(models.AbstractModel):
     _xero_unique_field = "CreditNoteNumber"
 
     def _xero_invoice_bindings(self, sync, moves):
-        bindings = self.env["xero.binding"].sudo().search([
-            ("account_id", "=", sync.account.id), ("object_key", "in", ("invoices", "bills")),
-            ("res_id", "in", moves.ids), ("is_primary", "=", True)])
+        bindings = (
+            self.env["xero.binding"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", sync.account.id),
+                    ("object_key", "in", ("invoices", "bills")),
+                    ("res_id", "in", moves.ids),
+                    ("is_primary", "=", True),
+                ]
+            )
+        )
         return {b.res_id: b for b in bindings}
 
     def _xero_partials(self, move):
         """``{invoice move: amount in document currency}`` Odoo reconciled with the note."""
         out = {}
         lines = move.line_ids.filtered(
-            lambda l: l.account_id.account_type in ("asset_receivable", "liability_payable"))
+            lambda l: l.account_id.account_type in ("asset_receivable", "liability_payable")
+        )
         for line in lines:
             for partial in line.matched_debit_ids | line.matched_credit_ids:
-                other = partial.debit_move_id if partial.credit_move_id == line \
-                    else partial.credit_move_id
+                other = partial.debit_move_id if partial.credit_move_id == line else partial.credit_move_id
                 target = other.move_id
                 if target.move_type not in ("out_invoice", "in_invoice"):
                     continue
-                amount = partial.debit_amount_currency if partial.credit_move_id == line \
+                amount = (
+                    partial.debit_amount_currency
+                    if partial.credit_move_id == line
                     else partial.credit_amount_currency
+                )
                 out[target] = out.get(target, 0.0) + abs(amount)
         return out
 
     def _xero_wanted_allocations(self, sync, records):
-        partials = {move.id: self._xero_partials(move) for move in records
-                    if move.state == "posted"}
+        partials = {move.id: self._xero_partials(move) for move in records if move.state == "posted"}
         targets = self.env["account.move"]
         for found in partials.values():
             for invoice in found:
@@ -1312,12 +1680,17 @@ class XeroObjectCreditNotes(models.AbstractModel):
                     errors.append(str(exc))
             if to_add:
                 from datetime import date
+
                 day = item.record.invoice_date or date.today()
-                body = {"Allocations": [doc_map.allocation_to_xero(invoice_id, amount, day)
-                                        for invoice_id, amount in to_add]}
+                body = {
+                    "Allocations": [
+                        doc_map.allocation_to_xero(invoice_id, amount, day) for invoice_id, amount in to_add
+                    ]
+                }
                 try:
-                    sync.client.put(f"/CreditNotes/{note_id}/Allocations", body,
-                                    params={"summarizeErrors": "false"})
+                    sync.client.put(
+                        f"/CreditNotes/{note_id}/Allocations", body, params={"summarizeErrors": "false"}
+                    )
                 except Exception as exc:  # noqa: BLE001 - reported in the mismatch log below
                     errors.append(getattr(exc, "message", None) or str(exc))
                     for message in getattr(exc, "messages", None) or []:
@@ -1326,22 +1699,41 @@ class XeroObjectCreditNotes(models.AbstractModel):
             fresh = sync.client.get_record(self._xero_collection, note_id)
             if fresh:
                 self._xero_bind(sync, item.record, fresh, item.neutral, "export", item.hash)
-                self._xero_refresh_invoices(sync, [a["invoice_id"] for a in
-                                                   doc_map.document_from_xero(fresh)
-                                                   ["allocations"]] + list(wanted))
+                self._xero_refresh_invoices(
+                    sync,
+                    [a["invoice_id"] for a in doc_map.document_from_xero(fresh)["allocations"]]
+                    + list(wanted),
+                )
             if errors:
                 sync.mismatch(
-                    "export", kind="validation", record_name=item.record.display_name,
-                    res_model=item.record._name, res_id=item.record.id, xero_id=note_id,
-                    messages=errors, payload=body if to_add else None,
-                    hint=self.env._("Check the amounts still due on the invoices in Xero; "
-                                    "reconcile in Odoo only what Xero can allocate."))
+                    "export",
+                    kind="validation",
+                    record_name=item.record.display_name,
+                    res_model=item.record._name,
+                    res_id=item.record.id,
+                    xero_id=note_id,
+                    messages=errors,
+                    payload=body if to_add else None,
+                    hint=self.env._(
+                        "Check the amounts still due on the invoices in Xero; "
+                        "reconcile in Odoo only what Xero can allocate."
+                    ),
+                )
 
     def _xero_refresh_invoices(self, sync, invoice_ids):
         """Allocations change what is due on invoices: note it on their bindings."""
-        bindings = self.env["xero.binding"].sudo().search([
-            ("account_id", "=", sync.account.id), ("object_key", "in", ("invoices", "bills")),
-            ("xero_id", "in", list(set(invoice_ids))), ("is_primary", "=", True)])
+        bindings = (
+            self.env["xero.binding"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", sync.account.id),
+                    ("object_key", "in", ("invoices", "bills")),
+                    ("xero_id", "in", list(set(invoice_ids))),
+                    ("is_primary", "=", True),
+                ]
+            )
+        )
         if bindings:
             for binding in bindings:
                 data = dict(binding.xero_data or {})
@@ -1349,18 +1741,28 @@ class XeroObjectCreditNotes(models.AbstractModel):
                 binding.xero_data = data
 
     def _xero_import_page(self, sync, records):
-        invoice_ids = sorted({a.get("Invoice", {}).get("InvoiceID") for r in records
-                              for a in r.get("Allocations") or []} - {None})
+        invoice_ids = sorted(
+            {a.get("Invoice", {}).get("InvoiceID") for r in records for a in r.get("Allocations") or []}
+            - {None}
+        )
         if invoice_ids:
-            known = set(self.env["xero.binding"].sudo().search([
-                ("account_id", "=", sync.account.id), ("object_key", "in", ("invoices", "bills")),
-                ("xero_id", "in", invoice_ids)]).mapped("xero_id"))
+            known = set(
+                self.env["xero.binding"]
+                .sudo()
+                .search(
+                    [
+                        ("account_id", "=", sync.account.id),
+                        ("object_key", "in", ("invoices", "bills")),
+                        ("xero_id", "in", invoice_ids),
+                    ]
+                )
+                .mapped("xero_id")
+            )
             missing = sorted(set(invoice_ids) - known)
             for key in ("invoices", "bills"):
                 if missing and sync.account._xero_settings(key)._does("import"):
                     self._xero_require(sync, key, missing)
-                    known |= set(self._xero_binding_map(sync, key, xero_ids=missing)
-                                 .mapped("xero_id"))
+                    known |= set(self._xero_binding_map(sync, key, xero_ids=missing).mapped("xero_id"))
                     missing = sorted(set(missing) - known)
         return super()._xero_import_page(sync, records)
 
@@ -1369,16 +1771,27 @@ class XeroObjectCreditNotes(models.AbstractModel):
             return False
         wanted = {}
         for allocation in neutral.get("allocations") or []:
-            wanted[allocation["invoice_id"]] = wanted.get(allocation["invoice_id"], 0.0) + \
-                (allocation["amount"] or 0.0)
-        bindings = self.env["xero.binding"].sudo().search([
-            ("account_id", "=", sync.account.id), ("object_key", "in", ("invoices", "bills")),
-            ("xero_id", "in", list(wanted)), ("is_primary", "=", True)])
+            wanted[allocation["invoice_id"]] = wanted.get(allocation["invoice_id"], 0.0) + (
+                allocation["amount"] or 0.0
+            )
+        bindings = (
+            self.env["xero.binding"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", sync.account.id),
+                    ("object_key", "in", ("invoices", "bills")),
+                    ("xero_id", "in", list(wanted)),
+                    ("is_primary", "=", True),
+                ]
+            )
+        )
         by_move = {self.env["account.move"].browse(b.res_id): b.xero_id for b in bindings}
         have = self._xero_partials(move)
         changed = False
         note_line = move.line_ids.filtered(
-            lambda l: l.account_id.account_type in ("asset_receivable", "liability_payable"))
+            lambda l: l.account_id.account_type in ("asset_receivable", "liability_payable")
+        )
         for invoice, xero_id in by_move.items():
             want = round(wanted.get(xero_id, 0.0), 2)
             got = round(have.get(invoice, 0.0), 2)
@@ -1386,17 +1799,27 @@ class XeroObjectCreditNotes(models.AbstractModel):
                 continue
             if want < got:
                 raise MappingError(
-                    self.env._("Xero allocates %(want)s of %(note)s to %(invoice)s; Odoo "
-                               "reconciles %(got)s.", want=want, note=move.display_name,
-                               invoice=invoice.display_name, got=got),
-                    hint=self.env._("Unreconcile them in Odoo, then click Retry."))
+                    self.env._(
+                        "Xero allocates %(want)s of %(note)s to %(invoice)s; Odoo reconciles %(got)s.",
+                        want=want,
+                        note=move.display_name,
+                        invoice=invoice.display_name,
+                        got=got,
+                    ),
+                    hint=self.env._("Unreconcile them in Odoo, then click Retry."),
+                )
             if invoice.state != "posted":
                 raise MappingError(
-                    self.env._("Xero allocates %(note)s to %(invoice)s, which is not posted in "
-                               "Odoo.", note=move.display_name, invoice=invoice.display_name),
-                    hint=self.env._("Post the invoice in Odoo, then click Retry."))
+                    self.env._(
+                        "Xero allocates %(note)s to %(invoice)s, which is not posted in Odoo.",
+                        note=move.display_name,
+                        invoice=invoice.display_name,
+                    ),
+                    hint=self.env._("Post the invoice in Odoo, then click Retry."),
+                )
             invoice_line = invoice.line_ids.filtered(
-                lambda l, a=note_line.account_id: l.account_id == a and not l.reconciled)
+                lambda l, a=note_line.account_id: l.account_id == a and not l.reconciled
+            )
             self._xero_reconcile_amount(note_line, invoice_line, want - got)
             changed = True
         return changed
@@ -1405,8 +1828,9 @@ class XeroObjectCreditNotes(models.AbstractModel):
         """Reconcile ``amount`` (document currency) of a credit note with an invoice."""
         note_line = note_line.filtered(lambda l: not l.reconciled)
         if not note_line or not invoice_line:
-            raise MappingError(self.env._("Nothing is left to reconcile on the credit note or "
-                                          "the invoice in Odoo."))
+            raise MappingError(
+                self.env._("Nothing is left to reconcile on the credit note or the invoice in Odoo.")
+            )
         note_left = abs(sum(note_line.mapped("amount_residual_currency")))
         invoice_left = abs(sum(invoice_line.mapped("amount_residual_currency")))
         currency = invoice_line.currency_id
@@ -1416,11 +1840,15 @@ class XeroObjectCreditNotes(models.AbstractModel):
             return
         debit = invoice_line if invoice_line.balance > 0 else note_line
         credit = note_line if debit == invoice_line else invoice_line
-        rate = abs(invoice_line.balance / invoice_line.amount_currency) \
-            if invoice_line.amount_currency else 1.0
-        self.env["account.partial.reconcile"].with_context(xero_inbound=True).create({
-            "debit_move_id": debit[:1].id, "credit_move_id": credit[:1].id,
-            "amount": invoice_line.company_currency_id.round(amount * rate),
-            "debit_amount_currency": amount, "credit_amount_currency": amount,
-        })
-
+        rate = (
+            abs(invoice_line.balance / invoice_line.amount_currency) if invoice_line.amount_currency else 1.0
+        )
+        self.env["account.partial.reconcile"].with_context(xero_inbound=True).create(
+            {
+                "debit_move_id": debit[:1].id,
+                "credit_move_id": credit[:1].id,
+                "amount": invoice_line.company_currency_id.round(amount * rate),
+                "debit_amount_currency": amount,
+                "credit_amount_currency": amount,
+            }
+        )

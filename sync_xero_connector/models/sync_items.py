@@ -4,22 +4,38 @@
 Accounts and taxes go through their bindings: an item whose account or tax is not mapped to
 Xero gets a mismatch naming the missing mapping (export), or brings it from Xero (import).
 """
+
+import logging
 from urllib.parse import quote
 
 from odoo import fields, models
 from odoo.fields import Command
 
 from ..xero import REJECTED, UPDATED, ElementResult, XeroDayLimitError, XeroError, XeroNotFound
-
 from ..xero.mapping import items as item_map
 from ..xero.mapping.common import MappingError, normalize_name
 from .sync_contacts import _export_selected
 
+_logger = logging.getLogger(__name__)
+
 PRODUCT_TRACKED = (
-    "name", "default_code", "description_sale", "description_purchase", "list_price",
-    "standard_price", "sale_ok", "purchase_ok", "type", "is_storable", "taxes_id",
-    "supplier_taxes_id", "property_account_income_id", "property_account_expense_id",
-    "xero_inventory_account_id", "xero_cogs_account_id", "active",
+    "name",
+    "default_code",
+    "description_sale",
+    "description_purchase",
+    "list_price",
+    "standard_price",
+    "sale_ok",
+    "purchase_ok",
+    "type",
+    "is_storable",
+    "taxes_id",
+    "supplier_taxes_id",
+    "property_account_income_id",
+    "property_account_expense_id",
+    "xero_inventory_account_id",
+    "xero_cogs_account_id",
+    "active",
 )
 
 
@@ -32,11 +48,15 @@ class ProductTemplate(models.Model):
     _xero_status_model = "product.product"
 
     xero_inventory_account_id = fields.Many2one(
-        "account.account", string="Xero Inventory Asset Account", company_dependent=True,
+        "account.account",
+        string="Xero Inventory Asset Account",
+        company_dependent=True,
         help="Tracked Xero items only: the inventory asset account in Xero.",
     )
     xero_cogs_account_id = fields.Many2one(
-        "account.account", string="Xero COGS Account", company_dependent=True,
+        "account.account",
+        string="Xero COGS Account",
+        company_dependent=True,
         help="Tracked Xero items only: the cost of goods sold account in Xero.",
     )
 
@@ -50,8 +70,7 @@ class ProductTemplate(models.Model):
         return [("product_variant_ids", "in", list(bound_ids))]
 
     def action_xero_export(self):
-        return _export_selected(
-            self.with_context(active_test=False).product_variant_ids, "items")
+        return _export_selected(self.with_context(active_test=False).product_variant_ids, "items")
 
     def _xero_unlink_targets(self):
         # The variants go with their template (a database cascade, not their unlink).
@@ -81,18 +100,23 @@ class XeroObjectItems(models.AbstractModel):
 
     @property
     def _xero_match_keys(self):
-        return (("code", "default_code", lambda v: (v or "").strip()),
-                ("name", "name", normalize_name))
+        return (("code", "default_code", lambda v: (v or "").strip()), ("name", "name", normalize_name))
 
     def _xero_match_domain(self, sync):
         # Never the product of order lines without item (data/product_data.xml).
         line = self.env.ref("sync_xero_connector.product_xero_line", raise_if_not_found=False)
-        return [("company_id", "in", [False, sync.company.id]), ("type", "!=", "combo"),
-                ("id", "!=", line.id if line else 0)]
+        return [
+            ("company_id", "in", [False, sync.company.id]),
+            ("type", "!=", "combo"),
+            ("id", "!=", line.id if line else 0),
+        ]
 
     def _xero_export_domain(self, sync):
         return self._xero_match_domain(sync) + [
-            ("active", "=", True), "|", ("sale_ok", "=", True), ("purchase_ok", "=", True),
+            ("active", "=", True),
+            "|",
+            ("sale_ok", "=", True),
+            ("purchase_ok", "=", True),
         ]
 
     def _xero_code_from_name(self, sync):
@@ -112,12 +136,15 @@ class XeroObjectItems(models.AbstractModel):
             try:
                 sync.client.delete(f"/Items/{quote(payload['ItemID'], safe='')}")
             except XeroNotFound:
-                pass  # deleted in Xero already
+                _logger.debug("item %s was deleted in Xero already", payload["ItemID"])
             except XeroDayLimitError:
                 raise
             except XeroError as exc:
-                results.append(ElementResult(index, REJECTED, payload, messages=getattr(
-                    exc, "messages", None) or [str(exc)]))
+                results.append(
+                    ElementResult(
+                        index, REJECTED, payload, messages=getattr(exc, "messages", None) or [str(exc)]
+                    )
+                )
                 continue
             results.append(ElementResult(index, UPDATED, payload, xero_id=payload["ItemID"]))
         return results
@@ -125,10 +152,17 @@ class XeroObjectItems(models.AbstractModel):
     # ---------------------------------------------------------------- lookups
     def _xero_codes(self, sync, key, records):
         """``{odoo id: Xero code}`` of bound accounts (key "accounts") or taxes ("taxes")."""
-        bindings = self.env["xero.binding"].sudo().search([
-            ("account_id", "=", sync.account.id), ("object_key", "=", key),
-            ("res_id", "in", records.ids),
-        ])
+        bindings = (
+            self.env["xero.binding"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", sync.account.id),
+                    ("object_key", "=", key),
+                    ("res_id", "in", records.ids),
+                ]
+            )
+        )
         return {b.res_id: b.xero_number or b.xero_id for b in bindings}
 
     def _xero_odoo_of(self, sync, key, code):
@@ -140,8 +174,12 @@ class XeroObjectItems(models.AbstractModel):
         if code not in cache:
             Binding = self.env["xero.binding"].sudo()
             field = "xero_number"
-            domain = [("account_id", "=", sync.account.id), ("object_key", "=", key),
-                      (field, "=", code), ("is_primary", "=", True)]
+            domain = [
+                ("account_id", "=", sync.account.id),
+                ("object_key", "=", key),
+                (field, "=", code),
+                ("is_primary", "=", True),
+            ]
             binding = Binding.search(domain, limit=1)
             if not binding:
                 sync.account._xero_run_object(key, "import", trigger="dependency")
@@ -149,11 +187,14 @@ class XeroObjectItems(models.AbstractModel):
             if not binding:
                 what = self.env._("account") if key == "accounts" else self.env._("tax rate")
                 raise MappingError(
-                    self.env._("The Xero %(what)s %(code)s is not mapped to Odoo.",
-                               what=what, code=code),
-                    hint=self.env._("Import the %(object)s from Xero (or map it), then click "
-                                    "Retry.", object=key.replace("_", " ")),
-                    kind="dependency", missing=(key, code))
+                    self.env._("The Xero %(what)s %(code)s is not mapped to Odoo.", what=what, code=code),
+                    hint=self.env._(
+                        "Import the %(object)s from Xero (or map it), then click Retry.",
+                        object=key.replace("_", " "),
+                    ),
+                    kind="dependency",
+                    missing=(key, code),
+                )
             cache[code] = binding.res_id
         model = "account.account" if key == "accounts" else "account.tax"
         return self.env[model].browse(cache[code])
@@ -163,31 +204,49 @@ class XeroObjectItems(models.AbstractModel):
         return item_map.item_from_xero(record)
 
     def _xero_to_xero(self, sync, neutral, xero_id):
-        for key in ("sale_account_code", "purchase_account_code", "cogs_account_code",
-                    "inventory_account_code", "sale_tax_type", "purchase_tax_type"):
+        for key in (
+            "sale_account_code",
+            "purchase_account_code",
+            "cogs_account_code",
+            "inventory_account_code",
+            "sale_tax_type",
+            "purchase_tax_type",
+        ):
             missing = neutral.get("unmapped_" + key)
             if missing:
                 object_key = "taxes" if key.endswith("tax_type") else "accounts"
                 raise MappingError(
-                    self.env._("%(record)s uses %(what)s, which is not mapped to Xero.",
-                               record=neutral.get("name"), what=missing),
-                    hint=self.env._("Export the %(object)s to Xero (or map it), then click "
-                                    "Retry.", object=object_key),
-                    kind="dependency", missing=(object_key, missing),
-                    blocking=neutral.get("blocking_" + key))
+                    self.env._(
+                        "%(record)s uses %(what)s, which is not mapped to Xero.",
+                        record=neutral.get("name"),
+                        what=missing,
+                    ),
+                    hint=self.env._(
+                        "Export the %(object)s to Xero (or map it), then click Retry.", object=object_key
+                    ),
+                    kind="dependency",
+                    missing=(object_key, missing),
+                    blocking=neutral.get("blocking_" + key),
+                )
         if neutral.get("unsupported"):
-            raise MappingError(neutral["unsupported"], hint=self.env._(
-                "Xero items take one sales tax and one purchase tax: keep one of each."))
+            raise MappingError(
+                neutral["unsupported"],
+                hint=self.env._("Xero items take one sales tax and one purchase tax: keep one of each."),
+            )
         return item_map.item_to_xero(neutral, xero_id)
 
     def _xero_snapshot(self, sync, records):
         company = sync.company
-        accounts = records.mapped("property_account_income_id") | records.mapped(
-            "property_account_expense_id") | records.mapped("xero_inventory_account_id") | \
-            records.mapped("xero_cogs_account_id")
+        accounts = (
+            records.mapped("property_account_income_id")
+            | records.mapped("property_account_expense_id")
+            | records.mapped("xero_inventory_account_id")
+            | records.mapped("xero_cogs_account_id")
+        )
         account_codes = self._xero_codes(sync, "accounts", accounts)
         taxes = (records.mapped("taxes_id") | records.mapped("supplier_taxes_id")).filtered(
-            lambda t: t.company_id == company)
+            lambda t: t.company_id == company
+        )
         tax_codes = self._xero_codes(sync, "taxes", taxes)
         from_name = self._xero_code_from_name(sync)
         out = {}
@@ -213,14 +272,15 @@ class XeroObjectItems(models.AbstractModel):
                 if account and not neutral[key]:
                     neutral["unmapped_" + key] = account.display_name
                     neutral["blocking_" + key] = ("account.account", account.id)
-            for key, field in (("sale_tax_type", "taxes_id"),
-                               ("purchase_tax_type", "supplier_taxes_id")):
+            for key, field in (("sale_tax_type", "taxes_id"), ("purchase_tax_type", "supplier_taxes_id")):
                 product_taxes = product[field].filtered(lambda t: t.company_id == company)
                 if len(product_taxes) > 1:
                     neutral["unsupported"] = self.env._(
                         "%(name)s has %(count)s %(field)s; a Xero item takes one.",
-                        name=product.display_name, count=len(product_taxes),
-                        field=product._fields[field].string)
+                        name=product.display_name,
+                        count=len(product_taxes),
+                        field=product._fields[field].string,
+                    )
                 neutral[key] = tax_codes.get(product_taxes.id) if product_taxes else None
                 if product_taxes and len(product_taxes) == 1 and not neutral[key]:
                     neutral["unmapped_" + key] = product_taxes.display_name
@@ -255,17 +315,21 @@ class XeroObjectItems(models.AbstractModel):
             vals["type"] = "consu"
         elif storable and record.is_storable:
             vals["is_storable"] = False
-        for key, field in (("sale_account_code", "property_account_income_id"),
-                           ("purchase_account_code", "property_account_expense_id"),
-                           ("inventory_account_code", "xero_inventory_account_id"),
-                           ("cogs_account_code", "xero_cogs_account_id")):
+        for key, field in (
+            ("sale_account_code", "property_account_income_id"),
+            ("purchase_account_code", "property_account_expense_id"),
+            ("inventory_account_code", "xero_inventory_account_id"),
+            ("cogs_account_code", "xero_cogs_account_id"),
+        ):
             account = self._xero_odoo_of(sync, "accounts", neutral.get(key))
             vals[field] = account.id if account else False
-        for key, field in (("sale_tax_type", "taxes_id"), ("purchase_tax_type",
-                                                           "supplier_taxes_id")):
+        for key, field in (("sale_tax_type", "taxes_id"), ("purchase_tax_type", "supplier_taxes_id")):
             tax = self._xero_odoo_of(sync, "taxes", neutral.get(key))
-            other = record[field].filtered(lambda t: t.company_id != sync.company) if record \
+            other = (
+                record[field].filtered(lambda t: t.company_id != sync.company)
+                if record
                 else self.env["account.tax"]
+            )
             vals[field] = [Command.set((other | tax).ids if tax else other.ids)]
         if record is None:
             vals["company_id"] = sync.company.id

@@ -7,6 +7,7 @@ document with Odoo's own payment wizard, so reconciliation follows. Reversal bot
 Xero DELETED <-> Odoo payment cancelled. Prepayment and overpayment payments are recognised by
 their PaymentType and logged, never taken for document payments.
 """
+
 from odoo import models
 
 from ..xero import REJECTED, UPDATED, ElementResult, XeroDayLimitError, XeroError
@@ -14,10 +15,18 @@ from ..xero.mapping import payments as pay_map
 from ..xero.mapping.common import MappingError
 from .sync_contacts import _export_selected
 
-DOCUMENT_OBJECTS = {"ACCREC": "invoices", "ACCPAY": "bills", "ACCRECCREDIT": "credit_notes",
-                    "ACCPAYCREDIT": "credit_notes"}
-PAYMENT_DOCUMENT_TYPES = {"ACCRECPAYMENT": "ACCREC", "ACCPAYPAYMENT": "ACCPAY",
-                          "ARCREDITPAYMENT": "ACCRECCREDIT", "APCREDITPAYMENT": "ACCPAYCREDIT"}
+DOCUMENT_OBJECTS = {
+    "ACCREC": "invoices",
+    "ACCPAY": "bills",
+    "ACCRECCREDIT": "credit_notes",
+    "ACCPAYCREDIT": "credit_notes",
+}
+PAYMENT_DOCUMENT_TYPES = {
+    "ACCRECPAYMENT": "ACCREC",
+    "ACCPAYPAYMENT": "ACCPAY",
+    "ARCREDITPAYMENT": "ACCRECCREDIT",
+    "APCREDITPAYMENT": "ACCPAYCREDIT",
+}
 
 
 class AccountPayment(models.Model):
@@ -46,18 +55,20 @@ class XeroObjectPayments(models.AbstractModel):
 
     def _xero_export_domain(self, sync):
         return self._xero_match_domain(sync) + [
-            ("state", "in", ("in_process", "paid")), ("invoice_ids", "!=", False)]
+            ("state", "in", ("in_process", "paid")),
+            ("invoice_ids", "!=", False),
+        ]
 
     def _xero_record_name(self, neutral, record=None):
-        """"Payment 12.50 on INV-0012" (no number: the payment's date)."""
+        """ "Payment 12.50 on INV-0012" (no number: the payment's date)."""
         if record:
             return record.display_name
         amount = "%.2f" % (neutral.get("amount") or 0.0)
         if neutral.get("document_number"):
-            return self.env._("Payment %(amount)s on %(number)s", amount=amount,
-                              number=neutral["document_number"])
-        return self.env._("Payment %(amount)s of %(date)s", amount=amount,
-                          date=neutral.get("date") or "?")
+            return self.env._(
+                "Payment %(amount)s on %(number)s", amount=amount, number=neutral["document_number"]
+            )
+        return self.env._("Payment %(amount)s of %(date)s", amount=amount, date=neutral.get("date") or "?")
 
     def _xero_from_xero(self, sync, record):
         return pay_map.payment_from_xero(record)
@@ -72,11 +83,18 @@ class XeroObjectPayments(models.AbstractModel):
 
     # ---------------------------------------------------------------- helpers
     def _xero_document_binding(self, sync, xero_id, doc_type=None, require=True):
-        keys = [DOCUMENT_OBJECTS[doc_type]] if doc_type in DOCUMENT_OBJECTS else \
-            ["invoices", "bills", "credit_notes"]
+        keys = (
+            [DOCUMENT_OBJECTS[doc_type]]
+            if doc_type in DOCUMENT_OBJECTS
+            else ["invoices", "bills", "credit_notes"]
+        )
         Binding = self.env["xero.binding"].sudo()
-        domain = [("account_id", "=", sync.account.id), ("object_key", "in", keys),
-                  ("xero_id", "=", xero_id), ("is_primary", "=", True)]
+        domain = [
+            ("account_id", "=", sync.account.id),
+            ("object_key", "in", keys),
+            ("xero_id", "=", xero_id),
+            ("is_primary", "=", True),
+        ]
         binding = Binding.search(domain, limit=1)
         if not binding and require and xero_id not in sync.cache.get("documents_tried", ()):
             for key in keys:
@@ -87,21 +105,30 @@ class XeroObjectPayments(models.AbstractModel):
 
     def _xero_journal_of(self, sync, neutral):
         Binding = self.env["xero.binding"].sudo()
-        base = [("account_id", "=", sync.account.id), ("object_key", "=", "bank_accounts"),
-                ("is_primary", "=", True)]
-        domain = base + ([("xero_id", "=", neutral["account_id"])] if neutral.get("account_id")
-                         else [("xero_number", "=", neutral.get("account_code"))])
+        base = [
+            ("account_id", "=", sync.account.id),
+            ("object_key", "=", "bank_accounts"),
+            ("is_primary", "=", True),
+        ]
+        domain = base + (
+            [("xero_id", "=", neutral["account_id"])]
+            if neutral.get("account_id")
+            else [("xero_number", "=", neutral.get("account_code"))]
+        )
         binding = Binding.search(domain, limit=1)
         if not binding:
             sync.account._xero_run_object("bank_accounts", "import", trigger="dependency")
             binding = Binding.search(domain, limit=1)
         if not binding:
             raise MappingError(
-                self.env._("The Xero bank account %(code)s is not mapped to an Odoo journal.",
-                           code=neutral.get("account_code") or neutral.get("account_id")),
-                hint=self.env._("Import the bank accounts from Xero (or map the journal), then "
-                                "click Retry."),
-                kind="dependency", missing=("bank_accounts", neutral.get("account_code")))
+                self.env._(
+                    "The Xero bank account %(code)s is not mapped to an Odoo journal.",
+                    code=neutral.get("account_code") or neutral.get("account_id"),
+                ),
+                hint=self.env._("Import the bank accounts from Xero (or map the journal), then click Retry."),
+                kind="dependency",
+                missing=("bank_accounts", neutral.get("account_code")),
+            )
         return self.env["account.journal"].browse(binding.res_id)
 
     # ================================================================= import
@@ -110,15 +137,24 @@ class XeroObjectPayments(models.AbstractModel):
         by_key = {}
         for record in records:
             neutral = pay_map.payment_from_xero(record)
-            doc_type = PAYMENT_DOCUMENT_TYPES.get(neutral["payment_type"]) or \
-                neutral.get("document_type")
+            doc_type = PAYMENT_DOCUMENT_TYPES.get(neutral["payment_type"]) or neutral.get("document_type")
             if neutral["document_id"] and doc_type in DOCUMENT_OBJECTS:
-                by_key.setdefault(DOCUMENT_OBJECTS[doc_type], {})[neutral["document_id"]] = \
-                    neutral.get("document_number")
+                by_key.setdefault(DOCUMENT_OBJECTS[doc_type], {})[neutral["document_id"]] = neutral.get(
+                    "document_number"
+                )
         for key, numbers in by_key.items():
-            bound = set(self.env["xero.binding"].sudo().search([
-                ("account_id", "=", sync.account.id), ("object_key", "=", key),
-                ("xero_id", "in", list(numbers))]).mapped("xero_id"))
+            bound = set(
+                self.env["xero.binding"]
+                .sudo()
+                .search(
+                    [
+                        ("account_id", "=", sync.account.id),
+                        ("object_key", "=", key),
+                        ("xero_id", "in", list(numbers)),
+                    ]
+                )
+                .mapped("xero_id")
+            )
             missing = sorted(set(numbers) - bound)
             if missing and sync.account._xero_settings(key)._does("import"):
                 self._xero_require(sync, key, missing, names=numbers)
@@ -131,71 +167,101 @@ class XeroObjectPayments(models.AbstractModel):
         if not pay_map.is_document_payment(neutral):
             kind = (neutral.get("payment_type") or "").replace("PAYMENT", "").lower()
             sync.mismatch(
-                "import", kind="unsupported", xero_id=neutral["xero_id"],
-                record_name=self._xero_record_name(neutral), payload=xero_record,
-                messages=[self.env._(
-                    "Payment %(id)s is a %(type)s payment (%(kind)s), not a payment of an "
-                    "invoice, bill or credit note: it was not imported.",
-                    id=neutral["xero_id"], type=neutral.get("payment_type"), kind=kind)],
-                hint=self.env._("Record the prepayment or overpayment in Odoo by hand; "
-                                "allocate it there to the invoices it pays."))
+                "import",
+                kind="unsupported",
+                xero_id=neutral["xero_id"],
+                record_name=self._xero_record_name(neutral),
+                payload=xero_record,
+                messages=[
+                    self.env._(
+                        "Payment %(id)s is a %(type)s payment (%(kind)s), not a payment of an "
+                        "invoice, bill or credit note: it was not imported.",
+                        id=neutral["xero_id"],
+                        type=neutral.get("payment_type"),
+                        kind=kind,
+                    )
+                ],
+                hint=self.env._(
+                    "Record the prepayment or overpayment in Odoo by hand; "
+                    "allocate it there to the invoices it pays."
+                ),
+            )
             return "skipped", None, self.env._("prepayment/overpayment payment")
         if not binding and neutral["status"] == "DELETED":
             return "skipped", None, None
         return super()._xero_import_one(sync, xero_record, binding)
 
     def _xero_create(self, sync, neutral):
-        doc_type = PAYMENT_DOCUMENT_TYPES.get(neutral["payment_type"]) or \
-            neutral.get("document_type")
+        doc_type = PAYMENT_DOCUMENT_TYPES.get(neutral["payment_type"]) or neutral.get("document_type")
         doc_binding = self._xero_document_binding(sync, neutral["document_id"], doc_type)
         if not doc_binding:
             raise self._xero_missing_document(sync, neutral, doc_type)
         move = self.env["account.move"].browse(doc_binding.res_id)
         if move.state != "posted":
             raise MappingError(
-                self.env._("Xero has a payment on %(move)s, which is %(state)s in Odoo.",
-                           move=move.display_name, state=move.state),
-                hint=self.env._("Post the document in Odoo (or import it again), then click "
-                                "Retry."))
+                self.env._(
+                    "Xero has a payment on %(move)s, which is %(state)s in Odoo.",
+                    move=move.display_name,
+                    state=move.state,
+                ),
+                hint=self.env._("Post the document in Odoo (or import it again), then click Retry."),
+            )
         journal = self._xero_journal_of(sync, neutral)
-        Register = self.env["account.payment.register"].with_company(sync.company).with_context(
-            active_model="account.move", active_ids=move.ids, xero_inbound=True)
-        wizard = Register.create({
-            "payment_date": neutral["date"],
-            "journal_id": journal.id,
-            "amount": neutral["amount"],
-            "currency_id": move.currency_id.id,
-            "payment_difference_handling": "open",
-            "communication": neutral.get("reference") or move.name,
-        })
+        Register = (
+            self.env["account.payment.register"]
+            .with_company(sync.company)
+            .with_context(active_model="account.move", active_ids=move.ids, xero_inbound=True)
+        )
+        wizard = Register.create(
+            {
+                "payment_date": neutral["date"],
+                "journal_id": journal.id,
+                "amount": neutral["amount"],
+                "currency_id": move.currency_id.id,
+                "payment_difference_handling": "open",
+                "communication": neutral.get("reference") or move.name,
+            }
+        )
         payments = wizard._create_payments()
         return payments[:1]
 
     def _xero_missing_document(self, sync, neutral, doc_type):
         """The error of a payment whose document is not in Odoo, pointing at what blocks it:
         the document's own mismatch entry, else the setting or Xero."""
-        keys = [DOCUMENT_OBJECTS[doc_type]] if doc_type in DOCUMENT_OBJECTS else \
-            sorted(set(DOCUMENT_OBJECTS.values()))
+        keys = (
+            [DOCUMENT_OBJECTS[doc_type]]
+            if doc_type in DOCUMENT_OBJECTS
+            else sorted(set(DOCUMENT_OBJECTS.values()))
+        )
         number = neutral.get("document_number") or neutral["document_id"]
-        entry = self.env["xero.mismatch.log"]._open_entry(sync.account, keys, "import",
-                                                          xero_id=neutral["document_id"])
+        entry = self.env["xero.mismatch.log"]._open_entry(
+            sync.account, keys, "import", xero_id=neutral["document_id"]
+        )
         if entry:
             hint = self.env._(
                 "The import of %(number)s failed: click Open Blocking Record to see why, fix it "
-                "and retry it there, then click Retry here.", number=number)
+                "and retry it there, then click Retry here.",
+                number=number,
+            )
         elif not any(sync.account._xero_settings(key)._does("import") for key in keys):
             hint = self.env._(
                 "Importing %(objects)s is off for this Xero account: turn it on (Xero account > "
                 "Synchronisation tab), then click Retry.",
-                objects=", ".join(key.replace("_", " ") for key in keys))
+                objects=", ".join(key.replace("_", " ") for key in keys),
+            )
         else:
             hint = self.env._(
                 "Xero did not return %(number)s (deleted or archived there?): check it in "
-                "Xero, then click Retry.", number=number)
+                "Xero, then click Retry.",
+                number=number,
+            )
         return MappingError(
             self.env._("The document %(number)s of this payment is not in Odoo.", number=number),
-            hint=hint, kind="dependency", missing=(keys[0], neutral.get("document_number")),
-            blocking=("xero.mismatch.log", entry.id) if entry else None)
+            hint=hint,
+            kind="dependency",
+            missing=(keys[0], neutral.get("document_number")),
+            blocking=("xero.mismatch.log", entry.id) if entry else None,
+        )
 
     def _xero_apply(self, sync, neutral, record):
         if neutral["status"] == "DELETED" and record.state not in ("canceled", "rejected"):
@@ -212,19 +278,36 @@ class XeroObjectPayments(models.AbstractModel):
     # ================================================================= export
     def _xero_snapshot(self, sync, records):
         docs = records.mapped("invoice_ids")
-        doc_bindings = {b.res_id: b for b in self.env["xero.binding"].sudo().search([
-            ("account_id", "=", sync.account.id),
-            ("object_key", "in", ("invoices", "bills", "credit_notes")),
-            ("res_id", "in", docs.ids), ("is_primary", "=", True)])}
-        journals = {b.res_id: b for b in self.env["xero.binding"].sudo().search([
-            ("account_id", "=", sync.account.id), ("object_key", "=", "bank_accounts"),
-            ("res_id", "in", records.mapped("journal_id").ids)])}
+        doc_bindings = {
+            b.res_id: b
+            for b in self.env["xero.binding"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", sync.account.id),
+                    ("object_key", "in", ("invoices", "bills", "credit_notes")),
+                    ("res_id", "in", docs.ids),
+                    ("is_primary", "=", True),
+                ]
+            )
+        }
+        journals = {
+            b.res_id: b
+            for b in self.env["xero.binding"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", sync.account.id),
+                    ("object_key", "=", "bank_accounts"),
+                    ("res_id", "in", records.mapped("journal_id").ids),
+                ]
+            )
+        }
         out = {}
         for payment in records:
             invoices = payment.invoice_ids
             neutral = {
-                "status": "DELETED" if payment.state in ("canceled", "rejected") else
-                "AUTHORISED",
+                "status": "DELETED" if payment.state in ("canceled", "rejected") else "AUTHORISED",
                 "date": payment.date,
                 "amount": payment.amount,
                 "reference": payment.memo or None,
@@ -235,39 +318,60 @@ class XeroObjectPayments(models.AbstractModel):
             neutral["account_code"] = journal.xero_number if journal else None
             neutral["account_id"] = journal.xero_id if journal else None
             if len(invoices) != 1:
-                neutral["errors"].append(MappingError(
-                    self.env._("The payment %(name)s pays %(count)s documents; a Xero payment "
-                               "pays one.", name=payment.display_name, count=len(invoices)),
-                    hint=self.env._("Register one payment per document (or use Xero's batch "
-                                    "payments by hand).")))
+                neutral["errors"].append(
+                    MappingError(
+                        self.env._(
+                            "The payment %(name)s pays %(count)s documents; a Xero payment pays one.",
+                            name=payment.display_name,
+                            count=len(invoices),
+                        ),
+                        hint=self.env._(
+                            "Register one payment per document (or use Xero's batch payments by hand)."
+                        ),
+                    )
+                )
             move = invoices[:1]
             binding = doc_bindings.get(move.id) if move else None
             neutral["document_number"] = move.name if move else None
             if binding:
                 data = binding.xero_data or {}
-                neutral.update({
-                    "document_id": binding.xero_id,
-                    "document_kind": "credit_note" if binding.object_key == "credit_notes"
-                    else "invoice",
-                    "amount_due": None if data.get("stale") else data.get("amount_due"),
-                    "document_status": data.get("status"),
-                })
+                neutral.update(
+                    {
+                        "document_id": binding.xero_id,
+                        "document_kind": "credit_note" if binding.object_key == "credit_notes" else "invoice",
+                        "amount_due": None if data.get("stale") else data.get("amount_due"),
+                        "document_status": data.get("status"),
+                    }
+                )
             elif move:
-                neutral["errors"].append(MappingError(
-                    self.env._("%(doc)s, the document of this payment, is not in Xero.",
-                               doc=move.display_name),
-                    hint=self.env._("Export %(doc)s first (Open Blocking Record: its banner says "
-                                    "why it is not in Xero), then click Retry.",
-                                    doc=move.display_name),
-                    kind="dependency", missing=("invoices", move.display_name),
-                    blocking=("account.move", move.id)))
+                neutral["errors"].append(
+                    MappingError(
+                        self.env._(
+                            "%(doc)s, the document of this payment, is not in Xero.", doc=move.display_name
+                        ),
+                        hint=self.env._(
+                            "Export %(doc)s first (Open Blocking Record: its banner says "
+                            "why it is not in Xero), then click Retry.",
+                            doc=move.display_name,
+                        ),
+                        kind="dependency",
+                        missing=("invoices", move.display_name),
+                        blocking=("account.move", move.id),
+                    )
+                )
             if move and payment.currency_id != move.currency_id:
-                neutral["errors"].append(MappingError(
-                    self.env._("The payment is in %(pay)s and %(doc)s in %(cur)s; Xero takes "
-                               "payments in the document's currency.",
-                               pay=payment.currency_id.name, doc=move.display_name,
-                               cur=move.currency_id.name),
-                    hint=self.env._("Register the payment in the document's currency.")))
+                neutral["errors"].append(
+                    MappingError(
+                        self.env._(
+                            "The payment is in %(pay)s and %(doc)s in %(cur)s; Xero takes "
+                            "payments in the document's currency.",
+                            pay=payment.currency_id.name,
+                            doc=move.display_name,
+                            cur=move.currency_id.name,
+                        ),
+                        hint=self.env._("Register the payment in the document's currency."),
+                    )
+                )
             if move and move.currency_id != sync.company.currency_id:
                 neutral["foreign"] = True
                 neutral["rate"] = move.invoice_currency_rate
@@ -277,18 +381,22 @@ class XeroObjectPayments(models.AbstractModel):
     def _xero_to_xero(self, sync, neutral, xero_id):
         if neutral["status"] == "DELETED":
             if not xero_id:
-                raise MappingError(self.env._("The payment is cancelled and was never sent to "
-                                              "Xero: nothing to do."))
+                raise MappingError(
+                    self.env._("The payment is cancelled and was never sent to Xero: nothing to do.")
+                )
             return {"PaymentID": xero_id, "Status": "DELETED"}
         for error in neutral["errors"]:
             raise error
         amount_due = neutral.get("amount_due") if not xero_id else None
         if neutral.get("document_status") in ("DRAFT", "SUBMITTED", "VOIDED", "DELETED"):
             raise MappingError(
-                self.env._("%(doc)s is %(status)s in Xero; Xero takes payments on approved "
-                           "documents only.", doc=neutral.get("document_number"),
-                           status=neutral["document_status"]),
-                hint=self.env._("Export the posted document first, then click Retry."))
+                self.env._(
+                    "%(doc)s is %(status)s in Xero; Xero takes payments on approved documents only.",
+                    doc=neutral.get("document_number"),
+                    status=neutral["document_status"],
+                ),
+                hint=self.env._("Export the posted document first, then click Retry."),
+            )
         return pay_map.payment_to_xero(neutral, amount_due=amount_due)
 
     def _xero_prepare(self, sync, item):
@@ -298,7 +406,8 @@ class XeroObjectPayments(models.AbstractModel):
 
     def _xero_export_candidates(self, sync):
         return super()._xero_export_candidates(sync) | self._xero_refused_unsent(
-            sync, self._xero_match_domain(sync) + [("state", "in", ("canceled", "rejected"))])
+            sync, self._xero_match_domain(sync) + [("state", "in", ("canceled", "rejected"))]
+        )
 
     def _xero_prematch(self, sync, items):
         return []
@@ -306,20 +415,31 @@ class XeroObjectPayments(models.AbstractModel):
     def _xero_export_dependencies(self, sync, records):
         """Their documents go first (a payment needs its invoice in Xero; a cancelled one,
         never sent or only to be reversed, does not)."""
-        docs = records.filtered(lambda p: p.state not in ("canceled", "rejected")).mapped(
-            "invoice_ids")
-        for key, types in (("invoices", ("out_invoice",)), ("bills", ("in_invoice",)),
-                           ("credit_notes", ("out_refund", "in_refund"))):
+        docs = records.filtered(lambda p: p.state not in ("canceled", "rejected")).mapped("invoice_ids")
+        for key, types in (
+            ("invoices", ("out_invoice",)),
+            ("bills", ("in_invoice",)),
+            ("credit_notes", ("out_refund", "in_refund")),
+        ):
             subset = docs.filtered(lambda m, t=types: m.move_type in t)
             if not subset or not sync.account._xero_settings(key)._does("export"):
                 continue
-            bound = self.env["xero.binding"].sudo().search([
-                ("account_id", "=", sync.account.id), ("object_key", "=", key),
-                ("res_id", "in", subset.ids), ("state", "=", "synced")]).mapped("res_id")
-            missing = subset.filtered(lambda m: m.id not in bound)
+            bound = (
+                self.env["xero.binding"]
+                .sudo()
+                .search(
+                    [
+                        ("account_id", "=", sync.account.id),
+                        ("object_key", "=", key),
+                        ("res_id", "in", subset.ids),
+                        ("state", "=", "synced"),
+                    ]
+                )
+                .mapped("res_id")
+            )
+            missing = subset.filtered(lambda m, bound=bound: m.id not in bound)
             if missing:
-                sync.account._xero_run_object(key, "export", trigger="dependency",
-                                              records=missing)
+                sync.account._xero_run_object(key, "export", trigger="dependency", records=missing)
 
     def _xero_tombstone_payload(self, sync, binding):
         return {"PaymentID": binding.xero_id, "Status": "DELETED"}
@@ -340,21 +460,30 @@ class XeroObjectPayments(models.AbstractModel):
             if results[index] is not None:
                 continue
             if payload.get("Status") != "DELETED":
-                results[index] = ElementResult(index, REJECTED, payload, messages=[self.env._(
-                    "Xero payments cannot be edited; only reversed. Cancel this payment in Odoo "
-                    "and register a new one.")])
+                results[index] = ElementResult(
+                    index,
+                    REJECTED,
+                    payload,
+                    messages=[
+                        self.env._(
+                            "Xero payments cannot be edited; only reversed. Cancel this payment in Odoo "
+                            "and register a new one."
+                        )
+                    ],
+                )
                 continue
             try:
                 record = sync.client.delete_payment(payload["PaymentID"])
             except XeroDayLimitError:
                 raise  # the day limit stops the whole run
             except XeroError as exc:
-                results[index] = ElementResult(index, REJECTED, payload,
-                                               messages=getattr(exc, "messages", None)
-                                               or [str(exc)])
+                results[index] = ElementResult(
+                    index, REJECTED, payload, messages=getattr(exc, "messages", None) or [str(exc)]
+                )
                 continue
-            results[index] = ElementResult(index, UPDATED, payload, record=record,
-                                           xero_id=payload["PaymentID"])
+            results[index] = ElementResult(
+                index, UPDATED, payload, record=record, xero_id=payload["PaymentID"]
+            )
         return results
 
     def _xero_after_export(self, sync, items):
@@ -362,8 +491,7 @@ class XeroObjectPayments(models.AbstractModel):
         self._xero_note_documents(sync, [item.binding for item in items])
 
     def _xero_bind(self, sync, record, xero_record, neutral, direction, payload_hash_=None):
-        binding = super()._xero_bind(sync, record, xero_record, neutral, direction,
-                                     payload_hash_)
+        binding = super()._xero_bind(sync, record, xero_record, neutral, direction, payload_hash_)
         if xero_record:
             document = xero_record.get("Invoice") or xero_record.get("CreditNote") or {}
             binding.xero_data = {
@@ -385,10 +513,18 @@ class XeroObjectPayments(models.AbstractModel):
                 notes.setdefault(data["document_id"], []).append((binding, data))
         if not notes:
             return
-        docs = self.env["xero.binding"].sudo().search([
-            ("account_id", "=", sync.account.id),
-            ("object_key", "in", ("invoices", "bills", "credit_notes")),
-            ("xero_id", "in", list(notes)), ("is_primary", "=", True)])
+        docs = (
+            self.env["xero.binding"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", sync.account.id),
+                    ("object_key", "in", ("invoices", "bills", "credit_notes")),
+                    ("xero_id", "in", list(notes)),
+                    ("is_primary", "=", True),
+                ]
+            )
+        )
         for doc in docs:
             doc_data = dict(doc.xero_data or {})
             payments = set(doc_data.get("payments") or [])
@@ -396,8 +532,12 @@ class XeroObjectPayments(models.AbstractModel):
                 for field in ("paid", "credited"):
                     if data.get(f"document_{field}") is not None:
                         doc_data[f"amount_{field}"] = data[f"document_{field}"]
-                doc_data.update({"amount_due": data["document_due"],
-                                 "status": data.get("document_status") or doc_data.get("status")})
+                doc_data.update(
+                    {
+                        "amount_due": data["document_due"],
+                        "status": data.get("document_status") or doc_data.get("status"),
+                    }
+                )
                 if data.get("status") == "DELETED":
                     payments.discard(binding.xero_id)
                 else:

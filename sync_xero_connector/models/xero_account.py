@@ -4,6 +4,7 @@
 The one place where tokens are refreshed is ``_get_access_token``; the one place where they
 are stored is ``_store_token_state`` (a separate cursor, committed at once, under a row lock).
 """
+
 import base64
 import hashlib
 import logging
@@ -112,53 +113,75 @@ class XeroAccount(models.Model):
 
     name = fields.Char(required=True, tracking=True)
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True,
-        ondelete="cascade", tracking=True,
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+        ondelete="cascade",
+        tracking=True,
     )
     active = fields.Boolean(default=True, tracking=True)
     user_id = fields.Many2one(
-        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True,
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
         help="Receives the notifications of this connection (e.g. when it must be reconnected).",
     )
     connection_type = fields.Selection(
         [("oauth", "OAuth 2.0"), ("custom", "Custom Connection")],
-        required=True, default="oauth", tracking=True,
+        required=True,
+        default="oauth",
+        tracking=True,
         help="OAuth 2.0: a user of the organisation grants access in Xero's consent page.\n"
-             "Custom Connection: a premium Xero app bound to one organisation, connected with "
-             "its client id and secret only (client credentials).",
+        "Custom Connection: a premium Xero app bound to one organisation, connected with "
+        "its client id and secret only (client credentials).",
     )
     client_id = fields.Char(string="Client ID", tracking=True)
     client_secret = fields.Char(
-        groups="base.group_system", copy=False,
+        groups="base.group_system",
+        copy=False,
         help="Leave empty for an app of type 'Auth Code with PKCE' (OAuth 2.0 only).",
     )
     scope_preset = fields.Selection(
         [("broad", "Broad scopes"), ("granular", "Granular scopes"), ("custom", "Custom")],
-        required=True, default="broad",
+        required=True,
+        default="broad",
         help="Broad: apps created before 2 March 2026. Granular: apps created since then. "
-             "Custom: edit the scopes yourself.",
+        "Custom: edit the scopes yourself.",
     )
     scopes = fields.Char(
-        compute="_compute_scopes", store=True, readonly=False, precompute=True,
+        compute="_compute_scopes",
+        store=True,
+        readonly=False,
+        precompute=True,
         help="Space-separated scopes requested from Xero. offline_access is always added for "
-             "OAuth 2.0 so that a refresh token is issued.",
+        "OAuth 2.0 so that a refresh token is issued.",
     )
     endpoint_mode = fields.Selection(
         [("xero", "Xero"), ("custom", "Custom (sandbox / test server)")],
-        string="Endpoints", required=True, default="xero", groups=SYSTEM_GROUP, copy=False,
+        string="Endpoints",
+        required=True,
+        default="xero",
+        groups=SYSTEM_GROUP,
+        copy=False,
         tracking=True,
         help="Xero: the connector talks to Xero's own servers only. Custom: to the URLs below "
-             "(a sandbox or test server); they receive the client secret and the tokens, so "
-             "only a system administrator can set them.",
+        "(a sandbox or test server); they receive the client secret and the tokens, so "
+        "only a system administrator can set them.",
     )
-    login_url = fields.Char(string="Login URL", required=True, default=const.LOGIN_URL,
-                            groups=SYSTEM_GROUP, copy=False)
-    identity_url = fields.Char(string="Identity URL", required=True,
-                               default=const.IDENTITY_URL, groups=SYSTEM_GROUP, copy=False)
-    api_url = fields.Char(string="API URL", required=True, default=const.API_URL,
-                          groups=SYSTEM_GROUP, copy=False)
+    login_url = fields.Char(
+        string="Login URL", required=True, default=const.LOGIN_URL, groups=SYSTEM_GROUP, copy=False
+    )
+    identity_url = fields.Char(
+        string="Identity URL", required=True, default=const.IDENTITY_URL, groups=SYSTEM_GROUP, copy=False
+    )
+    api_url = fields.Char(
+        string="API URL", required=True, default=const.API_URL, groups=SYSTEM_GROUP, copy=False
+    )
     redirect_uri = fields.Char(
-        string="Redirect URI", compute="_compute_redirect_uri",
+        string="Redirect URI",
+        compute="_compute_redirect_uri",
         help="Register this exact URI in the Xero app (developer.xero.com > My Apps).",
     )
     state = fields.Selection(
@@ -169,39 +192,56 @@ class XeroAccount(models.Model):
             ("reconnect", "Reconnect needed"),
             ("disconnected", "Disconnected"),
         ],
-        required=True, default="draft", readonly=True, copy=False, tracking=True,
+        required=True,
+        default="draft",
+        readonly=True,
+        copy=False,
+        tracking=True,
     )
     tenant_id = fields.Char(string="Tenant ID", readonly=True, copy=False)
     tenant_name = fields.Char(string="Organisation", readonly=True, copy=False, tracking=True)
     connection_id = fields.Char(string="Connection ID", readonly=True, copy=False)
     tenant_ids = fields.One2many(
-        "xero.account.tenant", "account_id", string="Organisations", readonly=True, copy=False,
+        "xero.account.tenant",
+        "account_id",
+        string="Organisations",
+        readonly=True,
+        copy=False,
     )
     tenant_count = fields.Integer(compute="_compute_tenant_count")
     access_token = fields.Char(groups="base.group_system", copy=False, readonly=True)
     refresh_token = fields.Char(groups="base.group_system", copy=False, readonly=True)
     token_expires_at = fields.Datetime(
-        string="Token Expiry", groups="base.group_system", copy=False, readonly=True,
+        string="Token Expiry",
+        groups="base.group_system",
+        copy=False,
+        readonly=True,
     )
     refresh_token_at = fields.Datetime(
-        string="Refresh Token Issued", groups="base.group_system", copy=False, readonly=True,
-        help="When the current refresh token was issued (Xero expires unused ones after 60 "
-             "days).",
+        string="Refresh Token Issued",
+        groups="base.group_system",
+        copy=False,
+        readonly=True,
+        help="When the current refresh token was issued (Xero expires unused ones after 60 days).",
     )
     oauth_state_nonce = fields.Char(groups="base.group_system", copy=False, readonly=True)
     oauth_state_at = fields.Datetime(groups="base.group_system", copy=False, readonly=True)
     pkce_verifier = fields.Char(
-        string="PKCE Verifier", groups="base.group_system", copy=False, readonly=True,
+        string="PKCE Verifier",
+        groups="base.group_system",
+        copy=False,
+        readonly=True,
     )
     api_log_retention_days = fields.Integer(
-        string="Keep API Logs (days)", default=30,
-        help="API log entries older than this are deleted by the daily clean-up (0 keeps "
-             "them).",
+        string="Keep API Logs (days)",
+        default=30,
+        help="API log entries older than this are deleted by the daily clean-up (0 keeps them).",
     )
     token_keep_alive_days = fields.Integer(
-        string="Refresh Token Keep-Alive (days)", default=20,
+        string="Refresh Token Keep-Alive (days)",
+        default=20,
         help="The daily keep-alive refreshes OAuth tokens whose refresh token is older than "
-             "this (Xero expires refresh tokens unused for 60 days).",
+        "this (Xero expires refresh tokens unused for 60 days).",
     )
     api_log_count = fields.Integer(compute="_compute_api_log_count")
 
@@ -227,8 +267,7 @@ class XeroAccount(models.Model):
     def _normalized_scopes(self, scopes):
         """offline_access always for OAuth; no identity scopes for Custom Connections."""
         if self.connection_type == "custom":
-            items = [s for s in normalize_scopes(scopes, offline=False).split()
-                     if s not in IDENTITY_SCOPES]
+            items = [s for s in normalize_scopes(scopes, offline=False).split() if s not in IDENTITY_SCOPES]
             return " ".join(items)
         return normalize_scopes(scopes, offline=True)
 
@@ -258,12 +297,15 @@ class XeroAccount(models.Model):
             if account.endpoint_mode == "xero" and any(
                 account[name] != url for name, url in XERO_ENDPOINTS.items()
             ):
-                raise ValidationError(self.env._(
-                    "The Xero account %(name)s talks to Xero's own servers: its URLs must be "
-                    "%(urls)s. For a sandbox or test server, set Endpoints to Custom first "
-                    "(Advanced tab, system administrators only).",
-                    name=account.name, urls=", ".join(XERO_ENDPOINTS.values()),
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "The Xero account %(name)s talks to Xero's own servers: its URLs must be "
+                        "%(urls)s. For a sandbox or test server, set Endpoints to Custom first "
+                        "(Advanced tab, system administrators only).",
+                        name=account.name,
+                        urls=", ".join(XERO_ENDPOINTS.values()),
+                    )
+                )
 
     # ------------------------------------------------------------------- CRUD
     @api.model_create_multi
@@ -278,8 +320,7 @@ class XeroAccount(models.Model):
 
     def write(self, vals):
         vals = self._xero_endpoint_vals(vals)
-        previous = {account: account.tenant_id for account in self} if vals.get("tenant_id") \
-            else {}
+        previous = {account: account.tenant_id for account in self} if vals.get("tenant_id") else {}
         res = super().write(vals)
         if "scopes" in vals or "connection_type" in vals:
             self._fix_scopes()
@@ -304,6 +345,7 @@ class XeroAccount(models.Model):
             fixed = account._normalized_scopes(account.scopes or "")
             if fixed != account.scopes:
                 super(XeroAccount, account).write({"scopes": fixed})
+        return True
 
     # ---------------------------------------------------------- the helpers
     def _xero_transport(self):
@@ -330,10 +372,12 @@ class XeroAccount(models.Model):
         self.ensure_one()
         account = self.sudo()
         if not account.client_id:
-            raise UserError(self.env._(
-                "Set the client ID of the Xero account %(name)s first (developer.xero.com > "
-                "My Apps).", name=account.name,
-            ))
+            raise UserError(
+                self.env._(
+                    "Set the client ID of the Xero account %(name)s first (developer.xero.com > My Apps).",
+                    name=account.name,
+                )
+            )
         return XeroOAuth(
             account.client_id,
             account.client_secret or None,
@@ -370,11 +414,13 @@ class XeroAccount(models.Model):
         if self._xero_caller_is_superuser():
             return
         if not self.env.user.has_group(USER_GROUP):
-            raise AccessError(self.env._(
-                "Running a Xero synchronisation needs the access right \"Xero: User\" (or "
-                "\"Xero: Manager\"). An administrator grants it in Settings > Users & "
-                "Companies > Users, on your user's Access Rights tab (Xero)."
-            ))
+            raise AccessError(
+                self.env._(
+                    'Running a Xero synchronisation needs the access right "Xero: User" (or '
+                    '"Xero: Manager"). An administrator grants it in Settings > Users & '
+                    "Companies > Users, on your user's Access Rights tab (Xero)."
+                )
+            )
         self.sudo(False).check_access("read")
 
     def _check_xero_manager(self):
@@ -383,23 +429,27 @@ class XeroAccount(models.Model):
         if self._xero_caller_is_superuser():
             return
         if not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(self.env._(
-                "Configuring the Xero connection (connect, disconnect, organisation, settings, "
-                "mappings) needs the access right \"Xero: Manager\". An administrator grants "
-                "it in Settings > Users & Companies > Users, on your user's Access Rights tab "
-                "(Xero)."
-            ))
+            raise AccessError(
+                self.env._(
+                    "Configuring the Xero connection (connect, disconnect, organisation, settings, "
+                    'mappings) needs the access right "Xero: Manager". An administrator grants '
+                    "it in Settings > Users & Companies > Users, on your user's Access Rights tab "
+                    "(Xero)."
+                )
+            )
         self.sudo(False).check_access("write")
 
     def _check_xero_system(self):
         """The endpoints receive the client secret and the tokens: system administrators."""
         if self._xero_caller_is_superuser() or self.env.user.has_group(SYSTEM_GROUP):
             return
-        raise AccessError(self.env._(
-            "Only a system administrator can change the servers of a Xero account (Endpoints, "
-            "Login, Identity and API URLs): they receive its client secret and tokens. Ask an "
-            "administrator (Settings > Users & Companies > Users, Administration: Settings)."
-        ))
+        raise AccessError(
+            self.env._(
+                "Only a system administrator can change the servers of a Xero account (Endpoints, "
+                "Login, Identity and API URLs): they receive its client secret and tokens. Ask an "
+                "administrator (Settings > Users & Companies > Users, Administration: Settings)."
+            )
+        )
 
     # ------------------------------------------------------------- OAuth flow
     def action_connect(self):
@@ -445,19 +495,23 @@ class XeroAccount(models.Model):
         if len(parts) != 4 or not parts[0].isdigit() or not parts[1].isdigit():
             raise XeroStateError(self.env._("The state of this Xero answer is malformed."), 400)
         account_id, uid, nonce, signature = int(parts[0]), int(parts[1]), parts[2], parts[3]
-        expected = odoo_hmac(
-            self.env(su=True), STATE_HMAC_SCOPE, f"{account_id}.{uid}.{nonce}"
-        )
+        expected = odoo_hmac(self.env(su=True), STATE_HMAC_SCOPE, f"{account_id}.{uid}.{nonce}")
         if not consteq(expected, signature):
-            raise XeroStateError(self.env._(
-                "The state of this Xero answer has an invalid signature: it was not issued "
-                "by this database. Start again with Connect on the Xero account."
-            ), 400)
+            raise XeroStateError(
+                self.env._(
+                    "The state of this Xero answer has an invalid signature: it was not issued "
+                    "by this database. Start again with Connect on the Xero account."
+                ),
+                400,
+            )
         if uid != self.env.uid:
-            raise XeroStateError(self.env._(
-                "This Xero authorisation was started by another user. Log in as that user, "
-                "or click Connect yourself."
-            ), 403)
+            raise XeroStateError(
+                self.env._(
+                    "This Xero authorisation was started by another user. Log in as that user, "
+                    "or click Connect yourself."
+                ),
+                403,
+            )
         account = self.browse(account_id).exists()
         if not account:
             raise XeroStateError(self.env._("The Xero account of this answer does not exist."), 400)
@@ -470,15 +524,18 @@ class XeroAccount(models.Model):
             ) from None
         stored = account.sudo()
         if not stored.oauth_state_nonce or not consteq(stored.oauth_state_nonce, nonce):
-            raise XeroStateError(self.env._(
-                "This Xero answer was already used or replaced by a newer Connect. Click "
-                "Connect again on the Xero account."
-            ), 400)
+            raise XeroStateError(
+                self.env._(
+                    "This Xero answer was already used or replaced by a newer Connect. Click "
+                    "Connect again on the Xero account."
+                ),
+                400,
+            )
         oldest = fields.Datetime.now() - STATE_MAX_AGE
         if not stored.oauth_state_at or stored.oauth_state_at < oldest:
-            raise XeroStateError(self.env._(
-                "This Xero authorisation is older than 15 minutes. Click Connect again."
-            ), 400)
+            raise XeroStateError(
+                self.env._("This Xero authorisation is older than 15 minutes. Click Connect again."), 400
+            )
         return account
 
     def _oauth_consume_state(self):
@@ -498,9 +555,13 @@ class XeroAccount(models.Model):
             tokens = oauth.exchange_code(code, code_verifier=code_verifier)
             connections = oauth.connections(tokens.access_token)
         except XeroError as exc:
-            raise UserError(self.env._(
-                "Xero refused the connection of %(name)s: %(error)s", name=self.name, error=exc,
-            )) from None
+            raise UserError(
+                self.env._(
+                    "Xero refused the connection of %(name)s: %(error)s",
+                    name=self.name,
+                    error=exc,
+                )
+            ) from None
         self._bind_connections(tokens, connections)
 
     def _xero_connect_custom(self):
@@ -508,19 +569,25 @@ class XeroAccount(models.Model):
         self.ensure_one()
         account = self.sudo()
         if not account.client_secret:
-            raise UserError(self.env._(
-                "A Custom Connection needs the client secret of the Xero app. A system "
-                "administrator must set it on %(name)s.", name=account.name,
-            ))
+            raise UserError(
+                self.env._(
+                    "A Custom Connection needs the client secret of the Xero app. A system "
+                    "administrator must set it on %(name)s.",
+                    name=account.name,
+                )
+            )
         oauth = self._xero_oauth()
         try:
             tokens = oauth.client_credentials(account._normalized_scopes(account.scopes or ""))
             connections = oauth.connections(tokens.access_token)
         except XeroError as exc:
-            raise UserError(self.env._(
-                "Xero refused the Custom Connection of %(name)s: %(error)s",
-                name=account.name, error=exc,
-            )) from None
+            raise UserError(
+                self.env._(
+                    "Xero refused the Custom Connection of %(name)s: %(error)s",
+                    name=account.name,
+                    error=exc,
+                )
+            ) from None
         self._bind_connections(tokens, connections)
 
     def _token_vals(self, tokens):
@@ -536,35 +603,45 @@ class XeroAccount(models.Model):
     def _bind_connections(self, tokens, connections):
         self.ensure_one()
         if not connections:
-            raise UserError(self.env._(
-                "Xero granted access to no organisation. Connect again and tick an "
-                "organisation on Xero's consent page."
-            ))
+            raise UserError(
+                self.env._(
+                    "Xero granted access to no organisation. Connect again and tick an "
+                    "organisation on Xero's consent page."
+                )
+            )
         vals = self._token_vals(tokens)
         if self.connection_type == "custom":
             vals.update(refresh_token=False, refresh_token_at=False)
         self.tenant_ids.sudo().unlink()
-        lines = self.env["xero.account.tenant"].sudo().create([
-            {
-                "account_id": self.id,
-                "connection_id": connection.id,
-                "tenant_id": connection.tenant_id,
-                "tenant_name": connection.tenant_name,
-                "tenant_type": connection.tenant_type,
-            }
-            for connection in connections
-        ])
+        lines = (
+            self.env["xero.account.tenant"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "account_id": self.id,
+                        "connection_id": connection.id,
+                        "tenant_id": connection.tenant_id,
+                        "tenant_name": connection.tenant_name,
+                        "tenant_type": connection.tenant_type,
+                    }
+                    for connection in connections
+                ]
+            )
+        )
         if len(connections) == 1:
             # Another organisation than the one of the account's links: the user confirms.
             vals.update(lines._xero_connect_vals())
         else:
-            vals.update(state="select_tenant", tenant_id=False, tenant_name=False,
-                        connection_id=False)
+            vals.update(state="select_tenant", tenant_id=False, tenant_name=False, connection_id=False)
         self.sudo().write(vals)
         if self.state == "connected":
-            self.message_post(body=self.env._(
-                "Connected to the Xero organisation %(name)s.", name=self.tenant_name,
-            ))
+            self.message_post(
+                body=self.env._(
+                    "Connected to the Xero organisation %(name)s.",
+                    name=self.tenant_name,
+                )
+            )
             self._xero_on_connected()  # first connection: the recommended objects
 
     def _reload_action(self):
@@ -599,11 +676,13 @@ class XeroAccount(models.Model):
         if self.state == "select_tenant":
             return self.env._(
                 "Choose the organisation of the Xero account %(name)s: open it and click Use "
-                "this organisation on one of them.", name=self.name,
+                "this organisation on one of them.",
+                name=self.name,
             )
         return self.env._(
             "The Xero account %(name)s is not connected (%(state)s). Open it and click Connect.",
-            name=self.name, state=self._state_label(),
+            name=self.name,
+            state=self._state_label(),
         )
 
     def _refresh_locked(self, seen, force):
@@ -613,18 +692,14 @@ class XeroAccount(models.Model):
                 self._sync_token_cache(locked)
                 raise UserError(locked._not_connected_message())
             current = locked.access_token
-            if current and locked._token_is_fresh(locked.token_expires_at) and (
-                current != seen or not force
-            ):
+            if current and locked._token_is_fresh(locked.token_expires_at) and (current != seen or not force):
                 # Another worker refreshed while we waited for the lock: use its token.
                 self._sync_token_cache(locked)
                 return current
             oauth = locked._xero_oauth()
             try:
                 if locked.connection_type == "custom":
-                    tokens = oauth.client_credentials(
-                        locked._normalized_scopes(locked.scopes or "")
-                    )
+                    tokens = oauth.client_credentials(locked._normalized_scopes(locked.scopes or ""))
                 else:
                     if not locked.refresh_token:
                         raise XeroInvalidGrant("no refresh token")
@@ -633,21 +708,30 @@ class XeroAccount(models.Model):
                 locked._mark_reconnect()
                 locked.env.cr.commit()
                 self._sync_token_cache(locked)
-                raise UserError(self.env._(
-                    "Xero no longer accepts the authorisation of %(name)s (the refresh token "
-                    "expired or was revoked). Open the Xero account and click Connect to "
-                    "reconnect it.", name=locked.name,
-                )) from None
+                raise UserError(
+                    self.env._(
+                        "Xero no longer accepts the authorisation of %(name)s (the refresh token "
+                        "expired or was revoked). Open the Xero account and click Connect to "
+                        "reconnect it.",
+                        name=locked.name,
+                    )
+                ) from None
             except XeroAuthError as exc:
-                raise UserError(self.env._(
-                    "Xero refused to renew the access token of %(name)s: %(error)s",
-                    name=locked.name, error=exc,
-                )) from None
+                raise UserError(
+                    self.env._(
+                        "Xero refused to renew the access token of %(name)s: %(error)s",
+                        name=locked.name,
+                        error=exc,
+                    )
+                ) from None
             except XeroError as exc:
-                raise UserError(self.env._(
-                    "Could not renew the Xero access token of %(name)s: %(error)s",
-                    name=locked.name, error=exc,
-                )) from None
+                raise UserError(
+                    self.env._(
+                        "Could not renew the Xero access token of %(name)s: %(error)s",
+                        name=locked.name,
+                        error=exc,
+                    )
+                ) from None
             vals = self._token_vals(tokens)
             if locked.connection_type == "custom":
                 vals.update(refresh_token=False, refresh_token_at=False)
@@ -681,16 +765,20 @@ class XeroAccount(models.Model):
                         [account.id],
                     )
                     if not cr.fetchone():
-                        raise UserError(account.env._(
-                            "The Xero account %(name)s is not saved yet: save it first.",
-                            name=account.name,
-                        ))
+                        raise UserError(
+                            account.env._(
+                                "The Xero account %(name)s is not saved yet: save it first.",
+                                name=account.name,
+                            )
+                        )
                 except psycopg2.errors.LockNotAvailable:
                     self_.cr.close()
-                    raise UserError(account.env._(
-                        "Another process is renewing the Xero token of %(name)s. Try again in "
-                        "a moment.", name=account.name,
-                    )) from None
+                    raise UserError(
+                        account.env._(
+                            "Another process is renewing the Xero token of %(name)s. Try again in a moment.",
+                            name=account.name,
+                        )
+                    ) from None
                 except Exception:
                     self_.cr.close()
                     raise
@@ -722,12 +810,14 @@ class XeroAccount(models.Model):
     def _mark_reconnect(self):
         """The grant is dead: state reconnect, tokens cleared, responsible user told."""
         self.ensure_one()
-        self.write({
-            "state": "reconnect",
-            "access_token": False,
-            "refresh_token": False,
-            "token_expires_at": False,
-        })
+        self.write(
+            {
+                "state": "reconnect",
+                "access_token": False,
+                "refresh_token": False,
+                "token_expires_at": False,
+            }
+        )
         message = self.env._(
             "Xero refused the refresh token of this account (invalid_grant): it expired, was "
             "revoked or was used elsewhere. Click Connect to reconnect the organisation."
@@ -773,46 +863,50 @@ class XeroAccount(models.Model):
                 token = self._get_access_token()
                 account._xero_oauth().delete_connection(token, account.connection_id)
             except XeroNotFound:
-                notes.append(self.env._(
-                    "The connection was already removed in Xero (not found)."
-                ))
+                notes.append(self.env._("The connection was already removed in Xero (not found)."))
             except (UserError, XeroError) as exc:
-                notes.append(self.env._(
-                    "The connection could not be removed in Xero (%(error)s); remove the app "
-                    "under Settings > Connected apps in Xero if needed.", error=exc,
-                ))
+                notes.append(
+                    self.env._(
+                        "The connection could not be removed in Xero (%(error)s); remove the app "
+                        "under Settings > Connected apps in Xero if needed.",
+                        error=exc,
+                    )
+                )
         refresh_token = account.refresh_token
         if refresh_token and account.connection_type == "oauth":
             try:
                 account._xero_oauth().revoke(refresh_token)
             except XeroError as exc:
-                notes.append(self.env._(
-                    "The refresh token could not be revoked (%(error)s).", error=exc,
-                ))
-        self._store_token_state({
-            "state": "disconnected",
-            "access_token": False,
-            "refresh_token": False,
-            "token_expires_at": False,
-            "refresh_token_at": False,
-            "oauth_state_nonce": False,
-            "oauth_state_at": False,
-            "pkce_verifier": False,
-            "tenant_id": False,
-            "tenant_name": False,
-            "connection_id": False,
-        })
+                notes.append(
+                    self.env._(
+                        "The refresh token could not be revoked (%(error)s).",
+                        error=exc,
+                    )
+                )
+        self._store_token_state(
+            {
+                "state": "disconnected",
+                "access_token": False,
+                "refresh_token": False,
+                "token_expires_at": False,
+                "refresh_token_at": False,
+                "oauth_state_nonce": False,
+                "oauth_state_at": False,
+                "pkce_verifier": False,
+                "tenant_id": False,
+                "tenant_name": False,
+                "connection_id": False,
+            }
+        )
         account.tenant_ids.unlink()
-        self.message_post(body=" ".join(
-            [self.env._("Disconnected from Xero.")] + [str(note) for note in notes]
-        ))
+        self.message_post(
+            body=" ".join([self.env._("Disconnected from Xero.")] + [str(note) for note in notes])
+        )
         return notes
 
     def action_view_api_logs(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sync_xero_connector.xero_api_log_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("sync_xero_connector.xero_api_log_action")
         action["domain"] = [("account_id", "=", self.id)]
         action["context"] = {"default_account_id": self.id}
         return action
@@ -824,14 +918,18 @@ class XeroAccount(models.Model):
 
         Each account in its own try, committed one by one (crons own their commits).
         """
-        accounts = self.sudo().search([
-            ("connection_type", "=", "oauth"),
-            ("state", "=", "connected"),
-        ])
+        accounts = self.sudo().search(
+            [
+                ("connection_type", "=", "oauth"),
+                ("state", "=", "connected"),
+            ]
+        )
         now = fields.Datetime.now()
         due = accounts.filtered(
-            lambda a: not a.refresh_token_at
-            or a.refresh_token_at < now - timedelta(days=a.token_keep_alive_days or 20)
+            lambda a: (
+                not a.refresh_token_at
+                or a.refresh_token_at < now - timedelta(days=a.token_keep_alive_days or 20)
+            )
         )
         done = 0
         for processed, account in enumerate(due, start=1):

@@ -6,6 +6,7 @@ Alerts: a failed scheduled run, an object with new mismatches, a refresh token n
 responsible user (Odoo e-mails it when the user is notified by e-mail), at most one of a kind
 per account and day.
 """
+
 from datetime import datetime, time, timedelta
 
 from markupsafe import escape
@@ -37,29 +38,38 @@ class XeroAccount(models.Model):
         Event = self.env["xero.webhook.event"].sudo()
         Run = self.env["xero.sync.run"].sudo()
         for account in self:
-            account.api_calls_today = Log.search_count([
-                ("account_id", "=", account.id), ("create_date", ">=", start),
-                ("url", "not like", "/connect/")])
+            account.api_calls_today = Log.search_count(
+                [
+                    ("account_id", "=", account.id),
+                    ("create_date", ">=", start),
+                    ("url", "not like", "/connect/"),
+                ]
+            )
             account.api_day_limit = const.DAY_LIMIT
             today = Event.search([("account_id", "=", account.id), ("create_date", ">=", start)])
             account.webhook_events_today = len(today)
             account.webhook_deliveries_today = len(set(today.mapped("delivery")))
             last = Event.search([("account_id", "=", account.id)], order="id desc", limit=1)
             account.webhook_last_at = last.create_date
-            account.webhook_pending = Event.search_count([
-                ("account_id", "=", account.id), ("state", "=", "new")])
-            run = Run.search([("account_id", "=", account.id),
-                              ("state", "in", ("done", "partial"))],
-                             order="ended_at desc, id desc", limit=1)
+            account.webhook_pending = Event.search_count(
+                [("account_id", "=", account.id), ("state", "=", "new")]
+            )
+            run = Run.search(
+                [("account_id", "=", account.id), ("state", "in", ("done", "partial"))],
+                order="ended_at desc, id desc",
+                limit=1,
+            )
             account.last_success_at = run.ended_at or run.started_at
 
     def action_open_health(self):
         self.ensure_one()
         return {
-            "type": "ir.actions.act_window", "res_model": "xero.account", "res_id": self.id,
-            "name": self.display_name, "view_mode": "form",
-            "views": [(self.env.ref("sync_xero_connector.xero_account_view_form_health").id,
-                       "form")],
+            "type": "ir.actions.act_window",
+            "res_model": "xero.account",
+            "res_id": self.id,
+            "name": self.display_name,
+            "view_mode": "form",
+            "views": [(self.env.ref("sync_xero_connector.xero_account_view_form_health").id, "form")],
         }
 
     # ------------------------------------------------------------------ alerts
@@ -72,22 +82,36 @@ class XeroAccount(models.Model):
         if not account.user_id:
             return None
         start = datetime.combine(fields.Date.today(), time.min)
-        if self.env["mail.activity"].sudo().search_count([
-                ("res_model", "=", self._name), ("res_id", "=", account.id),
-                ("xero_alert_kind", "=", kind), ("create_date", ">=", start)], limit=1):
+        if (
+            self.env["mail.activity"]
+            .sudo()
+            .search_count(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", account.id),
+                    ("xero_alert_kind", "=", kind),
+                    ("create_date", ">=", start),
+                ],
+                limit=1,
+            )
+        ):
             return None
         activity = account.activity_schedule(
-            "mail.mail_activity_data_warning", user_id=account.user_id.id, summary=summary,
-            note=escape(note))
+            "mail.mail_activity_data_warning", user_id=account.user_id.id, summary=summary, note=escape(note)
+        )
         activity.xero_alert_kind = kind
         return activity
 
     def _xero_alert_mismatches(self, run):
         """A scheduled run opened new mismatch entries: say so (once per object and day)."""
         self.ensure_one()
-        new = self.env["xero.mismatch.log"].sudo().search_count([
-            ("run_id", "=", run.id), ("state", "=", "open"),
-            ("first_seen", ">=", run.started_at)])
+        new = (
+            self.env["xero.mismatch.log"]
+            .sudo()
+            .search_count(
+                [("run_id", "=", run.id), ("state", "=", "open"), ("first_seen", ">=", run.started_at)]
+            )
+        )
         if not new:
             return
         label = dict(object_selection(self.env)).get(run.object_key, run.object_key)
@@ -97,7 +121,10 @@ class XeroAccount(models.Model):
             self.env._(
                 "%(count)s new mismatch entries for %(object)s: open Xero > Dashboard, click "
                 "the object's mismatches, fix each record as its hint says and click Retry.",
-                count=new, object=label))
+                count=new,
+                object=label,
+            ),
+        )
 
     @api.model
     def _cron_alerts(self):
@@ -106,22 +133,33 @@ class XeroAccount(models.Model):
         accounts = self.sudo().search([("state", "=", "connected")])
         for index, account in enumerate(accounts, start=1):
             issued = account.refresh_token_at
-            if account.connection_type == "oauth" and issued and \
-                    issued + REFRESH_TOKEN_LIFE - REFRESH_TOKEN_WARN < now:
+            if (
+                account.connection_type == "oauth"
+                and issued
+                and issued + REFRESH_TOKEN_LIFE - REFRESH_TOKEN_WARN < now
+            ):
                 account._xero_activity(
-                    "refresh_token", self.env._("Xero authorisation ends soon"),
+                    "refresh_token",
+                    self.env._("Xero authorisation ends soon"),
                     self.env._(
                         "Xero ends the authorisation of %(name)s on %(when)s (refresh tokens "
                         "live 60 days unused) and the keep-alive could not renew it: click "
-                        "Refresh Token on the account, or Reconnect.", name=account.name,
-                        when=fields.Datetime.to_string(issued + REFRESH_TOKEN_LIFE)))
+                        "Refresh Token on the account, or Reconnect.",
+                        name=account.name,
+                        when=fields.Datetime.to_string(issued + REFRESH_TOKEN_LIFE),
+                    ),
+                )
             last = account.last_success_at or account.create_date
             if last and last + INACTIVE_AFTER < now:
                 account._xero_activity(
-                    "inactive", self.env._("Xero account inactive"),
+                    "inactive",
+                    self.env._("Xero account inactive"),
                     self.env._(
                         "Nothing was synchronised with %(org)s for 60 days. Enable objects in "
                         "the account's Synchronisation tab (or Import All), or Disconnect it "
-                        "if it is no longer used.", org=account.tenant_name or account.name))
+                        "if it is no longer used.",
+                        org=account.tenant_name or account.name,
+                    ),
+                )
             self.env["ir.cron"]._commit_progress(1, remaining=len(accounts) - index)
         return len(accounts)

@@ -10,6 +10,7 @@ object named explicitly (its own button, ``odoo-bin xero import contacts``) runs
 The organisation's setup (chart of accounts, bank accounts, taxes, currencies) is never
 exported unless the account's ``export_chart`` says so, not even as what a document needs.
 """
+
 import logging
 import time
 from datetime import timedelta
@@ -47,38 +48,38 @@ class XeroAccount(models.Model):
     export_chart = fields.Boolean(
         string="Export Chart of Accounts and Taxes",
         help="Off (the default): Odoo's accounts, bank accounts, taxes and currencies are never "
-             "sent to Xero: not by Export All, not by their own Export button, not as what an "
-             "exported document needs. Documents then use what the organisation already has "
-             "(import its chart of accounts and taxes: Odoo's accounts are linked by code; map "
-             "other taxes in Configuration > Tax Mapping).\n"
-             "On: they are exported like the other objects, creating Odoo's chart in Xero.",
+        "sent to Xero: not by Export All, not by their own Export button, not as what an "
+        "exported document needs. Documents then use what the organisation already has "
+        "(import its chart of accounts and taxes: Odoo's accounts are linked by code; map "
+        "other taxes in Configuration > Tax Mapping).\n"
+        "On: they are exported like the other objects, creating Odoo's chart in Xero.",
     )
     attachments_include_online = fields.Boolean(
         string="Show Attachments on Online Invoices",
         help="Attachments object: the files of customer invoices and customer credit notes are "
-             "uploaded with Xero's IncludeOnline, so that the customer sees them with the "
-             "online invoice. Applies to the files uploaded from then on. Off (the default): "
-             "they are only visible inside Xero.",
+        "uploaded with Xero's IncludeOnline, so that the customer sees them with the "
+        "online invoice. Applies to the files uploaded from then on. Off (the default): "
+        "they are only visible inside Xero.",
     )
     day_limit_until = fields.Datetime(
-        string="Day Limit Until", compute="_compute_day_limit_until",
-        help="Xero's daily API limit for this organisation is used up: no call is made before "
-             "this time.",
+        compute="_compute_day_limit_until",
+        help="Xero's daily API limit for this organisation is used up: no call is made before this time.",
     )
     sync_defaults_applied = fields.Boolean(
-        string="Recommended Objects Applied", readonly=True, copy=False,
+        string="Recommended Objects Applied",
+        readonly=True,
+        copy=False,
         help="Set at the first connection (or by Enable Recommended Objects): the recommended "
-             "objects are not enabled again by a later connection.",
+        "objects are not enabled again by a later connection.",
     )
 
     def _compute_sync_counts(self):
         for account in self:
-            account.run_count = self.env["xero.sync.run"].search_count(
-                [("account_id", "=", account.id)])
+            account.run_count = self.env["xero.sync.run"].search_count([("account_id", "=", account.id)])
             account.mismatch_count = self.env["xero.mismatch.log"].search_count(
-                [("account_id", "=", account.id), ("state", "=", "open")])
-            account.binding_count = self.env["xero.binding"].search_count(
-                [("account_id", "=", account.id)])
+                [("account_id", "=", account.id), ("state", "=", "open")]
+            )
+            account.binding_count = self.env["xero.binding"].search_count([("account_id", "=", account.id)])
 
     def _compute_day_limit_until(self):
         for account in self:
@@ -109,14 +110,22 @@ class XeroAccount(models.Model):
             have = set(account.sudo().sync_object_ids.mapped("object_key"))
             missing = [key for key in SYNC_OBJECT_KEYS if key in objects and key not in have]
             if missing:
-                Settings.create([{
-                    "account_id": account.id,
-                    "object_key": key,
-                    "sequence": SYNC_OBJECT_KEYS.index(key) + 1,
-                    "direction": "both" if (self.env[objects[key]]._xero_can_import
-                                            and self.env[objects[key]]._xero_can_export)
-                    else ("import" if self.env[objects[key]]._xero_can_import else "export"),
-                } for key in missing])
+                Settings.create(
+                    [
+                        {
+                            "account_id": account.id,
+                            "object_key": key,
+                            "sequence": SYNC_OBJECT_KEYS.index(key) + 1,
+                            "direction": "both"
+                            if (
+                                self.env[objects[key]]._xero_can_import
+                                and self.env[objects[key]]._xero_can_export
+                            )
+                            else ("import" if self.env[objects[key]]._xero_can_import else "export"),
+                        }
+                        for key in missing
+                    ]
+                )
         self.env["xero.document.state.map"].sudo()._xero_ensure_defaults(self)
 
     def _xero_settings(self, key):
@@ -153,18 +162,22 @@ class XeroAccount(models.Model):
             return rows
         rows.write({"enabled": True, "direction": "import"})
         labels = dict(object_selection(self.env))
-        names = ", ".join(labels[key] for key in SYNC_OBJECT_KEYS
-                          if key in rows.mapped("object_key"))
-        self.message_post(body=Markup("<p>%s</p><p>%s</p><p>%s</p>") % (
-            self.env._("Enabled for import from Xero (nothing is written to Xero): %(names)s.",
-                       names=names),
-            self.env._("Import All and the scheduled imports now read them into Odoo."),
-            self.env._(
-                "To send Odoo records to Xero too, set Direction to Both (or Export) on their "
-                "line in the Synchronisation tab: Export All shows what it would send and asks "
-                "before sending. The chart of accounts, bank accounts, taxes and currencies are "
-                "only exported once Export Chart of Accounts and Taxes is ticked."),
-        ))
+        names = ", ".join(labels[key] for key in SYNC_OBJECT_KEYS if key in rows.mapped("object_key"))
+        self.message_post(
+            body=Markup("<p>%s</p><p>%s</p><p>%s</p>")
+            % (
+                self.env._(
+                    "Enabled for import from Xero (nothing is written to Xero): %(names)s.", names=names
+                ),
+                self.env._("Import All and the scheduled imports now read them into Odoo."),
+                self.env._(
+                    "To send Odoo records to Xero too, set Direction to Both (or Export) on their "
+                    "line in the Synchronisation tab: Export All shows what it would send and asks "
+                    "before sending. The chart of accounts, bank accounts, taxes and currencies are "
+                    "only exported once Export Chart of Accounts and Taxes is ticked."
+                ),
+            )
+        )
         return rows
 
     def action_enable_recommended(self):
@@ -174,8 +187,11 @@ class XeroAccount(models.Model):
         if not rows:
             return self._xero_notify(
                 self.env._("Nothing to enable"),
-                self.env._("Every object that can be imported is enabled already: see the "
-                           "Synchronisation tab."), "info")
+                self.env._(
+                    "Every object that can be imported is enabled already: see the Synchronisation tab."
+                ),
+                "info",
+            )
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     # ------------------------------------------------------- what may run
@@ -186,11 +202,11 @@ class XeroAccount(models.Model):
         self.ensure_one()
         implemented = self._xero_sync_objects()
         enabled = {
-            s.object_key for s in self.sudo().sync_object_ids
+            s.object_key
+            for s in self.sudo().sync_object_ids
             if s.enabled and s._does(step) and step in implemented.get(s.object_key, {})
         }
-        keep_out = set(SETUP_KEYS) if step == "export" and not self.sudo().export_chart \
-            else set()
+        keep_out = set(SETUP_KEYS) if step == "export" and not self.sudo().export_chart else set()
         wanted = enabled & keep_out if held else enabled - keep_out
         return [key for key in SYNC_OBJECT_KEYS if key in wanted]
 
@@ -214,12 +230,14 @@ class XeroAccount(models.Model):
                 "Map the tax to a Xero tax rate in Xero > Configuration > Tax Mapping (import "
                 "the Taxes object first), or tick Export Chart of Accounts and Taxes on the "
                 "Xero account %(account)s to create it in Xero; then click Retry.",
-                account=self.name)
+                account=self.name,
+            )
         return self.env._(
             "Import the Accounts object from Xero (Odoo accounts with the same code are linked) "
             "or use an account Xero has on the line, or tick Export Chart of Accounts and Taxes "
             "on the Xero account %(account)s to create it in Xero; then click Retry.",
-            account=self.name)
+            account=self.name,
+        )
 
     def _xero_check_setup_export(self, keys):
         """Refuse to export the organisation's setup while ``export_chart`` is off."""
@@ -227,13 +245,16 @@ class XeroAccount(models.Model):
         refused = [key for key in keys if key in SETUP_KEYS]
         if refused and not self.sudo().export_chart:
             labels = dict(object_selection(self.env))
-            raise UserError(self.env._(
-                "%(objects)s are not exported to Xero: the Xero account %(account)s keeps "
-                "Odoo's chart of accounts, bank accounts, taxes and currencies out of the "
-                "organisation. To create them in Xero, tick Export Chart of Accounts and Taxes "
-                "in the account's Synchronisation tab, then export again.",
-                objects=", ".join(labels[key] for key in refused), account=self.name,
-            ))
+            raise UserError(
+                self.env._(
+                    "%(objects)s are not exported to Xero: the Xero account %(account)s keeps "
+                    "Odoo's chart of accounts, bank accounts, taxes and currencies out of the "
+                    "organisation. To create them in Xero, tick Export Chart of Accounts and Taxes "
+                    "in the account's Synchronisation tab, then export again.",
+                    objects=", ".join(labels[key] for key in refused),
+                    account=self.name,
+                )
+            )
 
     def _xero_check_company(self, records):
         """Refuse records of another company (a user with both ticked in the company
@@ -242,16 +263,20 @@ class XeroAccount(models.Model):
         self.ensure_one()
         # Deleted ones (a tombstone's Retry) are checked by their link, of this account.
         foreign = records.exists().filtered(
-            lambda r: "company_id" in r._fields and r.company_id
-            and r.company_id != self.company_id)
+            lambda r: "company_id" in r._fields and r.company_id and r.company_id != self.company_id
+        )
         if foreign:
-            raise UserError(self.env._(
-                "%(names)s belong to %(company)s, not to %(current)s, the company of the "
-                "Xero account %(account)s: nothing was sent or linked. Switch to %(company)s "
-                "in the company switcher (top right) to sync them with its own Xero account.",
-                names=", ".join(foreign[:5].mapped("display_name")),
-                company=foreign[0].company_id.name, current=self.company_id.name,
-                account=self.name))
+            raise UserError(
+                self.env._(
+                    "%(names)s belong to %(company)s, not to %(current)s, the company of the "
+                    "Xero account %(account)s: nothing was sent or linked. Switch to %(company)s "
+                    "in the company switcher (top right) to sync them with its own Xero account.",
+                    names=", ".join(foreign[:5].mapped("display_name")),
+                    company=foreign[0].company_id.name,
+                    current=self.company_id.name,
+                    account=self.name,
+                )
+            )
 
     def _xero_plan(self, direction, keys=None):
         """``[(step, key)]`` a run of ``direction`` (import, export, or sync: import then
@@ -264,8 +289,7 @@ class XeroAccount(models.Model):
             if keys is None:
                 step_keys = self._xero_keys_for(step)
             else:
-                step_keys = [k for k in SYNC_OBJECT_KEYS
-                             if k in keys and step in implemented.get(k, {})]
+                step_keys = [k for k in SYNC_OBJECT_KEYS if k in keys and step in implemented.get(k, {})]
                 if step == "export":
                     self._xero_check_setup_export(step_keys)
             plan.extend((step, key) for key in step_keys)
@@ -279,7 +303,9 @@ class XeroAccount(models.Model):
                 "No Xero object is enabled for import on %(account)s, so Import All has nothing "
                 "to run. Click Enable Recommended Objects on the account (every object, imported "
                 "from Xero; nothing is written to Xero), or tick Enabled on the objects to "
-                "import in its Synchronisation tab.", account=self.name)
+                "import in its Synchronisation tab.",
+                account=self.name,
+            )
         if direction == "export":
             held = self._xero_keys_for("export", held=True)
             return self.env._(
@@ -287,17 +313,36 @@ class XeroAccount(models.Model):
                 "to send. In the account's Synchronisation tab, tick Enabled and set Direction "
                 "to Export or Both on the objects Xero should receive.%(held)s",
                 account=self.name,
-                held=(" " + self.env._(
-                    "The chart of accounts, bank accounts, taxes and currencies are only sent "
-                    "once Export Chart of Accounts and Taxes is ticked.")) if held else "")
+                held=(
+                    " "
+                    + self.env._(
+                        "The chart of accounts, bank accounts, taxes and currencies are only sent "
+                        "once Export Chart of Accounts and Taxes is ticked."
+                    )
+                )
+                if held
+                else "",
+            )
         return self.env._(
             "No Xero object is enabled on %(account)s, so there is nothing to synchronise. "
             "Click Enable Recommended Objects on the account, or tick Enabled on the objects "
-            "in its Synchronisation tab.", account=self.name)
+            "in its Synchronisation tab.",
+            account=self.name,
+        )
 
     # ------------------------------------------------------------------ runs
-    def _xero_run_object(self, key, direction, trigger="manual", records=None, xero_ids=None,
-                         force=False, full=False, since=None, commit=None):
+    def _xero_run_object(
+        self,
+        key,
+        direction,
+        trigger="manual",
+        records=None,
+        xero_ids=None,
+        force=False,
+        full=False,
+        since=None,
+        commit=None,
+    ):
         """Run one object in one direction; returns the ``xero.sync.run``.
 
         ``commit(processed)`` is called after each batch by entry points that own their
@@ -314,8 +359,9 @@ class XeroAccount(models.Model):
         obj = self.env["xero.object"]._xero_object(key).with_company(self.company_id)
         can = obj._xero_can_import if direction == "import" else obj._xero_can_export
         if not can:
-            raise UserError(self.env._("Xero %(direction)s of %(key)s is not supported.",
-                                       direction=direction, key=key))
+            raise UserError(
+                self.env._("Xero %(direction)s of %(key)s is not supported.", direction=direction, key=key)
+            )
         if direction == "export":
             self._xero_check_setup_export([key])
             if records is not None:
@@ -327,37 +373,50 @@ class XeroAccount(models.Model):
         client = account._xero_client()
         client.read_only = dry_run
         Run = self.env["xero.sync.run"].sudo()
-        run = Run.create({
-            "account_id": self.id, "object_key": key, "direction": direction,
-            "trigger": trigger,
-        })
+        run = Run.create(
+            {
+                "account_id": self.id,
+                "object_key": key,
+                "direction": direction,
+                "trigger": trigger,
+            }
+        )
         sync = Sync(self.env, account, settings, run, client, commit=commit, force=force)
         sync.dry_run = dry_run
         client.transport.log_hook = sync.recorder.log_hook(client.transport.log_hook)
         started = time.monotonic()
         if not self._xero_try_lock(settings):
-            run.write({"state": "failed", "ended_at": fields.Datetime.now(),
-                       "message": self.env._(
-                           "Another run of this object is in progress: wait for it to end "
-                           "(Xero > Sync Runs), then run it again.")})
+            run.write(
+                {
+                    "state": "failed",
+                    "ended_at": fields.Datetime.now(),
+                    "message": self.env._(
+                        "Another run of this object is in progress: wait for it to end "
+                        "(Xero > Sync Runs), then run it again."
+                    ),
+                }
+            )
             return run
         state, message, day_limit = "done", False, None
         resume_at = self._xero_resume_at()
         try:
             if resume_at:
-                raise XeroDayLimitError(self.env._(
-                    "Xero's daily API limit for this organisation is used up until %(when)s "
-                    "UTC: nothing was asked of Xero. Run it again after that time (scheduled "
-                    "runs wait for it).", when=fields.Datetime.to_string(resume_at)),
-                    resume_at=resume_at)
+                raise XeroDayLimitError(
+                    self.env._(
+                        "Xero's daily API limit for this organisation is used up until %(when)s "
+                        "UTC: nothing was asked of Xero. Run it again after that time (scheduled "
+                        "runs wait for it).",
+                        when=fields.Datetime.to_string(resume_at),
+                    ),
+                    resume_at=resume_at,
+                )
             if direction == "import":
                 obj._xero_import(sync, full=full, xero_ids=xero_ids, since=since)
             else:
                 obj._xero_export(sync, records=records)
         except XeroError as exc:
             state, message = "failed", str(exc)
-            _logger.warning("Xero %s of %s failed for account %s: %s", direction, key,
-                            self.id, exc)
+            _logger.warning("Xero %s of %s failed for account %s: %s", direction, key, self.id, exc)
             if isinstance(exc, XeroDayLimitError):
                 day_limit = exc
             if self._xero_connection_lost(exc):
@@ -377,15 +436,19 @@ class XeroAccount(models.Model):
             message = self.env._(
                 "%(message)s Xero counts its day over 24 hours: calls resume about %(when)s "
                 "UTC (24 hours after the oldest call of the last day); scheduled runs wait "
-                "for it, or run it again then.", message=message,
-                when=fields.Datetime.to_string(resume))
-        run.write({
-            "state": state,
-            "message": message,
-            "ended_at": fields.Datetime.now(),
-            "duration": time.monotonic() - started,
-            "resume_at": resume,
-        })
+                "for it, or run it again then.",
+                message=message,
+                when=fields.Datetime.to_string(resume),
+            )
+        run.write(
+            {
+                "state": state,
+                "message": message,
+                "ended_at": fields.Datetime.now(),
+                "duration": time.monotonic() - started,
+                "resume_at": resume,
+            }
+        )
         settings.write({f"last_{direction}_run_id": run.id})
         if trigger in ("cron", "webhook") and state != "failed":
             self._xero_alert_mismatches(run)
@@ -404,9 +467,19 @@ class XeroAccount(models.Model):
         # Stopped before Xero said when (its last answer left no call): Xero's rolling day
         # frees its first call 24 hours after the oldest call of the last 24 hours.
         now = fields.Datetime.now()
-        oldest = self.env["xero.api.log"].sudo().search(
-            [("account_id", "=", self.id), ("status", ">", 0),
-             ("create_date", ">", now - timedelta(days=1))], order="create_date", limit=1)
+        oldest = (
+            self.env["xero.api.log"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", self.id),
+                    ("status", ">", 0),
+                    ("create_date", ">", now - timedelta(days=1)),
+                ],
+                order="create_date",
+                limit=1,
+            )
+        )
         if oldest:
             return max(oldest.create_date + timedelta(days=1), now + timedelta(minutes=1))
         return now + DAY_LIMIT_FALLBACK
@@ -414,14 +487,22 @@ class XeroAccount(models.Model):
     def _xero_resume_at(self):
         """Until when Xero's day limit stops this account's calls (False: it does not)."""
         self.ensure_one()
-        run = self.env["xero.sync.run"].sudo().search([
-            ("account_id", "=", self.id), ("resume_at", ">", fields.Datetime.now()),
-        ], order="resume_at desc", limit=1)
+        run = (
+            self.env["xero.sync.run"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", self.id),
+                    ("resume_at", ">", fields.Datetime.now()),
+                ],
+                order="resume_at desc",
+                limit=1,
+            )
+        )
         return run.resume_at
 
     def _xero_try_lock(self, settings):
-        self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)",
-                            [RUN_LOCK_NAMESPACE, settings.id])
+        self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUN_LOCK_NAMESPACE, settings.id])
         return self.env.cr.fetchone()[0]
 
     def _xero_unlock(self, settings):
@@ -430,8 +511,12 @@ class XeroAccount(models.Model):
     def _xero_alert(self, run, message):
         """Something needs a human: a message on the account and an activity for its owner."""
         self.ensure_one()
-        body = self.env._("Xero %(direction)s of %(object)s failed: %(message)s",
-                          direction=run.direction, object=run.object_key, message=message)
+        body = self.env._(
+            "Xero %(direction)s of %(object)s failed: %(message)s",
+            direction=run.direction,
+            object=run.object_key,
+            message=message,
+        )
         # The caller may be a Xero User, who runs syncs but cannot write the account.
         self.sudo()._xero_activity("failed_run", self.env._("Xero sync failed"), body)
 
@@ -457,31 +542,40 @@ class XeroAccount(models.Model):
         wanted = list(objects or ["all"])
         if "all" in wanted:
             keys = [
-                k for k in SYNC_OBJECT_KEYS
-                if direction in implemented.get(k, {})
-                or (direction == "sync" and implemented.get(k))
+                k
+                for k in SYNC_OBJECT_KEYS
+                if direction in implemented.get(k, {}) or (direction == "sync" and implemented.get(k))
             ]
             if not keys:
-                raise UserError(self.env._(
-                    "No Xero object supports %(direction)s yet.", direction=direction,
-                ))
+                raise UserError(
+                    self.env._(
+                        "No Xero object supports %(direction)s yet.",
+                        direction=direction,
+                    )
+                )
             return keys
         unknown = [k for k in wanted if k not in SYNC_OBJECT_KEYS]
         if unknown:
-            raise UserError(self.env._(
-                "Unknown Xero object(s): %(unknown)s. Known objects: %(known)s.",
-                unknown=", ".join(unknown), known=", ".join(SYNC_OBJECT_KEYS),
-            ))
+            raise UserError(
+                self.env._(
+                    "Unknown Xero object(s): %(unknown)s. Known objects: %(known)s.",
+                    unknown=", ".join(unknown),
+                    known=", ".join(SYNC_OBJECT_KEYS),
+                )
+            )
         missing = [
-            k for k in wanted
-            if not implemented.get(k)
-            or (direction != "sync" and direction not in implemented[k])
+            k
+            for k in wanted
+            if not implemented.get(k) or (direction != "sync" and direction not in implemented[k])
         ]
         if missing:
-            raise UserError(self.env._(
-                "Xero %(direction)s of %(objects)s is not supported yet.",
-                direction=direction, objects=", ".join(missing),
-            ))
+            raise UserError(
+                self.env._(
+                    "Xero %(direction)s of %(objects)s is not supported yet.",
+                    direction=direction,
+                    objects=", ".join(missing),
+                )
+            )
         return [k for k in SYNC_OBJECT_KEYS if k in wanted]
 
     def _xero_run_plan(self, plan, trigger, commit=None):
@@ -516,8 +610,9 @@ class XeroAccount(models.Model):
                 keys = failures.setdefault((run.direction, run.message), [])
                 if run.object_key not in keys:
                     keys.append(run.object_key)
-        errors = [f"{', '.join(keys)} {direction}: {message}"
-                  for (direction, message), keys in failures.items()]
+        errors = [
+            f"{', '.join(keys)} {direction}: {message}" for (direction, message), keys in failures.items()
+        ]
         return results, errors
 
     def _xero_last_runs(self):
@@ -552,12 +647,22 @@ class XeroAccount(models.Model):
             savepoint.close(rollback=True)
         if keys is None and direction in ("export", "sync"):
             labels = dict(object_selection(self.env))
-            rows.extend({
-                "step": "export", "key": key, "label": labels[key], "held": True,
-                "created": 0, "updated": 0, "skipped": 0, "failed": 0, "names": {},
-                "problems": [], "message": self.env._(
-                    "Not exported: Export Chart of Accounts and Taxes is off."),
-            } for key in self._xero_keys_for("export", held=True))
+            rows.extend(
+                {
+                    "step": "export",
+                    "key": key,
+                    "label": labels[key],
+                    "held": True,
+                    "created": 0,
+                    "updated": 0,
+                    "skipped": 0,
+                    "failed": 0,
+                    "names": {},
+                    "problems": [],
+                    "message": self.env._("Not exported: Export Chart of Accounts and Taxes is off."),
+                }
+                for key in self._xero_keys_for("export", held=True)
+            )
         return rows
 
     def _xero_preview_rows(self, plan, runs):
@@ -565,9 +670,16 @@ class XeroAccount(models.Model):
         rows, by_key = [], {}
         for step, key in plan:
             by_key[(step, key)] = row = {
-                "step": step, "key": key, "label": labels[key], "held": False,
-                "created": 0, "updated": 0, "skipped": 0, "failed": 0,
-                "names": {"created": [], "updated": [], "failed": []}, "problems": [],
+                "step": step,
+                "key": key,
+                "label": labels[key],
+                "held": False,
+                "created": 0,
+                "updated": 0,
+                "skipped": 0,
+                "failed": 0,
+                "names": {"created": [], "updated": [], "failed": []},
+                "problems": [],
                 "message": False,
             }
             rows.append(row)
@@ -575,10 +687,16 @@ class XeroAccount(models.Model):
             row = by_key.get((run.direction, run.object_key))
             if row is None:  # a dependency of another object, outside the plan
                 by_key[(run.direction, run.object_key)] = row = {
-                    "step": run.direction, "key": run.object_key,
-                    "label": labels[run.object_key], "held": False,
-                    "created": 0, "updated": 0, "skipped": 0, "failed": 0,
-                    "names": {"created": [], "updated": [], "failed": []}, "problems": [],
+                    "step": run.direction,
+                    "key": run.object_key,
+                    "label": labels[run.object_key],
+                    "held": False,
+                    "created": 0,
+                    "updated": 0,
+                    "skipped": 0,
+                    "failed": 0,
+                    "names": {"created": [], "updated": [], "failed": []},
+                    "problems": [],
                     "message": False,
                 }
                 rows.append(row)
@@ -586,8 +704,7 @@ class XeroAccount(models.Model):
                 row[name] += value
             for line in run.line_ids:
                 names = row["names"].get(line.result)
-                if names is not None and len(names) < PREVIEW_NAMES \
-                        and line.record_name not in names:
+                if names is not None and len(names) < PREVIEW_NAMES and line.record_name not in names:
                     names.append(line.record_name)
                 if line.result == "failed" and line.note and len(row["problems"]) < 3:
                     problem = f"{line.record_name}: {line.note}"
@@ -637,14 +754,19 @@ class XeroAccount(models.Model):
                 totals[slot][name] += value
             if run.state == "failed":
                 failed.append(run)
-        words = {"created": self.env._("created"), "updated": self.env._("updated"),
-                 "skipped": self.env._("unchanged"), "failed": self.env._("failed")}
+        words = {
+            "created": self.env._("created"),
+            "updated": self.env._("updated"),
+            "skipped": self.env._("unchanged"),
+            "failed": self.env._("failed"),
+        }
         both = len({run.direction for run in runs}) > 1
         lines = []
         for key, direction in order:
             counts = totals[(key, direction)]
-            text = ", ".join(f"{counts[name]} {words[name]}" for name in RESULT_KEYS
-                             if counts[name]) or self.env._("nothing to do")
+            text = ", ".join(
+                f"{counts[name]} {words[name]}" for name in RESULT_KEYS if counts[name]
+            ) or self.env._("nothing to do")
             label = labels.get(key, key)
             if both:
                 label = f"{label} ({direction})"
@@ -653,9 +775,13 @@ class XeroAccount(models.Model):
         for run in failed:
             if run.message and run.message not in seen:
                 seen.add(run.message)
-                lines.append(self.env._("%(object)s failed: %(message)s",
-                                        object=labels.get(run.object_key, run.object_key),
-                                        message=run.message))
+                lines.append(
+                    self.env._(
+                        "%(object)s failed: %(message)s",
+                        object=labels.get(run.object_key, run.object_key),
+                        message=run.message,
+                    )
+                )
         organisation = account.tenant_name or account.name
         directions = set(runs.mapped("direction"))
         if directions == {"import"}:
@@ -666,21 +792,31 @@ class XeroAccount(models.Model):
             title = self.env._("Sync with %(org)s", org=organisation)
         record_failures = any(counts["failed"] for counts in totals.values())
         # These runs and the dependency runs they started (created after them).
-        related = self.env["xero.sync.run"].sudo().search([
-            ("account_id", "=", account.id), ("id", ">=", min(runs.ids)),
-            ("trigger", "in", list(set(runs.mapped("trigger")) | {"dependency"})),
-        ]) | runs
+        related = (
+            self.env["xero.sync.run"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", account.id),
+                    ("id", ">=", min(runs.ids)),
+                    ("trigger", "in", list(set(runs.mapped("trigger")) | {"dependency"})),
+                ]
+            )
+            | runs
+        )
         runs_action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sync_xero_connector.xero_sync_run_action")
-        runs_action.update({
-            "domain": [("id", "in", related.ids)],
-            "context": {},
-            "name": title,
-            "target": "current",
-        })
+            "sync_xero_connector.xero_sync_run_action"
+        )
+        runs_action.update(
+            {
+                "domain": [("id", "in", related.ids)],
+                "context": {},
+                "name": title,
+                "target": "current",
+            }
+        )
         if len(related) == 1:
-            runs_action.update({"res_id": related.id, "view_mode": "form",
-                                "views": [(False, "form")]})
+            runs_action.update({"res_id": related.id, "view_mode": "form", "views": [(False, "form")]})
         return {
             "type": "ir.actions.client",
             "tag": "xero_run_notification",
@@ -690,8 +826,7 @@ class XeroAccount(models.Model):
                 "message": " · ".join(lines),
                 "lines": lines,
                 "sticky": bool(failed or record_failures),
-                "button": self.env._("View the runs") if len(related) > 1
-                else self.env._("View the run"),
+                "button": self.env._("View the runs") if len(related) > 1 else self.env._("View the run"),
                 "runs_action": runs_action,
                 "next": {"type": "ir.actions.act_window_close"},
             },
@@ -701,8 +836,13 @@ class XeroAccount(models.Model):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"type": kind, "title": title, "message": message, "sticky": False,
-                       "next": {"type": "ir.actions.act_window_close"}},
+            "params": {
+                "type": kind,
+                "title": title,
+                "message": message,
+                "sticky": False,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
         }
 
     def action_import_all(self):

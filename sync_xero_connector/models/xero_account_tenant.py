@@ -6,6 +6,7 @@ another organisation keeps the links of the old one, archived, and uses them aga
 back; the switch itself is confirmed by the user when links would be left behind
 (``xero.tenant.switch``), never done silently.
 """
+
 from odoo import api, fields, models
 
 
@@ -52,13 +53,16 @@ class XeroAccountTenant(models.Model):
         if not self._xero_links_left_behind():
             return self._binding_vals()
         account = self.account_id
-        account.message_post(body=self.env._(
-            "Xero connected the organisation %(new)s, but the links of this account were made "
-            "for %(old)s. Nothing was switched: to work with %(new)s, click Use this "
-            "organisation in the Organisations tab (you will be told what happens to the "
-            "links first); to stay with %(old)s, click Connect and choose it in Xero.",
-            new=self.tenant_name, old=self._xero_old_tenant_name(),
-        ))
+        account.message_post(
+            body=self.env._(
+                "Xero connected the organisation %(new)s, but the links of this account were made "
+                "for %(old)s. Nothing was switched: to work with %(new)s, click Use this "
+                "organisation in the Organisations tab (you will be told what happens to the "
+                "links first); to stay with %(old)s, click Connect and choose it in Xero.",
+                new=self.tenant_name,
+                old=self._xero_old_tenant_name(),
+            )
+        )
         # The account still names the organisation its links are for.
         return {"state": "select_tenant", "connection_id": False}
 
@@ -102,9 +106,12 @@ class XeroAccountTenant(models.Model):
         if account.state not in ("select_tenant", "connected"):
             return account._reload_action()
         account.sudo().write(self._binding_vals())
-        account.message_post(body=self.env._(
-            "Connected to the Xero organisation %(name)s.", name=self.tenant_name,
-        ))
+        account.message_post(
+            body=self.env._(
+                "Connected to the Xero organisation %(name)s.",
+                name=self.tenant_name,
+            )
+        )
         account._xero_on_connected()  # first connection: the recommended objects
         return account._reload_action()
 
@@ -121,20 +128,31 @@ class XeroAccountTenant(models.Model):
         archived, reactivated = Binding._xero_follow_tenant(account)
         # Cursors are dates of the old organisation's records: read the new one in full.
         settings = account.sudo().sync_object_ids.filtered(
-            lambda s: s.import_cursor or s.last_full_import_at or s.import_known_current)
-        settings.write({"import_cursor": False, "last_full_import_at": False,
-                        "import_known_current": False})
-        mismatches = self.env["xero.mismatch.log"].sudo().search([
-            ("account_id", "=", account.id), ("state", "=", "open"),
-        ])
+            lambda s: s.import_cursor or s.last_full_import_at or s.import_known_current
+        )
+        settings.write({"import_cursor": False, "last_full_import_at": False, "import_known_current": False})
+        mismatches = (
+            self.env["xero.mismatch.log"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", account.id),
+                    ("state", "=", "open"),
+                ]
+            )
+        )
         mismatches.write({"state": "resolved", "resolved_at": fields.Datetime.now()})
         if not (archived or reactivated or settings or mismatches):
             return
-        account.message_post(body=self.env._(
-            "Organisation changed to %(new)s. %(archived)s links of the previous organisation "
-            "are kept for it and not used for %(new)s; %(reactivated)s links made earlier for "
-            "%(new)s are used again. Import cursors start over (the next import reads "
-            "everything), and %(closed)s open mismatch entries were closed.",
-            new=account.tenant_name or account.tenant_id, archived=len(archived),
-            reactivated=len(reactivated), closed=len(mismatches),
-        ))
+        account.message_post(
+            body=self.env._(
+                "Organisation changed to %(new)s. %(archived)s links of the previous organisation "
+                "are kept for it and not used for %(new)s; %(reactivated)s links made earlier for "
+                "%(new)s are used again. Import cursors start over (the next import reads "
+                "everything), and %(closed)s open mismatch entries were closed.",
+                new=account.tenant_name or account.tenant_id,
+                archived=len(archived),
+                reactivated=len(reactivated),
+                closed=len(mismatches),
+            )
+        )

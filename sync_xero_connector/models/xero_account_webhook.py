@@ -2,6 +2,7 @@
 """Real time: the account's webhook (URL token, signing key), importing the events of its
 inbox (``xero.webhook.event``), and noticing that the organisation disconnected the app in
 Xero (a 401/403 for it, then ``GET /connections`` without it)."""
+
 import logging
 import secrets
 
@@ -26,21 +27,29 @@ class XeroAccount(models.Model):
         ondelete={"xero_revoked": "set default"},
     )
     webhook_token = fields.Char(
-        compute="_compute_webhook_token", store=True, precompute=True, readonly=True,
-        copy=False, index=True,
+        compute="_compute_webhook_token",
+        store=True,
+        precompute=True,
+        readonly=True,
+        copy=False,
+        index=True,
         groups=MANAGER_GROUP,
         help="The unguessable part of this account's webhook URL.",
     )
     webhook_url = fields.Char(
-        string="Webhook URL", compute="_compute_webhook_url", groups=MANAGER_GROUP,
+        string="Webhook URL",
+        compute="_compute_webhook_url",
+        groups=MANAGER_GROUP,
         help="Paste it as the delivery URL of the app's webhook in Xero's developer portal "
-             "(developer.xero.com > My Apps > the app > Webhooks), with the events Contacts, "
-             "Invoices and Credit Notes.",
+        "(developer.xero.com > My Apps > the app > Webhooks), with the events Contacts, "
+        "Invoices and Credit Notes.",
     )
     webhook_key = fields.Char(
-        string="Webhook Signing Key", groups=SYSTEM_GROUP, copy=False,
+        string="Webhook Signing Key",
+        groups=SYSTEM_GROUP,
+        copy=False,
         help="The webhook key Xero shows under the app's Webhooks. Without it every "
-             "delivery is refused (401): changes then reach Odoo at the scheduled imports.",
+        "delivery is refused (401): changes then reach Odoo at the scheduled imports.",
     )
 
     @api.depends()
@@ -50,17 +59,19 @@ class XeroAccount(models.Model):
                 account.webhook_token = secrets.token_urlsafe(32)
 
     def _compute_webhook_url(self):
-        base_url = (self.env["ir.config_parameter"].sudo().get_param("web.base.url") or "")
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url") or ""
         for account in self:
-            account.webhook_url = base_url.rstrip("/") + WEBHOOK_PATH + (
-                account.sudo().webhook_token or "")
+            account.webhook_url = base_url.rstrip("/") + WEBHOOK_PATH + (account.sudo().webhook_token or "")
 
     def _not_connected_message(self):
         if self.state == "xero_revoked":
             return self.env._(
                 "The organisation %(org)s disconnected this app in Xero (Settings > Connected "
                 "apps): nothing is synchronised. Open the Xero account %(name)s and click "
-                "Reconnect.", org=self.tenant_name or "?", name=self.name)
+                "Reconnect.",
+                org=self.tenant_name or "?",
+                name=self.name,
+            )
         return super()._not_connected_message()
 
     # ------------------------------------------------------ disconnected in Xero
@@ -69,8 +80,11 @@ class XeroAccount(models.Model):
         (``GET /connections`` leaves it out, or refuses the token). If so the account is
         marked Disconnected in Xero, once, with an activity for its responsible user."""
         self.ensure_one()
-        if not isinstance(exc, (XeroAuthError, XeroForbidden)) or \
-                isinstance(exc, XeroInvalidGrant) or self.state != "connected":
+        if (
+            not isinstance(exc, (XeroAuthError, XeroForbidden))
+            or isinstance(exc, XeroInvalidGrant)
+            or self.state != "connected"
+        ):
             return False
         try:
             token = self._get_access_token()
@@ -80,22 +94,19 @@ class XeroAccount(models.Model):
         except (UserError, XeroError):
             return False  # invalid grant (reconnect, handled there) or Xero unreachable
         else:
-            gone = (self.tenant_id or "").lower() not in {
-                (c.tenant_id or "").lower() for c in connections}
+            gone = (self.tenant_id or "").lower() not in {(c.tenant_id or "").lower() for c in connections}
         if gone:
             self._xero_mark_revoked()
         return gone
 
     def _xero_mark_revoked(self):
         self.ensure_one()
-        self._store_token_state({"state": "xero_revoked", "access_token": False,
-                                 "token_expires_at": False})
+        self._store_token_state({"state": "xero_revoked", "access_token": False, "token_expires_at": False})
         message = self._not_connected_message()
         account = self.sudo()
         account.message_post(body=escape(message))
         account._xero_activity("revoked", self.env._("Reconnect Xero"), message)
-        _logger.warning("Xero account %s: the organisation disconnected the app in Xero",
-                        self.id)
+        _logger.warning("Xero account %s: the organisation disconnected the app in Xero", self.id)
 
     # ------------------------------------------------------------ the inbox
     def _xero_document_links(self, events):
@@ -103,9 +114,18 @@ class XeroAccount(models.Model):
         invoice_ids = [e.resource_id for e in events if e.category == "INVOICE"]
         if not invoice_ids:
             return {}
-        return {b.xero_id.lower(): b.object_key for b in self.env["xero.binding"].sudo().search([
-            ("account_id", "=", self.id), ("object_key", "in", ("invoices", "bills")),
-            ("xero_id", "in", invoice_ids)])}
+        return {
+            b.xero_id.lower(): b.object_key
+            for b in self.env["xero.binding"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", self.id),
+                    ("object_key", "in", ("invoices", "bills")),
+                    ("xero_id", "in", invoice_ids),
+                ]
+            )
+        }
 
     def _xero_event_keys(self, events):
         """``{object key: events}`` in dependency order: CONTACT -> contacts, CREDITNOTE ->
@@ -128,9 +148,12 @@ class XeroAccount(models.Model):
         per read); events of objects not enabled for import are ignored."""
         self.ensure_one()
         if self.state != "connected" or not self.active:
-            events._xero_ignore(self.env._(
-                "The Xero account was not connected; the scheduled import reads the change "
-                "once it is reconnected."))
+            events._xero_ignore(
+                self.env._(
+                    "The Xero account was not connected; the scheduled import reads the change "
+                    "once it is reconnected."
+                )
+            )
             return
         enabled = set(self._xero_keys_for("import"))
         outcome = {}  # event -> runs
@@ -144,21 +167,30 @@ class XeroAccount(models.Model):
                 if not mine:
                     continue
             run = self._xero_run_object(
-                key, "import", trigger="webhook",
+                key,
+                "import",
+                trigger="webhook",
                 xero_ids=sorted(set(mine.mapped("resource_id"))),
-                commit=lambda done: self.env["ir.cron"]._commit_progress(0))
+                commit=lambda done: self.env["ir.cron"]._commit_progress(0),
+            )
             for event in mine:
                 outcome.setdefault(event, []).append(run)
         now = fields.Datetime.now()
         for event in events:
             runs = outcome.get(event)
             if not runs:
-                event._xero_ignore(self.env._(
-                    "Not imported: its object is not enabled for import on this account.")
-                    if self.state == "connected" else self._not_connected_message())
+                event._xero_ignore(
+                    self.env._("Not imported: its object is not enabled for import on this account.")
+                    if self.state == "connected"
+                    else self._not_connected_message()
+                )
                 continue
             ok = [r for r in runs if r.state in ("done", "partial")]
-            event.write({
-                "state": "done" if ok else "failed", "run_id": (ok or runs)[-1].id,
-                "note": False if ok else (runs[0].message or "")[:250], "processed_at": now,
-            })
+            event.write(
+                {
+                    "state": "done" if ok else "failed",
+                    "run_id": (ok or runs)[-1].id,
+                    "note": False if ok else (runs[0].message or "")[:250],
+                    "processed_at": now,
+                }
+            )

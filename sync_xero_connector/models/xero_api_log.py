@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Every request to Xero and its answer, as the transport hands them over (already redacted)."""
+
 import json
 import logging
 from datetime import timedelta

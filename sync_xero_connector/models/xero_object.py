@@ -12,10 +12,10 @@ declares its collection, its Odoo model and its mapping hooks:
 Everything else (bindings, matching, echo detection, batching, per-element results, the
 mismatch log, run summaries, cursors, commits) happens here, once.
 """
+
 import json
 import logging
 import re
-import time
 import traceback
 import uuid
 from datetime import timedelta, timezone
@@ -32,7 +32,6 @@ from ..xero import (
     UPDATED,
     ElementResult,
     XeroDayLimitError,
-    XeroError,
     XeroValidationError,
     url_chunks,
     validate,
@@ -181,9 +180,7 @@ class XeroObject(models.AbstractModel):
         raise NotImplementedError
 
     def _xero_records_model(self, sync):
-        return self.env[self._xero_model].with_company(sync.company).with_context(
-            active_test=False
-        )
+        return self.env[self._xero_model].with_company(sync.company).with_context(active_test=False)
 
     def _xero_match_domain(self, sync):
         """Odoo records that may be matched (and exported when new)."""
@@ -221,16 +218,20 @@ class XeroObject(models.AbstractModel):
         results = []
         for index, item in enumerate(items):
             xero_id = item.xero_id or f"dry-run-{self._xero_key}-{item.record.id}"
-            results.append(ElementResult(index, UPDATED if item.xero_id else CREATED,
-                                         item.payload, record={id_field: xero_id},
-                                         xero_id=xero_id))
+            results.append(
+                ElementResult(
+                    index,
+                    UPDATED if item.xero_id else CREATED,
+                    item.payload,
+                    record={id_field: xero_id},
+                    xero_id=xero_id,
+                )
+            )
         return results
 
     def _xero_hint(self, messages):
         """What the user should change, from Xero's messages."""
-        return self.env._(
-            "Correct the Odoo record with Xero's message above in mind, then click Retry."
-        )
+        return self.env._("Correct the Odoo record with Xero's message above in mind, then click Retry.")
 
     def _xero_remote_name(self, sync, xero_record):
         """What the user calls a Xero record in logs: its name or number, never a bare GUID."""
@@ -239,12 +240,10 @@ class XeroObject(models.AbstractModel):
         if not name:
             try:
                 name = self._xero_record_name(self._xero_from_xero(sync, xero_record))
-            except (MappingError, ArithmeticError, AttributeError, KeyError, TypeError,
-                    ValueError):
+            except (MappingError, ArithmeticError, AttributeError, KeyError, TypeError, ValueError):
                 name = None  # the import itself says what is wrong with the record
         if not name or name == "?" or name == xero_record.get(spec.id_field):
-            name = self.env["xero.mismatch.log"]._unnamed(self._xero_key,
-                                                          xero_record.get(spec.id_field))
+            name = self.env["xero.mismatch.log"]._unnamed(self._xero_key, xero_record.get(spec.id_field))
         return str(name)
 
     def _xero_record_name(self, neutral, record=None):
@@ -262,8 +261,7 @@ class XeroObject(models.AbstractModel):
 
     def _xero_bindings_by_xero_id(self, sync, xero_ids):
         bindings = self._xero_bindings(sync).search(
-            self._xero_binding_domain(sync)
-            + [("xero_id", "in", list(xero_ids)), ("is_primary", "=", True)]
+            self._xero_binding_domain(sync) + [("xero_id", "in", list(xero_ids)), ("is_primary", "=", True)]
         )
         return {b.xero_id: b for b in bindings}
 
@@ -272,7 +270,8 @@ class XeroObject(models.AbstractModel):
         known = sync.cache.setdefault("binding_of", {})
         if record.id not in known:
             known[record.id] = self._xero_bindings(sync).search(
-                self._xero_binding_domain(sync) + [("res_id", "=", record.id)], limit=1,
+                self._xero_binding_domain(sync) + [("res_id", "=", record.id)],
+                limit=1,
             )
         return known[record.id]
 
@@ -283,8 +282,7 @@ class XeroObject(models.AbstractModel):
     def _xero_bound_ids(self, sync):
         self.env["xero.binding"].flush_model()
         self.env.cr.execute(
-            "SELECT res_id FROM xero_binding WHERE account_id = %s AND object_key = %s "
-            "AND active",
+            "SELECT res_id FROM xero_binding WHERE account_id = %s AND object_key = %s AND active",
             [sync.account.id, self._xero_key],
         )
         return {row[0] for row in self.env.cr.fetchall()}
@@ -319,10 +317,10 @@ class XeroObject(models.AbstractModel):
         xero_id = xero_record.get(spec.id_field) if xero_record else neutral.get("xero_id")
         vals = {
             "xero_id": xero_id,
-            "xero_number": (neutral or {}).get(self._xero_number_key) if self._xero_number_key
-            else False,
+            "xero_number": (neutral or {}).get(self._xero_number_key) if self._xero_number_key else False,
             "xero_updated_at": naive_utc(parse_datetime(xero_record.get("UpdatedDateUTC")))
-            if xero_record and xero_record.get("UpdatedDateUTC") else False,
+            if xero_record and xero_record.get("UpdatedDateUTC")
+            else False,
             "xero_hash": payload_hash(xero_record) if xero_record else False,
             "state": "synced",
             "last_error": False,
@@ -339,12 +337,14 @@ class XeroObject(models.AbstractModel):
         if binding:
             binding.write(vals)
         else:
-            vals.update({
-                "account_id": sync.account.id,
-                "object_key": self._xero_key,
-                "res_model": record._name,
-                "res_id": record.id,
-            })
+            vals.update(
+                {
+                    "account_id": sync.account.id,
+                    "object_key": self._xero_key,
+                    "res_model": record._name,
+                    "res_id": record.id,
+                }
+            )
             binding = self._xero_bindings(sync).create(vals)
             self._xero_remember(sync, binding)
         sync.cache.setdefault("bound", set()).add(record.id)
@@ -370,24 +370,31 @@ class XeroObject(models.AbstractModel):
         own (named from ``names``, ``{xero_id: name}``), so the records waiting for it can
         point at what blocks them."""
         Binding = self.env["xero.binding"].sudo()
-        domain = [("account_id", "=", sync.account.id), ("object_key", "=", key),
-                  ("is_primary", "=", True)]
+        domain = [("account_id", "=", sync.account.id), ("object_key", "=", key), ("is_primary", "=", True)]
         xero_ids = [x for x in xero_ids if x]
         if not xero_ids:
             return self.env[self.env["xero.object"]._xero_object(key)._xero_model]
         found = Binding.search(domain + [("xero_id", "in", xero_ids)])
         missing = set(xero_ids) - set(found.mapped("xero_id"))
         if missing:
-            run = sync.account._xero_run_object(key, "import", trigger="dependency",
-                                                xero_ids=sorted(missing))
+            run = sync.account._xero_run_object(key, "import", trigger="dependency", xero_ids=sorted(missing))
             found = Binding.search(domain + [("xero_id", "in", xero_ids)])
             if run.state == "failed":
                 for xero_id in sorted(missing - set(found.mapped("xero_id"))):
                     self.env["xero.mismatch.log"]._log(
-                        sync.account, key, "import", kind="error", run=run, xero_id=xero_id,
-                        record_name=(names or {}).get(xero_id), messages=[run.message],
-                        hint=self.env._("The import stopped before reading this record: do "
-                                        "what the message says, then click Retry."))
+                        sync.account,
+                        key,
+                        "import",
+                        kind="error",
+                        run=run,
+                        xero_id=xero_id,
+                        record_name=(names or {}).get(xero_id),
+                        messages=[run.message],
+                        hint=self.env._(
+                            "The import stopped before reading this record: do "
+                            "what the message says, then click Retry."
+                        ),
+                    )
         model = self.env["xero.object"]._xero_object(key)._xero_model
         return self.env[model].browse(found.mapped("res_id")).exists()
 
@@ -409,20 +416,19 @@ class XeroObject(models.AbstractModel):
         if spec.modified_since and not full and not xero_ids:
             cursor = naive_utc(since) if since else newest
             if cursor:
-                ims = (cursor - (IMPORT_OVERLAP if not since else timedelta())).replace(
-                    tzinfo=timezone.utc)
+                ims = (cursor - (IMPORT_OVERLAP if not since else timedelta())).replace(tzinfo=timezone.utc)
         if not full and not partial and self._xero_nothing_new(sync, ims):
             return
         if spec.paged:
             kwargs["order"] = "UpdatedDateUTC ASC"
         wanted = set(xero_ids or ())
         # By IDs: Xero's IDs filter, or (paged collections without it) a where on the ID.
-        by_ids = wanted and (spec.ids_filter or (
-            spec.paged and all(GUID.fullmatch(str(x)) for x in wanted)))
+        by_ids = wanted and (spec.ids_filter or (spec.paged and all(GUID.fullmatch(str(x)) for x in wanted)))
         if by_ids:
             kwargs["ids"] = sorted(wanted)
-        for page in sync.client.iter_pages(self._xero_collection, if_modified_since=ims,
-                                           params=params, **kwargs):
+        for page in sync.client.iter_pages(
+            self._xero_collection, if_modified_since=ims, params=params, **kwargs
+        ):
             if wanted and not by_ids:
                 page = [r for r in page if isinstance(r, dict) and r.get(spec.id_field) in wanted]
             valid = self._xero_valid_records(sync, page)
@@ -430,8 +436,7 @@ class XeroObject(models.AbstractModel):
             if spec.modified_since and not partial:
                 # Valid records only, and never past Xero's clock: a record dated in the
                 # future is imported, but the next read must still ask from now.
-                ceiling = naive_utc(sync.client.server_time) or \
-                    naive_utc(fields.Datetime.now() + CLOCK_SKEW)
+                ceiling = naive_utc(sync.client.server_time) or naive_utc(fields.Datetime.now() + CLOCK_SKEW)
                 stamps = [naive_utc(parse_datetime(r.get("UpdatedDateUTC"))) for r in valid]
                 stamps = [min(s, ceiling) for s in stamps if s]
                 if stamps and (not newest or max(stamps) > newest):
@@ -458,7 +463,7 @@ class XeroObject(models.AbstractModel):
                 try:
                     self._xero_from_xero(sync, element)
                 except MappingError:
-                    pass  # the import logs it with its own kind and hint
+                    problems = []  # valid data: the import logs the mapping error with its kind and hint
                 except (ArithmeticError, AttributeError, KeyError, TypeError, ValueError) as exc:
                     problems = [f"Odoo cannot read it: {type(exc).__name__}: {exc}"]
             if problems:
@@ -474,7 +479,10 @@ class XeroObject(models.AbstractModel):
             xero_id = None
         name = validate.label(element, spec)
         sync.mismatch(
-            "import", kind="invalid", record_name=name, xero_id=xero_id,
+            "import",
+            kind="invalid",
+            record_name=name,
+            xero_id=xero_id,
             payload=validate.safe_json(element),  # JSON also when it is no object
             # Entries of records without a usable ID are told apart by their content.
             payload_hash=None if xero_id else payload_hash(element),
@@ -482,7 +490,8 @@ class XeroObject(models.AbstractModel):
             hint=self.env._(
                 "Correct the record in Xero (the next import reads it again once it changed "
                 "there). Nothing was imported from it; the other records were. An entry of a "
-                "record without ID closes with Mark as Resolved."),
+                "record without ID closes with Mark as Resolved."
+            ),
         )
         sync.recorder.add("failed", xero_id=xero_id, name=name, note=problems[0][:200])
 
@@ -494,9 +503,10 @@ class XeroObject(models.AbstractModel):
         self._xero_remember(sync, bindings.values())
         done = set()
         if self._xero_batch_create and sync.settings._allows("create"):
-            done = self._xero_import_batch(sync, [
-                r for r in records if self._xero_wants(sync, r)
-                and r.get(spec.id_field) not in bindings])
+            done = self._xero_import_batch(
+                sync,
+                [r for r in records if self._xero_wants(sync, r) and r.get(spec.id_field) not in bindings],
+            )
         for xero_record in records:
             if not self._xero_wants(sync, xero_record):
                 continue
@@ -548,26 +558,39 @@ class XeroObject(models.AbstractModel):
             with self.env.cr.savepoint():
                 created = self._xero_create_batch(sync, prepared)
                 for (xero_record, neutral, __), record in zip(prepared, created, strict=True):
-                    self._xero_bind(sync, record, xero_record, neutral, "import",
-                                    self._xero_export_hash(sync, record,
-                                                           xero_record[spec.id_field]))
+                    self._xero_bind(
+                        sync,
+                        record,
+                        xero_record,
+                        neutral,
+                        "import",
+                        self._xero_export_hash(sync, record, xero_record[spec.id_field]),
+                    )
         except (psycopg2.OperationalError, XeroDayLimitError):
             raise
         except Exception as exc:  # noqa: BLE001 - one by one below finds the record at fault
-            _logger.info("Xero import of %s: a batch of %s new records failed (%s: %s); "
-                         "importing them one by one", self._xero_key, len(prepared),
-                         type(exc).__name__, exc)
+            _logger.info(
+                "Xero import of %s: a batch of %s new records failed (%s: %s); importing them one by one",
+                self._xero_key,
+                len(prepared),
+                type(exc).__name__,
+                exc,
+            )
             known = sync.cache.get("binding_of", {})
-            alive = set(self._xero_bindings(sync).browse(
-                [b.id for b in known.values() if b]).exists().ids)
+            alive = set(self._xero_bindings(sync).browse([b.id for b in known.values() if b]).exists().ids)
             for res_id, binding in list(known.items()):
                 if binding and binding.id not in alive:
                     del known[res_id]  # created in the rolled-back batch
             return set()
         xero_ids = [xero_record[spec.id_field] for xero_record, __, __ in prepared]
         self.env["xero.mismatch.log"]._resolve(
-            sync.account, self._xero_key, "import", res_model=self._xero_model,
-            res_ids=created.ids, xero_ids=xero_ids)
+            sync.account,
+            self._xero_key,
+            "import",
+            res_model=self._xero_model,
+            res_ids=created.ids,
+            xero_ids=xero_ids,
+        )
         for xero_id, record in zip(xero_ids, created):
             sync.recorder.add("created", record, xero_id=xero_id)
         return set(xero_ids)
@@ -587,41 +610,62 @@ class XeroObject(models.AbstractModel):
         except (psycopg2.OperationalError, XeroDayLimitError):
             raise  # the day limit stops the whole run
         except MappingError as exc:
-            sync.mismatch("import", record_name=name, xero_id=xero_id, kind=exc.kind,
-                          messages=[exc.message], hint=exc.hint, payload=xero_record,
-                          blocking=exc.blocking)
+            sync.mismatch(
+                "import",
+                record_name=name,
+                xero_id=xero_id,
+                kind=exc.kind,
+                messages=[exc.message],
+                hint=exc.hint,
+                payload=xero_record,
+                blocking=exc.blocking,
+            )
             sync.recorder.add("failed", xero_id=xero_id, name=name, note=exc.message[:200])
             return "failed"
         except (UserError, ValidationError) as exc:
             message = exc.args[0] if exc.args else str(exc)
-            sync.mismatch("import", record_name=name, xero_id=xero_id, kind="error",
-                          messages=[message], payload=xero_record,
-                          hint=self.env._("Odoo refused the record: fix the data the message "
-                                          "names (in Odoo or in Xero), then click Retry."))
+            sync.mismatch(
+                "import",
+                record_name=name,
+                xero_id=xero_id,
+                kind="error",
+                messages=[message],
+                payload=xero_record,
+                hint=self.env._(
+                    "Odoo refused the record: fix the data the message "
+                    "names (in Odoo or in Xero), then click Retry."
+                ),
+            )
             sync.recorder.add("failed", xero_id=xero_id, name=name, note=message[:200])
             return "failed"
         except Exception as exc:  # a bug must surface as a visible mismatch, not stop the run
             _logger.exception("Xero import of %s %s failed", self._xero_key, xero_id)
-            sync.mismatch("import", record_name=name, xero_id=xero_id, kind="error",
-                          messages=[f"{type(exc).__name__}: {exc}", traceback.format_exc(limit=5)],
-                          payload=xero_record,
-                          hint=self.env._("Unexpected error: report it with this entry."))
+            sync.mismatch(
+                "import",
+                record_name=name,
+                xero_id=xero_id,
+                kind="error",
+                messages=[f"{type(exc).__name__}: {exc}", traceback.format_exc(limit=5)],
+                payload=xero_record,
+                hint=self.env._("Unexpected error: report it with this entry."),
+            )
             sync.recorder.add("failed", xero_id=xero_id, name=name, note=str(exc)[:200])
             return "failed"
         if result != "failed":
             self.env["xero.mismatch.log"]._resolve(
-                sync.account, self._xero_key, "import",
+                sync.account,
+                self._xero_key,
+                "import",
                 res_model=record._name if record else None,
-                res_ids=[record.id] if record else [], xero_ids=[xero_id],
+                res_ids=[record.id] if record else [],
+                xero_ids=[xero_id],
             )
-        sync.recorder.add(result, record, xero_id=xero_id, name=None if record else name,
-                          note=note)
+        sync.recorder.add(result, record, xero_id=xero_id, name=None if record else name, note=note)
         return result
 
     def _xero_import_one(self, sync, xero_record, binding):
         """-> (result, record, note)."""
-        if binding and not sync.force and not self._xero_remote_changed(sync, xero_record,
-                                                                        binding):
+        if binding and not sync.force and not self._xero_remote_changed(sync, xero_record, binding):
             # Unchanged since the last exchange (or the echo of our own export).
             return "skipped", None, None
         if binding and (binding.state in TOMBSTONE_STATES or not binding._record().exists()):
@@ -635,36 +679,49 @@ class XeroObject(models.AbstractModel):
             if stop:
                 return stop
             changed = settings._allows("update") and self._xero_apply(sync, neutral, record)
-            self._xero_bind(sync, record, xero_record, neutral, "import",
-                            self._xero_export_hash(sync, record, xero_id))
+            self._xero_bind(
+                sync, record, xero_record, neutral, "import", self._xero_export_hash(sync, record, xero_id)
+            )
             return ("updated" if changed else "skipped"), record, note
         record, candidates = self._xero_match(sync, neutral)
         if candidates:
             model = self._xero_records_model(sync)
             names = ", ".join(model.browse(candidates).mapped("display_name"))
             sync.mismatch(
-                "import", kind="ambiguous", record_name=self._xero_record_name(neutral),
-                xero_id=xero_id, res_model=self._xero_model, candidate_ids=sorted(candidates),
+                "import",
+                kind="ambiguous",
+                record_name=self._xero_record_name(neutral),
+                xero_id=xero_id,
+                res_model=self._xero_model,
+                candidate_ids=sorted(candidates),
                 payload=xero_record,
-                messages=[self.env._(
-                    "Xero record %(name)s matches several Odoo records: %(names)s. Nothing "
-                    "was linked or created.", name=self._xero_record_name(neutral), names=names,
-                )],
-                hint=self.env._("Click Resolve to link it to one of them, or to create a new "
-                                "record; or make the Odoo records distinct."),
+                messages=[
+                    self.env._(
+                        "Xero record %(name)s matches several Odoo records: %(names)s. Nothing "
+                        "was linked or created.",
+                        name=self._xero_record_name(neutral),
+                        names=names,
+                    )
+                ],
+                hint=self.env._(
+                    "Click Resolve to link it to one of them, or to create a new "
+                    "record; or make the Odoo records distinct."
+                ),
             )
             return "failed", None, None
         if record:
             if settings._allows("update"):
                 self._xero_apply(sync, neutral, record)
-            self._xero_bind(sync, record, xero_record, neutral, "import",
-                            self._xero_export_hash(sync, record, xero_id))
+            self._xero_bind(
+                sync, record, xero_record, neutral, "import", self._xero_export_hash(sync, record, xero_id)
+            )
             return "updated", record, self.env._("linked to an existing record")
         if not settings._allows("create"):
             return "skipped", None, None
         record = self._xero_create(sync, neutral)
-        self._xero_bind(sync, record, xero_record, neutral, "import",
-                        self._xero_export_hash(sync, record, xero_id))
+        self._xero_bind(
+            sync, record, xero_record, neutral, "import", self._xero_export_hash(sync, record, xero_id)
+        )
         return "created", record, None
 
     # ------------------------------------------------- changed on both sides
@@ -702,8 +759,10 @@ class XeroObject(models.AbstractModel):
         spec = collection(self._xero_collection)
         if not (xero_record and xero_record.get(spec.id_field)):
             return False
-        return {"odoo": _canon(self._xero_snapshot(sync, record)[record.id]),
-                "xero": _canon(self._xero_from_xero(sync, xero_record))}
+        return {
+            "odoo": _canon(self._xero_snapshot(sync, record)[record.id]),
+            "xero": _canon(self._xero_from_xero(sync, xero_record)),
+        }
 
     def _xero_field_keys(self, odoo, xero):
         return [k for k in odoo if k in xero and k not in self._xero_conflict_ignored]
@@ -712,8 +771,10 @@ class XeroObject(models.AbstractModel):
         """``[(label, Odoo's, Xero's, last synced or _UNKNOWN)]`` of the fields ``keys`` that
         differ (what a conflict entry shows)."""
         base = (binding.synced_values or {}).get("xero") or {}
-        return [(key.replace("_", " ").capitalize(), odoo.get(key), xero.get(key),
-                 base.get(key, _UNKNOWN)) for key in keys]
+        return [
+            (key.replace("_", " ").capitalize(), odoo.get(key), xero.get(key), base.get(key, _UNKNOWN))
+            for key in keys
+        ]
 
     def _xero_both_sides(self, sync, xero_record, binding, record, neutral):
         """A record changed in Odoo (not exported yet) and in Xero since the last exchange
@@ -737,15 +798,18 @@ class XeroObject(models.AbstractModel):
         policy = sync.settings.conflict_policy or "ask"
         if policy == "odoo":
             self._xero_close_conflict(sync, record)
-            note = self.env._("changed in Odoo and in Xero: Odoo wins (the object's setting), "
-                              "the export sends Odoo's values")
+            note = self.env._(
+                "changed in Odoo and in Xero: Odoo wins (the object's setting), "
+                "the export sends Odoo's values"
+            )
             sync.recorder.line("skipped", record, xero_id=binding.xero_id, note=note)
             return ("skipped", record, None), None
         if policy == "xero":
             self._xero_close_conflict(sync, record)
             sync.cache.setdefault("xero_wins", set()).add(record.id)
-            return None, self.env._("changed in Odoo and in Xero: Xero wins (the object's "
-                                    "setting), Odoo's change was replaced")
+            return None, self.env._(
+                "changed in Odoo and in Xero: Xero wins (the object's setting), Odoo's change was replaced"
+            )
         keys = self._xero_field_keys(odoo, xero)
         base = binding.synced_values or {}
         if self._xero_field_merge and base.get("odoo") and base.get("xero"):
@@ -753,8 +817,7 @@ class XeroObject(models.AbstractModel):
             theirs = {k for k in keys if xero[k] != base["xero"].get(k)}
             clash = sorted(k for k in mine & theirs if odoo[k] != xero[k])
             if not clash:
-                return self._xero_merge(sync, xero_record, binding, record, neutral, mine,
-                                        theirs), None
+                return self._xero_merge(sync, xero_record, binding, record, neutral, mine, theirs), None
         else:
             clash = [k for k in keys if odoo[k] != xero[k]]
         return self._xero_log_conflict(sync, binding, record, odoo, xero, clash), None
@@ -770,13 +833,16 @@ class XeroObject(models.AbstractModel):
         kept, and the export sends the whole record."""
         odoo = self._xero_snapshot(sync, record)[record.id]
         merged = dict(neutral, **{k: odoo[k] for k in mine})
-        changed = bool(theirs - mine) and sync.settings._allows("update") and \
-            self._xero_apply(sync, merged, record)
+        changed = (
+            bool(theirs - mine) and sync.settings._allows("update") and self._xero_apply(sync, merged, record)
+        )
         self._xero_bind_pending(sync, record, xero_record, neutral, binding, mine)
-        note = self.env._("changed on both sides, merged: Odoo's %(mine)s kept, Xero's "
-                          "%(theirs)s applied; the export sends the result",
-                          mine=", ".join(sorted(mine)) or "-",
-                          theirs=", ".join(sorted(theirs - mine)) or "-")
+        note = self.env._(
+            "changed on both sides, merged: Odoo's %(mine)s kept, Xero's "
+            "%(theirs)s applied; the export sends the result",
+            mine=", ".join(sorted(mine)) or "-",
+            theirs=", ".join(sorted(theirs - mine)) or "-",
+        )
         if changed:
             return "updated", record, note
         sync.recorder.line("skipped", record, xero_id=binding.xero_id, note=note)
@@ -797,44 +863,79 @@ class XeroObject(models.AbstractModel):
     def _xero_log_conflict(self, sync, binding, record, odoo, xero, keys):
         """Ask: nothing is written to either side; a conflict entry shows both values."""
         rows = self._xero_conflict_fields(sync, binding, odoo, xero, keys)
-        lines = [self.env._("%(name)s changed in Odoo and in Xero since the last sync; nothing "
-                            "was written to either side.", name=record.display_name)]
+        lines = [
+            self.env._(
+                "%(name)s changed in Odoo and in Xero since the last sync; nothing "
+                "was written to either side.",
+                name=record.display_name,
+            )
+        ]
         for label, mine, theirs, synced in rows:
-            line = self.env._("%(field)s: Odoo %(odoo)s / Xero %(xero)s", field=label,
-                              odoo=_shown(mine), xero=_shown(theirs))
+            line = self.env._(
+                "%(field)s: Odoo %(odoo)s / Xero %(xero)s",
+                field=label,
+                odoo=_shown(mine),
+                xero=_shown(theirs),
+            )
             if synced is not _UNKNOWN:
                 line += self.env._(" / last synced %(value)s", value=_shown(synced))
             lines.append(line)
         sync.mismatch(
-            "import", kind="conflict", record_name=record.display_name, res_model=record._name,
-            res_id=record.id, xero_id=binding.xero_id, messages=lines,
-            payload={"odoo": {r[0]: r[1] for r in rows}, "xero": {r[0]: r[2] for r in rows},
-                     "last_synced": {r[0]: r[3] for r in rows if r[3] is not _UNKNOWN}},
+            "import",
+            kind="conflict",
+            record_name=record.display_name,
+            res_model=record._name,
+            res_id=record.id,
+            xero_id=binding.xero_id,
+            messages=lines,
+            payload={
+                "odoo": {r[0]: r[1] for r in rows},
+                "xero": {r[0]: r[2] for r in rows},
+                "last_synced": {r[0]: r[3] for r in rows if r[3] is not _UNKNOWN},
+            },
             hint=self.env._(
                 "Click Keep Odoo's to send Odoo's record to Xero over Xero's, or Keep Xero's to "
                 "apply Xero's record in Odoo. Until then neither side is changed and the export "
                 "leaves the record alone. (The object's setting 'Changed on Both Sides' can "
-                "decide for every record.)"))
-        return "failed", record, self.env._("changed in Odoo and in Xero: see the conflict "
-                                            "entry")
+                "decide for every record.)"
+            ),
+        )
+        return "failed", record, self.env._("changed in Odoo and in Xero: see the conflict entry")
 
     def _xero_close_conflict(self, sync, record):
-        self.env["xero.mismatch.log"].sudo().search([
-            ("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key),
-            ("kind", "=", "conflict"), ("state", "=", "open"),
-            ("res_model", "=", record._name), ("res_id", "=", record.id),
-        ]).write({"state": "resolved", "resolved_at": fields.Datetime.now()})
+        self.env["xero.mismatch.log"].sudo().search(
+            [
+                ("account_id", "=", sync.account.id),
+                ("object_key", "=", self._xero_key),
+                ("kind", "=", "conflict"),
+                ("state", "=", "open"),
+                ("res_model", "=", record._name),
+                ("res_id", "=", record.id),
+            ]
+        ).write({"state": "resolved", "resolved_at": fields.Datetime.now()})
 
     def _xero_in_conflict(self, sync, record):
         """Under "ask", a record with an open conflict is not exported (Keep Odoo's does)."""
-        if sync.settings.conflict_policy not in (False, "ask") or \
-                self.env.context.get("xero_conflict_take") == "odoo":
+        if (
+            sync.settings.conflict_policy not in (False, "ask")
+            or self.env.context.get("xero_conflict_take") == "odoo"
+        ):
             return False
         if "conflicts" not in sync.cache:
-            sync.cache["conflicts"] = set(self.env["xero.mismatch.log"].sudo().search([
-                ("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key),
-                ("kind", "=", "conflict"), ("state", "=", "open"),
-                ("res_model", "=", self._xero_model)]).mapped("res_id"))
+            sync.cache["conflicts"] = set(
+                self.env["xero.mismatch.log"]
+                .sudo()
+                .search(
+                    [
+                        ("account_id", "=", sync.account.id),
+                        ("object_key", "=", self._xero_key),
+                        ("kind", "=", "conflict"),
+                        ("state", "=", "open"),
+                        ("res_model", "=", self._xero_model),
+                    ]
+                )
+                .mapped("res_id")
+            )
         return record.id in sync.cache["conflicts"]
 
     # ----------------------------------------------------------- tombstones
@@ -849,21 +950,31 @@ class XeroObject(models.AbstractModel):
         name = self._xero_remote_name(sync, xero_record)
         note = self.env._(
             "deleted in Odoo: not re-created (to bring it back, click Restore in Odoo on its "
-            "link in Xero > Xero Links)")
+            "link in Xero > Xero Links)"
+        )
         self._xero_note_skipped(sync, binding, name, note)
         return "skipped", None, None
 
     def _xero_note_skipped(self, sync, binding, name, note):
         """A run line for a skipped record (the recorder only counts skipped ones)."""
-        sync.recorder.lines.append({
-            "run_id": sync.run.id, "result": "skipped", "res_model": binding.res_model,
-            "res_id": binding.res_id, "record_name": name, "xero_id": binding.xero_id or False,
-            "note": note,
-        })
+        sync.recorder.lines.append(
+            {
+                "run_id": sync.run.id,
+                "result": "skipped",
+                "res_model": binding.res_model,
+                "res_id": binding.res_id,
+                "record_name": name,
+                "xero_id": binding.xero_id or False,
+                "note": note,
+            }
+        )
 
     def _xero_tombstone_name(self, sync, binding):
-        return binding.deleted_name or binding.xero_number or \
-            self.env["xero.mismatch.log"]._unnamed(self._xero_key, binding.xero_id)
+        return (
+            binding.deleted_name
+            or binding.xero_number
+            or self.env["xero.mismatch.log"]._unnamed(self._xero_key, binding.xero_id)
+        )
 
     def _xero_tombstone_payload(self, sync, binding):
         """What archives or deletes the Xero record of a deleted Odoo record; None: nothing
@@ -883,14 +994,25 @@ class XeroObject(models.AbstractModel):
             "%(name)s was deleted in Odoo, but Xero refused to archive or delete it. Archive, "
             "void or delete it in Xero yourself (then click Leave in Xero on its link in Xero > "
             "Xero Links), or click Restore in Odoo on that link to import it again.",
-            name=self._xero_tombstone_name(sync, binding))
+            name=self._xero_tombstone_name(sync, binding),
+        )
 
     def _xero_close_tombstones(self, sync, bindings, direction):
-        bindings.write({"state": "closed", "last_error": False,
-                        "last_sync_at": fields.Datetime.now(), "last_direction": direction})
+        bindings.write(
+            {
+                "state": "closed",
+                "last_error": False,
+                "last_sync_at": fields.Datetime.now(),
+                "last_direction": direction,
+            }
+        )
         self.env["xero.mismatch.log"]._resolve(
-            sync.account, self._xero_key, "export", res_model=bindings[:1].res_model,
-            res_ids=bindings.mapped("res_id"))
+            sync.account,
+            self._xero_key,
+            "export",
+            res_model=bindings[:1].res_model,
+            res_ids=bindings.mapped("res_id"),
+        )
 
     def _xero_export_tombstones(self, sync, records=None):
         """Tell Xero about the Odoo records deleted since the last export (of ``records``
@@ -903,12 +1025,22 @@ class XeroObject(models.AbstractModel):
         tombstones = self._xero_bindings(sync).search(domain)
         if not tombstones:
             return
-        refused = {(r["res_id"], r["payload_hash"]) for r in self.env[
-            "xero.mismatch.log"].sudo().search_read([
-                ("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key),
-                ("direction", "=", "export"), ("state", "=", "open"),
-                ("res_id", "in", tombstones.mapped("res_id")), ("payload_hash", "!=", False),
-            ], ["res_id", "payload_hash"])}
+        refused = {
+            (r["res_id"], r["payload_hash"])
+            for r in self.env["xero.mismatch.log"]
+            .sudo()
+            .search_read(
+                [
+                    ("account_id", "=", sync.account.id),
+                    ("object_key", "=", self._xero_key),
+                    ("direction", "=", "export"),
+                    ("state", "=", "open"),
+                    ("res_id", "in", tombstones.mapped("res_id")),
+                    ("payload_hash", "!=", False),
+                ],
+                ["res_id", "payload_hash"],
+            )
+        }
         close, send, resend = self._xero_bindings(sync), [], False
         for binding in tombstones:
             payload = self._xero_tombstone_payload(sync, binding) if binding.xero_id else None
@@ -923,16 +1055,14 @@ class XeroObject(models.AbstractModel):
         if close and not sync.dry_run:
             self._xero_close_tombstones(sync, close, "export")
         for start in range(0, len(send), BATCH_SIZE):
-            chunk = send[start:start + BATCH_SIZE]
+            chunk = send[start : start + BATCH_SIZE]
             if sync.dry_run:
-                results = [ElementResult(i, UPDATED, p, xero_id=b.xero_id)
-                           for i, (b, p) in enumerate(chunk)]
+                results = [ElementResult(i, UPDATED, p, xero_id=b.xero_id) for i, (b, p) in enumerate(chunk)]
             else:
                 # A retry of what Xero refused: not the refusal's Idempotency-Key again.
                 sync.client.idempotency_salt = f"retry-{sync.run.id}" if resend else None
                 try:
-                    results = self._xero_tombstone_send(sync, [b for b, __ in chunk],
-                                                        [p for __, p in chunk])
+                    results = self._xero_tombstone_send(sync, [b for b, __ in chunk], [p for __, p in chunk])
                 finally:
                     sync.client.idempotency_salt = None
             for (binding, payload), result in zip(chunk, results):
@@ -940,20 +1070,34 @@ class XeroObject(models.AbstractModel):
                 if result.status in (CREATED, UPDATED):
                     if not sync.dry_run:
                         self._xero_close_tombstones(sync, binding, "export")
-                    sync.recorder.add("updated", xero_id=binding.xero_id, name=name,
-                                      note=self.env._("deleted in Odoo: archived or deleted "
-                                                      "in Xero"))
+                    sync.recorder.add(
+                        "updated",
+                        xero_id=binding.xero_id,
+                        name=name,
+                        note=self.env._("deleted in Odoo: archived or deleted in Xero"),
+                    )
                     continue
-                messages = [self.env._("%(name)s was deleted in Odoo; Xero refused to archive "
-                                       "or delete it:", name=name)] + list(result.messages)
-                sync.mismatch("export", kind="validation", record_name=name,
-                              res_model=binding.res_model, res_id=binding.res_id,
-                              xero_id=binding.xero_id, messages=messages,
-                              hint=self._xero_tombstone_hint(sync, binding, result.messages),
-                              payload=payload, payload_hash=payload_hash(payload))
+                messages = [
+                    self.env._(
+                        "%(name)s was deleted in Odoo; Xero refused to archive or delete it:", name=name
+                    )
+                ] + list(result.messages)
+                sync.mismatch(
+                    "export",
+                    kind="validation",
+                    record_name=name,
+                    res_model=binding.res_model,
+                    res_id=binding.res_id,
+                    xero_id=binding.xero_id,
+                    messages=messages,
+                    hint=self._xero_tombstone_hint(sync, binding, result.messages),
+                    payload=payload,
+                    payload_hash=payload_hash(payload),
+                )
                 binding.write({"last_error": "\n".join(messages)})
-                sync.recorder.add("failed", xero_id=binding.xero_id, name=name,
-                                  note=(result.messages or [""])[0][:200])
+                sync.recorder.add(
+                    "failed", xero_id=binding.xero_id, name=name, note=(result.messages or [""])[0][:200]
+                )
             sync.checkpoint(len(chunk))
 
     # ------------------------------------------------------------- matching
@@ -1009,6 +1153,7 @@ class XeroObject(models.AbstractModel):
             domain = self._xero_export_domain(sync)
             if sync.settings.export_domain:
                 from odoo.tools.safe_eval import safe_eval
+
                 domain = domain + safe_eval(sync.settings.export_domain)
             new = model.search(domain, order="id")
             records |= new.filtered(lambda r: r.id not in bound)
@@ -1018,21 +1163,34 @@ class XeroObject(models.AbstractModel):
         """Records matching ``domain`` that were never sent but keep an open export entry
         (e.g. cancelled in Odoo after the export was refused): exported again, so that the
         entry closes when nothing is left to send (``_xero_nothing_to_send``)."""
-        entries = self.env["xero.mismatch.log"].sudo().search([
-            ("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key),
-            ("direction", "=", "export"), ("state", "=", "open"),
-            ("res_model", "=", self._xero_model), ("res_id", "!=", False)])
+        entries = (
+            self.env["xero.mismatch.log"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", sync.account.id),
+                    ("object_key", "=", self._xero_key),
+                    ("direction", "=", "export"),
+                    ("state", "=", "open"),
+                    ("res_model", "=", self._xero_model),
+                    ("res_id", "!=", False),
+                ]
+            )
+        )
         bound = self._xero_bound_ids(sync)
         ids = [i for i in set(entries.mapped("res_id")) if i not in bound]
-        return self._xero_records_model(sync).search(domain + [("id", "in", ids)]) if ids \
+        return (
+            self._xero_records_model(sync).search(domain + [("id", "in", ids)])
+            if ids
             else self._xero_records_model(sync)
+        )
 
     def _xero_nothing_to_send(self, sync, item):
         """``item`` needs nothing in Xero (cancelled before it was ever sent): what Xero
         refused about it no longer applies."""
-        self.env["xero.mismatch.log"]._resolve(sync.account, self._xero_key, "export",
-                                               res_model=item.record._name,
-                                               res_ids=[item.record.id])
+        self.env["xero.mismatch.log"]._resolve(
+            sync.account, self._xero_key, "export", res_model=item.record._name, res_ids=[item.record.id]
+        )
         sync.recorder.add("skipped", item.record)
         return False
 
@@ -1061,12 +1219,22 @@ class XeroObject(models.AbstractModel):
         bindings = {b.res_id: b for b in binding_list}
         self._xero_remember(sync, binding_list)
         # What Xero already refused, per record: not sent again until it changes.
-        refused = self.env["xero.mismatch.log"].sudo().search_read([
-            ("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key),
-            ("direction", "=", "export"), ("state", "=", "open"),
-            ("res_model", "=", records._name), ("res_id", "in", records.ids),
-            ("payload_hash", "!=", False),
-        ], ["res_id", "payload_hash"])
+        refused = (
+            self.env["xero.mismatch.log"]
+            .sudo()
+            .search_read(
+                [
+                    ("account_id", "=", sync.account.id),
+                    ("object_key", "=", self._xero_key),
+                    ("direction", "=", "export"),
+                    ("state", "=", "open"),
+                    ("res_model", "=", records._name),
+                    ("res_id", "in", records.ids),
+                    ("payload_hash", "!=", False),
+                ],
+                ["res_id", "payload_hash"],
+            )
+        )
         sync.cache["refused"] = {(r["res_id"], r["payload_hash"]) for r in refused}
         snapshots = self._xero_snapshot(sync, records)
         items = []
@@ -1078,19 +1246,21 @@ class XeroObject(models.AbstractModel):
         new_items = [item for item in items if not item.xero_id]
         if new_items:
             dropped = self._xero_prematch(sync, new_items)
-            items = [item for item in items
-                     if item not in dropped and self._xero_still_sendable(sync, item)]
+            items = [item for item in items if item not in dropped and self._xero_still_sendable(sync, item)]
         if items:
             sync.cache["known_since"] = self._xero_check_known_before(sync, len(items))
         for start in range(0, len(items), BATCH_SIZE):
-            chunk = items[start:start + BATCH_SIZE]
+            chunk = items[start : start + BATCH_SIZE]
             if sync.dry_run:
                 results = self._xero_dry_results(chunk)
             else:
                 # Resending what Xero refused (Retry): not the refusal's Idempotency-Key again.
                 refused = sync.cache.get("refused", ())
-                sync.client.idempotency_salt = f"retry-{sync.run.id}" if any(
-                    (item.record.id, item.hash) in refused for item in chunk) else None
+                sync.client.idempotency_salt = (
+                    f"retry-{sync.run.id}"
+                    if any((item.record.id, item.hash) in refused for item in chunk)
+                    else None
+                )
                 # A clean stop: nothing marked in flight for a batch Xero's day cannot take.
                 sync.client.check_day_budget(1)
                 self._xero_mark_inflight(sync, chunk)
@@ -1103,13 +1273,17 @@ class XeroObject(models.AbstractModel):
                 if self._xero_export_result(sync, item, result):
                     accepted.append(item)
             landed = self._xero_bindings(sync).browse(
-                [item.inflight.id for item in accepted if item.inflight])
+                [item.inflight.id for item in accepted if item.inflight]
+            )
             if landed:
                 landed.write({"inflight_token": False, "inflight_at": False})
             if accepted:
                 # Accepted records close their open entries, one query per batch.
                 self.env["xero.mismatch.log"]._resolve(
-                    sync.account, self._xero_key, "export", res_model=self._xero_model,
+                    sync.account,
+                    self._xero_key,
+                    "export",
+                    res_model=self._xero_model,
                     res_ids=[item.record.id for item in accepted],
                 )
                 if not sync.dry_run:
@@ -1142,8 +1316,7 @@ class XeroObject(models.AbstractModel):
         domain = self._xero_binding_domain(sync) + [("xero_id", "!=", False)]
         if since:
             domain.append(("xero_updated_at", ">=", since))
-        [(count,)] = self._xero_bindings(sync)._read_group(
-            domain, aggregates=["xero_id:count_distinct"])
+        [(count,)] = self._xero_bindings(sync)._read_group(domain, aggregates=["xero_id:count_distinct"])
         return count
 
     def _xero_known_since(self, sync, since):
@@ -1161,8 +1334,10 @@ class XeroObject(models.AbstractModel):
             else:
                 return False
         count, newest = sync.client.changes_since(
-            self._xero_collection, params=dict(self._xero_import_params),
-            if_modified_since=since.replace(tzinfo=timezone.utc) if since else None)
+            self._xero_collection,
+            params=dict(self._xero_import_params),
+            if_modified_since=since.replace(tzinfo=timezone.utc) if since else None,
+        )
         if count is None or count != self._xero_known_count(sync, since):
             return False
         if not count:
@@ -1170,8 +1345,7 @@ class XeroObject(models.AbstractModel):
         spec = collection(self._xero_collection)
         if validate.problems(newest, spec):
             return False
-        binding = self._xero_bindings_by_xero_id(sync, [newest[spec.id_field]]).get(
-            newest[spec.id_field])
+        binding = self._xero_bindings_by_xero_id(sync, [newest[spec.id_field]]).get(newest[spec.id_field])
         return bool(binding) and not self._xero_remote_changed(sync, newest, binding)
 
     def _xero_nothing_new(self, sync, ims):
@@ -1179,15 +1353,23 @@ class XeroObject(models.AbstractModel):
         cursor moved to the newest change, when Xero changed nothing that Odoo lacks."""
         settings = sync.settings
         since = naive_utc(ims) if ims else None
-        if not (settings.import_known_current and self._xero_known_checkable(sync)) or \
-                self._xero_known_count(sync, since) < self._xero_known_check_min:
+        if (
+            not (settings.import_known_current and self._xero_known_checkable(sync))
+            or self._xero_known_count(sync, since) < self._xero_known_check_min
+        ):
             return False
         if not self._xero_known_since(sync, since):
             return False
-        newest = self._xero_bindings(sync).search(
-            self._xero_binding_domain(sync) + [("xero_id", "!=", False),
-                                               ("xero_updated_at", "!=", False)],
-            order="xero_updated_at desc", limit=1).xero_updated_at
+        newest = (
+            self._xero_bindings(sync)
+            .search(
+                self._xero_binding_domain(sync)
+                + [("xero_id", "!=", False), ("xero_updated_at", "!=", False)],
+                order="xero_updated_at desc",
+                limit=1,
+            )
+            .xero_updated_at
+        )
         ceiling = naive_utc(sync.client.server_time) or fields.Datetime.now()
         if newest and (not settings.import_cursor or min(newest, ceiling) > settings.import_cursor):
             settings.import_cursor = min(newest, ceiling)
@@ -1199,8 +1381,9 @@ class XeroObject(models.AbstractModel):
         hold Xero's versions, or the next import's one read would not spare a call (then the
         export, once it wrote, leaves the flag off: the next import reads as before)."""
         settings = sync.settings
-        if not (settings.import_known_current and self._xero_known_checkable(sync)
-                and settings._does("import")):
+        if not (
+            settings.import_known_current and self._xero_known_checkable(sync) and settings._does("import")
+        ):
             return None
         cursor = settings.import_cursor
         since = cursor - IMPORT_OVERLAP if cursor else None
@@ -1209,8 +1392,7 @@ class XeroObject(models.AbstractModel):
         if not self._xero_known_since(sync, since):
             settings.import_known_current = False
             return None
-        return naive_utc(sync.client.server_time) - timedelta(seconds=1) \
-            if sync.client.server_time else None
+        return naive_utc(sync.client.server_time) - timedelta(seconds=1) if sync.client.server_time else None
 
     def _xero_check_known_after(self, sync, since):
         """After an export wrote: the flag holds only if nothing but its own writes changed in
@@ -1237,20 +1419,27 @@ class XeroObject(models.AbstractModel):
         Xero's change applied in Odoo when Odoo has none (nothing sent), merged with Odoo's
         (the merged record sent), the object's "Changed on Both Sides" policy, or under "ask"
         a conflict entry and nothing sent. Never Odoo's version over an unseen Xero edit."""
-        if sync.dry_run or not self._xero_export_reads_remote or not self._xero_updatable \
-                or self.env.context.get("xero_conflict_take") == "odoo":
+        if (
+            sync.dry_run
+            or not self._xero_export_reads_remote
+            or not self._xero_updatable
+            or self.env.context.get("xero_conflict_take") == "odoo"
+        ):
             return items  # (Keep Odoo's on a conflict entry: the user saw Xero's and chose)
-        checked = [item for item in items if item.xero_id and item.binding
-                   and self._xero_remote_known(item.binding)]
+        checked = [
+            item for item in items if item.xero_id and item.binding and self._xero_remote_known(item.binding)
+        ]
         if not checked:
             return items
         current = self._xero_current_versions(sync, [item.xero_id for item in checked])
         kept = []
         for item in items:
             xero_record = current.get(item.xero_id) if item in checked else None
-            if xero_record is None or (self._xero_remote_dated and not xero_record.get(
-                    "UpdatedDateUTC")) or \
-                    not self._xero_remote_changed(sync, xero_record, item.binding):
+            if (
+                xero_record is None
+                or (self._xero_remote_dated and not xero_record.get("UpdatedDateUTC"))
+                or not self._xero_remote_changed(sync, xero_record, item.binding)
+            ):
                 kept.append(item)
                 continue
             fresh = self._xero_meet_remote_change(sync, item, xero_record)
@@ -1267,11 +1456,15 @@ class XeroObject(models.AbstractModel):
         if spec.ids_filter or (spec.paged and all(GUID.fullmatch(str(x)) for x in wanted)):
             kwargs["ids"] = sorted(wanted)
         found = {}
-        for page in sync.client.iter_pages(self._xero_collection,
-                                           params=dict(self._xero_import_params), **kwargs):
+        for page in sync.client.iter_pages(
+            self._xero_collection, params=dict(self._xero_import_params), **kwargs
+        ):
             for xero_record in page:
-                if isinstance(xero_record, dict) and xero_record.get(spec.id_field) in wanted \
-                        and not validate.problems(xero_record, spec):
+                if (
+                    isinstance(xero_record, dict)
+                    and xero_record.get(spec.id_field) in wanted
+                    and not validate.problems(xero_record, spec)
+                ):
                     found[xero_record[spec.id_field]] = xero_record
         return found
 
@@ -1288,11 +1481,20 @@ class XeroObject(models.AbstractModel):
             raise
         except (MappingError, UserError, ValidationError) as exc:
             message = getattr(exc, "message", None) or (exc.args[0] if exc.args else str(exc))
-            self._xero_export_failed(sync, item, [self.env._(
-                "%(name)s was changed in Xero since the last sync, and Xero's version could "
-                "not be taken into Odoo, so Odoo's was not sent over it:",
-                name=record.display_name), message], self.env._(
-                "Fix what the message names (in Odoo or in Xero), then click Retry."), "error")
+            self._xero_export_failed(
+                sync,
+                item,
+                [
+                    self.env._(
+                        "%(name)s was changed in Xero since the last sync, and Xero's version could "
+                        "not be taken into Odoo, so Odoo's was not sent over it:",
+                        name=record.display_name,
+                    ),
+                    message,
+                ],
+                self.env._("Fix what the message names (in Odoo or in Xero), then click Retry."),
+                "error",
+            )
             return None
         finally:
             sync.force = force
@@ -1302,9 +1504,16 @@ class XeroObject(models.AbstractModel):
         if binding.state not in ("pending", "error"):
             # Odoo had nothing of its own to send: Xero's version is now Odoo's too.
             sync.recorder.add("skipped", record)
-            sync.recorder.line("skipped", record, xero_id=item.xero_id, note=note or self.env._(
-                "changed in Xero since the last sync: Xero's version was taken into Odoo, "
-                "nothing was sent"))
+            sync.recorder.line(
+                "skipped",
+                record,
+                xero_id=item.xero_id,
+                note=note
+                or self.env._(
+                    "changed in Xero since the last sync: Xero's version was taken into Odoo, "
+                    "nothing was sent"
+                ),
+            )
             return None
         # Odoo's change still goes (merged with Xero's, or the object's policy says Odoo's).
         fresh = ExportItem(record, binding, self._xero_snapshot(sync, record)[record.id])
@@ -1327,8 +1536,7 @@ class XeroObject(models.AbstractModel):
         # change that landed, not as a Xero edit (``_xero_own_echo``).
         for item in chunk:
             if item.xero_id and item.binding and item.binding.synced_values:
-                item.binding.synced_values = dict(item.binding.synced_values,
-                                                  sending=_canon(item.neutral))
+                item.binding.synced_values = dict(item.binding.synced_values, sending=_canon(item.neutral))
         new = [item for item in chunk if not item.xero_id and not item.binding]
         if not field or not new:
             if sync.commit_hook and any(item.xero_id for item in chunk):
@@ -1342,19 +1550,25 @@ class XeroObject(models.AbstractModel):
         for item in new:
             if kind == "token":
                 token = uuid.uuid4().hex[:12]
-                item.payload = dict(item.payload,
-                                    **{field: self._xero_inflight_place(item, field, token)})
+                item.payload = dict(item.payload, **{field: self._xero_inflight_place(item, field, token)})
             else:
                 token = (item.payload.get(field) or "").strip().lower()
                 if not token:
                     continue
             marked.append(item)
-            vals_list.append({
-                "account_id": sync.account.id, "object_key": self._xero_key,
-                "res_model": item.record._name, "res_id": item.record.id, "state": "inflight",
-                "inflight_token": token, "inflight_at": stamp, "payload_hash": item.hash,
-                "last_direction": "export",
-            })
+            vals_list.append(
+                {
+                    "account_id": sync.account.id,
+                    "object_key": self._xero_key,
+                    "res_model": item.record._name,
+                    "res_id": item.record.id,
+                    "state": "inflight",
+                    "inflight_token": token,
+                    "inflight_at": stamp,
+                    "payload_hash": item.hash,
+                    "last_direction": "export",
+                }
+            )
         bindings = self._xero_bindings(sync).create(vals_list)
         for item, binding in zip(marked, bindings):
             item.inflight = binding
@@ -1399,33 +1613,40 @@ class XeroObject(models.AbstractModel):
             return
         # Deleted in Odoo while in flight: a tombstone still carrying its token.
         inflight = self._xero_bindings(sync).search(
-            self._xero_binding_domain(sync) + ["|", ("state", "=", "inflight"), "&",
-                                               ("state", "=", "deleted"),
-                                               ("inflight_token", "!=", False)])
+            self._xero_binding_domain(sync)
+            + [
+                "|",
+                ("state", "=", "inflight"),
+                "&",
+                ("state", "=", "deleted"),
+                ("inflight_token", "!=", False),
+            ]
+        )
         if not inflight:
             return
         spec = collection(self._xero_collection)
         since = min(inflight.mapped("inflight_at")) - INFLIGHT_MARGIN
         found = {}
         for xero_record in sync.client.iter_records(
-                self._xero_collection, if_modified_since=since.replace(tzinfo=timezone.utc),
-                params=dict(self._xero_import_params)):
+            self._xero_collection,
+            if_modified_since=since.replace(tzinfo=timezone.utc),
+            params=dict(self._xero_import_params),
+        ):
             if not isinstance(xero_record, dict) or validate.problems(xero_record, spec):
                 continue
             value = self._xero_inflight_value(xero_record, field, kind)
             if value:
                 found.setdefault(value, xero_record)
-        taken = self._xero_bindings_by_xero_id(
-            sync, [r[spec.id_field] for r in found.values()])
+        taken = self._xero_bindings_by_xero_id(sync, [r[spec.id_field] for r in found.values()])
         self._xero_remember(sync, inflight)
         for binding in inflight:
             record = binding._record().with_company(sync.company)
             xero_record = found.get(binding.inflight_token)
-            if binding.state == "deleted" and xero_record \
-                    and xero_record[spec.id_field] not in taken:
+            if binding.state == "deleted" and xero_record and xero_record[spec.id_field] not in taken:
                 # Xero has it: the tombstone export that follows archives or deletes it.
-                binding.write({"xero_id": xero_record[spec.id_field], "inflight_token": False,
-                               "inflight_at": False})
+                binding.write(
+                    {"xero_id": xero_record[spec.id_field], "inflight_token": False, "inflight_at": False}
+                )
                 continue
             if not xero_record or not record.exists() or xero_record[spec.id_field] in taken:
                 sync.cache["binding_of"].pop(binding.res_id, None)
@@ -1435,12 +1656,15 @@ class XeroObject(models.AbstractModel):
                 neutral = self._xero_from_xero(sync, xero_record)
             except MappingError:
                 neutral = {"xero_id": xero_record[spec.id_field]}
-            binding = self._xero_bind(sync, record, xero_record, neutral, "export",
-                                      binding.payload_hash)
+            binding = self._xero_bind(sync, record, xero_record, neutral, "export", binding.payload_hash)
             binding.write({"state": "pending", "inflight_token": False, "inflight_at": False})
             taken[xero_record[spec.id_field]] = binding
-            sync.recorder.add("updated", record, xero_id=xero_record[spec.id_field],
-                              note=self.env._("found in Xero after an interrupted export"))
+            sync.recorder.add(
+                "updated",
+                record,
+                xero_id=xero_record[spec.id_field],
+                note=self.env._("found in Xero after an interrupted export"),
+            )
         sync.checkpoint(0)
 
     def _xero_prepare(self, sync, item):
@@ -1453,15 +1677,19 @@ class XeroObject(models.AbstractModel):
             return False
         if item.binding and self._xero_in_conflict(sync, record):
             sync.recorder.add("skipped", record)
-            sync.recorder.line("skipped", record, xero_id=item.xero_id, note=self.env._(
-                "changed in Odoo and in Xero: waits for Keep Odoo's / Keep Xero's on its "
-                "conflict entry"))
+            sync.recorder.line(
+                "skipped",
+                record,
+                xero_id=item.xero_id,
+                note=self.env._(
+                    "changed in Odoo and in Xero: waits for Keep Odoo's / Keep Xero's on its conflict entry"
+                ),
+            )
             return False
         try:
             item.payload = self._xero_to_xero(sync, item.neutral, item.xero_id)
         except MappingError as exc:
-            self._xero_export_failed(sync, item, [exc.message], exc.hint, exc.kind,
-                                     blocking=exc.blocking)
+            self._xero_export_failed(sync, item, [exc.message], exc.hint, exc.kind, blocking=exc.blocking)
             return False
         item.hash = self._xero_hash(sync, item.neutral, item.payload)
         if item.binding and item.binding.payload_hash == item.hash and not sync.force:
@@ -1472,8 +1700,7 @@ class XeroObject(models.AbstractModel):
             # Xero already refused exactly this; don't spend a call until it changes (or Retry).
             sync.recorder.add("skipped", record)
             return False
-        if item.binding and item.xero_id and (not settings._allows("update")
-                                              or not self._xero_updatable):
+        if item.binding and item.xero_id and (not settings._allows("update") or not self._xero_updatable):
             sync.recorder.add("skipped", record, note=self.env._("updates are off"))
             return False
         return True
@@ -1489,16 +1716,17 @@ class XeroObject(models.AbstractModel):
         if result.status in (CREATED, UPDATED):
             xero_record = result.record or {}
             status = "created" if result.status == CREATED and not item.binding else "updated"
-            item.binding = self._xero_bind(sync, record, xero_record, item.neutral, "export",
-                                           item.hash)
+            item.binding = self._xero_bind(sync, record, xero_record, item.neutral, "export", item.hash)
             # Linked by the pre-match just before (``linked_notes``): the line says to what.
             notes = [sync.cache.get("linked_notes", {}).pop(record.id, None)]
-            sync.recorder.add(status, record, xero_id=result.xero_id,
-                              note="; ".join(filter(None, notes + list(result.warnings)))
-                              or None)
+            sync.recorder.add(
+                status,
+                record,
+                xero_id=result.xero_id,
+                note="; ".join(filter(None, notes + list(result.warnings))) or None,
+            )
             return True
-        self._xero_export_failed(sync, item, result.messages, self._xero_hint(result.messages),
-                                 "validation")
+        self._xero_export_failed(sync, item, result.messages, self._xero_hint(result.messages), "validation")
         return False
 
     def _xero_export_failed(self, sync, item, messages, hint, kind, blocking=None):
@@ -1511,18 +1739,31 @@ class XeroObject(models.AbstractModel):
                 "Another Xero record already has this %(field)s, so %(name)s cannot take it. "
                 "Change the %(field)s in Odoo, or rename or archive the other record in Xero "
                 "(Resolve links records differently); then click Retry.",
-                field=clash, name=record.display_name)
+                field=clash,
+                name=record.display_name,
+            )
             clash = None
         elif clash:
             hint = self.env._(
                 "Xero already has a record with this %(field)s. Click Link to Existing Xero "
                 "Record to link %(name)s to it (Odoo's values are then sent to it as an "
                 "update), or change the %(field)s in Odoo; then click Retry.",
-                field=clash, name=record.display_name)
+                field=clash,
+                name=record.display_name,
+            )
         sync.mismatch(
-            "export", kind=kind, record_name=record.display_name, res_model=record._name,
-            res_id=record.id, xero_id=item.xero_id, messages=messages, hint=hint,
-            payload=item.payload, payload_hash=item.hash, blocking=blocking, clash_field=clash,
+            "export",
+            kind=kind,
+            record_name=record.display_name,
+            res_model=record._name,
+            res_id=record.id,
+            xero_id=item.xero_id,
+            messages=messages,
+            hint=hint,
+            payload=item.payload,
+            payload_hash=item.hash,
+            blocking=blocking,
+            clash_field=clash,
         )
         if item.binding:
             item.binding.write({"state": "error", "last_error": "\n".join(messages)})
@@ -1535,25 +1776,32 @@ class XeroObject(models.AbstractModel):
         if not spec.paged:
             if "remote_all" not in sync.cache:
                 sync.cache["remote_all"] = [
-                    r for r in sync.client.iter_records(
-                        self._xero_collection, params=dict(self._xero_import_params))
-                    if not validate.problems(r, spec)]
+                    r
+                    for r in sync.client.iter_records(
+                        self._xero_collection, params=dict(self._xero_import_params)
+                    )
+                    if not validate.problems(r, spec)
+                ]
             return sync.cache["remote_all"]
         from ..xero import where_equals
+
         # Xero's uniqueness ignores case: compare lower-cased. Numbers (ContactNumber) too,
         # since Xero updates the record owning a number a new record is POSTed with.
         clauses = {}
         for item in items:
             if (item.neutral.get(self._xero_unique_key) or "").strip():
-                clauses.setdefault(where_equals(
-                    f"{self._xero_unique_field}.ToLower()",
-                    item.neutral[self._xero_unique_key].strip().lower()), []).append(item)
+                clauses.setdefault(
+                    where_equals(
+                        f"{self._xero_unique_field}.ToLower()",
+                        item.neutral[self._xero_unique_key].strip().lower(),
+                    ),
+                    [],
+                ).append(item)
         if self._xero_remote_number:
             key, field = self._xero_remote_number
             for item in items:
                 if (item.neutral.get(key) or "").strip():
-                    clauses.setdefault(where_equals(field, item.neutral[key].strip()),
-                                       []).append(item)
+                    clauses.setdefault(where_equals(field, item.neutral[key].strip()), []).append(item)
         return self._xero_lookup(sync, clauses)
 
     def _xero_lookup(self, sync, clauses):
@@ -1568,11 +1816,10 @@ class XeroObject(models.AbstractModel):
         while pending:
             chunk = pending.pop(0)
             try:
-                records = list(sync.client.iter_records(self._xero_collection,
-                                                        where=" OR ".join(chunk)))
+                records = list(sync.client.iter_records(self._xero_collection, where=" OR ".join(chunk)))
             except XeroValidationError as exc:
                 if len(chunk) > 1:
-                    pending[:0] = [chunk[:len(chunk) // 2], chunk[len(chunk) // 2:]]
+                    pending[:0] = [chunk[: len(chunk) // 2], chunk[len(chunk) // 2 :]]
                 else:
                     self._xero_lookup_refused(sync, clauses[chunk[0]], exc)
                 continue
@@ -1590,16 +1837,25 @@ class XeroObject(models.AbstractModel):
             refused.add(item)
             record = item.record
             sync.mismatch(
-                "export", kind="validation", record_name=record.display_name,
-                res_model=record._name, res_id=record.id,
-                messages=[self.env._(
-                    "Xero refused the search for %(record)s that comes before creating it:",
-                    record=record.display_name)] + (exc.messages or [exc.message]),
+                "export",
+                kind="validation",
+                record_name=record.display_name,
+                res_model=record._name,
+                res_id=record.id,
+                messages=[
+                    self.env._(
+                        "Xero refused the search for %(record)s that comes before creating it:",
+                        record=record.display_name,
+                    )
+                ]
+                + (exc.messages or [exc.message]),
                 hint=self.env._(
                     "Without that search the record could duplicate one Xero already has, so "
                     "it was not sent (the other records were). Change its %(field)s in Odoo "
                     "(e.g. remove unusual characters), then click Retry.",
-                    field=self._xero_unique_field))
+                    field=self._xero_unique_field,
+                ),
+            )
             sync.recorder.add("failed", record, note=(exc.messages or [exc.message])[0][:200])
 
     def _xero_prematch(self, sync, items):
@@ -1632,8 +1888,9 @@ class XeroObject(models.AbstractModel):
                 continue
             # The number decides first (match order: ID, number, name), then the name.
             number = (item.neutral.get(number_key) or "").strip() if number_key else ""
-            group_key = ("number", number) if ("number", number) in numbers else \
-                normalize_name(item.neutral.get(key))
+            group_key = (
+                ("number", number) if ("number", number) in numbers else normalize_name(item.neutral.get(key))
+            )
             groups.setdefault(group_key, []).append(item)
         bound = self._xero_bindings_by_xero_id(
             sync, [x.get(spec.id_field) for pairs in remote.values() for x, __ in pairs]
@@ -1653,12 +1910,17 @@ class XeroObject(models.AbstractModel):
                 item.payload = self._xero_to_xero(sync, item.neutral, item.xero_id)
                 item.hash = self._xero_hash(sync, item.neutral, item.payload)
                 same = self._xero_same_as_remote(sync, item, neutral)
-                item.binding = self._xero_bind(sync, item.record, xero_record, neutral, "export",
-                                               item.hash if same else None)
+                item.binding = self._xero_bind(
+                    sync, item.record, xero_record, neutral, "export", item.hash if same else None
+                )
                 if same or not self._xero_updatable:
                     # Linked to what Xero already has: nothing to send.
-                    sync.recorder.add("updated", item.record, xero_id=item.xero_id,
-                                      note=self.env._("linked to the existing Xero record"))
+                    sync.recorder.add(
+                        "updated",
+                        item.record,
+                        xero_id=item.xero_id,
+                        note=self.env._("linked to the existing Xero record"),
+                    )
                     dropped.append(item)
                 else:
                     # Linked by what Xero itself keeps unique (a contact's Name or number, an
@@ -1668,8 +1930,10 @@ class XeroObject(models.AbstractModel):
                     sync.cache.setdefault("linked_notes", {})[item.record.id] = self.env._(
                         "linked to the existing Xero record %(name)s by its %(field)s",
                         name=self._xero_remote_name(sync, xero_record),
-                        field=self._xero_remote_number[1] if isinstance(value, tuple)
-                        else self._xero_unique_field)
+                        field=self._xero_remote_number[1]
+                        if isinstance(value, tuple)
+                        else self._xero_unique_field,
+                    )
         return dropped
 
     def _xero_same_as_remote(self, sync, item, remote_neutral):
@@ -1691,7 +1955,9 @@ class XeroObject(models.AbstractModel):
             message = self.env._(
                 "Xero already has %(name)s, linked to the Odoo record %(other)s. Xero requires "
                 "%(field)s to be unique, so %(record)s cannot be created there.",
-                name=value, other=holder_record.display_name, field=self._xero_unique_field,
+                name=value,
+                other=holder_record.display_name,
+                field=self._xero_unique_field,
                 record=records.display_name,
             )
             hint = self.env._("Rename one of the two Odoo records, or merge them.")
@@ -1699,23 +1965,31 @@ class XeroObject(models.AbstractModel):
             message = self.env._(
                 "%(count)s Odoo records share the %(field)s %(name)s: %(names)s. Xero requires "
                 "it to be unique; none of them was sent.",
-                count=len(group), field=self._xero_unique_field, name=value,
+                count=len(group),
+                field=self._xero_unique_field,
+                name=value,
                 names=", ".join(records.mapped("display_name")),
             )
             hint = self.env._(
-                "Rename all but one, merge them, or click Resolve to link one of them to the "
-                "Xero record."
+                "Rename all but one, merge them, or click Resolve to link one of them to the Xero record."
             )
         else:
             message = self.env._(
                 "Xero has several records named %(name)s; %(record)s was not linked to any.",
-                name=value, record=records.display_name,
+                name=value,
+                record=records.display_name,
             )
             hint = self.env._("Archive or rename the duplicates in Xero, then click Retry.")
         sync.mismatch(
-            "export", kind="ambiguous", record_name=value, res_model=self._xero_model,
-            res_id=records[:1].id if len(group) == 1 else False, xero_id=xero_id,
-            candidate_ids=records.ids, messages=[message], hint=hint,
+            "export",
+            kind="ambiguous",
+            record_name=value,
+            res_model=self._xero_model,
+            res_id=records[:1].id if len(group) == 1 else False,
+            xero_id=xero_id,
+            candidate_ids=records.ids,
+            messages=[message],
+            hint=hint,
         )
         for record in records:
             sync.recorder.add("failed", record, xero_id=xero_id, note=message[:200])

@@ -8,6 +8,7 @@ on in one more write per batch (``_xero_after_export``). Orders are not accounti
 the company's currency and tax rounding are not checked, but every imported order must have
 Xero's totals to the cent, or it is not imported.
 """
+
 from datetime import datetime, time
 
 from odoo import fields, models
@@ -24,8 +25,7 @@ from .xero_sync_status_mixin import USER_GROUP
 
 def _shown_lines(lines):
     keys = ("description", "quantity", "unit_amount", "discount_rate", "item_code", "tax_type")
-    return [{k: line.get(k) for k in keys if line.get(k) not in (None, "")}
-            for line in lines or ()]
+    return [{k: line.get(k) for k in keys if line.get(k) not in (None, "")} for line in lines or ()]
 
 
 def order_datetime(day):
@@ -43,20 +43,19 @@ class XeroOrderMixin(models.AbstractModel):
     _description = "Xero Order"
     _xero_deep_link_url = None  # e.g. "https://go.xero.com/app/quotes/edit/{id}"
 
-    xero_status = fields.Char(string="Xero Status", compute="_compute_xero_status",
-                              groups=USER_GROUP)
+    xero_status = fields.Char(compute="_compute_xero_status", groups=USER_GROUP)
 
     def _xero_status_fill(self, bindings):
         for order in self:
             binding = bindings.get(order.id)
-            order.xero_status = (binding.xero_data or {}).get("status") or False \
-                if binding else False
+            order.xero_status = (binding.xero_data or {}).get("status") or False if binding else False
 
     def _xero_deep_link(self, binding):
         return self._xero_deep_link_url.format(id=binding.xero_id)
 
     def action_xero_export(self):
         from .sync_contacts import _export_selected  # noqa: PLC0415 - loaded after this model
+
         return _export_selected(self, self._xero_status_keys[0])
 
 
@@ -111,10 +110,17 @@ class XeroObjectOrder(models.AbstractModel):
 
     def _xero_import_page(self, sync, records):
         self._xero_docs()._xero_import_dependencies(sync, records)
-        self.env["xero.object.tracking_categories"]._xero_need_tracking(sync, [
-            (t.get("Name"), t.get("Option")) for r in records if isinstance(r, dict)
-            for line in r.get("LineItems") or [] for t in line.get("Tracking") or []
-            if isinstance(t, dict)])
+        self.env["xero.object.tracking_categories"]._xero_need_tracking(
+            sync,
+            [
+                (t.get("Name"), t.get("Option"))
+                for r in records
+                if isinstance(r, dict)
+                for line in r.get("LineItems") or []
+                for t in line.get("Tracking") or []
+                if isinstance(t, dict)
+            ],
+        )
         return super()._xero_import_page(sync, records)
 
     def _xero_import_one(self, sync, xero_record, binding):
@@ -126,8 +132,10 @@ class XeroObjectOrder(models.AbstractModel):
         if record:
             return record.display_name
         return neutral.get("number") or self.env._(
-            "%(label)s of %(contact)s", label=self._xero_kind.label,
-            contact=neutral.get("contact_name") or "?")
+            "%(label)s of %(contact)s",
+            label=self._xero_kind.label,
+            contact=neutral.get("contact_name") or "?",
+        )
 
     def _xero_line_vals(self, sync, neutral, line):
         docs = self._xero_docs()
@@ -138,11 +146,17 @@ class XeroObjectOrder(models.AbstractModel):
             product = docs._xero_product(sync, line)
             if not product:
                 raise MappingError(
-                    self.env._("The Xero item %(code)s is not in Odoo.",
-                               code=line.get("item_code") or line.get("item_id")),
-                    hint=self.env._("Import the items from Xero (Items object; its mismatch "
-                                    "entries say why one was not imported), then click Retry."),
-                    kind="dependency", missing=("items", line.get("item_code")))
+                    self.env._(
+                        "The Xero item %(code)s is not in Odoo.",
+                        code=line.get("item_code") or line.get("item_id"),
+                    ),
+                    hint=self.env._(
+                        "Import the items from Xero (Items object; its mismatch "
+                        "entries say why one was not imported), then click Retry."
+                    ),
+                    kind="dependency",
+                    missing=("items", line.get("item_code")),
+                )
         vals = {
             "name": line.get("description") or "/",
             self._xero_qty_field: line.get("quantity") or 0.0,
@@ -161,8 +175,10 @@ class XeroObjectOrder(models.AbstractModel):
             tax = docs._xero_tax(sync, line.get("tax_type"), amount_type == "Inclusive")
             vals["tax_ids"] = [Command.set(tax.ids)]
         distribution = self.env["xero.object.tracking_categories"]._xero_line_distribution(
-            sync, line.get("tracking"), self.env._("The line %(name)s",
-                                                   name=short(line.get("description") or "-")))
+            sync,
+            line.get("tracking"),
+            self.env._("The line %(name)s", name=short(line.get("description") or "-")),
+        )
         if distribution:
             vals["analytic_distribution"] = distribution
         return vals
@@ -170,8 +186,9 @@ class XeroObjectOrder(models.AbstractModel):
     def _xero_vals(self, sync, neutral, record):
         partner = self._xero_docs()._xero_partner(sync, neutral)
         vals = dict(self._xero_header_vals(sync, neutral, record), partner_id=partner.id)
-        lines = [Command.create(self._xero_line_vals(sync, neutral, line))
-                 for line in neutral.get("lines") or []]
+        lines = [
+            Command.create(self._xero_line_vals(sync, neutral, line)) for line in neutral.get("lines") or []
+        ]
         if record is None:
             vals["company_id"] = sync.company.id
             vals["order_line"] = lines
@@ -190,11 +207,12 @@ class XeroObjectOrder(models.AbstractModel):
         for index, command in enumerate(creates):
             if index < len(current):
                 # (A line Xero no longer tracks loses its distribution.)
-                commands.append(Command.update(current[index].id, dict(
-                    {"analytic_distribution": False}, **command[2])))
+                commands.append(
+                    Command.update(current[index].id, dict({"analytic_distribution": False}, **command[2]))
+                )
             else:
                 commands.append(command)
-        commands += [Command.delete(line.id) for line in current[len(creates):]]
+        commands += [Command.delete(line.id) for line in current[len(creates) :]]
         return commands
 
     def _xero_create(self, sync, neutral):
@@ -224,13 +242,18 @@ class XeroObjectOrder(models.AbstractModel):
         odoo = [record.amount_untaxed, record.amount_tax, record.amount_total]
         if doc_map.totals_difference(xero, odoo):
             raise MappingError(
-                self.env._("Odoo computes %(odoo)s where Xero has %(xero)s (subtotal, tax, "
-                           "total): the order was not imported.",
-                           odoo=" / ".join("%.2f" % x for x in odoo),
-                           xero=" / ".join("%.2f" % (x or 0.0) for x in xero)),
-                hint=self.env._("Check that the Xero tax rates are mapped to Odoo taxes of the "
-                                "same rate (Configuration > Tax Mapping) and that the company "
-                                "rounds taxes per line, then click Retry."))
+                self.env._(
+                    "Odoo computes %(odoo)s where Xero has %(xero)s (subtotal, tax, "
+                    "total): the order was not imported.",
+                    odoo=" / ".join("%.2f" % x for x in odoo),
+                    xero=" / ".join("%.2f" % (x or 0.0) for x in xero),
+                ),
+                hint=self.env._(
+                    "Check that the Xero tax rates are mapped to Odoo taxes of the "
+                    "same rate (Configuration > Tax Mapping) and that the company "
+                    "rounds taxes per line, then click Retry."
+                ),
+            )
 
     def _xero_conflict_fields(self, sync, binding, odoo, xero, keys):
         """The fields that differ, lines compared on what both sides have (Xero's carry its
@@ -250,51 +273,65 @@ class XeroObjectOrder(models.AbstractModel):
         return self._xero_docs()._xero_currency(sync, neutral.get("currency"))
 
     def _xero_bind(self, sync, record, xero_record, neutral, direction, payload_hash_=None):
-        binding = super()._xero_bind(sync, record, xero_record, neutral, direction,
-                                     payload_hash_)
+        binding = super()._xero_bind(sync, record, xero_record, neutral, direction, payload_hash_)
         if xero_record and xero_record.get(self._xero_kind.id_field):
             remote = self._xero_from_xero(sync, xero_record)
             binding.xero_data = dict(
-                binding.xero_data or {}, status=remote["status"],
+                binding.xero_data or {},
+                status=remote["status"],
                 updated_raw=xero_record.get("UpdatedDateUTC"),
                 totals=[remote["sub_total"], remote["total_tax"], remote["total"]],
-                content=payload_hash(order_map.content_of(remote)))
+                content=payload_hash(order_map.content_of(remote)),
+            )
         return binding
 
     # ================================================================ export
     def _xero_export_dependencies(self, sync, records):
         lines = records.mapped("order_line").filtered(lambda l: not l.display_type)
-        products = lines.mapped("product_id") - self.env.ref(
-            "sync_xero_connector.product_xero_line")
-        self._xero_docs()._xero_export_needed(sync, (
-            ("contacts", records.mapped("partner_id.commercial_partner_id")),
-            ("items", products), ("taxes", lines.mapped("tax_ids"))))
+        products = lines.mapped("product_id") - self.env.ref("sync_xero_connector.product_xero_line")
+        self._xero_docs()._xero_export_needed(
+            sync,
+            (
+                ("contacts", records.mapped("partner_id.commercial_partner_id")),
+                ("items", products),
+                ("taxes", lines.mapped("tax_ids")),
+            ),
+        )
         self.env["xero.object.tracking_categories"]._xero_export_line_options(
-            sync, lines.mapped("analytic_distribution"))
+            sync, lines.mapped("analytic_distribution")
+        )
 
     def _xero_snapshot(self, sync, records):
         docs = self._xero_docs()
         lines = records.mapped("order_line")
         partners = records.mapped("partner_id.commercial_partner_id")
-        contact_ids = {b.res_id: b.xero_id for b in
-                       docs._xero_binding_map(sync, "contacts", res_ids=partners.ids)}
+        contact_ids = {
+            b.res_id: b.xero_id for b in docs._xero_binding_map(sync, "contacts", res_ids=partners.ids)
+        }
         item_codes = docs._xero_codes(sync, "items", lines.mapped("product_id"))
         tax_codes = docs._xero_codes(sync, "taxes", lines.mapped("tax_ids"))
         accounts = {line.id: self._xero_line_account(sync, line) for line in lines}
         account_codes = docs._xero_codes(
-            sync, "accounts", self.env["account.account"].union(*accounts.values()))
-        data = {b.res_id: b.xero_data or {} for b in
-                docs._xero_binding_map(sync, self._xero_key, res_ids=records.ids)}
+            sync, "accounts", self.env["account.account"].union(*accounts.values())
+        )
+        data = {
+            b.res_id: b.xero_data or {}
+            for b in docs._xero_binding_map(sync, self._xero_key, res_ids=records.ids)
+        }
         out = {}
         for order in records:
             out[order.id] = self._xero_order_neutral(
-                sync, order, contact_ids, item_codes, tax_codes,
-                {line_id: account_codes.get(account.id) for line_id, account in
-                 accounts.items()}, data.get(order.id, {}))
+                sync,
+                order,
+                contact_ids,
+                item_codes,
+                tax_codes,
+                {line_id: account_codes.get(account.id) for line_id, account in accounts.items()},
+                data.get(order.id, {}),
+            )
         return out
 
-    def _xero_order_neutral(self, sync, order, contact_ids, item_codes, tax_codes,
-                            line_accounts, data):
+    def _xero_order_neutral(self, sync, order, contact_ids, item_codes, tax_codes, line_accounts, data):
         docs = self._xero_docs()
         errors, lines, flags = [], [], []
         for line in order.order_line.sorted(lambda l: (l.sequence, l.id)):
@@ -304,41 +341,50 @@ class XeroObjectOrder(models.AbstractModel):
             taxes = line.tax_ids
             flags.append({bool(t.price_include) for t in taxes})
             tax_code = docs._xero_line_tax_code(sync, line.name, taxes, tax_codes, errors)
-            label = self.env._("Line %(index)s (%(name)s)", index=len(lines) + 1,
-                               name=short(line.name or line.product_id.display_name or "-"))
-            lines.append({
-                "description": line.name or line.product_id.display_name or "",
-                "tracking": self.env["xero.object.tracking_categories"]._xero_line_tracking(
-                    sync, line.analytic_distribution, label, errors),
-                "quantity": line[self._xero_qty_field],
-                "unit_amount": line.price_unit,
-                "discount_rate": line.discount or None,
-                "item_code": item_codes.get(line.product_id.id),
-                "account_code": line_accounts.get(line.id),
-                "tax_type": tax_code,
-                "display": None,
-            })
+            label = self.env._(
+                "Line %(index)s (%(name)s)",
+                index=len(lines) + 1,
+                name=short(line.name or line.product_id.display_name or "-"),
+            )
+            lines.append(
+                {
+                    "description": line.name or line.product_id.display_name or "",
+                    "tracking": self.env["xero.object.tracking_categories"]._xero_line_tracking(
+                        sync, line.analytic_distribution, label, errors
+                    ),
+                    "quantity": line[self._xero_qty_field],
+                    "unit_amount": line.price_unit,
+                    "discount_rate": line.discount or None,
+                    "item_code": item_codes.get(line.product_id.id),
+                    "account_code": line_accounts.get(line.id),
+                    "tax_type": tax_code,
+                    "display": None,
+                }
+            )
         amount_type = "Exclusive"
         try:
             amount_type = doc_map.amount_type_of(flags)
         except MappingError as exc:
             errors.append(exc)
         partner = order.partner_id.commercial_partner_id
-        neutral = dict(self._xero_header(order), **{
-            "kind": self._xero_kind_name,
-            "contact_id": contact_ids.get(partner.id),
-            "contact_name": partner.display_name,
-            "contact_blocking": ("res.partner", partner.id),
-            "status": self._xero_status_for(order, data.get("status")),
-            "xero_status": data.get("status"),
-            "currency": order.currency_id.name,
-            "foreign": order.currency_id != sync.company.currency_id,
-            "rate": order.currency_rate,
-            "amount_type": amount_type,
-            "lines": lines,
-            "odoo_totals": [order.amount_untaxed, order.amount_tax, order.amount_total],
-            "errors": errors,
-        })
+        neutral = dict(
+            self._xero_header(order),
+            **{
+                "kind": self._xero_kind_name,
+                "contact_id": contact_ids.get(partner.id),
+                "contact_name": partner.display_name,
+                "contact_blocking": ("res.partner", partner.id),
+                "status": self._xero_status_for(order, data.get("status")),
+                "xero_status": data.get("status"),
+                "currency": order.currency_id.name,
+                "foreign": order.currency_id != sync.company.currency_id,
+                "rate": order.currency_rate,
+                "amount_type": amount_type,
+                "lines": lines,
+                "odoo_totals": [order.amount_untaxed, order.amount_tax, order.amount_total],
+                "errors": errors,
+            },
+        )
         return neutral
 
     def _xero_to_xero(self, sync, neutral, xero_id):
@@ -354,16 +400,23 @@ class XeroObjectOrder(models.AbstractModel):
             raise error
         if not neutral.get("contact_id"):
             raise MappingError(
-                self.env._("The partner %(partner)s is not in Xero yet.",
-                           partner=neutral.get("contact_name")),
+                self.env._(
+                    "The partner %(partner)s is not in Xero yet.", partner=neutral.get("contact_name")
+                ),
                 hint=self.env._("Export the partner, then click Retry."),
-                kind="dependency", missing=("contacts", neutral.get("contact_name")),
-                blocking=neutral.get("contact_blocking"))
+                kind="dependency",
+                missing=("contacts", neutral.get("contact_name")),
+                blocking=neutral.get("contact_blocking"),
+            )
         if current and not kind.transitions.get(current) and current == wanted:
             raise MappingError(
-                self.env._("%(name)s is %(status)s in Xero and cannot be changed there.",
-                           name=neutral.get("number"), status=current.lower()),
-                hint=self.env._("Create a new order in Odoo for the changes."))
+                self.env._(
+                    "%(name)s is %(status)s in Xero and cannot be changed there.",
+                    name=neutral.get("number"),
+                    status=current.lower(),
+                ),
+                hint=self.env._("Create a new order in Odoo for the changes."),
+            )
         path = order_map.status_path(kind, current, wanted)
         # The first status goes with the content; the rest follow (``_xero_after_export``).
         neutral["status_rest"] = path[1:]
@@ -374,8 +427,11 @@ class XeroObjectOrder(models.AbstractModel):
         return payload_hash(dict(payload, Status=neutral["status"]))
 
     def _xero_prepare(self, sync, item):
-        if not item.xero_id and item.neutral["status"] in ("DELETED", "DECLINED") and \
-                item.record.state == "cancel":
+        if (
+            not item.xero_id
+            and item.neutral["status"] in ("DELETED", "DECLINED")
+            and item.record.state == "cancel"
+        ):
             return self._xero_nothing_to_send(sync, item)
         return super()._xero_prepare(sync, item)
 
@@ -386,21 +442,24 @@ class XeroObjectOrder(models.AbstractModel):
         pending = [item for item in items if item.neutral.get("status_rest")]
         step = 0
         while pending:
-            payloads = [order_map.status_payload(kind, item.binding.xero_id,
-                                                 item.neutral["status_rest"][step])
-                        for item in pending]
+            payloads = [
+                order_map.status_payload(kind, item.binding.xero_id, item.neutral["status_rest"][step])
+                for item in pending
+            ]
             results = self._xero_send(sync, payloads)
             going = []
             for item, result in zip(pending, results):
                 if result.status in (CREATED, UPDATED):
-                    item.binding = self._xero_bind(sync, item.record, result.record or {},
-                                                   item.neutral, "export", item.hash)
+                    item.binding = self._xero_bind(
+                        sync, item.record, result.record or {}, item.neutral, "export", item.hash
+                    )
                     if step + 1 < len(item.neutral["status_rest"]):
                         going.append(item)
                 else:
                     item.xero_id = item.binding.xero_id
-                    self._xero_export_failed(sync, item, result.messages,
-                                             self._xero_hint(result.messages), "validation")
+                    self._xero_export_failed(
+                        sync, item, result.messages, self._xero_hint(result.messages), "validation"
+                    )
                     item.binding.payload_hash = False  # the status is still to be sent
             pending, step = going, step + 1
 
@@ -408,8 +467,11 @@ class XeroObjectOrder(models.AbstractModel):
         """Xero's orders, read once per run (Quotes and PurchaseOrders take no ``where``)."""
         if "remote_all" not in sync.cache:
             spec_id = self._xero_kind.id_field
-            sync.cache["remote_all"] = [r for r in sync.client.iter_records(
-                self._xero_collection) if isinstance(r, dict) and r.get(spec_id)]
+            sync.cache["remote_all"] = [
+                r
+                for r in sync.client.iter_records(self._xero_collection)
+                if isinstance(r, dict) and r.get(spec_id)
+            ]
         return sync.cache["remote_all"]
 
     def _xero_same_as_remote(self, sync, item, remote_neutral):
@@ -421,8 +483,11 @@ class XeroObjectOrder(models.AbstractModel):
         workflow forbids it (an invoiced quote stays)."""
         current = sync.client.get_record(self._xero_collection, binding.xero_id)
         status = (current or {}).get("Status")
-        if current is None or status == "DELETED" or \
-                "DELETED" not in self._xero_kind.transitions.get(status, ()):
+        if (
+            current is None
+            or status == "DELETED"
+            or "DELETED" not in self._xero_kind.transitions.get(status, ())
+        ):
             return None
         return order_map.status_payload(self._xero_kind, binding.xero_id, "DELETED")
 
@@ -430,5 +495,4 @@ class XeroObjectOrder(models.AbstractModel):
         return xero_record.get("Status") == "DELETED"
 
     def _xero_order_date(self, record):
-        return fields.Datetime.to_datetime(record.date_order).date() \
-            if record.date_order else None
+        return fields.Datetime.to_datetime(record.date_order).date() if record.date_order else None

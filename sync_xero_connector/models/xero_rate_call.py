@@ -13,6 +13,7 @@ limiter's own (autocommit: nothing waits for a run's transaction):
 The transport (xero/transport.py) asks ``acquire`` before each HTTP request and ``release``
 after it; its own pacing from Xero's headers and its waiting out of a 429 stay as they are.
 """
+
 import logging
 import threading
 import time
@@ -71,6 +72,7 @@ class SharedTenantLimiter(TenantLimiter):
                 self.registry.give_back(self, token)
         finally:
             super().release()
+        return None
 
 
 class PgLimiterRegistry(LimiterRegistry):
@@ -106,8 +108,9 @@ class PgLimiterRegistry(LimiterRegistry):
                 with self._cursor() as cr:
                     return fn(cr)
             except psycopg2.Error as exc:
-                _logger.warning("Xero shared rate limit unavailable (%s): this process's own "
-                                "bounds apply", exc)
+                _logger.warning(
+                    "Xero shared rate limit unavailable (%s): this process's own bounds apply", exc
+                )
                 if self._cnx is not None:
                     self._cnx.close()
                 self._cnx = None
@@ -146,19 +149,29 @@ class PgLimiterRegistry(LimiterRegistry):
         cr.execute("BEGIN")
         try:
             cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (limiter.key, -1))
-            cr.execute("DELETE FROM xero_rate_call WHERE tenant_id = %s AND called_at < "
-                       "(now() AT TIME ZONE 'UTC') - %s * interval '1 second'",
-                       (limiter.tenant_id, WINDOW_SECONDS))
-            cr.execute("SELECT count(*), min(called_at) FROM xero_rate_call "
-                       "WHERE tenant_id = %s", (limiter.tenant_id,))
+            cr.execute(
+                "DELETE FROM xero_rate_call WHERE tenant_id = %s AND called_at < "
+                "(now() AT TIME ZONE 'UTC') - %s * interval '1 second'",
+                (limiter.tenant_id, WINDOW_SECONDS),
+            )
+            cr.execute(
+                "SELECT count(*), min(called_at) FROM xero_rate_call WHERE tenant_id = %s",
+                (limiter.tenant_id,),
+            )
             count, oldest = cr.fetchone()
             if count >= limit:
-                cr.execute("SELECT EXTRACT(EPOCH FROM %s + %s * interval '1 second' - "
-                           "(clock_timestamp() AT TIME ZONE 'UTC'))", (oldest, WINDOW_SECONDS))
+                cr.execute(
+                    "SELECT EXTRACT(EPOCH FROM %s + %s * interval '1 second' - "
+                    "(clock_timestamp() AT TIME ZONE 'UTC'))",
+                    (oldest, WINDOW_SECONDS),
+                )
                 wait = max(float(cr.fetchone()[0] or 0), POLL_SECONDS)
             else:
-                cr.execute("INSERT INTO xero_rate_call (tenant_id, called_at) VALUES "
-                           "(%s, clock_timestamp() AT TIME ZONE 'UTC')", (limiter.tenant_id,))
+                cr.execute(
+                    "INSERT INTO xero_rate_call (tenant_id, called_at) VALUES "
+                    "(%s, clock_timestamp() AT TIME ZONE 'UTC')",
+                    (limiter.tenant_id,),
+                )
                 wait = 0
             cr.execute("COMMIT")
             return wait
@@ -174,6 +187,7 @@ class PgLimiterRegistry(LimiterRegistry):
             cr.execute("SELECT pg_advisory_unlock(%s, %s)", (limiter.key, slot))
             self._held.discard((limiter.key, slot))
             return True
+
         self._run(unlock)
 
 

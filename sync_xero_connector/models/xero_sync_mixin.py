@@ -9,6 +9,7 @@ Deleting a synced record leaves its bindings as tombstones (state ``deleted``, `
 kept): the next export archives or deletes the Xero record (``xero.object``
 ``_xero_export_tombstones``), and no import re-creates it. No call to Xero here.
 """
+
 from odoo import api, models
 
 
@@ -59,9 +60,17 @@ class XeroSyncMixin(models.AbstractModel):
         state = "closed" if self.env.context.get("xero_inbound") else "deleted"
         gone = self._xero_unlink_targets()
         for model, ids in gone.items():
-            bindings = Binding.search([("res_model", "=", model), ("res_id", "in", list(ids)),
-                                       ("state", "not in", ("deleted", "closed"))]) \
-                if ids else Binding
+            bindings = (
+                Binding.search(
+                    [
+                        ("res_model", "=", model),
+                        ("res_id", "in", list(ids)),
+                        ("state", "not in", ("deleted", "closed")),
+                    ]
+                )
+                if ids
+                else Binding
+            )
             if not bindings:
                 continue
             bindings.write({"state": state, "last_error": False})
@@ -73,7 +82,8 @@ class XeroSyncMixin(models.AbstractModel):
                 "UPDATE xero_binding b SET deleted_name = n.name FROM "
                 "(SELECT unnest(%s::int[]) AS id, unnest(%s::varchar[]) AS name) n "
                 "WHERE b.id = n.id",
-                [bindings.ids, [names.get(b.res_id) for b in bindings]])
+                [bindings.ids, [names.get(b.res_id) for b in bindings]],
+            )
             bindings.invalidate_recordset(["deleted_name", "record_name"])
         if state == "deleted":
             for model, ids in self._xero_dirty_targets().items():

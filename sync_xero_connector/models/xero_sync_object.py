@@ -4,6 +4,7 @@
 The import cursor (newest ``UpdatedDateUTC`` seen) lives here, not on ``xero.account``: the
 account row is written by the token cursor, and a sync transaction must not hold it.
 """
+
 import logging
 from datetime import timedelta
 
@@ -27,51 +28,57 @@ class XeroSyncObject(models.Model):
 
     account_id = fields.Many2one("xero.account", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="account_id.company_id", store=True)
-    object_key = fields.Selection(lambda self: object_selection(self.env), string="Object",
-                                  required=True, readonly=True)
+    object_key = fields.Selection(
+        lambda self: object_selection(self.env), string="Object", required=True, readonly=True
+    )
     sequence = fields.Integer(default=10)
     enabled = fields.Boolean(
         default=False,
         help="Import All, Export All, the command line's `all` and `sync`, and the scheduled "
-             "runs only run enabled objects, in the directions set here. An object run on "
-             "its own (its Import / Export button, `odoo-bin xero import contacts`) runs "
-             "either way.",
+        "runs only run enabled objects, in the directions set here. An object run on "
+        "its own (its Import / Export button, `odoo-bin xero import contacts`) runs "
+        "either way.",
     )
     direction = fields.Selection(
-        DIRECTIONS, default="both", required=True,
+        DIRECTIONS,
+        default="both",
+        required=True,
         help="What Import All, Export All and the scheduled runs do with this object when it "
-             "is enabled. The chart of accounts, bank accounts, taxes and currencies are only "
-             "exported while the account's Export Chart of Accounts and Taxes is ticked.",
+        "is enabled. The chart of accounts, bank accounts, taxes and currencies are only "
+        "exported while the account's Export Chart of Accounts and Taxes is ticked.",
     )
     mode = fields.Selection(MODES, default="both", required=True)
     can_import = fields.Boolean(compute="_compute_capabilities")
     can_export = fields.Boolean(compute="_compute_capabilities")
     import_interval = fields.Integer(
-        string="Import Every (min)", default=60,
+        string="Import Every (min)",
+        default=60,
         help="Minutes between two scheduled imports of this object.",
     )
     export_interval = fields.Integer(
-        string="Export Every (min)", default=15,
+        string="Export Every (min)",
+        default=15,
         help="Minutes between two scheduled exports of this object.",
     )
     full_sync_days = fields.Integer(
-        string="Full Reconcile Every (days)", default=7,
+        string="Full Reconcile Every (days)",
+        default=7,
         help="A scheduled import reads everything again after this many days, to catch changes "
-             "Xero does not timestamp. 0 disables it.",
+        "Xero does not timestamp. 0 disables it.",
     )
     next_import_at = fields.Datetime()
     next_export_at = fields.Datetime()
     import_cursor = fields.Datetime(
         string="Imported Up To",
         help="Newest Xero UpdatedDateUTC imported and committed; the next import asks for "
-             "changes since then (with an overlap).",
+        "changes since then (with an overlap).",
     )
     last_full_import_at = fields.Datetime()
     import_known_current = fields.Boolean(
         string="Odoo Holds Xero's Versions",
         help="Set by an import that read every change, kept by exports that checked Xero "
-             "before and after writing: what Xero changed since the cursor is then exactly "
-             "what Odoo holds, so an incremental import can tell it with one read.",
+        "before and after writing: what Xero changed since the cursor is then exactly "
+        "what Odoo holds, so an incremental import can tell it with one read.",
     )
     export_domain = fields.Char(
         string="Export Filter",
@@ -79,65 +86,79 @@ class XeroSyncObject(models.Model):
     )
     item_code_source = fields.Selection(
         [("default_code", "Internal Reference"), ("name", "Product Name")],
-        string="Item Code From", default="default_code",
+        string="Item Code From",
+        default="default_code",
         help="Items only: the Odoo field that becomes the Xero item Code.",
     )
     draft_status = fields.Selection(
         [("DRAFT", "Draft"), ("SUBMITTED", "Awaiting Approval (Submitted)")],
-        string="Odoo Drafts Go to Xero As", default="DRAFT",
+        string="Odoo Drafts Go to Xero As",
+        default="DRAFT",
         help="Invoices, bills and credit notes: the Xero status of an Odoo draft. Posted "
-             "documents become AUTHORISED; cancelled ones VOIDED (approved in Xero) or DELETED "
-             "(drafts).",
+        "documents become AUTHORISED; cancelled ones VOIDED (approved in Xero) or DELETED "
+        "(drafts).",
     )
     rounding_policy = fields.Selection(
         [("mismatch", "Mismatch Entry"), ("line", "Rounding Line")],
-        string="Tax Rounding Differences", default="mismatch",
+        string="Tax Rounding Differences",
+        default="mismatch",
         help="Xero rounds tax per line. When Odoo's total differs from what Xero will compute "
-             "by a rounding amount: add a rounding line on the rounding account, or send the "
-             "document as it is and log a mismatch entry with both totals.",
+        "by a rounding amount: add a rounding line on the rounding account, or send the "
+        "document as it is and log a mismatch entry with both totals.",
     )
     rounding_account_id = fields.Many2one(
-        "account.account", string="Rounding Account",
+        "account.account",
         help="Account of the rounding line (it must be in Xero).",
     )
     conflict_policy = fields.Selection(
         [("ask", "Ask"), ("odoo", "Odoo Wins"), ("xero", "Xero Wins")],
-        string="Changed on Both Sides", default="ask", required=True,
+        string="Changed on Both Sides",
+        default="ask",
+        required=True,
         help="A record changed in Odoo (not exported yet) and in Xero since the last sync. "
-             "Ask: changes to different fields are merged; the same field changed on both "
-             "sides opens a conflict entry (nothing is written to either side until you click "
-             "Keep Odoo's or Keep Xero's on it). Odoo Wins: the import leaves the record alone "
-             "and the export sends Odoo's values. Xero Wins: the import applies Xero's values "
-             "and Odoo's change is dropped.",
+        "Ask: changes to different fields are merged; the same field changed on both "
+        "sides opens a conflict entry (nothing is written to either side until you click "
+        "Keep Odoo's or Keep Xero's on it). Odoo Wins: the import leaves the record alone "
+        "and the export sends Odoo's values. Xero Wins: the import applies Xero's values "
+        "and Odoo's change is dropped.",
     )
     match_tolerance = fields.Float(
-        string="Match Tolerance", default=0.0, digits=(16, 2),
+        default=0.0,
+        digits=(16, 2),
         help="Invoices and credit notes: a document Xero already has under the same number is "
-             "linked to the Odoo document only when type, contact and currency are the same "
-             "and the totals differ by at most this amount; otherwise a Number Conflict entry "
-             "asks what to do. 0: totals must be equal.",
+        "linked to the Odoo document only when type, contact and currency are the same "
+        "and the totals differ by at most this amount; otherwise a Number Conflict entry "
+        "asks what to do. 0: totals must be equal.",
     )
     manual_journal_id = fields.Many2one(
-        "account.journal", string="Import Into Journal", check_company=True,
+        "account.journal",
+        string="Import Into Journal",
+        check_company=True,
         domain="[('type', '=', 'general'), ('company_id', '=', company_id)]",
         help="Manual journals: the miscellaneous journal Xero's manual journals are imported "
-             "into. Empty: the company's first miscellaneous journal.")
+        "into. Empty: the company's first miscellaneous journal.",
+    )
     export_entries = fields.Boolean(
-        string="Export Miscellaneous Entries", default=False,
+        string="Export Miscellaneous Entries",
+        default=False,
         help="Manual journals: also send the entries of the journal above that have no taxes "
-             "to Xero as manual journals (new ones, and changes to those already linked). Off: "
-             "Xero's manual journals are only imported.")
-    state_map_ids = fields.One2many("xero.document.state.map", "sync_object_id",
-                                    string="Status Mapping")
+        "to Xero as manual journals (new ones, and changes to those already linked). Off: "
+        "Xero's manual journals are only imported.",
+    )
+    state_map_ids = fields.One2many("xero.document.state.map", "sync_object_id", string="Status Mapping")
     last_import_run_id = fields.Many2one("xero.sync.run", readonly=True)
     last_export_run_id = fields.Many2one("xero.sync.run", readonly=True)
     binding_count = fields.Integer(compute="_compute_counts")
     mismatch_count = fields.Integer(compute="_compute_counts")
-    last_success_at = fields.Datetime(string="Last Success", compute="_compute_last_success",
-                                      help="End of the last run of this object that succeeded.")
+    last_success_at = fields.Datetime(
+        string="Last Success",
+        compute="_compute_last_success",
+        help="End of the last run of this object that succeeded.",
+    )
 
     _uniq_object = models.Constraint(
-        "UNIQUE(account_id, object_key)", "Each object is set up once per Xero account.",
+        "UNIQUE(account_id, object_key)",
+        "Each object is set up once per Xero account.",
     )
 
     @api.depends("object_key")
@@ -150,20 +171,32 @@ class XeroSyncObject(models.Model):
 
     def _compute_counts(self):
         for rec in self:
-            rec.binding_count = self.env["xero.binding"].search_count([
-                ("account_id", "=", rec.account_id.id), ("object_key", "=", rec.object_key),
-            ])
-            rec.mismatch_count = self.env["xero.mismatch.log"].search_count([
-                ("account_id", "=", rec.account_id.id), ("object_key", "=", rec.object_key),
-                ("state", "=", "open"),
-            ])
+            rec.binding_count = self.env["xero.binding"].search_count(
+                [
+                    ("account_id", "=", rec.account_id.id),
+                    ("object_key", "=", rec.object_key),
+                ]
+            )
+            rec.mismatch_count = self.env["xero.mismatch.log"].search_count(
+                [
+                    ("account_id", "=", rec.account_id.id),
+                    ("object_key", "=", rec.object_key),
+                    ("state", "=", "open"),
+                ]
+            )
 
     def _compute_last_success(self):
         Run = self.env["xero.sync.run"].sudo()
         for rec in self:
-            run = Run.search([("account_id", "=", rec.account_id.id),
-                              ("object_key", "=", rec.object_key),
-                              ("state", "in", ("done", "partial"))], order="id desc", limit=1)
+            run = Run.search(
+                [
+                    ("account_id", "=", rec.account_id.id),
+                    ("object_key", "=", rec.object_key),
+                    ("state", "in", ("done", "partial")),
+                ],
+                order="id desc",
+                limit=1,
+            )
             rec.last_success_at = run.ended_at or run.started_at
 
     @api.model_create_multi
@@ -215,15 +248,12 @@ class XeroSyncObject(models.Model):
 
     def action_view_bindings(self):
         action = self.account_id._xero_related_action("sync_xero_connector.xero_binding_action")
-        action["domain"] = [("account_id", "=", self.account_id.id),
-                            ("object_key", "=", self.object_key)]
+        action["domain"] = [("account_id", "=", self.account_id.id), ("object_key", "=", self.object_key)]
         return action
 
     def action_view_mismatches(self):
-        action = self.account_id._xero_related_action(
-            "sync_xero_connector.xero_mismatch_log_action")
-        action["domain"] = [("account_id", "=", self.account_id.id),
-                            ("object_key", "=", self.object_key)]
+        action = self.account_id._xero_related_action("sync_xero_connector.xero_mismatch_log_action")
+        action["domain"] = [("account_id", "=", self.account_id.id), ("object_key", "=", self.object_key)]
         return action
 
     # ------------------------------------------------------------------- crons
@@ -239,7 +269,8 @@ class XeroSyncObject(models.Model):
                 if not cron:
                     continue
                 domain = [
-                    ("object_key", "=", key), ("enabled", "=", True),
+                    ("object_key", "=", key),
+                    ("enabled", "=", True),
                     ("direction", "in", (direction, "both")),
                     ("account_id.active", "=", True),
                 ]
@@ -255,10 +286,14 @@ class XeroSyncObject(models.Model):
         (not before the time Xero gave after its day limit); returns how many ran."""
         now = fields.Datetime.now()
         domain = [
-            ("object_key", "=", key), ("enabled", "=", True),
+            ("object_key", "=", key),
+            ("enabled", "=", True),
             ("direction", "in", (direction, "both")),
-            ("account_id.state", "=", "connected"), ("account_id.active", "=", True),
-            "|", (f"next_{direction}_at", "=", False), (f"next_{direction}_at", "<=", now),
+            ("account_id.state", "=", "connected"),
+            ("account_id.active", "=", True),
+            "|",
+            (f"next_{direction}_at", "=", False),
+            (f"next_{direction}_at", "<=", now),
         ]
         if direction == "export" and key in SETUP_KEYS:
             domain.append(("account_id.export_chart", "=", True))
@@ -282,7 +317,10 @@ class XeroSyncObject(models.Model):
                 last = settings.last_full_import_at
                 full = not last or last < now - timedelta(days=settings.full_sync_days)
             settings.account_id.with_company(settings.company_id)._xero_run_object(
-                key, direction, trigger="cron", full=full,
+                key,
+                direction,
+                trigger="cron",
+                full=full,
                 commit=lambda done: cron._commit_progress(done),
             )
             ran += 1

@@ -1,13 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """One run of one object in one direction: what it did, how long, how many API calls."""
+
 from collections import Counter
 
 from odoo import api, fields, models
 
 from .xero_binding import object_selection, open_record_action
 
-RESULTS = [("created", "Created"), ("updated", "Updated"), ("skipped", "Skipped"),
-           ("failed", "Failed")]
+RESULTS = [("created", "Created"), ("updated", "Updated"), ("skipped", "Skipped"), ("failed", "Failed")]
 
 
 class XeroSyncRun(models.Model):
@@ -18,19 +18,26 @@ class XeroSyncRun(models.Model):
 
     account_id = fields.Many2one("xero.account", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
-    object_key = fields.Selection(lambda self: object_selection(self.env), string="Object",
-                                  required=True)
+    object_key = fields.Selection(lambda self: object_selection(self.env), string="Object", required=True)
     direction = fields.Selection([("import", "Import"), ("export", "Export")], required=True)
     trigger = fields.Selection(
-        [("manual", "Button"), ("cron", "Scheduled"), ("cli", "Command Line"),
-         ("wizard", "Wizard"), ("retry", "Retry"), ("dependency", "Dependency"),
-         ("webhook", "Webhook")],
-        default="manual", required=True,
+        [
+            ("manual", "Button"),
+            ("cron", "Scheduled"),
+            ("cli", "Command Line"),
+            ("wizard", "Wizard"),
+            ("retry", "Retry"),
+            ("dependency", "Dependency"),
+            ("webhook", "Webhook"),
+        ],
+        default="manual",
+        required=True,
     )
     state = fields.Selection(
-        [("running", "Running"), ("done", "Done"), ("partial", "Done with Errors"),
-         ("failed", "Failed")],
-        default="running", required=True, index=True,
+        [("running", "Running"), ("done", "Done"), ("partial", "Done with Errors"), ("failed", "Failed")],
+        default="running",
+        required=True,
+        index=True,
     )
     started_at = fields.Datetime(default=fields.Datetime.now, required=True)
     ended_at = fields.Datetime()
@@ -43,9 +50,11 @@ class XeroSyncRun(models.Model):
     api_writes = fields.Integer(string="API Write Calls")
     message = fields.Text()
     resume_at = fields.Datetime(
-        string="Can Resume At", readonly=True, index="btree_not_null",
+        string="Can Resume At",
+        readonly=True,
+        index="btree_not_null",
         help="Xero's daily API limit stopped this run: no call is made for this organisation "
-             "before this time (scheduled runs wait for it).",
+        "before this time (scheduled runs wait for it).",
     )
     line_ids = fields.One2many("xero.sync.run.line", "run_id")
     mismatch_ids = fields.One2many("xero.mismatch.log", "run_id")
@@ -56,7 +65,8 @@ class XeroSyncRun(models.Model):
         labels = dict(object_selection(self.env))
         for run in self:
             run.display_name = "%s %s %s" % (
-                labels.get(run.object_key, run.object_key), run.direction or "",
+                labels.get(run.object_key, run.object_key),
+                run.direction or "",
                 fields.Datetime.to_string(run.started_at) if run.started_at else "",
             )
 
@@ -83,9 +93,7 @@ class XeroSyncRun(models.Model):
 
     def action_view_mismatches(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sync_xero_connector.xero_mismatch_log_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("sync_xero_connector.xero_mismatch_log_action")
         action["domain"] = [("run_id", "=", self.id)]
         action["context"] = {}
         return action
@@ -129,35 +137,42 @@ class RunRecorder:
 
     def line(self, result, record=None, xero_id=None, name=None, note=None):
         """A run line, not counted (``add`` counts): e.g. why a record was skipped."""
-        self.lines.append({
-            "run_id": self.run.id,
-            "result": result,
-            "res_model": record._name if record else False,
-            "res_id": record.id if record else False,
-            "record_name": name or (record.display_name if record else None)
-            or self.run.env["xero.mismatch.log"]._unnamed(self.run.object_key, xero_id),
-            "xero_id": xero_id or False,
-            "note": note or False,
-        })
+        self.lines.append(
+            {
+                "run_id": self.run.id,
+                "result": result,
+                "res_model": record._name if record else False,
+                "res_id": record.id if record else False,
+                "record_name": name
+                or (record.display_name if record else None)
+                or self.run.env["xero.mismatch.log"]._unnamed(self.run.object_key, xero_id),
+                "xero_id": xero_id or False,
+                "note": note or False,
+            }
+        )
 
     def log_hook(self, inner):
         """Wrap the transport's log hook to count the calls of this run."""
+
         def hook(record):
             method = (record.get("method") or "GET").upper()
             self.calls["write" if method in ("PUT", "POST", "DELETE") else "read"] += 1
             if inner is not None:
                 inner(record)
+
         return hook
 
     def flush(self):
         if self.lines:
             self.run.env["xero.sync.run.line"].sudo().create(self.lines)
             self.lines = []
-        self.run.sudo().write({
-            "created_count": self.counts["created"],
-            "updated_count": self.counts["updated"],
-            "skipped_count": self.counts["skipped"],
-            "failed_count": self.counts["failed"],
-            "api_calls": self.calls["read"] + self.calls["write"],
-            "api_writes": self.calls["write"],
-        })
+        self.run.sudo().write(
+            {
+                "created_count": self.counts["created"],
+                "updated_count": self.counts["updated"],
+                "skipped_count": self.counts["skipped"],
+                "failed_count": self.counts["failed"],
+                "api_calls": self.calls["read"] + self.calls["write"],
+                "api_writes": self.calls["write"],
+            }
+        )

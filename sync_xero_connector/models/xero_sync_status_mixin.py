@@ -5,13 +5,20 @@ One mixin for partners, products, documents and payments. Everything comes from 
 and the open mismatch entries of the company's Xero account, one query of each per recordset.
 An open entry counts before the first link too: a refused first export shows as an error.
 """
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
 USER_GROUP = "sync_xero_connector.group_xero_user"
-SYNC_STATES = [("none", "Not Synced"), ("synced", "Synced"), ("pending", "To Export"),
-               ("error", "Error"), ("no_sync", "Do Not Sync"), ("inflight", "Being Sent")]
+SYNC_STATES = [
+    ("none", "Not Synced"),
+    ("synced", "Synced"),
+    ("pending", "To Export"),
+    ("error", "Error"),
+    ("no_sync", "Do Not Sync"),
+    ("inflight", "Being Sent"),
+]
 STATUS_FIELDS = ("xero_id", "xero_sync_state", "xero_last_error", "xero_url", "xero_mismatch_id")
 # "Open in Xero" of the objects whose link depends on the object only (documents: account.move).
 DEEP_LINKS = {
@@ -63,22 +70,27 @@ class XeroSyncStatusMixin(models.AbstractModel):
     _xero_status_model = None
 
     xero_id = fields.Char(
-        string="Xero ID", compute="_compute_xero_status", search="_search_xero_id",
+        string="Xero ID",
+        compute="_compute_xero_status",
+        search="_search_xero_id",
         groups=USER_GROUP,
-        help="ID of this record in the Xero organisation of the current company.")
+        help="ID of this record in the Xero organisation of the current company.",
+    )
     xero_sync_state = fields.Selection(
-        SYNC_STATES, string="Xero Sync", compute="_compute_xero_status",
-        search="_search_xero_sync_state", groups=USER_GROUP)
-    xero_last_error = fields.Text(string="Xero Error", compute="_compute_xero_status",
-                                  groups=USER_GROUP)
-    xero_url = fields.Char(string="Open in Xero", compute="_compute_xero_status",
-                           groups=USER_GROUP)
-    xero_mismatch_id = fields.Many2one("xero.mismatch.log", string="Xero Mismatch",
-                                       compute="_compute_xero_status", groups=USER_GROUP)
+        SYNC_STATES,
+        string="Xero Sync",
+        compute="_compute_xero_status",
+        search="_search_xero_sync_state",
+        groups=USER_GROUP,
+    )
+    xero_last_error = fields.Text(string="Xero Error", compute="_compute_xero_status", groups=USER_GROUP)
+    xero_url = fields.Char(string="Open in Xero", compute="_compute_xero_status", groups=USER_GROUP)
+    xero_mismatch_id = fields.Many2one("xero.mismatch.log", compute="_compute_xero_status", groups=USER_GROUP)
 
     # --------------------------------------------------------------- lookups
     def _xero_status_account(self):
         from .sync_contacts import _current_account  # noqa: PLC0415 - loaded after this model
+
         return _current_account(self.env)
 
     def _xero_status_targets(self):
@@ -102,10 +114,22 @@ class XeroSyncStatusMixin(models.AbstractModel):
         by_xero = {b.xero_id: b for b in bindings if b.xero_id}
         own = ("res_id", "in", list(res_ids)) if res_ids is not None else ("res_id", "!=", False)
         # An export entry names the record; an import entry may name only its Xero ID.
-        entries = self.env["xero.mismatch.log"].sudo().search(
-            base + [("state", "=", "open"), "|", "&", ("res_model", "=", model), own,
-                    ("xero_id", "in", list(by_xero))],
-            order="direction, last_seen desc, id desc")
+        entries = (
+            self.env["xero.mismatch.log"]
+            .sudo()
+            .search(
+                base
+                + [
+                    ("state", "=", "open"),
+                    "|",
+                    "&",
+                    ("res_model", "=", model),
+                    own,
+                    ("xero_id", "in", list(by_xero)),
+                ],
+                order="direction, last_seen desc, id desc",
+            )
+        )
         rows = {b.res_id: (b, []) for b in bindings}
         for entry in entries:
             if entry.res_model == model and entry.res_id:
@@ -121,26 +145,27 @@ class XeroSyncStatusMixin(models.AbstractModel):
         real = self.filtered(lambda r: isinstance(r.id, int))
         account = real._xero_status_account() if real else None
         targets = real._xero_status_targets() if account else {}
-        rows = self._xero_status_rows(
-            account, {i for ids in targets.values() for i in ids}) if account else {}
+        rows = (
+            self._xero_status_rows(account, {i for ids in targets.values() for i in ids}) if account else {}
+        )
         bindings = {}
         for record in self:
             found = [(i, *rows.get(i, (None, []))) for i in targets.get(record.id, [])]
             binding = found[0][1] if len(found) == 1 else None
             entries = [(i, entry) for i, __, found_entries in found for entry in found_entries]
             errors = [(i, e.messages) for i, e in entries] + [
-                (i, b.last_error) for i, b, __ in found
-                if b and b.state == "error" and b.last_error]
+                (i, b.last_error) for i, b, __ in found if b and b.state == "error" and b.last_error
+            ]
             state = _combined([_state(b, e) for __, b, e in found])
             if "xero_no_sync" in record._fields and record.xero_no_sync:
                 state = "no_sync"
             record.xero_sync_state = state
             record.xero_id = binding.xero_id if binding else False
-            record.xero_url = record._xero_deep_link(binding) if binding and binding.xero_id \
-                else False
+            record.xero_url = record._xero_deep_link(binding) if binding and binding.xero_id else False
             record.xero_mismatch_id = entries[0][1].id if entries else False
-            record.xero_last_error = record._xero_error_text(errors, len(found) > 1) \
-                if state == "error" else False
+            record.xero_last_error = (
+                record._xero_error_text(errors, len(found) > 1) if state == "error" else False
+            )
             bindings[record.id] = binding
         self._xero_status_fill(bindings)
 
@@ -172,17 +197,21 @@ class XeroSyncStatusMixin(models.AbstractModel):
         if not account:
             return Domain.FALSE if operator != "in" or False not in value else Domain.TRUE
         model = self._xero_status_model or self._name
-        domain = [("account_id", "=", account.id), ("object_key", "in",
-                                                     list(self._xero_status_keys)),
-                  ("res_model", "=", model)]
+        domain = [
+            ("account_id", "=", account.id),
+            ("object_key", "in", list(self._xero_status_keys)),
+            ("res_model", "=", model),
+        ]
         Binding = self.env["xero.binding"].sudo()
         if operator != "in":
             found = Binding.search(domain + [("xero_id", operator, value)])
             return self._xero_status_domain(found.mapped("res_id"))
         wanted = [v for v in value if v]
-        result = Domain(self._xero_status_domain(
-            Binding.search(domain + [("xero_id", "in", wanted)]).mapped("res_id")
-            if wanted else []))
+        result = Domain(
+            self._xero_status_domain(
+                Binding.search(domain + [("xero_id", "in", wanted)]).mapped("res_id") if wanted else []
+            )
+        )
         if len(wanted) < len(value):  # also the records without a Xero ID
             bound = Binding.search(domain + [("xero_id", "!=", False)]).mapped("res_id")
             result |= ~Domain(self._xero_status_domain(bound))
@@ -195,10 +224,11 @@ class XeroSyncStatusMixin(models.AbstractModel):
         account = self._xero_status_account()
         states = {}
         if account:
-            states = {res_id: _state(binding, entries) for res_id, (binding, entries)
-                      in self._xero_status_rows(account).items()}
-        chosen = Domain(self._xero_status_domain(
-            [i for i, state in states.items() if state in values]))
+            states = {
+                res_id: _state(binding, entries)
+                for res_id, (binding, entries) in self._xero_status_rows(account).items()
+            }
+        chosen = Domain(self._xero_status_domain([i for i, state in states.items() if state in values]))
         if "none" in values:
             chosen |= ~Domain(self._xero_status_domain(list(states)))
         if "xero_no_sync" in self._fields:
@@ -211,9 +241,12 @@ class XeroSyncStatusMixin(models.AbstractModel):
     def action_xero_open(self):
         self.ensure_one()
         if not self.xero_url:
-            raise UserError(self.env._(
-                "%(name)s is not linked to a Xero record yet: export it to Xero first.",
-                name=self.display_name))
+            raise UserError(
+                self.env._(
+                    "%(name)s is not linked to a Xero record yet: export it to Xero first.",
+                    name=self.display_name,
+                )
+            )
         return {"type": "ir.actions.act_url", "url": self.xero_url, "target": "new"}
 
     def action_xero_retry(self):
@@ -224,17 +257,31 @@ class XeroSyncStatusMixin(models.AbstractModel):
         self.invalidate_recordset(list(STATUS_FIELDS))
         name = self.display_name
         if self.xero_sync_state == "synced":
-            return feedback(self.env, "success", self.env._("Exported to Xero"),
-                            self.env._("%(name)s is up to date in Xero.", name=name))
+            return feedback(
+                self.env,
+                "success",
+                self.env._("Exported to Xero"),
+                self.env._("%(name)s is up to date in Xero.", name=name),
+            )
         if self.xero_sync_state == "error":
-            return feedback(self.env, "danger",
-                            self.env._("Xero still refuses %(name)s", name=name),
-                            self.xero_last_error or "")
+            return feedback(
+                self.env,
+                "danger",
+                self.env._("Xero still refuses %(name)s", name=name),
+                self.xero_last_error or "",
+            )
         if notification and (notification.get("params") or {}).get("type") == "danger":
             return notification  # the run failed as a whole: its message says why
-        return feedback(self.env, "warning", self.env._("Nothing sent to Xero"), self.env._(
-            "%(name)s was not sent: it is not to be exported (Do Not Sync, cancelled and "
-            "never sent, or updates are off for this object).", name=name))
+        return feedback(
+            self.env,
+            "warning",
+            self.env._("Nothing sent to Xero"),
+            self.env._(
+                "%(name)s was not sent: it is not to be exported (Do Not Sync, cancelled and "
+                "never sent, or updates are off for this object).",
+                name=name,
+            ),
+        )
 
     def action_xero_open_mismatch(self):
         self.ensure_one()

@@ -6,6 +6,7 @@ The controller only checks the signature and calls ``_xero_receive``, which stor
 ``_cron_process`` reads the changed records by IDs (up to 50 per read, one read per batch of
 50) and runs the normal import for them (``xero.account._xero_run_object``).
 """
+
 import json
 import re
 
@@ -28,8 +29,14 @@ class XeroWebhookEvent(models.Model):
     _order = "id desc"
     _rec_name = "resource_id"
 
-    account_id = fields.Many2one("xero.account", required=True, ondelete="cascade", index=True,
-                                 readonly=True, help="The account whose webhook URL got it.")
+    account_id = fields.Many2one(
+        "xero.account",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+        help="The account whose webhook URL got it.",
+    )
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     tenant_id = fields.Char(string="Tenant ID", required=True, readonly=True)
     category = fields.Char(required=True, readonly=True, help="CONTACT, INVOICE, CREDITNOTE...")
@@ -86,8 +93,9 @@ class XeroWebhookEvent(models.Model):
         key = account.webhook_key
         tenants = {str(e.tenant_id or "").lower() for e in events}
         accounts = self.env["xero.account"].sudo().search([("tenant_id", "in", list(tenants))])
-        by_tenant = {a.tenant_id.lower(): a for a in accounts
-                     if a.webhook_key and consteq(a.webhook_key, key)}
+        by_tenant = {
+            a.tenant_id.lower(): a for a in accounts if a.webhook_key and consteq(a.webhook_key, key)
+        }
         base = first_sequence if isinstance(first_sequence, int) else 0
         rows = []
         for index, event in enumerate(events):
@@ -103,17 +111,22 @@ class XeroWebhookEvent(models.Model):
             elif not event.event_date:
                 state, note = "ignored", "The event has no date."
             date = naive_utc(parse_datetime(event.event_date)) if event.event_date else None
-            rows.append({
-                "account_id": (owner or account).id,
-                "company_id": (owner or account).company_id.id, "tenant_id": tenant[:64] or "?",
-                "category": str(event.event_category or "?")[:32],
-                "event_type": str(event.event_type or "")[:32],
-                "resource_id": str(event.resource_id or "?")[:64].lower(),
-                "event_date": date, "sequence": base + index,
-                "delivery": str(entropy or "")[:64],
-                "data": json.dumps(event.data if isinstance(event.data, dict) else {}),
-                "state": state, "note": note,
-            })
+            rows.append(
+                {
+                    "account_id": (owner or account).id,
+                    "company_id": (owner or account).company_id.id,
+                    "tenant_id": tenant[:64] or "?",
+                    "category": str(event.event_category or "?")[:32],
+                    "event_type": str(event.event_type or "")[:32],
+                    "resource_id": str(event.resource_id or "?")[:64].lower(),
+                    "event_date": date,
+                    "sequence": base + index,
+                    "delivery": str(entropy or "")[:64],
+                    "data": json.dumps(event.data if isinstance(event.data, dict) else {}),
+                    "state": state,
+                    "note": note,
+                }
+            )
         return rows
 
     @api.model
@@ -122,14 +135,23 @@ class XeroWebhookEvent(models.Model):
         number of new events to import."""
         columns = list(rows[0])
         values = SQL(", ").join(
-            SQL("(%s, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')",
-                SQL(", ").join(SQL("%s", row[c]) for c in columns), self.env.uid, self.env.uid)
-            for row in rows)
-        self.env.cr.execute(SQL(
-            "INSERT INTO xero_webhook_event (%s, create_uid, write_uid, create_date, write_date)"
-            " VALUES %s ON CONFLICT (tenant_id, category, resource_id, event_date, sequence)"
-            " DO NOTHING RETURNING state",
-            SQL(", ").join(SQL.identifier(c) for c in columns), values))
+            SQL(
+                "(%s, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')",
+                SQL(", ").join(SQL("%s", row[c]) for c in columns),
+                self.env.uid,
+                self.env.uid,
+            )
+            for row in rows
+        )
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO xero_webhook_event (%s, create_uid, write_uid, create_date, write_date)"
+                " VALUES %s ON CONFLICT (tenant_id, category, resource_id, event_date, sequence)"
+                " DO NOTHING RETURNING state",
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+                values,
+            )
+        )
         return sum(1 for (state,) in self.env.cr.fetchall() if state == "new")
 
     # ------------------------------------------------------------- processing

@@ -3,8 +3,8 @@
 
 No mock of the database, the ORM or HTTP: the account talks to the sandbox on 127.0.0.1.
 """
-from datetime import timedelta
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import requests
@@ -26,8 +26,14 @@ def start_sandbox(case_cls, **kwargs):
     """A started sandbox, stopped when the test class is done."""
     # Xero's 60 calls a minute would make the transport pace these tests; pacing itself is
     # tested in tier 1 (tests/client).
-    params = dict(port=0, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, token_ttl=1800,
-                  refresh_grace=1800, minute_limit=100000)
+    params = dict(
+        port=0,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        token_ttl=1800,
+        refresh_grace=1800,
+        minute_limit=100000,
+    )
     params.update(kwargs)
     sandbox = Sandbox(**params).start()
     case_cls.addClassCleanup(sandbox.stop)
@@ -52,9 +58,7 @@ class XeroTestMixin:
         env = cls.env
         cls.manager = new_test_user(env, login="xero_manager", groups=f"base.group_user,{MANAGER}")
         cls.xero_user = new_test_user(env, login="xero_user", groups=f"base.group_user,{USER}")
-        cls.other_manager = new_test_user(
-            env, login="xero_manager2", groups=f"base.group_user,{MANAGER}"
-        )
+        cls.other_manager = new_test_user(env, login="xero_manager2", groups=f"base.group_user,{MANAGER}")
         cls.company = env.company
 
     def setUp(self):
@@ -101,16 +105,18 @@ class XeroTestMixin:
         response.raise_for_status()
         connection = response.json()[0]
         now = fields.Datetime.now()
-        account.sudo().write({
-            "state": "connected",
-            "tenant_id": connection["tenantId"],
-            "tenant_name": connection["tenantName"],
-            "connection_id": connection["id"],
-            "access_token": token["access_token"],
-            "refresh_token": token["refresh_token"],
-            "token_expires_at": now + timedelta(seconds=expires_in or token["expires_in"]),
-            "refresh_token_at": now,
-        })
+        account.sudo().write(
+            {
+                "state": "connected",
+                "tenant_id": connection["tenantId"],
+                "tenant_name": connection["tenantName"],
+                "connection_id": connection["id"],
+                "access_token": token["access_token"],
+                "refresh_token": token["refresh_token"],
+                "token_expires_at": now + timedelta(seconds=expires_in or token["expires_in"]),
+                "refresh_token_at": now,
+            }
+        )
         self.env.flush_all()
         return token
 

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """``odoo-bin xero``: the command's functions run in-process against the sandbox (on a test
 cursor, so its commits stay inside the test), plus one subprocess smoke test."""
+
 import io
 import json
 import os
@@ -19,7 +20,6 @@ from .common import CLIENT_ID, CLIENT_SECRET, XeroTestMixin
 
 @tagged("post_install", "-at_install")
 class TestXeroCli(XeroTestMixin, TransactionCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -41,10 +41,21 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         return status, out.getvalue(), err.getvalue()
 
     def connect_args(self, company=None):
-        return ["connect", "--company", str((company or self.company).id),
-                "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET,
-                "--login-url", self.sb.url, "--identity-url", self.sb.url,
-                "--api-url", self.sb.url]
+        return [
+            "connect",
+            "--company",
+            str((company or self.company).id),
+            "--client-id",
+            CLIENT_ID,
+            "--client-secret",
+            CLIENT_SECRET,
+            "--login-url",
+            self.sb.url,
+            "--identity-url",
+            self.sb.url,
+            "--api-url",
+            self.sb.url,
+        ]
 
     def test_connect_then_status(self):
         status, out, err = self.run_cli(*self.connect_args(), "--json")
@@ -58,9 +69,16 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         self.assertEqual(account.state, "connected")
         self.assertEqual(account.api_url, self.sb.url)
         # connect, then the first-day check (test_onboarding.py): organisation, invoices, chart
-        self.assertEqual(self.ops(), {"POST /connect/token": 1, "GET /connections": 1,
-                                      "GET /Organisation": 1, "GET /Invoices": 1,
-                                      "GET /Accounts": 1})
+        self.assertEqual(
+            self.ops(),
+            {
+                "POST /connect/token": 1,
+                "GET /connections": 1,
+                "GET /Organisation": 1,
+                "GET /Invoices": 1,
+                "GET /Accounts": 1,
+            },
+        )
 
         status, out, err = self.run_cli("status", "--json")
         self.assertEqual(status, 0, err)
@@ -82,9 +100,7 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         # connect again updates the same account
         status, out, err = self.run_cli(*self.connect_args())
         self.assertEqual(status, 0, err)
-        self.assertEqual(
-            self.env["xero.account"].search_count([("company_id", "=", self.company.id)]), 1
-        )
+        self.assertEqual(self.env["xero.account"].search_count([("company_id", "=", self.company.id)]), 1)
 
     def test_connect_with_wrong_secret_fails_clearly(self):
         args = self.connect_args()
@@ -96,8 +112,9 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         self.assertNotIn("Traceback", err)
 
     def test_connect_unknown_company(self):
-        status, _out, err = self.run_cli("connect", "--company", "999999", "--client-id", "a",
-                                         "--client-secret", "b")
+        status, _out, err = self.run_cli(
+            "connect", "--company", "999999", "--client-id", "a", "--client-secret", "b"
+        )
         self.assertEqual(status, 1)
         self.assertIn("no company with id 999999", err)
 
@@ -128,12 +145,28 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         status, out, err = self.run_cli("import", "all", "--json")
         self.assertEqual(status, 0, err)
         summary = json.loads(out)
-        self.assertEqual(sorted(summary), sorted(["currencies", "taxes", "accounts",
-                                                  "bank_accounts", "contact_groups", "contacts",
-                                                  "items", "tracking_categories", "invoices",
-                                                  "bills", "credit_notes",
-                                                  "payments", "manual_journals", "quotes",
-                                                  "purchase_orders"]))
+        self.assertEqual(
+            sorted(summary),
+            sorted(
+                [
+                    "currencies",
+                    "taxes",
+                    "accounts",
+                    "bank_accounts",
+                    "contact_groups",
+                    "contacts",
+                    "items",
+                    "tracking_categories",
+                    "invoices",
+                    "bills",
+                    "credit_notes",
+                    "payments",
+                    "manual_journals",
+                    "quotes",
+                    "purchase_orders",
+                ]
+            ),
+        )
         xero = {key: len(self.sb.records(key)) for key in ("Contacts", "Items", "ContactGroups")}
         self.assertEqual(summary["contacts"]["created"], xero["Contacts"])
         self.assertEqual(summary["items"]["created"], xero["Items"])
@@ -200,20 +233,19 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         addons_path = config["addons_path"]
         if not isinstance(addons_path, str):
             addons_path = ",".join(addons_path)
-        command += [f"--addons-path={addons_path}",
-                    "xero", "-d", self.env.cr.dbname, "--log-level=warn"]
+        command += [f"--addons-path={addons_path}", "xero", "-d", self.env.cr.dbname, "--log-level=warn"]
         for option in ("db_host", "db_port", "db_user", "db_password"):
             if config.get(option):
                 command.append(f"--{option}={config[option]}")
         if config.get("data_dir"):
             command.append(f"--data-dir={config['data_dir']}")
         command += ["status", "--json"]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=120,
-                                check=False)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
         self.assertEqual(result.returncode, 0, result.stderr[-2000:])
         self.assertIsInstance(json.loads(result.stdout), list)
 
-        result = subprocess.run(command[:-2] + ["import", "contacts"], capture_output=True,
-                                text=True, timeout=120, check=False)
+        result = subprocess.run(
+            command[:-2] + ["import", "contacts"], capture_output=True, text=True, timeout=120, check=False
+        )
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("error:", result.stderr)

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Issue 10, cases 4 and 5: a record changed on both sides since the last sync is never
 overwritten silently, against the sandbox on 127.0.0.1 (real PostgreSQL, ORM and HTTP)."""
+
 from odoo.tests import tagged
 
 from odoo.addons.sync_xero_connector.xero.mapping import contacts as contact_map
@@ -13,17 +14,21 @@ from .test_sync_engine import XeroSyncCase
 class TestContactConflicts(XeroSyncCase):
     def setUp(self):
         super().setUp()
-        self.partner = self.env["res.partner"].create({
-            "name": "Conflict Co", "email": "old@conflict.example", "phone": "+64 9 555 0100",
-            "customer_rank": 1})
+        self.partner = self.env["res.partner"].create(
+            {
+                "name": "Conflict Co",
+                "email": "old@conflict.example",
+                "phone": "+64 9 555 0100",
+                "customer_rank": 1,
+            }
+        )
         self.run_object("contacts", "export")
         self.binding = self.bindings("contacts")
         self.assertEqual(self.binding.state, "synced")
         self.client = self.account._xero_client()
 
     def xero(self):
-        contact = next(c for c in self.sb.records("Contacts")
-                       if c["ContactID"] == self.binding.xero_id)
+        contact = next(c for c in self.sb.records("Contacts") if c["ContactID"] == self.binding.xero_id)
         return contact_map.contact_from_xero(contact)
 
     def edit_xero(self, **fields):
@@ -57,15 +62,13 @@ class TestContactConflicts(XeroSyncCase):
         self.assertEqual(self.run_object("contacts", "export").updated_count, 0)
         self.run_object("contacts", "import")
         self.assertEqual(self.writes(), before)
-        self.assertEqual((self.partner.phone, self.partner.email),
-                         ("+64 9 555 0111", "new@conflict.example"))
+        self.assertEqual((self.partner.phone, self.partner.email), ("+64 9 555 0111", "new@conflict.example"))
 
     def crashed_update(self, phone):
         """Odoo's phone sent, Xero commits it, the answer never arrives (the run ends)."""
         self.partner.phone = phone
         self.sb.advance_clock(5)  # Xero dates the update after the first export
-        self.sb.inject_fault("drop_after_commit", count=50, method="POST",
-                             path="/api.xro/2.0/Contacts")
+        self.sb.inject_fault("drop_after_commit", count=50, method="POST", path="/api.xro/2.0/Contacts")
         run = self.account._xero_run_object("contacts", "export")
         self.sb.faults.reset()
         self.assertEqual(run.state, "failed", "the answer was expected to be lost")
@@ -119,8 +122,10 @@ class TestContactConflicts(XeroSyncCase):
         entry = self.conflicts()
         self.assertEqual(len(entry), 1)
         self.assertEqual(entry.res_id, self.partner.id)
-        self.assertIn("Phone: Odoo '+64 9 555 0122' / Xero '+64 9 555 0133' / last synced "
-                      "'+64 9 555 0100'", entry.messages)
+        self.assertIn(
+            "Phone: Odoo '+64 9 555 0122' / Xero '+64 9 555 0133' / last synced '+64 9 555 0100'",
+            entry.messages,
+        )
         # Nothing written to either side; the export leaves it alone while the entry is open.
         self.assertEqual(self.partner.phone, "+64 9 555 0122")
         self.assertEqual(self.xero()["phone"], "+64 9 555 0133")
@@ -191,9 +196,18 @@ class TestPaidInXeroEditedInOdoo(XeroDocumentCase):
         self.export("invoices")
         xero_id = self.xero_doc(invoice)["InvoiceID"]
         self.sb.advance_clock(5)
-        paid = self.account._xero_client().write("Payments", [{
-            "Invoice": {"InvoiceID": xero_id}, "Account": {"Code": "090"},
-            "Date": "2026-03-11", "Amount": 2072.30}], method="PUT")[0]
+        paid = self.account._xero_client().write(
+            "Payments",
+            [
+                {
+                    "Invoice": {"InvoiceID": xero_id},
+                    "Account": {"Code": "090"},
+                    "Date": "2026-03-11",
+                    "Amount": 2072.30,
+                }
+            ],
+            method="PUT",
+        )[0]
         self.assertTrue(paid.ok, paid.messages)
         self.assertEqual(self.xero_doc(invoice)["Status"], "PAID")
         invoice.button_draft()
@@ -201,14 +215,14 @@ class TestPaidInXeroEditedInOdoo(XeroDocumentCase):
         invoice.action_post()
         self.assertEqual(invoice.amount_total, 2532.30)
         self.account._xero_run_object("invoices", "export")
-        binding = self.env["xero.binding"].search([("object_key", "=", "invoices"),
-                                                   ("res_id", "=", invoice.id)])
+        binding = self.env["xero.binding"].search(
+            [("object_key", "=", "invoices"), ("res_id", "=", invoice.id)]
+        )
         # The export reads Xero's current version first: paid there since the last exchange,
         # so nothing is sent; the binding stays pending behind a conflict entry.
         self.assertEqual(binding.state, "pending")
         self.assertEqual(self.xero_doc(invoice)["Total"], 2072.30)
-        self.assertEqual(len(self.mismatches("invoices").filtered(
-            lambda m: m.kind == "conflict")), 1)
+        self.assertEqual(len(self.mismatches("invoices").filtered(lambda m: m.kind == "conflict")), 1)
         for __ in range(2):
             self.account._xero_run_object("invoices", "import")
             self.account._xero_run_object("payments", "import")

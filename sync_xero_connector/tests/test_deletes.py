@@ -3,6 +3,7 @@
 archive their Xero contact; archived products become items neither sold nor purchased;
 deleted records leave a tombstone link that the next export acts on (contact archived, item
 deleted, draft deleted or voided), then closed: no import re-creates them."""
+
 from odoo.tests import tagged
 
 from .test_documents import XeroDocumentCase
@@ -11,9 +12,14 @@ from .test_documents import XeroDocumentCase
 @tagged("post_install", "-at_install")
 class TestDeletes(XeroDocumentCase):
     def link(self, record, key):
-        return self.env["xero.binding"].search([
-            ("account_id", "=", self.account.id), ("object_key", "=", key),
-            ("res_model", "=", record._name), ("res_id", "=", record.id)])
+        return self.env["xero.binding"].search(
+            [
+                ("account_id", "=", self.account.id),
+                ("object_key", "=", key),
+                ("res_model", "=", record._name),
+                ("res_id", "=", record.id),
+            ]
+        )
 
     def xero_contact(self, contact_id):
         return next(c for c in self.sb.records("Contacts") if c["ContactID"] == contact_id)
@@ -55,8 +61,9 @@ class TestDeletes(XeroDocumentCase):
         self.assertEqual(self.writes(), before)
         # Changed in Xero: the import does not bring the partner back.
         self.sb.advance_clock(5)
-        self.account._xero_client().write("Contacts", [
-            {"ContactID": contact_id, "EmailAddress": "new@example.com"}], method="POST")
+        self.account._xero_client().write(
+            "Contacts", [{"ContactID": contact_id, "EmailAddress": "new@example.com"}], method="POST"
+        )
         run = self.run_object("contacts", "import")
         Partner = self.env["res.partner"].with_context(active_test=False)
         self.assertFalse(Partner.search([("name", "=", "Deleted Soon Ltd")]))
@@ -73,8 +80,7 @@ class TestDeletes(XeroDocumentCase):
 
     def test_deleted_draft_invoice_is_deleted_in_xero(self):
         customer = self.partner(self.sb.records("Contacts")[0]["Name"])
-        draft = self.move("out_invoice", customer, [self.line(60, tax=self.gst_sale)],
-                          post=False)
+        draft = self.move("out_invoice", customer, [self.line(60, tax=self.gst_sale)], post=False)
         self.export("invoices")
         invoice_id = self.xero_doc(draft)["InvoiceID"]
         binding = self.link(draft, "invoices")
@@ -86,22 +92,29 @@ class TestDeletes(XeroDocumentCase):
         self.assertFalse(self.mismatches("invoices"))
         self.run_object("invoices", "import", full=True)
         self.assertEqual(binding.state, "closed")
-        self.assertFalse(self.env["xero.binding"].search([("xero_id", "=", invoice_id)])
-                         - binding)
+        self.assertFalse(self.env["xero.binding"].search([("xero_id", "=", invoice_id)]) - binding)
 
     def test_deleted_draft_approved_and_paid_in_xero_is_refused(self):
         customer = self.partner(self.sb.records("Contacts")[0]["Name"])
-        draft = self.move("out_invoice", customer, [self.line(100, tax=self.gst_sale)],
-                          post=False)
+        draft = self.move("out_invoice", customer, [self.line(100, tax=self.gst_sale)], post=False)
         self.export("invoices")
         invoice_id = self.xero_doc(draft)["InvoiceID"]
         binding = self.link(draft, "invoices")
         # Meanwhile a Xero user approves it and records a payment.
         client = self.account._xero_client()
         client.write("Invoices", [{"InvoiceID": invoice_id, "Status": "AUTHORISED"}])
-        payment = client.write("Payments", [{
-            "Invoice": {"InvoiceID": invoice_id}, "Account": {"Code": "090"},
-            "Date": "2026-03-11", "Amount": 20}], method="PUT")[0]
+        payment = client.write(
+            "Payments",
+            [
+                {
+                    "Invoice": {"InvoiceID": invoice_id},
+                    "Account": {"Code": "090"},
+                    "Date": "2026-03-11",
+                    "Amount": 20,
+                }
+            ],
+            method="PUT",
+        )[0]
         draft.unlink()
         run = self.account._xero_run_object("invoices", "export")
         self.assertEqual(run.failed_count, 1)
@@ -126,9 +139,11 @@ class TestDeletes(XeroDocumentCase):
         self.assertEqual(binding.state, "closed")
 
     def test_archived_product_is_neither_sold_nor_purchased_in_xero(self):
-        item = next(i for i in self.sb.records("Items")
-                    if i.get("IsSold") and i.get("IsPurchased") and
-                    not i.get("IsTrackedAsInventory"))
+        item = next(
+            i
+            for i in self.sb.records("Items")
+            if i.get("IsSold") and i.get("IsPurchased") and not i.get("IsTrackedAsInventory")
+        )
         product = self.bound("items", xero_id=item["ItemID"])
         product.action_archive()
         self.run_object("items", "export")

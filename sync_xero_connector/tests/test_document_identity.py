@@ -2,6 +2,7 @@
 """Issue 10, cases 1 and 2: a Xero document found by number is linked only when it is the same
 document (a number conflict entry otherwise, with Link / Create Under Another Number / Skip),
 and Odoo drafts never spend Xero's numbering (placeholder numbers, replaced on posting)."""
+
 import json
 import re
 from urllib.parse import parse_qs
@@ -27,19 +28,29 @@ class TestDocumentIdentity(XeroDocumentCase):
     # ---------------------------------------------------------------- helpers
     def xero_invoice(self, contact, amount, number=None, status="AUTHORISED"):
         """An invoice a Xero user raised in Xero."""
-        body = {"Type": "ACCREC", "Contact": {"ContactID": contact["ContactID"]},
-                "Date": "2026-03-01", "DueDate": "2026-03-31", "Status": status,
-                "LineItems": [{"Description": "Raised in Xero", "Quantity": 1,
-                               "UnitAmount": amount, "AccountCode": "200",
-                               "TaxType": "NONE"}]}
+        body = {
+            "Type": "ACCREC",
+            "Contact": {"ContactID": contact["ContactID"]},
+            "Date": "2026-03-01",
+            "DueDate": "2026-03-31",
+            "Status": status,
+            "LineItems": [
+                {
+                    "Description": "Raised in Xero",
+                    "Quantity": 1,
+                    "UnitAmount": amount,
+                    "AccountCode": "200",
+                    "TaxType": "NONE",
+                }
+            ],
+        }
         if number:
             body["InvoiceNumber"] = number
         result = self.account._xero_client().write("Invoices", [body], method="PUT")[0]
         return result.record
 
     def odoo_invoice(self, number, amount, partner=None):
-        move = self.move("out_invoice", partner or self.customer, [self.line(amount)],
-                         post=False)
+        move = self.move("out_invoice", partner or self.customer, [self.line(amount)], post=False)
         move.name = number
         move.action_post()
         self.assertEqual(move.name, number)
@@ -50,17 +61,26 @@ class TestDocumentIdentity(XeroDocumentCase):
 
     def writes_to(self, invoice_id):
         """POST/PUT calls whose path or body names ``invoice_id``."""
-        return [e for e in self.exchanges if e["method"] in ("POST", "PUT")
-                and (invoice_id in e["path"] or invoice_id.encode() in (e["body"] or b""))]
+        return [
+            e
+            for e in self.exchanges
+            if e["method"] in ("POST", "PUT")
+            and (invoice_id in e["path"] or invoice_id.encode() in (e["body"] or b""))
+        ]
 
     def binding(self, move):
-        return self.env["xero.binding"].search([
-            ("account_id", "=", self.account.id), ("res_model", "=", "account.move"),
-            ("res_id", "=", move.id)])
+        return self.env["xero.binding"].search(
+            [
+                ("account_id", "=", self.account.id),
+                ("res_model", "=", "account.move"),
+                ("res_id", "=", move.id),
+            ]
+        )
 
     def conflict(self, move):
         entry = self.mismatches("invoices").filtered(
-            lambda m: m.res_id == move.id and m.kind == "number_conflict")
+            lambda m: m.res_id == move.id and m.kind == "number_conflict"
+        )
         self.assertEqual(len(entry), 1, self.mismatches("invoices").mapped("messages"))
         return entry
 
@@ -68,8 +88,10 @@ class TestDocumentIdentity(XeroDocumentCase):
         now = self.invoice(theirs["InvoiceID"])
         self.assertEqual(now["Total"], 893.55)
         self.assertEqual(now["Contact"]["ContactID"], self.contact_b["ContactID"])
-        self.assertEqual([(line["Description"], line["UnitAmount"]) for line in now["LineItems"]],
-                         [("Raised in Xero", 893.55)])
+        self.assertEqual(
+            [(line["Description"], line["UnitAmount"]) for line in now["LineItems"]],
+            [("Raised in Xero", 893.55)],
+        )
         self.assertEqual(self.writes_to(theirs["InvoiceID"]), [])
 
     def export_conflicting(self):
@@ -94,8 +116,11 @@ class TestDocumentIdentity(XeroDocumentCase):
         comma = self.odoo_invoice("INV-PM,X", 55.0)
         self.exchanges.clear()
         self.run_object("invoices", "export")
-        reads = [{k: v[0] for k, v in parse_qs(e["query"] or "").items()} for e in self.exchanges
-                 if e["method"] == "GET" and e["path"].endswith("/Invoices")]
+        reads = [
+            {k: v[0] for k, v in parse_qs(e["query"] or "").items()}
+            for e in self.exchanges
+            if e["method"] == "GET" and e["path"].endswith("/Invoices")
+        ]
         listed = [q for q in reads if "InvoiceNumbers" in q]
         self.assertEqual(len(listed), 1, reads)
         numbers = listed[0]["InvoiceNumbers"]
@@ -115,13 +140,22 @@ class TestDocumentIdentity(XeroDocumentCase):
         lines = entry.messages.splitlines()
         self.assertIn("INV-0160", lines[0])
         self.assertIn("contact, total", lines[0])
-        self.assertTrue(lines[1].startswith("Odoo: number INV-0160, contact "
-                                            f"{self.customer.display_name}, date 2026-03-10, "
-                                            "currency USD, total 2072.30, status Posted"), lines[1])
-        self.assertTrue(lines[2].startswith(f"Xero: number INV-0160, contact "
-                                            f"{self.contact_b['Name']}, date 2026-03-01, "
-                                            "currency USD, total 893.55, status AUTHORISED"),
-                        lines[2])
+        self.assertTrue(
+            lines[1].startswith(
+                "Odoo: number INV-0160, contact "
+                f"{self.customer.display_name}, date 2026-03-10, "
+                "currency USD, total 2072.30, status Posted"
+            ),
+            lines[1],
+        )
+        self.assertTrue(
+            lines[2].startswith(
+                f"Xero: number INV-0160, contact "
+                f"{self.contact_b['Name']}, date 2026-03-01, "
+                "currency USD, total 893.55, status AUTHORISED"
+            ),
+            lines[2],
+        )
         self.assertEqual(entry.xero_id, theirs["InvoiceID"])
         # A second export sends nothing and reads nothing for it: the entry holds.
         self.run_object("invoices", "export")
@@ -151,8 +185,7 @@ class TestDocumentIdentity(XeroDocumentCase):
 
     def test_conflict_create_under_another_number(self):
         theirs, move, entry = self.export_conflicting()
-        wizard = self.env["xero.number.conflict.wizard"].with_context(
-            default_mismatch_id=entry.id).create({})
+        wizard = self.env["xero.number.conflict.wizard"].with_context(default_mismatch_id=entry.id).create({})
         self.assertEqual(wizard.number, "INV-0160-1")
         wizard.number = "INV-0160-ODOO"
         wizard.action_confirm()
@@ -210,8 +243,7 @@ class TestDocumentIdentity(XeroDocumentCase):
         self.assertFalse(self.mismatches("invoices"))
         sent = {move.id: self.xero_doc(move) for move in drafts}
         for move in drafts:
-            self.assertEqual(sent[move.id]["InvoiceNumber"],
-                             f"DRAFT-{self.env.company.id}-{move.id}")
+            self.assertEqual(sent[move.id]["InvoiceNumber"], f"DRAFT-{self.env.company.id}-{move.id}")
             self.assertEqual(sent[move.id]["Status"], "DRAFT")
         # Reading them back does not make the placeholder Odoo's number.
         self.run_object("invoices", "import", full=True)
@@ -235,15 +267,18 @@ class TestDocumentIdentity(XeroDocumentCase):
 
     # ------------------------------------------- contacts: linked by what Xero enforces
     def test_contact_linked_by_name_says_so(self):
-        written = self.account._xero_client().write(
-            "Contacts", [{"Name": "Linked By Name Ltd"}], method="PUT")[0].record
-        partner = self.env["res.partner"].create({"name": "Linked By Name Ltd",
-                                                  "email": "linked@example.com"})
+        written = (
+            self.account._xero_client()
+            .write("Contacts", [{"Name": "Linked By Name Ltd"}], method="PUT")[0]
+            .record
+        )
+        partner = self.env["res.partner"].create(
+            {"name": "Linked By Name Ltd", "email": "linked@example.com"}
+        )
         count = len(self.sb.records("Contacts"))
         run = self.run_object("contacts", "export", records=partner)
         self.assertEqual(len(self.sb.records("Contacts")), count)
         self.assertEqual(self.partner("Linked By Name Ltd"), partner)
         line = run.line_ids.filtered(lambda l: l.res_id == partner.id)
         self.assertEqual(line.xero_id, written["ContactID"])
-        self.assertEqual(line.note,
-                         "linked to the existing Xero record Linked By Name Ltd by its Name")
+        self.assertEqual(line.note, "linked to the existing Xero record Linked By Name Ltd by its Name")

@@ -7,6 +7,7 @@ one test also kills the run itself right after the answer arrived, rolling Odoo 
 last commit (there, the client's write is patched to raise after the real response: no
 sandbox fault can stop Odoo). Records change between the crash and the rerun, so that the
 batch's Idempotency-Key no longer protects anything."""
+
 from unittest.mock import patch
 
 from odoo.tests import tagged
@@ -28,8 +29,7 @@ class TestExactlyOnce(XeroDocumentCase):
 
     def crash(self, key, collection, method="POST"):
         """Export ``key``: Xero commits, its answers never arrive."""
-        self.sb.inject_fault("drop_after_commit", count=50, method=method,
-                             path=f"/api.xro/2.0/{collection}")
+        self.sb.inject_fault("drop_after_commit", count=50, method=method, path=f"/api.xro/2.0/{collection}")
         run = self.account._xero_run_object(key, "export")
         self.sb.faults.reset()
         self.assertEqual(run.state, "failed", "the answer was expected to be lost")
@@ -37,9 +37,9 @@ class TestExactlyOnce(XeroDocumentCase):
 
     def assert_once(self, key, collection, id_field, records, created):
         """Each of ``records`` bound to its own Xero record; ``created`` new Xero records."""
-        bindings = self.env["xero.binding"].search([
-            ("account_id", "=", self.account.id), ("object_key", "=", key),
-            ("res_id", "in", records.ids)])
+        bindings = self.env["xero.binding"].search(
+            [("account_id", "=", self.account.id), ("object_key", "=", key), ("res_id", "in", records.ids)]
+        )
         self.assertEqual(sorted(bindings.mapped("res_id")), sorted(records.ids))
         self.assertEqual(set(bindings.mapped("state")), {"synced"})
         self.assertFalse(any(bindings.mapped("inflight_token")))
@@ -60,29 +60,31 @@ class TestExactlyOnce(XeroDocumentCase):
         drafts[3].invoice_line_ids[0].price_unit = 99
         writes = self.writes()
         self.run_object("invoices", "export")
-        self.assert_once("invoices", "Invoices", "InvoiceID", drafts,
-                         len(self.sb.records("Invoices")) - before)
+        self.assert_once(
+            "invoices", "Invoices", "InvoiceID", drafts, len(self.sb.records("Invoices")) - before
+        )
         self.assertEqual(self.xero_doc(drafts[3])["SubTotal"], 99)
         self.assertEqual(self.xero_doc(drafts[4])["SubTotal"], 14)
         # One write (the update of the edited draft), nothing created again.
         self.assertEqual(sum(self.writes().values()) - sum(writes.values()), 1)
         # The token is in the link back to the Odoo document.
-        self.assertRegex(self.xero_doc(drafts[0])["Url"],
-                         rf"/odoo/account\.move/{drafts[0].id}\?xero=[0-9a-f]{{12}}$")
+        self.assertRegex(
+            self.xero_doc(drafts[0])["Url"], rf"/odoo/account\.move/{drafts[0].id}\?xero=[0-9a-f]{{12}}$"
+        )
 
     def test_bills_same_batch_one_edited(self):
         bills = self.env["account.move"]
         for i in range(10):
-            bills |= self.move("in_invoice", self.customer,
-                               [self.line(20 + i, account=self.expense)], ref=f"SUP-{i % 3}")
+            bills |= self.move(
+                "in_invoice", self.customer, [self.line(20 + i, account=self.expense)], ref=f"SUP-{i % 3}"
+            )
         before = len(self.sb.records("Invoices"))
         self.crash("bills", "Invoices")
         bills[0].button_draft()
         bills[0].invoice_line_ids[0].price_unit = 77
         bills[0].action_post()
         self.run_object("bills", "export")
-        self.assert_once("bills", "Invoices", "InvoiceID", bills,
-                         len(self.sb.records("Invoices")) - before)
+        self.assert_once("bills", "Invoices", "InvoiceID", bills, len(self.sb.records("Invoices")) - before)
         self.assertEqual(self.xero_doc(bills[0])["SubTotal"], 77)
 
     def test_payments_crash_then_one_more(self):
@@ -98,8 +100,9 @@ class TestExactlyOnce(XeroDocumentCase):
         self.assertEqual(len(self.sb.records("Payments")), before + 10)
         payments |= self.pay(invoices[0], 5)  # the rerun's batch is another one
         self.run_object("payments", "export")
-        self.assert_once("payments", "Payments", "PaymentID", payments,
-                         len(self.sb.records("Payments")) - before)
+        self.assert_once(
+            "payments", "Payments", "PaymentID", payments, len(self.sb.records("Payments")) - before
+        )
         for invoice in invoices[1:]:
             self.assertEqual(self.xero_doc(invoice)["AmountPaid"], 10)
         self.assertEqual(self.xero_doc(invoices[0])["AmountPaid"], 15)
@@ -115,8 +118,9 @@ class TestExactlyOnce(XeroDocumentCase):
         self.assertNotIn("Crash 0000", names)
         mine = [n for n in names if n.startswith("Crash")]
         self.assertEqual(len(mine), 5, mine)
-        self.assert_once("contacts", "Contacts", "ContactID", partners,
-                         len(self.sb.records("Contacts")) - before)
+        self.assert_once(
+            "contacts", "Contacts", "ContactID", partners, len(self.sb.records("Contacts")) - before
+        )
 
     def test_killed_after_answer_rolls_back_to_commit(self):
         """The run dies after Xero answered, before Odoo committed: only what the run
@@ -153,6 +157,7 @@ class TestExactlyOnce(XeroDocumentCase):
         self.assertEqual(sorted(inflight.mapped("res_id")), sorted(drafts.ids))
         drafts[1].invoice_line_ids[0].price_unit = 50
         self.run_object("invoices", "export")
-        self.assert_once("invoices", "Invoices", "InvoiceID", drafts,
-                         len(self.sb.records("Invoices")) - before)
+        self.assert_once(
+            "invoices", "Invoices", "InvoiceID", drafts, len(self.sb.records("Invoices")) - before
+        )
         self.assertEqual(self.xero_doc(drafts[1])["SubTotal"], 50)

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """The Xero dashboard (counters, the menu, a browser tour through to a mismatch and its
 Retry) and the alerts: one activity per kind per account and day."""
+
 import json
 from datetime import timedelta
 
@@ -33,8 +34,7 @@ class TestHealth(XeroHttpCase):
         """A contact Xero refuses (its search fails there): one open mismatch entry."""
         partner = self.env["res.partner"].create({"name": name})
         self.sb.inject_fault("where_refused", count=20, contains=f'"{name.lower()}"')
-        run = self.account._xero_run_object("contacts", "export", trigger="cron",
-                                            records=partner)
+        run = self.account._xero_run_object("contacts", "export", trigger="cron", records=partner)
         self.assertEqual(run.state, "partial", run.message)
         self.sb.faults.reset()
         return partner
@@ -50,17 +50,34 @@ class TestHealth(XeroHttpCase):
         self.account.sudo().webhook_key = KEY
         contact = self.sb.records("Contacts")[0]["ContactID"]
         for entropy in ("A", "B"):
-            body = json.dumps({"events": [{
-                "resourceUrl": "x", "resourceId": contact, "eventDateUtc": "2026-03-10T10:00:00",
-                "eventType": "UPDATE", "eventCategory": "CONTACT",
-                "tenantId": self.sb.tenant_id, "tenantType": "ORGANISATION"}],
-                "firstEventSequence": 7, "lastEventSequence": 7, "entropy": entropy}).encode()
-            status = self.env["xero.webhook.event"].sudo()._xero_receive(
-                self.account.sudo().webhook_token, body, signature(KEY, body))
+            body = json.dumps(
+                {
+                    "events": [
+                        {
+                            "resourceUrl": "x",
+                            "resourceId": contact,
+                            "eventDateUtc": "2026-03-10T10:00:00",
+                            "eventType": "UPDATE",
+                            "eventCategory": "CONTACT",
+                            "tenantId": self.sb.tenant_id,
+                            "tenantType": "ORGANISATION",
+                        }
+                    ],
+                    "firstEventSequence": 7,
+                    "lastEventSequence": 7,
+                    "entropy": entropy,
+                }
+            ).encode()
+            status = (
+                self.env["xero.webhook.event"]
+                .sudo()
+                ._xero_receive(self.account.sudo().webhook_token, body, signature(KEY, body))
+            )
             self.assertEqual(status, 200)
         self.account.invalidate_recordset()
-        logged = self.env["xero.api.log"].search_count([("account_id", "=", self.account.id),
-                                                        ("url", "not like", "/connect/")])
+        logged = self.env["xero.api.log"].search_count(
+            [("account_id", "=", self.account.id), ("url", "not like", "/connect/")]
+        )
         self.assertTrue(logged)
         self.assertEqual(self.account.api_calls_today, logged)
         self.assertEqual(self.account.api_day_limit, 5000)
@@ -72,8 +89,9 @@ class TestHealth(XeroHttpCase):
         self.assertEqual(settings.mismatch_count, 1)
         self.assertEqual(settings.last_success_at, settings.last_export_run_id.ended_at)
         action = settings.action_view_mismatches()
-        self.assertEqual(self.env["xero.mismatch.log"].search(action["domain"]).record_name,
-                         "Refused Name Co")
+        self.assertEqual(
+            self.env["xero.mismatch.log"].search(action["domain"]).record_name, "Refused Name Co"
+        )
 
     def test_tour_dashboard_to_mismatch_retry(self):
         partner = self.refused_export("Refused Name Co")
@@ -95,8 +113,10 @@ class TestHealth(XeroHttpCase):
         self.assertEqual(self.alerts("failed_run").user_id, self.manager)
         # Tomorrow's failure is news again.
         yesterday = fields.Datetime.now() - timedelta(days=1)
-        self.env.cr.execute("UPDATE mail_activity SET create_date = %s WHERE id = %s",
-                            [yesterday, self.alerts("failed_run").id])
+        self.env.cr.execute(
+            "UPDATE mail_activity SET create_date = %s WHERE id = %s",
+            [yesterday, self.alerts("failed_run").id],
+        )
         self.env.invalidate_all()
         self.sb.inject_fault("where_refused", count=5, contains='Type=="ACCREC"')
         self.account._xero_run_object("invoices", "import", trigger="cron")
@@ -122,8 +142,10 @@ class TestHealth(XeroHttpCase):
         self.assertFalse(self.alerts())
         # The keep-alive could not renew it for 55 days; nothing ran for 61.
         self.account.sudo().refresh_token_at = fields.Datetime.now() - timedelta(days=55)
-        self.env.cr.execute("UPDATE xero_account SET create_date = %s WHERE id = %s",
-                            [fields.Datetime.now() - timedelta(days=61), self.account.id])
+        self.env.cr.execute(
+            "UPDATE xero_account SET create_date = %s WHERE id = %s",
+            [fields.Datetime.now() - timedelta(days=61), self.account.id],
+        )
         self.account.invalidate_recordset()
         for __ in range(2):
             self.cron_alerts()
@@ -141,9 +163,11 @@ class TestHealth(XeroHttpCase):
         url = self.account.with_user(self.manager).webhook_url
         self.assertTrue(url.endswith("/xero/webhook/" + self.account.sudo().webhook_token))
         self.assertGreaterEqual(len(self.account.sudo().webhook_token), 40)
-        for user, fields_ in ((self.xero_user, ["webhook_url"]),
-                              (self.xero_user, ["webhook_token"]),
-                              (self.manager, ["webhook_key"])):
+        for user, fields_ in (
+            (self.xero_user, ["webhook_url"]),
+            (self.xero_user, ["webhook_token"]),
+            (self.manager, ["webhook_key"]),
+        ):
             with self.assertRaises(AccessError):
                 self.account.with_user(user).read(fields_)
         other = self.make_account(company=self.env["res.company"].create({"name": "Other Co"}))

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Issue 13: new documents of a page are created together (one create per move type, one
 post), and one bad element in a batch of 50 still leaves 49 imported and 1 mismatch entry."""
+
 from datetime import date
 
 from odoo.tests import tagged
@@ -17,33 +18,54 @@ class TestImportBatch(XeroDocumentCase):
         bodies = []
         for i in range(count):
             day = "2026-01-15" if i in locked else f"2026-03-{1 + i % 28:02d}"
-            bodies.append({
-                "Type": "ACCREC", "Contact": {"ContactID": contacts[i % 5]["ContactID"]},
-                "Date": day, "DueDate": "2026-04-30",
-                "Status": "DRAFT" if i % 5 == 4 else "AUTHORISED",
-                "Reference": f"BATCH-{i:02d}",
-                "LineItems": [
-                    {"Description": f"Work {i}", "Quantity": 1 + i % 3, "UnitAmount": 10.25 + i,
-                     "AccountCode": "200", "TaxType": "OUTPUT2"},
-                    {"Description": "Travel", "Quantity": 1, "UnitAmount": 3.33,
-                     "AccountCode": "200", "TaxType": "OUTPUT2"},
-                ]})
+            bodies.append(
+                {
+                    "Type": "ACCREC",
+                    "Contact": {"ContactID": contacts[i % 5]["ContactID"]},
+                    "Date": day,
+                    "DueDate": "2026-04-30",
+                    "Status": "DRAFT" if i % 5 == 4 else "AUTHORISED",
+                    "Reference": f"BATCH-{i:02d}",
+                    "LineItems": [
+                        {
+                            "Description": f"Work {i}",
+                            "Quantity": 1 + i % 3,
+                            "UnitAmount": 10.25 + i,
+                            "AccountCode": "200",
+                            "TaxType": "OUTPUT2",
+                        },
+                        {
+                            "Description": "Travel",
+                            "Quantity": 1,
+                            "UnitAmount": 3.33,
+                            "AccountCode": "200",
+                            "TaxType": "OUTPUT2",
+                        },
+                    ],
+                }
+            )
         results = self.account._xero_client().write("Invoices", bodies, method="PUT")
         self.assertEqual({r.status for r in results}, {"created"})
         return {r.record["InvoiceID"]: r.record for r in results}
 
     def imported(self, xero_ids):
-        bindings = self.env["xero.binding"].search([
-            ("account_id", "=", self.account.id), ("object_key", "=", "invoices"),
-            ("xero_id", "in", list(xero_ids))])
+        bindings = self.env["xero.binding"].search(
+            [
+                ("account_id", "=", self.account.id),
+                ("object_key", "=", "invoices"),
+                ("xero_id", "in", list(xero_ids)),
+            ]
+        )
         return {b.xero_id: self.env["account.move"].browse(b.res_id) for b in bindings}
 
     def assert_same_as_xero(self, xero, moves):
         for xero_id, move in moves.items():
             doc = xero[xero_id]
-            self.assertEqual((move.ref, move.amount_untaxed, move.amount_tax, move.amount_total),
-                             (doc["Reference"], doc["SubTotal"], doc["TotalTax"], doc["Total"]),
-                             doc["Reference"])
+            self.assertEqual(
+                (move.ref, move.amount_untaxed, move.amount_tax, move.amount_total),
+                (doc["Reference"], doc["SubTotal"], doc["TotalTax"], doc["Total"]),
+                doc["Reference"],
+            )
             self.assertEqual(move.state, "draft" if doc["Status"] == "DRAFT" else "posted")
             self.assertEqual(move.name, doc["InvoiceNumber"])
 
@@ -82,8 +104,12 @@ class TestImportBatch(XeroDocumentCase):
         entry.action_retry()
         moves = self.imported(xero)
         self.assertEqual(len(moves), 50)
-        self.assertEqual(self.env["account.move"].search_count(
-            [("ref", "=like", "BATCH-%"), ("move_type", "=", "out_invoice")]), 50)
+        self.assertEqual(
+            self.env["account.move"].search_count(
+                [("ref", "=like", "BATCH-%"), ("move_type", "=", "out_invoice")]
+            ),
+            50,
+        )
         self.assertEqual(entry.state, "resolved")
 
     def test_element_refused_by_the_mapping_stays_out_of_the_batch(self):

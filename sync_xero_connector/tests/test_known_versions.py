@@ -8,6 +8,7 @@ The check is only made when it spares calls, i.e. when the records to re-read wo
 than one page (1,000): the tests lower that threshold to 3 (``_xero_known_check_min``, a
 class attribute) so that a handful of contacts stands for a large export. Everything else is
 as a user meets it: an organisation with its own contacts (the demo seed), imported first."""
+
 from unittest.mock import patch
 from urllib.parse import parse_qs
 
@@ -63,6 +64,7 @@ class TestImportAfterExport(XeroSyncCase):
                     query = parse_qs(query)
                 size = query.get("pageSize")
                 self.read_sizes.append(size[0] if isinstance(size, list) else size)
+
         self.sb.observers.append(observe)
         try:
             run = self.run_object("contacts", "import")
@@ -86,8 +88,8 @@ class TestImportAfterExport(XeroSyncCase):
         self.assertEqual(self.writes(), xero_writes)
         self.assertEqual({p.id: p.write_date for p in partners}, written)
         self.assertEqual(
-            {b.id: (b.write_date, b.xero_updated_at) for b in self.bindings("contacts")},
-            bindings)
+            {b.id: (b.write_date, b.xero_updated_at) for b in self.bindings("contacts")}, bindings
+        )
         # The cursor moved to the export's newest version: later reads start from there.
         newest = max(self.bindings("contacts").mapped("xero_updated_at"))
         self.assertEqual(self.settings.import_cursor, newest)
@@ -127,14 +129,21 @@ class TestImportAfterExport(XeroSyncCase):
         self.assertTrue(result.ok, result.messages)
         run, __ = self.import_contacts()
         self.assertEqual(run.created_count, 1)
-        self.assertEqual(self.env["res.partner"].search_count(
-            [("xero_id", "=", result.record["ContactID"])]), 1)
+        self.assertEqual(
+            self.env["res.partner"].search_count([("xero_id", "=", result.record["ContactID"])]), 1
+        )
 
     def test_refused_record_turns_the_check_off(self):
         self.export_new()
-        self.sb.inject_raw("Contacts", {
-            "ContactID": "bbbbbbbb-0000-4000-8000-000000000099", "Name": "Nul\x00Byte Ltd",
-            "ContactStatus": "ACTIVE", "UpdatedDateUTC": "/Date(1760000000500+0000)/"})
+        self.sb.inject_raw(
+            "Contacts",
+            {
+                "ContactID": "bbbbbbbb-0000-4000-8000-000000000099",
+                "Name": "Nul\x00Byte Ltd",
+                "ContactStatus": "ACTIVE",
+                "UpdatedDateUTC": "/Date(1760000000500+0000)/",
+            },
+        )
         run = self.account._xero_run_object("contacts", "import")
         self.assertEqual(run.state, "partial", run.message)
         self.assertEqual(run.failed_count, 1)
@@ -142,14 +151,12 @@ class TestImportAfterExport(XeroSyncCase):
         # Until it is fixed in Xero, every import reads (and logs it once).
         run, reads = self.import_contacts()
         self.assertGreaterEqual(reads, 1)
-        self.assertEqual(len(self.mismatches("contacts").filtered(
-            lambda m: m.kind == "invalid")), 1)
+        self.assertEqual(len(self.mismatches("contacts").filtered(lambda m: m.kind == "invalid")), 1)
 
     def test_small_export_leaves_the_normal_read(self):
         """Below the threshold the check would spare nothing: the export does not check,
         and the next import reads as before (one page)."""
-        with patch.object(type(self.env["xero.object.contacts"]), "_xero_known_check_min",
-                          10000):
+        with patch.object(type(self.env["xero.object.contacts"]), "_xero_known_check_min", 10000):
             self.export_new(count=2)
             self.assertFalse(self.settings.import_known_current)
             run, reads = self.import_contacts()

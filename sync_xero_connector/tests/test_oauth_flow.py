@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """OAuth 2.0 authorization code flow through the real callback controller and the sandbox's
 consent page (which auto-consents and redirects back with code and state)."""
+
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,13 +14,19 @@ from odoo.tools import mute_logger
 
 from .common import CLIENT_SECRET, XeroTestMixin, start_sandbox
 
-WATCHED = ("state", "tenant_id", "connection_id", "access_token", "refresh_token",
-           "oauth_state_nonce", "write_date")
+WATCHED = (
+    "state",
+    "tenant_id",
+    "connection_id",
+    "access_token",
+    "refresh_token",
+    "oauth_state_nonce",
+    "write_date",
+)
 
 
 @tagged("post_install", "-at_install")
 class TestOAuthFlow(XeroTestMixin, HttpCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -61,9 +68,11 @@ class TestOAuthFlow(XeroTestMixin, HttpCase):
 
         response = self.callback(url)
         self.assertEqual(response.status_code, 303, response.text)
-        self.assertTrue(response.headers["Location"].endswith(
-            f"/odoo/action-sync_xero_connector.xero_account_action/{account.id}"
-        ))
+        self.assertTrue(
+            response.headers["Location"].endswith(
+                f"/odoo/action-sync_xero_connector.xero_account_action/{account.id}"
+            )
+        )
         self.assertEqual(account.state, "connected")
         self.assertEqual(account.tenant_id, self.sb.tenant_id)
         self.assertEqual(account.tenant_name, self.sb.tenant_names()[self.sb.tenant_id])
@@ -74,18 +83,24 @@ class TestOAuthFlow(XeroTestMixin, HttpCase):
         self.assertFalse(sudo.oauth_state_nonce)
         self.assertFalse(sudo.pkce_verifier)
         # connect, then the first-day check (test_onboarding.py): organisation, invoices, chart
-        self.assertEqual(self.ops(), {"GET /identity/connect/authorize": 1,
-                                      "POST /connect/token": 1, "GET /connections": 1,
-                                      "GET /Organisation": 1, "GET /Invoices": 1,
-                                      "GET /Accounts": 1})
+        self.assertEqual(
+            self.ops(),
+            {
+                "GET /identity/connect/authorize": 1,
+                "POST /connect/token": 1,
+                "GET /connections": 1,
+                "GET /Organisation": 1,
+                "GET /Invoices": 1,
+                "GET /Accounts": 1,
+            },
+        )
         # The stored tokens work.
         org = account._xero_client().call("GET", "/Organisation").data["Organisations"][0]
         self.assertEqual(org["OrganisationID"], self.sb.tenant_id)
         # Every call is logged, and neither the code, the state, the tokens nor the client
         # secret appear in any column of the log.
         logs = self.env["xero.api.log"].search([("account_id", "=", account.id)], order="id")
-        self.assertEqual([(log.method, log.status) for log in logs],
-                         [("POST", 200)] + [("GET", 200)] * 5)
+        self.assertEqual([(log.method, log.status) for log in logs], [("POST", 200)] + [("GET", 200)] * 5)
         code = parse_qs(urlsplit(url).query)["code"][0]
         secrets = [code, state.split(".")[2], sudo.access_token, sudo.refresh_token, CLIENT_SECRET]
         for log in logs:
@@ -159,9 +174,7 @@ class TestOAuthFlow(XeroTestMixin, HttpCase):
         account = self.make_account()
         self.authenticate(self.manager.login, self.manager.login)
         _url, params = self.start_flow(account)
-        response = self.callback(
-            "/xero/oauth/callback?error=access_denied&state=" + params["state"][0]
-        )
+        response = self.callback("/xero/oauth/callback?error=access_denied&state=" + params["state"][0])
         self.assertEqual(response.status_code, 400)
         self.assertIn("access_denied", response.text)
         self.assertEqual(account.state, "draft")
@@ -200,7 +213,8 @@ class TestTenantSelection(XeroTestMixin, HttpCase):
         self.assertTrue(account.sudo().refresh_token)
         names = self.sb2.tenant_names()
         self.assertEqual(
-            sorted(account.tenant_ids.mapped("tenant_id")), sorted(names),
+            sorted(account.tenant_ids.mapped("tenant_id")),
+            sorted(names),
         )
         with self.assertRaisesRegex(UserError, "Use this organisation"):
             account._xero_client()

@@ -6,6 +6,7 @@ documents are refused while the company's currency is not Xero's base currency.
 Nothing is set by hand but what a real user of the organisation has: where the test needs the
 company in Xero's base currency, it changes the currency of a company without entries, as
 Odoo allows and as the check's own button does."""
+
 import io
 import json
 
@@ -70,26 +71,33 @@ class TestOnboardingDemo(OnboardingCase):
         self.assertEqual(account.xero_base_currency, "NZD")
         self.assertEqual(account.onboarding_state, "warning")  # numbering, see below
 
-        results, errors = account._xero_run(
-            "import", account._xero_resolve_objects(["all"], "import"))
+        results, errors = account._xero_run("import", account._xero_resolve_objects(["all"], "import"))
         self.assertEqual(errors, [])
         for key in DOC_KEYS:
             self.assertEqual(results[key]["failed"], 0, key)
         Move = self.env["account.move"]
         checked = 0
-        for collection, field, keys in (("Invoices", "InvoiceID", ("invoices", "bills")),
-                                        ("CreditNotes", "CreditNoteID", ("credit_notes",))):
+        for collection, field, keys in (
+            ("Invoices", "InvoiceID", ("invoices", "bills")),
+            ("CreditNotes", "CreditNoteID", ("credit_notes",)),
+        ):
             for record in self.sb.records(collection):
-                binding = self.env["xero.binding"].search([
-                    ("account_id", "=", account.id), ("object_key", "in", keys),
-                    ("xero_id", "=", record[field])])
+                binding = self.env["xero.binding"].search(
+                    [
+                        ("account_id", "=", account.id),
+                        ("object_key", "in", keys),
+                        ("xero_id", "=", record[field]),
+                    ]
+                )
                 if record["Status"] == "DELETED" and not binding:
                     continue
                 move = Move.browse(binding.res_id)
                 number = record.get("InvoiceNumber") or record.get("CreditNoteNumber")
-                self.assertEqual((move.amount_untaxed, move.amount_tax, move.amount_total),
-                                 (record["SubTotal"], record["TotalTax"], record["Total"]),
-                                 number)
+                self.assertEqual(
+                    (move.amount_untaxed, move.amount_tax, move.amount_total),
+                    (record["SubTotal"], record["TotalTax"], record["Total"]),
+                    number,
+                )
                 self.assertEqual(move.currency_id.name, record["CurrencyCode"], number)
                 if record["CurrencyCode"] != "NZD":
                     self.assertEqual(move.invoice_currency_rate, record["CurrencyRate"], number)
@@ -98,9 +106,14 @@ class TestOnboardingDemo(OnboardingCase):
                     self.assertAlmostEqual(move.amount_residual, due, 2, number)
                 checked += 1
         self.assertEqual(checked, 184)
-        self.assertEqual(len(self.env["xero.binding"].search([
-            ("account_id", "=", account.id), ("object_key", "=", "payments")])),
-            len(self.sb.records("Payments")))
+        self.assertEqual(
+            len(
+                self.env["xero.binding"].search(
+                    [("account_id", "=", account.id), ("object_key", "=", "payments")]
+                )
+            ),
+            len(self.sb.records("Payments")),
+        )
         # Adopted once, at connect: the document runs found nothing more to change.
         self.assertEqual(len(self.notes(account, ROUNDING_NOTE)), 1)
 
@@ -110,36 +123,36 @@ class TestOnboardingDemo(OnboardingCase):
         account = self.connect()
         self.assertEqual(account.onboarding_state, "blocking")
         blocking = self.findings(account)["base_currency"]
-        self.assertEqual((blocking["level"], blocking["action"]),
-                         ("blocking", onboarding.USE_XERO_CURRENCY))
+        self.assertEqual((blocking["level"], blocking["action"]), ("blocking", onboarding.USE_XERO_CURRENCY))
         self.assertIn("NZD", account.onboarding_banner)
         self.assertTrue(account.onboarding_fix_currency)
         before = self.ops()
 
-        results, errors = account._xero_run(
-            "import", account._xero_resolve_objects(["all"], "import"))
+        results, errors = account._xero_run("import", account._xero_resolve_objects(["all"], "import"))
         message = account._xero_currency_message()
         self.assertIn("USD", message)
         self.assertIn("NZD", message)
         self.assertIn("Use NZD as the company currency", message)
         # One message, naming every document object it stopped.
         # (manual journals are books in the company's currency too)
-        self.assertEqual(errors, [f"{', '.join(DOC_KEYS + ('manual_journals',))} import: "
-                                  f"{message}"])
-        self.assertEqual(self.env["account.move"].search_count(
-            [("company_id", "=", self.company.id)]), 0)
-        self.assertEqual(self.env["account.payment"].search_count(
-            [("company_id", "=", self.company.id)]), 0)
+        self.assertEqual(errors, [f"{', '.join(DOC_KEYS + ('manual_journals',))} import: {message}"])
+        self.assertEqual(self.env["account.move"].search_count([("company_id", "=", self.company.id)]), 0)
+        self.assertEqual(self.env["account.payment"].search_count([("company_id", "=", self.company.id)]), 0)
         # Refused before reading them: no document was even fetched.
         ops = self.ops()
         for op in ("GET /Invoices", "GET /CreditNotes", "GET /Payments", "GET /ManualJournals"):
             self.assertEqual(ops.get(op, 0), before.get(op, 0), op)
-        for key, collection in (("contacts", "Contacts"), ("items", "Items"),
-                                ("taxes", "TaxRates")):
+        for key, collection in (("contacts", "Contacts"), ("items", "Items"), ("taxes", "TaxRates")):
             self.assertEqual(results[key]["failed"], 0, key)
-            self.assertEqual(len(self.env["xero.binding"].search([
-                ("account_id", "=", account.id), ("object_key", "=", key)])),
-                len(self.sb.records(collection)), key)
+            self.assertEqual(
+                len(
+                    self.env["xero.binding"].search(
+                        [("account_id", "=", account.id), ("object_key", "=", key)]
+                    )
+                ),
+                len(self.sb.records(collection)),
+                key,
+            )
 
         # The fix: a Xero Manager without the company's settings rights is told who can.
         with self.assertRaisesRegex(AccessError, "ask an administrator"):
@@ -158,11 +171,17 @@ class TestOnboardingDemo(OnboardingCase):
         """Xero's invoices are INV-0001..INV-0159, Odoo's next INV/2026/00001: both INV."""
         self.use_xero_currency()
         account = self.connect()
-        self.assertEqual(self.ops(), {
-            "POST /connect/token": 1, "GET /connections": 1,
-            # the check: the organisation, one page of invoice numbers, the chart
-            "GET /Organisation": 1, "GET /Invoices": 1, "GET /Accounts": 1,
-        })
+        self.assertEqual(
+            self.ops(),
+            {
+                "POST /connect/token": 1,
+                "GET /connections": 1,
+                # the check: the organisation, one page of invoice numbers, the chart
+                "GET /Organisation": 1,
+                "GET /Invoices": 1,
+                "GET /Accounts": 1,
+            },
+        )
         numbering = self.findings(account)["numbering_overlap"]
         self.assertEqual(numbering["level"], "warning")
         self.assertIn("INV-0159", numbering["message"])
@@ -184,9 +203,22 @@ class TestOnboardingDemo(OnboardingCase):
 
     def test_cli_connect_and_status_print_the_checks(self):
         self.registry_enter_test_mode()
-        args = ["connect", "--company", str(self.company.id), "--client-id", CLIENT_ID,
-                "--client-secret", CLIENT_SECRET, "--login-url", self.sb.url,
-                "--identity-url", self.sb.url, "--api-url", self.sb.url, "--json"]
+        args = [
+            "connect",
+            "--company",
+            str(self.company.id),
+            "--client-id",
+            CLIENT_ID,
+            "--client-secret",
+            CLIENT_SECRET,
+            "--login-url",
+            self.sb.url,
+            "--identity-url",
+            self.sb.url,
+            "--api-url",
+            self.sb.url,
+            "--json",
+        ]
         status, out, err = self.run_cli(args)
         self.assertEqual(status, 0, err)
         row = json.loads(out)
@@ -218,24 +250,27 @@ class TestOnboardingPostedEntries(OnboardingCase):
         a warning says what to do, document runs refuse naming the setting, the button fixes
         it."""
         partner = self.env["res.partner"].create({"name": "Early Customer"})
-        invoice = self.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": partner.id, "invoice_date": "2026-01-15",
-            "invoice_line_ids": [Command.create({"name": "Advice", "price_unit": 100.0})]})
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": "2026-01-15",
+                "invoice_line_ids": [Command.create({"name": "Advice", "price_unit": 100.0})],
+            }
+        )
         invoice.action_post()
         account = self.connect()
         self.assertEqual(self.company.tax_calculation_rounding_method, "round_globally")
         self.assertFalse(self.notes(account, ROUNDING_NOTE))
         rounding = self.findings(account)["tax_rounding"]
-        self.assertEqual((rounding["level"], rounding["action"]),
-                         ("warning", onboarding.ROUND_PER_LINE))
+        self.assertEqual((rounding["level"], rounding["action"]), ("warning", onboarding.ROUND_PER_LINE))
         self.assertTrue(account.onboarding_fix_rounding)
         self.assertEqual(account.onboarding_state, "warning")
 
         for key in DOC_KEYS:
             run = account._xero_run_object(key, "import")
             self.assertEqual(run.state, "failed", key)
-            self.assertIn("Invoicing > Configuration > Settings > Taxes > Rounding Method",
-                          run.message)
+            self.assertIn("Invoicing > Configuration > Settings > Taxes > Rounding Method", run.message)
         self.assertEqual(self.company.tax_calculation_rounding_method, "round_globally")
 
         account.with_user(self.env.ref("base.user_admin")).action_onboarding_round_per_line()

@@ -11,8 +11,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import USER, XeroTestMixin
 from . import test_access
+from .common import USER, XeroTestMixin
 from .test_documents import XeroDocumentCase
 from .test_sync_engine import XeroSyncCase
 
@@ -26,9 +26,12 @@ class TestRedTeamCompanies(XeroSyncCase):
         super().setUp()
         self.company_b = self.env["res.company"].create({"name": "Red Team B Co"})
         self.user = new_test_user(
-            self.env, login="red_two_companies",
+            self.env,
+            login="red_two_companies",
             groups=f"base.group_user,base.group_partner_manager,{USER}",
-            company_id=self.company.id, company_ids=[self.company.id, self.company_b.id])
+            company_id=self.company.id,
+            company_ids=[self.company.id, self.company_b.id],
+        )
         # Both companies ticked, A the current one: Odoo shows B's records alongside A's.
         self.both = {"allowed_company_ids": [self.company.id, self.company_b.id]}
 
@@ -38,8 +41,9 @@ class TestRedTeamCompanies(XeroSyncCase):
     def test_export_of_another_company_partner_is_not_sent(self):
         """A partner that belongs to company B, exported from the list while A is the
         current company: A's organisation must not receive it (B has no Xero account)."""
-        partner_b = self.env["res.partner"].create({"name": "Only B Supplier",
-                                                   "company_id": self.company_b.id})
+        partner_b = self.env["res.partner"].create(
+            {"name": "Only B Supplier", "company_id": self.company_b.id}
+        )
         shared = self.env["res.partner"].create({"name": "Shared Red Partner"})
         records = (partner_b | shared).with_user(self.user).with_context(**self.both)
         before = self.writes()
@@ -53,26 +57,49 @@ class TestRedTeamCompanies(XeroSyncCase):
         # The company's own (and shared) partners still go, selected on their own.
         shared.with_user(self.user).with_context(**self.both).action_xero_export()
         self.assertIn("Shared Red Partner", self.contact_names())
-        self.assertFalse(self.env["xero.binding"].search([
-            ("account_id", "=", self.account.id), ("res_model", "=", "res.partner"),
-            ("res_id", "=", partner_b.id)]))
+        self.assertFalse(
+            self.env["xero.binding"].search(
+                [
+                    ("account_id", "=", self.account.id),
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", partner_b.id),
+                ]
+            )
+        )
 
     def test_link_wizard_cannot_send_another_company_partner(self):
         """The same through a door with an id typed in: Link on the resolve wizard of an
         ambiguous contact, given a line naming a partner of company B (a Xero User may
         create those lines over RPC). Nothing goes to A's organisation."""
-        self.sb.load_seed({"Contacts": [{"ContactID": "dddddddd-0000-4000-8000-000000000001",
-                                         "Name": "Red Ambiguous", "ContactStatus": "ACTIVE"}]})
-        partner_b = self.env["res.partner"].create({"name": "B Linked Partner",
-                                                   "company_id": self.company_b.id})
+        self.sb.load_seed(
+            {
+                "Contacts": [
+                    {
+                        "ContactID": "dddddddd-0000-4000-8000-000000000001",
+                        "Name": "Red Ambiguous",
+                        "ContactStatus": "ACTIVE",
+                    }
+                ]
+            }
+        )
+        partner_b = self.env["res.partner"].create(
+            {"name": "B Linked Partner", "company_id": self.company_b.id}
+        )
         entry = self.env["xero.mismatch.log"]._log(
-            self.account, "contacts", "import", kind="ambiguous", record_name="Red Ambiguous",
-            messages="Two Odoo partners match.", res_model="res.partner",
-            xero_id="dddddddd-0000-4000-8000-000000000001")
+            self.account,
+            "contacts",
+            "import",
+            kind="ambiguous",
+            record_name="Red Ambiguous",
+            messages="Two Odoo partners match.",
+            res_model="res.partner",
+            xero_id="dddddddd-0000-4000-8000-000000000001",
+        )
         env = self.env(user=self.user, context=self.both)
         wizard = env["xero.mismatch.resolve"].create({"mismatch_id": entry.id})
-        line = env["xero.mismatch.resolve.line"].create({
-            "wizard_id": wizard.id, "res_id": partner_b.id, "name": "B Linked Partner"})
+        line = env["xero.mismatch.resolve.line"].create(
+            {"wizard_id": wizard.id, "res_id": partner_b.id, "name": "B Linked Partner"}
+        )
         before = self.writes()
         with self.assertRaises(UserError) as refusal:
             line.action_link()
@@ -84,29 +111,48 @@ class TestRedTeamCompanies(XeroSyncCase):
             line.action_link()
         self.assertIn("belong to Red Team B Co", str(refusal.exception))
         self.assertEqual(self.writes(), before)
-        self.assertFalse(self.env["xero.binding"].search([("res_model", "=", "res.partner"),
-                                                          ("res_id", "=", partner_b.id)]))
+        self.assertFalse(
+            self.env["xero.binding"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", partner_b.id)]
+            )
+        )
         self.assertEqual(partner_b.name, "B Linked Partner")
-        self.assertEqual(next(c["Name"] for c in self.sb.records("Contacts")
-                              if c["ContactID"] == "dddddddd-0000-4000-8000-000000000001"),
-                         "Red Ambiguous")
+        self.assertEqual(
+            next(
+                c["Name"]
+                for c in self.sb.records("Contacts")
+                if c["ContactID"] == "dddddddd-0000-4000-8000-000000000001"
+            ),
+            "Red Ambiguous",
+        )
 
     def test_user_of_company_a_cannot_retry_company_b_entries(self):
         """A Xero User of company A only, given the id of an entry of company B's account
         (ids are guessable): Retry and Mark Resolved are refused, nothing is sent."""
         account_b = self.make_account(company=self.company_b, name="Xero B")
         self.connect_with_issued_token(account_b)
-        partner_b = self.env["res.partner"].create({"name": "B Retry Partner",
-                                                   "company_id": self.company_b.id})
+        partner_b = self.env["res.partner"].create(
+            {"name": "B Retry Partner", "company_id": self.company_b.id}
+        )
         entry = self.env["xero.mismatch.log"]._log(
-            account_b, "contacts", "export", record_name=partner_b.name,
-            messages="Xero refused the contact.", res_model="res.partner", res_id=partner_b.id)
-        only_a = new_test_user(self.env, login="red_only_a", groups=f"base.group_user,{USER}",
-                               company_id=self.company.id, company_ids=[self.company.id])
+            account_b,
+            "contacts",
+            "export",
+            record_name=partner_b.name,
+            messages="Xero refused the contact.",
+            res_model="res.partner",
+            res_id=partner_b.id,
+        )
+        only_a = new_test_user(
+            self.env,
+            login="red_only_a",
+            groups=f"base.group_user,{USER}",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
         before = self.writes()
         for method in ("action_retry", "action_mark_resolved"):
-            with self.subTest(method=method), self.assertRaises(AccessError), \
-                    mute_logger("odoo.models"):
+            with self.subTest(method=method), self.assertRaises(AccessError), mute_logger("odoo.models"):
                 getattr(entry.with_user(only_a), method)()
         self.assertEqual(self.writes(), before)
         self.assertEqual(entry.state, "open")
@@ -117,28 +163,42 @@ class TestRedTeamCompanies(XeroSyncCase):
         bindings, entries, settings rows."""
         account_b = self.make_account(company=self.company_b, name="Xero B")
         self.connect_with_issued_token(account_b)
-        partner_b = self.env["res.partner"].create({"name": "B Secret Customer",
-                                                   "company_id": self.company_b.id})
+        partner_b = self.env["res.partner"].create(
+            {"name": "B Secret Customer", "company_id": self.company_b.id}
+        )
         run = account_b._xero_run_object("contacts", "export", records=partner_b)
         self.assertEqual(run.created_count, 1)
         self.env["xero.mismatch.log"]._log(
-            account_b, "contacts", "export", record_name=partner_b.name,
-            messages="Xero refused the contact.", res_model="res.partner", res_id=partner_b.id)
-        only_a = new_test_user(self.env, login="red_reader_a", groups=f"base.group_user,{USER}",
-                               company_id=self.company.id, company_ids=[self.company.id])
+            account_b,
+            "contacts",
+            "export",
+            record_name=partner_b.name,
+            messages="Xero refused the contact.",
+            res_model="res.partner",
+            res_id=partner_b.id,
+        )
+        only_a = new_test_user(
+            self.env,
+            login="red_reader_a",
+            groups=f"base.group_user,{USER}",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
         for model, domain in (
-                ("xero.account", [("id", "=", account_b.id)]),
-                ("xero.binding", [("account_id", "=", account_b.id)]),
-                ("xero.mismatch.log", [("account_id", "=", account_b.id)]),
-                ("xero.sync.run", [("account_id", "=", account_b.id)]),
-                ("xero.sync.run.line", [("run_id.account_id", "=", account_b.id)]),
-                ("xero.sync.object", [("account_id", "=", account_b.id)]),
-                ("xero.document.state.map", [("account_id", "=", account_b.id)])):
+            ("xero.account", [("id", "=", account_b.id)]),
+            ("xero.binding", [("account_id", "=", account_b.id)]),
+            ("xero.mismatch.log", [("account_id", "=", account_b.id)]),
+            ("xero.sync.run", [("account_id", "=", account_b.id)]),
+            ("xero.sync.run.line", [("run_id.account_id", "=", account_b.id)]),
+            ("xero.sync.object", [("account_id", "=", account_b.id)]),
+            ("xero.document.state.map", [("account_id", "=", account_b.id)]),
+        ):
             with self.subTest(model=model):
                 of_b = self.env[model].search(domain)
                 self.assertTrue(of_b)
                 seen = self.env(user=only_a)[model].search([("id", "in", of_b.ids)])
                 self.assertFalse(seen, f"{model}: {seen.sudo().mapped('display_name')}")
+
 
 @tagged("post_install", "-at_install")
 class TestRedTeamBillingUser(XeroDocumentCase):
@@ -149,22 +209,25 @@ class TestRedTeamBillingUser(XeroDocumentCase):
     def setUp(self):
         super().setUp()
         self.billing = new_test_user(
-            self.env, login="red_billing",
-            groups=f"base.group_user,account.group_account_invoice,{USER}")
+            self.env, login="red_billing", groups=f"base.group_user,account.group_account_invoice,{USER}"
+        )
         # A customer Xero does not know yet: the export sends it first (a dependency).
-        self.customer = self.env["res.partner"].create({"name": "Red Billing Customer",
-                                                       "email": "rb@example.com"})
+        self.customer = self.env["res.partner"].create(
+            {"name": "Red Billing Customer", "email": "rb@example.com"}
+        )
 
     def as_billing(self, records):
         return records.with_user(self.billing)
 
     def invoices_in_xero(self):
-        return [i for i in self.sb.records("Invoices")
-                if i.get("Contact", {}).get("Name") == "Red Billing Customer"]
+        return [
+            i
+            for i in self.sb.records("Invoices")
+            if i.get("Contact", {}).get("Name") == "Red Billing Customer"
+        ]
 
     def test_billing_user_exports_drafts_posted_and_payments(self):
-        draft = self.move("out_invoice", self.customer, [self.line(100.0, tax=self.gst_sale)],
-                          post=False)
+        draft = self.move("out_invoice", self.customer, [self.line(100.0, tax=self.gst_sale)], post=False)
         posted = self.move("out_invoice", self.customer, [self.line(250.0, tax=self.gst_sale)])
         payment = self.pay(posted, 50.0)
         for records in (draft, posted, payment):
@@ -174,9 +237,16 @@ class TestRedTeamBillingUser(XeroDocumentCase):
         for move in draft | posted:
             self.assertEqual(move.xero_sync_state, "synced", move.display_name)
         self.assertEqual(payment.xero_sync_state, "synced")
-        self.assertEqual(len([p for p in self.sb.records("Payments")
-                              if p["Invoice"]["InvoiceID"] == self.xero_doc(posted)["InvoiceID"]]),
-                         1)
+        self.assertEqual(
+            len(
+                [
+                    p
+                    for p in self.sb.records("Payments")
+                    if p["Invoice"]["InvoiceID"] == self.xero_doc(posted)["InvoiceID"]
+                ]
+            ),
+            1,
+        )
         # The draft posted (its placeholder number replaced), the posted one edited:
         # exported again by the same user, still one Xero document each.
         self.as_billing(draft).action_post()
@@ -201,36 +271,43 @@ class TestRedTeamSecrets(XeroSyncCase):
         encoding in the API log, the runs, the mismatch entries or the account's chatter, as
         a Xero Manager (who is no administrator) reads them."""
         import base64
+
         self.registry_enter_test_mode()  # the token refresh locks the row in its own cursor
         account = self.account
         old = {name: account.sudo()[name] for name in ("access_token", "refresh_token")}
         account.with_user(self.manager).action_refresh_token()
         new = {name: account.sudo()[name] for name in ("access_token", "refresh_token")}
         self.assertNotEqual(old["refresh_token"], new["refresh_token"])
-        self.env["res.partner"].create({"name": "Red Secret Partner"}) \
-            .with_user(self.manager).action_xero_export()
+        self.env["res.partner"].create({"name": "Red Secret Partner"}).with_user(
+            self.manager
+        ).action_xero_export()
         # A name longer than Xero's 255 characters: refused, logged.
-        self.env["res.partner"].create({"name": "Red Refused " + "x" * 300}) \
-            .with_user(self.manager).action_xero_export()
+        self.env["res.partner"].create({"name": "Red Refused " + "x" * 300}).with_user(
+            self.manager
+        ).action_xero_export()
         self.assertTrue(self.mismatches("contacts"))
-        secrets = [*old.values(), *new.values(), account.sudo().client_secret,
-                   base64.b64encode(f"{account.client_id}:{account.sudo().client_secret}"
-                                    .encode()).decode()]
+        secrets = [
+            *old.values(),
+            *new.values(),
+            account.sudo().client_secret,
+            base64.b64encode(f"{account.client_id}:{account.sudo().client_secret}".encode()).decode(),
+        ]
         manager_env = self.env(user=self.manager)
         texts = []
-        for model in ("xero.api.log", "xero.sync.run", "xero.sync.run.line",
-                      "xero.mismatch.log"):
+        for model in ("xero.api.log", "xero.sync.run", "xero.sync.run.line", "xero.mismatch.log"):
             records = manager_env[model].search([])
-            names = [n for n, f in records._fields.items()
-                     if f.type in ("char", "text", "html", "json") and not f.groups]
+            names = [
+                n
+                for n, f in records._fields.items()
+                if f.type in ("char", "text", "html", "json") and not f.groups
+            ]
             texts.append(repr(records.read(names)))
-        self.assertTrue(manager_env["xero.api.log"].search_count([
-            ("url", "like", "/connect/token")]))
-        messages = manager_env["mail.message"].search([("model", "=", "xero.account"),
-                                                       ("res_id", "=", account.id)])
+        self.assertTrue(manager_env["xero.api.log"].search_count([("url", "like", "/connect/token")]))
+        messages = manager_env["mail.message"].search(
+            [("model", "=", "xero.account"), ("res_id", "=", account.id)]
+        )
         texts.append(repr(messages.read(["body", "subject"])))
-        texts.append(repr(messages.sudo().tracking_value_ids.read(
-            ["old_value_char", "new_value_char"])))
+        texts.append(repr(messages.sudo().tracking_value_ids.read(["old_value_char", "new_value_char"])))
         blob = "\n".join(texts)
         for secret in secrets:
             self.assertTrue(secret)
@@ -241,7 +318,7 @@ HOSTILE_NAMES = [
     "Ampersand & Percent 100% Ltd",
     "O'Brien's \"Quoted\" \\ Slash Co",
     "\u202eRTL Override\u202c Trading",
-    "Emoji \U0001F600 Bakery \u2603",
+    "Emoji \U0001f600 Bakery \u2603",
     "Tab\tand  double  spaces",
     "N" * 255,
 ]
@@ -255,18 +332,28 @@ class TestRedTeamHostileNames(XeroSyncCase):
         ones linked, not duplicated), imported back unchanged, exported again with nothing
         sent."""
         existing = HOSTILE_NAMES[:3]
-        self.sb.load_seed({"Contacts": [
-            {"ContactID": f"cccccccc-0000-4000-8000-00000000000{i}", "Name": name,
-             "ContactStatus": "ACTIVE"} for i, name in enumerate(existing)]})
+        self.sb.load_seed(
+            {
+                "Contacts": [
+                    {
+                        "ContactID": f"cccccccc-0000-4000-8000-00000000000{i}",
+                        "Name": name,
+                        "ContactStatus": "ACTIVE",
+                    }
+                    for i, name in enumerate(existing)
+                ]
+            }
+        )
         partners = self.env["res.partner"].create([{"name": n} for n in HOSTILE_NAMES])
         before = len(self.sb.records("Contacts"))
         run = self.run_object("contacts", "export", records=partners)
-        self.assertEqual((run.created_count, run.updated_count, run.failed_count),
-                         (len(HOSTILE_NAMES) - len(existing), len(existing), 0),
-                         self.mismatches("contacts").mapped("messages"))
-        self.assertEqual(len(self.sb.records("Contacts")), before + len(HOSTILE_NAMES)
-                         - len(existing))
-        for i, partner in enumerate(partners[:len(existing)]):
+        self.assertEqual(
+            (run.created_count, run.updated_count, run.failed_count),
+            (len(HOSTILE_NAMES) - len(existing), len(existing), 0),
+            self.mismatches("contacts").mapped("messages"),
+        )
+        self.assertEqual(len(self.sb.records("Contacts")), before + len(HOSTILE_NAMES) - len(existing))
+        for i, partner in enumerate(partners[: len(existing)]):
             self.assertEqual(partner.xero_id, f"cccccccc-0000-4000-8000-00000000000{i}")
         names = {c["Name"] for c in self.sb.records("Contacts")}
         self.assertLessEqual(set(HOSTILE_NAMES) - {"Tab\tand  double  spaces"}, names)
@@ -301,8 +388,7 @@ class TestRedTeamHostileNames(XeroSyncCase):
         answer = entry.with_user(self.xero_user).action_retry()
         self.assertEqual(answer["params"]["type"], "success", answer)
         self.assertEqual(entry.state, "resolved")
-        self.assertEqual([c["Name"] for c in self.sb.records("Contacts")].count("Red Long Fixed"),
-                         1)
+        self.assertEqual([c["Name"] for c in self.sb.records("Contacts")].count("Red Long Fixed"), 1)
         self.assertEqual(len(self.sb.records("Contacts")), before + 1)
         answer = entry.with_user(self.xero_user).action_retry()
         self.assertEqual(answer["params"]["title"], "Nothing to retry")
@@ -310,23 +396,31 @@ class TestRedTeamHostileNames(XeroSyncCase):
     def test_hostile_item_codes_and_names(self):
         """Item codes and names with the characters Xero's where clause and its own parser
         care about: each one sent once, linked on a second export, none blocking another."""
-        products = self.env["product.product"].create([
-            dict(vals, taxes_id=[], supplier_taxes_id=[]) for vals in (
-                {"name": "Widget & Co 50%", "default_code": "W&%-1"},
-                {"name": 'Quote "Item"', "default_code": 'Q"1\\'},
-                {"name": "Emoji \U0001F600 item", "default_code": "EMO-\u00e9"},
-            )])
+        products = self.env["product.product"].create(
+            [
+                dict(vals, taxes_id=[], supplier_taxes_id=[])
+                for vals in (
+                    {"name": "Widget & Co 50%", "default_code": "W&%-1"},
+                    {"name": 'Quote "Item"', "default_code": 'Q"1\\'},
+                    {"name": "Emoji \U0001f600 item", "default_code": "EMO-\u00e9"},
+                )
+            ]
+        )
         run = self.run_object("items", "export", records=products)
-        self.assertEqual((run.created_count, run.failed_count), (3, 0),
-                         self.mismatches("items").mapped("messages"))
+        self.assertEqual(
+            (run.created_count, run.failed_count), (3, 0), self.mismatches("items").mapped("messages")
+        )
         codes = {i["Code"] for i in self.sb.records("Items")}
         self.assertLessEqual({"W&%-1", 'Q"1\\', "EMO-\u00e9"}, codes)
         # The same products, new in another database state (their links lost): linked by code.
         self.bindings("items").unlink()
         before = len(self.sb.records("Items"))
         run = self.run_object("items", "export", records=products)
-        self.assertEqual((run.created_count, run.updated_count, run.failed_count), (0, 3, 0),
-                         self.mismatches("items").mapped("messages"))
+        self.assertEqual(
+            (run.created_count, run.updated_count, run.failed_count),
+            (0, 3, 0),
+            self.mismatches("items").mapped("messages"),
+        )
         self.assertEqual(len(self.sb.records("Items")), before)
 
 
@@ -337,17 +431,18 @@ class TestRedTeamConflicts(XeroSyncCase):
 
     def setUp(self):
         super().setUp()
-        from odoo.addons.sync_xero_connector.xero.mapping import contacts as contact_map
+        from ..xero.mapping import contacts as contact_map
+
         self.contact_map = contact_map
-        self.partner = self.env["res.partner"].create({
-            "name": "Red Conflict Co", "email": "old@red.example", "phone": "+64 9 555 0100"})
+        self.partner = self.env["res.partner"].create(
+            {"name": "Red Conflict Co", "email": "old@red.example", "phone": "+64 9 555 0100"}
+        )
         self.run_object("contacts", "export")
         self.binding = self.bindings("contacts")
         self.client = self.account._xero_client()
 
     def xero(self):
-        contact = next(c for c in self.sb.records("Contacts")
-                       if c["ContactID"] == self.binding.xero_id)
+        contact = next(c for c in self.sb.records("Contacts") if c["ContactID"] == self.binding.xero_id)
         return self.contact_map.contact_from_xero(contact)
 
     def edit_xero(self, **fields_):
@@ -415,8 +510,7 @@ class TestRedTeamConflicts(XeroSyncCase):
         self.assertEqual(self.xero()["phone"], "+64 9 555 0144")
         self.edit_xero(EmailAddress="new@red.example")
         self.run_object("contacts", "import")
-        self.assertEqual((self.partner.email, self.partner.phone),
-                         ("new@red.example", "+64 9 555 0144"))
+        self.assertEqual((self.partner.email, self.partner.phone), ("new@red.example", "+64 9 555 0144"))
         self.assertFalse(self.conflicts())
         self.partner.phone = "+64 9 555 0155"
         self.edit_xero(Phones=[{"PhoneType": "DEFAULT", "PhoneNumber": "+64 9 555 0166"}])
@@ -436,16 +530,18 @@ class TestRedTeamCrashes(XeroDocumentCase):
         self.customer = self.partner(self.sb.records("Contacts")[0]["Name"])
 
     def crash(self, key, collection):
-        self.sb.inject_fault("drop_after_commit", count=50, method="POST",
-                             path=f"/api.xro/2.0/{collection}")
+        self.sb.inject_fault("drop_after_commit", count=50, method="POST", path=f"/api.xro/2.0/{collection}")
         run = self.account._xero_run_object(key, "export")
         self.sb.faults.reset()
         self.assertEqual(run.state, "failed", "the answer was expected to be lost")
 
     def mine(self, collection="Invoices"):
-        return [r for r in self.sb.records(collection)
-                if r.get("Contact", {}).get("ContactID") == self.customer.xero_id
-                and r.get("Status") not in ("DELETED", "VOIDED")]
+        return [
+            r
+            for r in self.sb.records(collection)
+            if r.get("Contact", {}).get("ContactID") == self.customer.xero_id
+            and r.get("Status") not in ("DELETED", "VOIDED")
+        ]
 
     def test_crash_then_draft_deleted_in_odoo(self):
         """A draft was committed by Xero, its answer lost; the user deletes the draft in
@@ -457,16 +553,17 @@ class TestRedTeamCrashes(XeroDocumentCase):
         before = len(self.mine())
         self.crash("invoices", "Invoices")
         self.assertEqual(len(self.mine()), before + 3)
-        token = self.bindings("invoices").filtered(
-            lambda b: b.res_id == drafts[0].id).inflight_token
+        token = self.bindings("invoices").filtered(lambda b: b.res_id == drafts[0].id).inflight_token
         drafts[0].unlink()
         self.run_object("invoices", "export")
-        self.assertEqual(len(self.mine()), before + 2,
-                         [(r["InvoiceNumber"], r["Status"]) for r in self.mine()])
+        self.assertEqual(
+            len(self.mine()), before + 2, [(r["InvoiceNumber"], r["Status"]) for r in self.mine()]
+        )
         gone = [r for r in self.sb.records("Invoices") if token in (r.get("Url") or "")]
         self.assertEqual([r["Status"] for r in gone], ["DELETED"])
-        self.assertEqual(self.bindings("invoices").filtered(
-            lambda b: b.res_id == drafts[0].id).state, "closed")
+        self.assertEqual(
+            self.bindings("invoices").filtered(lambda b: b.res_id == drafts[0].id).state, "closed"
+        )
         self.assertFalse(self.bindings("invoices").filtered(lambda b: b.state == "inflight"))
 
     def test_crash_then_draft_marked_do_not_sync(self):
@@ -511,8 +608,9 @@ class TestRedTeamDocumentConflicts(XeroDocumentCase):
         doc = self.xero_doc(move)
         self.sb.advance_clock(5)
         lines = [dict(doc["LineItems"][0], UnitAmount=amount)]
-        result = self.account._xero_client().write("Invoices", [{
-            "InvoiceID": doc["InvoiceID"], "LineItems": lines}])[0]
+        result = self.account._xero_client().write(
+            "Invoices", [{"InvoiceID": doc["InvoiceID"], "LineItems": lines}]
+        )[0]
         self.assertTrue(result.ok, result.messages)
 
     def test_line_written_on_its_own_is_exported(self):
@@ -521,8 +619,9 @@ class TestRedTeamDocumentConflicts(XeroDocumentCase):
         draft = self.move("out_invoice", self.customer, [self.line(100.0)], post=False)
         self.export("invoices")
         draft.invoice_line_ids[0].price_unit = 111.0
-        binding = self.env["xero.binding"].search([("res_model", "=", "account.move"),
-                                                   ("res_id", "=", draft.id)])
+        binding = self.env["xero.binding"].search(
+            [("res_model", "=", "account.move"), ("res_id", "=", draft.id)]
+        )
         self.assertEqual(binding.state, "pending")
         self.export("invoices")
         self.assertEqual(self.xero_doc(draft)["LineItems"][0]["UnitAmount"], 111.0)
@@ -535,10 +634,12 @@ class TestRedTeamDocumentConflicts(XeroDocumentCase):
         draft = self.move("out_invoice", self.customer, [self.line(100.0)], post=False)
         self.export("invoices")
         # As the invoice form saves it (a command on the document's lines).
-        draft.write({"invoice_line_ids": [
-            Command.update(draft.invoice_line_ids[0].id, {"price_unit": 120.0})]})
-        binding = self.env["xero.binding"].search([("res_model", "=", "account.move"),
-                                                   ("res_id", "=", draft.id)])
+        draft.write(
+            {"invoice_line_ids": [Command.update(draft.invoice_line_ids[0].id, {"price_unit": 120.0})]}
+        )
+        binding = self.env["xero.binding"].search(
+            [("res_model", "=", "account.move"), ("res_id", "=", draft.id)]
+        )
         self.assertEqual(binding.state, "pending")
         self.edit_xero_amount(draft, 130.0)
         run = self.run_object("invoices", "import")
@@ -550,8 +651,9 @@ class TestRedTeamDocumentConflicts(XeroDocumentCase):
         # Keep Odoo's, then a new edit in Odoo goes out as an ordinary update.
         conflicts.action_keep_odoo()
         self.assertEqual(self.xero_doc(draft)["LineItems"][0]["UnitAmount"], 120.0)
-        draft.write({"invoice_line_ids": [
-            Command.update(draft.invoice_line_ids[0].id, {"price_unit": 125.0})]})
+        draft.write(
+            {"invoice_line_ids": [Command.update(draft.invoice_line_ids[0].id, {"price_unit": 125.0})]}
+        )
         self.run_object("invoices", "export")
         self.assertEqual(self.xero_doc(draft)["LineItems"][0]["UnitAmount"], 125.0)
         self.assertFalse(self.mismatches("invoices"))
@@ -572,34 +674,50 @@ class TestRedTeamRpcSweep(XeroTestMixin, HttpCase):
         super().setUpClass()
         cls.setup_xero()
         cls.invoicing_user = new_test_user(
-            cls.env, login="red_invoicing", groups="base.group_user,account.group_account_invoice")
+            cls.env, login="red_invoicing", groups="base.group_user,account.group_account_invoice"
+        )
 
     def setUp(self):
         super().setUp()
         self.account = self.make_account()
         self.connect_with_issued_token(self.account)
-        self.env["xero.account.tenant"].create({
-            "account_id": self.account.id, "tenant_id": "other-tenant",
-            "tenant_name": "Other Org"})
+        self.env["xero.account.tenant"].create(
+            {"account_id": self.account.id, "tenant_id": "other-tenant", "tenant_name": "Other Org"}
+        )
         self.partner = self.env["res.partner"].create({"name": "Red Sweep Partner"})
         self.mismatch = self.env["xero.mismatch.log"]._log(
-            self.account, "contacts", "export", record_name=self.partner.name,
-            messages="Xero refused the contact.", res_model="res.partner",
-            res_id=self.partner.id)
-        self.binding = self.env["xero.binding"].create({
-            "account_id": self.account.id, "object_key": "contacts", "res_model": "res.partner",
-            "res_id": self.partner.id, "xero_id": "eeeeeeee-0000-4000-8000-000000000001",
-            "state": "deleted"})
+            self.account,
+            "contacts",
+            "export",
+            record_name=self.partner.name,
+            messages="Xero refused the contact.",
+            res_model="res.partner",
+            res_id=self.partner.id,
+        )
+        self.binding = self.env["xero.binding"].create(
+            {
+                "account_id": self.account.id,
+                "object_key": "contacts",
+                "res_model": "res.partner",
+                "res_id": self.partner.id,
+                "xero_id": "eeeeeeee-0000-4000-8000-000000000001",
+                "state": "deleted",
+            }
+        )
         self.env.flush_all()
         self.calls_before = self.sb.stats()["by_operation"]
 
     def config_snapshot(self):
         self.env.invalidate_all()
         account = self.account.sudo()
-        return (account.state, account.tenant_id, account.export_chart,
-                account.sync_object_ids.mapped(lambda s: (s.enabled, s.direction, s.mode)),
-                self.env.company.tax_calculation_rounding_method,
-                self.env.company.currency_id.id)
+        return (
+            account.state,
+            account.tenant_id,
+            account.export_chart,
+            account.sync_object_ids.mapped(lambda s: (s.enabled, s.direction, s.mode)),
+            self.env.company.tax_calculation_rounding_method,
+            self.env.company.currency_id.id,
+        )
 
     def test_xero_user_cannot_configure(self):
         user = self.xero_user
@@ -607,15 +725,20 @@ class TestRedTeamRpcSweep(XeroTestMixin, HttpCase):
         tenant = self.account.tenant_ids.filtered(lambda t: t.tenant_id == "other-tenant")
         before = self.config_snapshot()
         attempts = [
-            ("xero.account", method, [self.account.id], {}) for method in (
-                "action_connect", "action_disconnect", "action_refresh_token",
-                "action_enable_recommended", "action_onboarding_check",
-                "action_onboarding_round_per_line", "action_onboarding_use_xero_currency",
-                "unlink")
+            ("xero.account", method, [self.account.id], {})
+            for method in (
+                "action_connect",
+                "action_disconnect",
+                "action_refresh_token",
+                "action_enable_recommended",
+                "action_onboarding_check",
+                "action_onboarding_round_per_line",
+                "action_onboarding_use_xero_currency",
+                "unlink",
+            )
         ] + [
             ("xero.account", "write", [self.account.id], {"vals": {"export_chart": True}}),
-            ("xero.sync.object", "write", [settings.id],
-             {"vals": {"enabled": True, "direction": "both"}}),
+            ("xero.sync.object", "write", [settings.id], {"vals": {"enabled": True, "direction": "both"}}),
             ("xero.account.tenant", "action_use_tenant", [tenant.id], {}),
             ("xero.binding", "write", [self.binding.id], {"vals": {"xero_id": "x"}}),
             ("xero.binding", "unlink", [self.binding.id], {}),
@@ -642,11 +765,12 @@ class TestRedTeamRpcSweep(XeroTestMixin, HttpCase):
             ("xero.binding", "action_xero_close", [self.binding.id]),
             ("xero.mismatch.log", "action_mark_resolved", [self.mismatch.id]),
             ("xero.mismatch.log", "action_keep_odoo", [self.mismatch.id]),
-            ("xero.sync.wizard", "create", [{"account_id": self.account.id,
-                                             "object_key": "contacts",
-                                             "direction": "import"}]),
-            ("xero.sync.preview", "create", [{"account_id": self.account.id,
-                                              "direction": "import"}]),
+            (
+                "xero.sync.wizard",
+                "create",
+                [{"account_id": self.account.id, "object_key": "contacts", "direction": "import"}],
+            ),
+            ("xero.sync.preview", "create", [{"account_id": self.account.id, "direction": "import"}]),
             ("res.partner", "action_xero_retry", [self.partner.id]),
         ]
         for model, method, args in attempts:
@@ -665,24 +789,36 @@ class TestRedTeamPlaceholders(XeroDocumentCase):
         (DRAFT-<company>-<id>), made by another database connected to the organisation (a
         staging copy) or typed by hand, for another contact and amount. Exporting the Odoo
         draft must not update that Xero document: the number proves nothing alone."""
-        from odoo.addons.sync_xero_connector.xero.mapping import documents as doc_map
+        from ..xero.mapping import documents as doc_map
+
         contacts = self.sb.records("Contacts")
         mine, other = self.partner(contacts[0]["Name"]), contacts[1]
         draft = self.move("out_invoice", mine, [self.line(100.0)], post=False)
         number = doc_map.placeholder_number(self.company.id, draft.id)
-        result = self.account._xero_client().write("Invoices", [{
-            "Type": "ACCREC", "Contact": {"ContactID": other["ContactID"]},
-            "InvoiceNumber": number, "Date": "2026-03-01", "Status": "DRAFT",
-            "LineItems": [{"Description": "Theirs", "Quantity": 1, "UnitAmount": 555,
-                           "AccountCode": "200"}]}], method="PUT")[0]
+        result = self.account._xero_client().write(
+            "Invoices",
+            [
+                {
+                    "Type": "ACCREC",
+                    "Contact": {"ContactID": other["ContactID"]},
+                    "InvoiceNumber": number,
+                    "Date": "2026-03-01",
+                    "Status": "DRAFT",
+                    "LineItems": [
+                        {"Description": "Theirs", "Quantity": 1, "UnitAmount": 555, "AccountCode": "200"}
+                    ],
+                }
+            ],
+            method="PUT",
+        )[0]
         self.assertTrue(result.ok, result.messages)
         theirs = result.xero_id
         self.account._xero_run_object("invoices", "export")
         xero = next(i for i in self.sb.records("Invoices") if i["InvoiceID"] == theirs)
-        self.assertEqual((xero["Contact"]["ContactID"], xero["SubTotal"]),
-                         (other["ContactID"], 555))
-        binding = self.env["xero.binding"].search([("res_model", "=", "account.move"),
-                                                   ("res_id", "=", draft.id)])
+        self.assertEqual((xero["Contact"]["ContactID"], xero["SubTotal"]), (other["ContactID"], 555))
+        binding = self.env["xero.binding"].search(
+            [("res_model", "=", "account.move"), ("res_id", "=", draft.id)]
+        )
         self.assertNotEqual(binding.xero_id, theirs)
         self.assertTrue(self.mismatches("invoices").filtered(lambda m: m.res_id == draft.id))
 
@@ -701,16 +837,22 @@ class TestRedTeamMerge(XeroDocumentCase):
         self.export("invoices")
         before = len(self.sb.records("Contacts"))
         gone_id = gone.xero_id
-        wizard = self.env["base.partner.merge.automatic.wizard"].create({
-            "partner_ids": [Command.set((keep | gone).ids)], "dst_partner_id": keep.id})
+        wizard = self.env["base.partner.merge.automatic.wizard"].create(
+            {"partner_ids": [Command.set((keep | gone).ids)], "dst_partner_id": keep.id}
+        )
         wizard.action_merge()
         self.assertEqual(invoice.partner_id, keep)
         for key in ("contacts", "invoices"):
             run = self.run_object(key, "export")
             self.assertEqual(run.failed_count, 0, self.mismatches(key).mapped("messages"))
         self.assertEqual(len(self.sb.records("Contacts")), before)
-        keep_id = self.env["xero.binding"].search([
-            ("object_key", "=", "contacts"), ("res_id", "=", keep.id)]).xero_id
+        keep_id = (
+            self.env["xero.binding"]
+            .search([("object_key", "=", "contacts"), ("res_id", "=", keep.id)])
+            .xero_id
+        )
         self.assertEqual(self.xero_doc(invoice)["Contact"]["ContactID"], keep_id)
-        self.assertEqual(next(c["ContactStatus"] for c in self.sb.records("Contacts")
-                              if c["ContactID"] == gone_id), "ARCHIVED")
+        self.assertEqual(
+            next(c["ContactStatus"] for c in self.sb.records("Contacts") if c["ContactID"] == gone_id),
+            "ARCHIVED",
+        )

@@ -7,6 +7,7 @@ accounts, taxes, currencies, bank accounts) is not exported unless asked; Export
 preview first; ``--dry-run`` only reads; Xero's day limit stops everything at once; toasts
 name the objects. Against the sandbox on 127.0.0.1, counted by its stats per operation.
 """
+
 import json
 from datetime import timedelta
 
@@ -15,29 +16,52 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import HttpCase, TransactionCase, tagged
 
-from .common import XeroTestMixin
 from . import test_cli
+from .common import XeroTestMixin
 from .test_sync_engine import XeroSyncCase
 
-IMPLEMENTED = ["currencies", "taxes", "accounts", "bank_accounts", "contact_groups", "contacts",
-               "items", "tracking_categories", "invoices", "bills", "credit_notes", "payments",
-               "manual_journals", "quotes", "purchase_orders"]
-SETUP_WRITES = {f"{method} /{name}" for method in ("PUT", "POST")
-                for name in ("Accounts", "TaxRates", "Currencies")}
+IMPLEMENTED = [
+    "currencies",
+    "taxes",
+    "accounts",
+    "bank_accounts",
+    "contact_groups",
+    "contacts",
+    "items",
+    "tracking_categories",
+    "invoices",
+    "bills",
+    "credit_notes",
+    "payments",
+    "manual_journals",
+    "quotes",
+    "purchase_orders",
+]
+SETUP_WRITES = {
+    f"{method} /{name}" for method in ("PUT", "POST") for name in ("Accounts", "TaxRates", "Currencies")
+}
 GROUP_ID = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
 MASTER_SEED = {
     "ContactGroups": [{"ContactGroupID": GROUP_ID, "Name": "VIP", "Status": "ACTIVE"}],
     "Contacts": [
-        {"ContactID": "bbbbbbbb-bbbb-4bbb-8bbb-000000000001", "Name": "Alpha Traders",
-         "ContactStatus": "ACTIVE"},
-        {"ContactID": "bbbbbbbb-bbbb-4bbb-8bbb-000000000002", "Name": "Beta Supplies",
-         "ContactStatus": "ACTIVE"},
+        {
+            "ContactID": "bbbbbbbb-bbbb-4bbb-8bbb-000000000001",
+            "Name": "Alpha Traders",
+            "ContactStatus": "ACTIVE",
+        },
+        {
+            "ContactID": "bbbbbbbb-bbbb-4bbb-8bbb-000000000002",
+            "Name": "Beta Supplies",
+            "ContactStatus": "ACTIVE",
+        },
         # make_partners() names its first partners "Partner 0000", "Partner 0001"...
-        {"ContactID": "bbbbbbbb-bbbb-4bbb-8bbb-000000000003", "Name": "Partner 0001",
-         "ContactStatus": "ACTIVE"},
+        {
+            "ContactID": "bbbbbbbb-bbbb-4bbb-8bbb-000000000003",
+            "Name": "Partner 0001",
+            "ContactStatus": "ACTIVE",
+        },
     ],
-    "Items": [{"ItemID": "cccccccc-cccc-4ccc-8ccc-000000000001", "Code": "WID-1",
-               "Name": "Widget"}],
+    "Items": [{"ItemID": "cccccccc-cccc-4ccc-8ccc-000000000001", "Code": "WID-1", "Name": "Widget"}],
 }
 DAY_LIMIT_SECONDS = 3 * 3600
 
@@ -54,12 +78,10 @@ class RunScopeMixin:
     def api_ops(self):
         """Accounting API calls the sandbox received, by operation (token and connections
         calls aside)."""
-        return {op: n for op, n in self.ops().items()
-                if not op.endswith(("/connect/token", "/connections"))}
+        return {op: n for op, n in self.ops().items() if not op.endswith(("/connect/token", "/connections"))}
 
     def new_api_ops(self, before):
-        return {op: n - before.get(op, 0) for op, n in self.api_ops().items()
-                if n != before.get(op, 0)}
+        return {op: n - before.get(op, 0) for op, n in self.api_ops().items() if n != before.get(op, 0)}
 
 
 @tagged("post_install", "-at_install")
@@ -75,8 +97,9 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         call nothing, and say what to do."""
         self.assertFalse(any(self.account.sync_object_ids.mapped("enabled")))
         before = self.sb.stats()["total"]
-        with self.assertRaisesRegex(UserError, "No Xero object is enabled for import.*Enable "
-                                               "Recommended Objects"):
+        with self.assertRaisesRegex(
+            UserError, "No Xero object is enabled for import.*Enable Recommended Objects"
+        ):
             self.account.with_user(self.xero_user).action_import_all()
         with self.assertRaisesRegex(UserError, "No Xero object is enabled for export.*Direction"):
             self.account.with_user(self.xero_user).action_export_all()
@@ -116,8 +139,9 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
             self.account._xero_settings(key).write({"enabled": True, "direction": "import"})
         action = self.account.action_import_all()
         params = action["params"]
-        self.assertEqual(params["lines"][:3], ["Contacts: 3 created", "Items: 1 created",
-                                               "Invoices: nothing to do"])
+        self.assertEqual(
+            params["lines"][:3], ["Contacts: 3 created", "Items: 1 created", "Invoices: nothing to do"]
+        )
         self.assertEqual(params["message"], " · ".join(params["lines"]))
         self.assertEqual(len(params["runs_action"]["domain"][0][2]), 3)
 
@@ -134,8 +158,14 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         self.assertFalse(account.export_chart)
         message = account.message_ids.filtered(lambda m: "Enabled for import" in (m.body or ""))
         self.assertEqual(len(message), 1)
-        for text in ("nothing is written to Xero", "Contacts", "Invoices", "Payments",
-                     "Direction to Both", "Export Chart of Accounts and Taxes"):
+        for text in (
+            "nothing is written to Xero",
+            "Contacts",
+            "Invoices",
+            "Payments",
+            "Direction to Both",
+            "Export Chart of Accounts and Taxes",
+        ):
             self.assertIn(text, message.body)
         self.assertTrue(self.env.ref("sync_xero_connector.ir_cron_xero_import_contacts").active)
         self.assertFalse(self.env.ref("sync_xero_connector.ir_cron_xero_export_contacts").active)
@@ -143,8 +173,9 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         account._xero_settings("contacts").enabled = False
         account.action_connect()
         self.assertFalse(account._xero_settings("contacts").enabled)
-        self.assertEqual(len(account.message_ids.filtered(
-            lambda m: "Enabled for import" in (m.body or ""))), 1)
+        self.assertEqual(
+            len(account.message_ids.filtered(lambda m: "Enabled for import" in (m.body or ""))), 1
+        )
 
     def test_enable_recommended_button_keeps_what_is_enabled(self):
         self.account._xero_settings("contacts").write({"enabled": True, "direction": "both"})
@@ -174,12 +205,18 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         partner = self.env["res.partner"].create({"name": "Fresh Customer", "customer_rank": 1})
         sale_tax = self.env.company.account_sale_tax_id
         self.assertTrue(sale_tax, "the default chart's sales tax")
-        invoice = self.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": partner.id,
-            "invoice_date": fields.Date.today(),
-            "invoice_line_ids": [Command.create({"name": "Consulting", "price_unit": 100.0,
-                                                 "tax_ids": [Command.set(sale_tax.ids)]})],
-        })
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": fields.Date.today(),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Consulting", "price_unit": 100.0, "tax_ids": [Command.set(sale_tax.ids)]}
+                    )
+                ],
+            }
+        )
         invoice.action_post()
         action = self.account.action_export_all()
         self.assertEqual(action["res_model"], "xero.sync.preview")
@@ -219,8 +256,11 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         action = self.account._xero_settings("invoices").action_export()
         wizard = self.env["xero.sync.preview"].browse(action["res_id"])
         lines = {line.object_key: line for line in wizard.line_ids}
-        self.assertEqual(lines["invoices"].created, 1, [
-            (line.object_key, line.created, line.failed, line.notes) for line in wizard.line_ids])
+        self.assertEqual(
+            lines["invoices"].created,
+            1,
+            [(line.object_key, line.created, line.failed, line.notes) for line in wizard.line_ids],
+        )
         self.assertEqual(lines["accounts"].created, 1)
         self.assertEqual(lines["taxes"].created, 1)
         self.assertFalse(SETUP_WRITES & set(self.writes()))
@@ -254,8 +294,9 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
     # ------------------------------------------------------------- day limit
     def test_day_limit_stops_the_whole_run(self):
         self.account.action_enable_recommended()
-        self.sb.inject_fault("rate_limit", problem="day", retry_after=DAY_LIMIT_SECONDS,
-                             path="/api.xro/2.0/Currencies")
+        self.sb.inject_fault(
+            "rate_limit", problem="day", retry_after=DAY_LIMIT_SECONDS, path="/api.xro/2.0/Currencies"
+        )
         before = self.api_ops()
         action = self.account.action_import_all()
         # The first object hit the limit; no later object's call reached Xero.
@@ -279,7 +320,6 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         self.assertFalse(self.bindings("contacts"))
 
 
-
 @tagged("post_install", "-at_install")
 class TestDayLimitInDependency(RunScopeMixin, XeroSyncCase):
     @classmethod
@@ -294,8 +334,9 @@ class TestDayLimitInDependency(RunScopeMixin, XeroSyncCase):
         there stops the contacts run and Import All, without a call more."""
         for key in ("contacts", "items"):
             self.account._xero_settings(key).write({"enabled": True, "direction": "import"})
-        self.sb.inject_fault("rate_limit", problem="day", retry_after=DAY_LIMIT_SECONDS,
-                             path="/api.xro/2.0/ContactGroups")
+        self.sb.inject_fault(
+            "rate_limit", problem="day", retry_after=DAY_LIMIT_SECONDS, path="/api.xro/2.0/ContactGroups"
+        )
         before = self.api_ops()
         self.account.action_import_all()
         self.assertEqual(self.new_api_ops(before), {"GET /Contacts": 1, "GET /ContactGroups": 1})
@@ -331,15 +372,15 @@ class TestRunScopeCli(RunScopeMixin, XeroTestMixin, TransactionCase):
     def test_all_runs_the_enabled_objects_and_dry_run_only_reads(self):
         self.assertEqual(self.run_cli(*self.connect_args())[0], 0)
         account = self.account()
-        self.assertEqual(sorted(account.sync_object_ids.filtered("enabled").mapped("object_key")),
-                         sorted(IMPLEMENTED))
+        self.assertEqual(
+            sorted(account.sync_object_ids.filtered("enabled").mapped("object_key")), sorted(IMPLEMENTED)
+        )
         # The recommended set only imports: export all has nothing to run, and says so.
         status, out, err = self.run_cli("export", "all")
         self.assertEqual(status, 1)
         self.assertIn("No Xero object is enabled for export", err)
         self.assertIn("odoo-bin xero export contacts", err)
-        self.env["res.partner"].create([{"name": f"Cli Partner {i}", "customer_rank": 1}
-                                        for i in range(2)])
+        self.env["res.partner"].create([{"name": f"Cli Partner {i}", "customer_rank": 1} for i in range(2)])
         account._xero_settings("contacts").direction = "both"
         before = self.api_ops()
         status, out, err = self.run_cli("export", "all", "--dry-run")
@@ -356,8 +397,7 @@ class TestRunScopeCli(RunScopeMixin, XeroTestMixin, TransactionCase):
         status, out, err = self.run_cli("sync", "--dry-run", "--json")
         self.assertEqual(status, 0, err)
         rows = json.loads(out)
-        self.assertEqual([r["key"] for r in rows if r["step"] == "import"][:2],
-                         ["currencies", "taxes"])
+        self.assertEqual([r["key"] for r in rows if r["step"] == "import"][:2], ["currencies", "taxes"])
         contacts = next(r for r in rows if r["step"] == "import" and r["key"] == "contacts")
         self.assertEqual(contacts["created"], len(MASTER_SEED["Contacts"]))
         self.assertEqual({op.split()[0] for op in self.new_api_ops(before)}, {"GET"})
@@ -371,8 +411,9 @@ class TestRunScopeCli(RunScopeMixin, XeroTestMixin, TransactionCase):
 
     def test_day_limit_exits_1_with_when_to_resume(self):
         self.assertEqual(self.run_cli(*self.connect_args())[0], 0)
-        self.sb.inject_fault("rate_limit", problem="day", retry_after=DAY_LIMIT_SECONDS,
-                             path="/api.xro/2.0/Currencies")
+        self.sb.inject_fault(
+            "rate_limit", problem="day", retry_after=DAY_LIMIT_SECONDS, path="/api.xro/2.0/Currencies"
+        )
         before = self.api_ops()
         status, out, err = self.run_cli("import", "all")
         self.assertEqual(status, 1)
@@ -393,8 +434,7 @@ class TestRunScopeCli(RunScopeMixin, XeroTestMixin, TransactionCase):
             self.assertEqual(env["xero.sync.object"]._cron_sync("contacts", "import"), 0)
         self.env.invalidate_all()
         self.assertEqual(self.new_api_ops(before), {"GET /Currencies": 1})
-        self.assertGreaterEqual(self.account()._xero_settings("contacts").next_import_at,
-                                run.resume_at)
+        self.assertGreaterEqual(self.account()._xero_settings("contacts").next_import_at, run.resume_at)
 
 
 @tagged("post_install", "-at_install")
@@ -439,7 +479,8 @@ class TestRunToastInBrowser(RunScopeMixin, XeroTestMixin, HttpCase):
             await waitFor(".o_form_view .o_field_widget[name=created_count]", "%(count)s");
             console.log("test successful");
         })().catch((error) => console.error(error.message));""" % {
-            "action": json.dumps(action), "count": len(MASTER_SEED["Contacts"]),
-            "org": account.tenant_name}
+            "action": json.dumps(action),
+            "count": len(MASTER_SEED["Contacts"]),
+            "org": account.tenant_name,
+        }
         self.browser_js("/odoo", code, login=self.manager.login)
-

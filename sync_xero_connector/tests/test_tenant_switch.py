@@ -5,6 +5,7 @@ One sandbox serves two organisations (A: the sandbox's default tenant, B: a seco
 account reconnects through the real OAuth code flow (Xero's consent page grants both) or a
 Custom Connection bound to B, as a user would.
 """
+
 import json
 from urllib.parse import parse_qs, urlsplit
 
@@ -33,10 +34,12 @@ class TestTenantSwitch(XeroSyncCase):
         cls.tenant_a = cls.sb.tenant_id
         cls.tenant_b = cls.sb.add_tenant("Second Org (Sandbox)")
         # Loaded once: every reset brings both organisations back to these contacts.
-        cls.sb.load_seed({"Contacts": [_contact(ALPHA_A, "Alpha Ltd"),
-                                       _contact(BETA_A, "Beta Ltd")]}, cls.tenant_a)
-        cls.sb.load_seed({"Contacts": [_contact(BETA_B, "Beta Ltd"),
-                                       _contact(GAMMA_B, "Gamma Ltd")]}, cls.tenant_b)
+        cls.sb.load_seed(
+            {"Contacts": [_contact(ALPHA_A, "Alpha Ltd"), _contact(BETA_A, "Beta Ltd")]}, cls.tenant_a
+        )
+        cls.sb.load_seed(
+            {"Contacts": [_contact(BETA_B, "Beta Ltd"), _contact(GAMMA_B, "Gamma Ltd")]}, cls.tenant_b
+        )
 
     def setUp(self):
         super().setUp()
@@ -46,8 +49,7 @@ class TestTenantSwitch(XeroSyncCase):
             headers = {k.lower(): v for k, v in exchange["headers"].items()}
             if exchange["method"] in ("PUT", "POST") and "/api.xro/" in exchange["path"]:
                 body = exchange["body"].decode() if exchange["body"] else ""
-                self.sent.append((headers.get("xero-tenant-id"), exchange["method"],
-                                  exchange["path"], body))
+                self.sent.append((headers.get("xero-tenant-id"), exchange["method"], exchange["path"], body))
 
         self.sb.observers.append(observe)
         self.addCleanup(self.sb.observers.remove, observe)
@@ -93,14 +95,15 @@ class TestTenantSwitch(XeroSyncCase):
         code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
         self.account._oauth_complete(code)
         self.assertEqual(self.account.state, "select_tenant")
-        self.assertEqual(sorted(self.account.tenant_ids.mapped("tenant_id")),
-                         sorted([self.tenant_a, self.tenant_b]))
+        self.assertEqual(
+            sorted(self.account.tenant_ids.mapped("tenant_id")), sorted([self.tenant_a, self.tenant_b])
+        )
 
     def line(self, tenant_id):
         return self.account.tenant_ids.filtered(lambda t: t.tenant_id == tenant_id)
 
     def switch(self, tenant_id):
-        """"Use this organisation" as a Xero Manager, confirming the wizard it opens."""
+        """ "Use this organisation" as a Xero Manager, confirming the wizard it opens."""
         action = self.line(tenant_id).with_user(self.manager).action_use_tenant()
         self.assertEqual(action.get("res_model"), "xero.tenant.switch", action)
         wizard = self.env["xero.tenant.switch"].browse(action["res_id"])
@@ -120,8 +123,7 @@ class TestTenantSwitch(XeroSyncCase):
         self.reconnect_both()
         # The organisation the links are for: bound at once, nothing reset.
         self.line(self.tenant_a).with_user(self.manager).action_use_tenant()
-        self.assertEqual((self.account.state, self.account.tenant_id),
-                         ("connected", self.tenant_a))
+        self.assertEqual((self.account.state, self.account.tenant_id), ("connected", self.tenant_a))
         self.assertEqual(settings.import_cursor, cursor)
         self.assertEqual(len(self.bindings("contacts")), 2)
 
@@ -135,8 +137,7 @@ class TestTenantSwitch(XeroSyncCase):
         self.assertEqual(wizard.new_tenant_name, "Second Org (Sandbox)")
         # Cancel (the dialog is closed): nothing switched, nothing archived, nothing reset.
         self.env.invalidate_all()
-        self.assertEqual((self.account.state, self.account.tenant_id),
-                         ("connected", self.tenant_a))
+        self.assertEqual((self.account.state, self.account.tenant_id), ("connected", self.tenant_a))
         self.assertEqual(self.links(active=True), self.links())
         self.assertEqual(settings.import_cursor, cursor)
         self.assertEqual(self.contact_id(self.alpha), ALPHA_A)
@@ -144,8 +145,14 @@ class TestTenantSwitch(XeroSyncCase):
     def test_confirmed_switch_never_sends_the_old_organisation_ids(self):
         settings = self.account._xero_settings("contacts")
         refused = self.env["xero.mismatch.log"]._log(
-            self.account, "contacts", "export", record_name="Alpha Ltd", res_model="res.partner",
-            res_id=self.alpha.id, messages=["A validation error of organisation A"])
+            self.account,
+            "contacts",
+            "export",
+            record_name="Alpha Ltd",
+            res_model="res.partner",
+            res_id=self.alpha.id,
+            messages=["A validation error of organisation A"],
+        )
         self.reconnect_both()
         self.switch(self.tenant_b)
         # A's links kept for A, archived; none in use for B; cursors start over.
@@ -156,8 +163,11 @@ class TestTenantSwitch(XeroSyncCase):
         self.assertFalse(settings.import_cursor)
         self.assertFalse(settings.last_full_import_at)
         self.assertEqual(refused.state, "resolved")
-        self.assertIn("Organisation changed to Second Org (Sandbox). 2 links of the previous "
-                      "organisation are kept for it", self.chatter())
+        self.assertIn(
+            "Organisation changed to Second Org (Sandbox). 2 links of the previous "
+            "organisation are kept for it",
+            self.chatter(),
+        )
 
         # B's import matches by name, and does not reuse A's links.
         self.run_object("contacts", "import")
@@ -197,8 +207,10 @@ class TestTenantSwitch(XeroSyncCase):
 
         # Back to A: B's links are left behind in turn, so it asks again.
         self.switch(self.tenant_a)
-        self.assertEqual(self.links(self.tenant_a, active=True).mapped("xero_id"),
-                         self.links(self.tenant_a).mapped("xero_id"))
+        self.assertEqual(
+            self.links(self.tenant_a, active=True).mapped("xero_id"),
+            self.links(self.tenant_a).mapped("xero_id"),
+        )
         self.assertEqual(len(self.links(self.tenant_a, active=True)), 2)
         self.assertFalse(self.links(self.tenant_b, active=True))
         self.assertEqual(self.contact_id(self.alpha), ALPHA_A)
@@ -210,8 +222,11 @@ class TestTenantSwitch(XeroSyncCase):
         self.assertEqual(len(in_a), 1)
         self.assertEqual(in_a[0]["ContactID"], ALPHA_A)
         self.assertEqual(in_a[0]["EmailAddress"], "alpha@example.com")
-        bodies = [json.loads(body) for tenant, _m, path, body in self.sent
-                  if tenant == self.tenant_a and path.endswith("/Contacts")]
+        bodies = [
+            json.loads(body)
+            for tenant, _m, path, body in self.sent
+            if tenant == self.tenant_a and path.endswith("/Contacts")
+        ]
         sent_ids = [c.get("ContactID") for body in bodies for c in body["Contacts"]]
         self.assertIn(ALPHA_A, sent_ids)
         self.assertNotIn(alpha_b, sent_ids)
@@ -220,15 +235,13 @@ class TestTenantSwitch(XeroSyncCase):
 
     def test_reconnect_to_another_organisation_waits_for_confirmation(self):
         self.account.connection_type = "custom"
-        self.addCleanup(setattr, self.sb, "custom_connection_tenant",
-                        self.sb.custom_connection_tenant)
+        self.addCleanup(setattr, self.sb, "custom_connection_tenant", self.sb.custom_connection_tenant)
         settings = self.account._xero_settings("contacts")
         cursor = settings.import_cursor
         # Same organisation: bound again at once (as before).
         self.sb.custom_connection_tenant = self.tenant_a
         self.account.action_connect()
-        self.assertEqual((self.account.state, self.account.tenant_id),
-                         ("connected", self.tenant_a))
+        self.assertEqual((self.account.state, self.account.tenant_id), ("connected", self.tenant_a))
         self.assertEqual(settings.import_cursor, cursor)
         # Xero now binds organisation B: not silently.
         self.sb.custom_connection_tenant = self.tenant_b

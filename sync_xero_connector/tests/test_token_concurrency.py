@@ -5,6 +5,7 @@ Xero refresh tokens are single use: two workers refreshing at once must not disc
 account. Here the registry is NOT in test mode, so every cursor is a real PostgreSQL
 connection; the account is committed and deleted again at the end of each test.
 """
+
 import faulthandler
 import threading
 from datetime import timedelta
@@ -16,15 +17,15 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import mute_logger
 from odoo.tests.common import DummyRLock
+from odoo.tools import mute_logger
 
 from .common import CLIENT_ID, CLIENT_SECRET, XeroTestMixin, start_sandbox
 
 
 @tagged("post_install", "-at_install")
+# Its own cursors commit (pylint invalid-commit below): the test needs rows other cursors see.
 class TestTokenConcurrency(XeroTestMixin, TransactionCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -46,36 +47,41 @@ class TestTokenConcurrency(XeroTestMixin, TransactionCase):
         token = self.sb.issue_token([self.sb.tenant_id])
         connection = requests.get(
             self.sb.url + "/connections",
-            headers={"Authorization": "Bearer " + token["access_token"]}, timeout=10,
+            headers={"Authorization": "Bearer " + token["access_token"]},
+            timeout=10,
         ).json()[0]
         now = fields.Datetime.now()
         with self.registry.cursor() as cr:
             env = self.real_env(cr)
             self.assertFalse(
-                env["xero.account"].with_context(active_test=False).search(
-                    [("company_id", "=", self.env.company.id)]
-                ),
+                env["xero.account"]
+                .with_context(active_test=False)
+                .search([("company_id", "=", self.env.company.id)]),
                 "a committed Xero account already exists for the main company",
             )
-            account = env["xero.account"].create({
-                "name": "Xero concurrency test",
-                "company_id": self.env.company.id,
-                "client_id": CLIENT_ID,
-                "client_secret": CLIENT_SECRET,
-                **self.sandbox_vals(),
-                "user_id": env.ref("base.user_admin").id,
-            })
-            account.write({
-                "state": "connected",
-                "tenant_id": connection["tenantId"],
-                "tenant_name": connection["tenantName"],
-                "connection_id": connection["id"],
-                "access_token": token["access_token"],
-                "refresh_token": token["refresh_token"],
-                "token_expires_at": now + timedelta(seconds=expires_in),
-                "refresh_token_at": now,
-            })
-            cr.commit()
+            account = env["xero.account"].create(
+                {
+                    "name": "Xero concurrency test",
+                    "company_id": self.env.company.id,
+                    "client_id": CLIENT_ID,
+                    "client_secret": CLIENT_SECRET,
+                    **self.sandbox_vals(),
+                    "user_id": env.ref("base.user_admin").id,
+                }
+            )
+            account.write(
+                {
+                    "state": "connected",
+                    "tenant_id": connection["tenantId"],
+                    "tenant_name": connection["tenantName"],
+                    "connection_id": connection["id"],
+                    "access_token": token["access_token"],
+                    "refresh_token": token["refresh_token"],
+                    "token_expires_at": now + timedelta(seconds=expires_in),
+                    "refresh_token_at": now,
+                }
+            )
+            cr.commit()  # pylint: disable=invalid-commit
             self.account_id = account.id
         return token
 
@@ -87,7 +93,7 @@ class TestTokenConcurrency(XeroTestMixin, TransactionCase):
             account = env["xero.account"].with_context(active_test=False).browse(self.account_id)
             account.activity_ids.unlink()
             account.unlink()  # cascades to its API logs and organisation lines
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     def committed(self, *names):
         with self.registry.cursor() as cr:
@@ -135,7 +141,7 @@ class TestTokenConcurrency(XeroTestMixin, TransactionCase):
         with self.registry.cursor() as cr:
             account = self.real_env(cr)["xero.account"].browse(self.account_id)
             response = account._xero_client().call("GET", "/Organisation")
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
         self.assertEqual(response.status, 200)
         self.assertEqual(response.data["Organisations"][0]["OrganisationID"], self.sb.tenant_id)
         self.assertEqual(self.token_calls() - calls_before, 1)

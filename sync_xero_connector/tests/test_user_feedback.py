@@ -3,6 +3,7 @@
 of partners, products, documents and payments; run-level blockers as mismatch entries that
 point at what blocks; names instead of GUIDs; Retry that says what happened; Link to Existing
 Xero Record for name clashes. Against the sandbox on 127.0.0.1, real ORM and HTTP."""
+
 import re
 from datetime import date
 
@@ -32,8 +33,10 @@ class TestUserFeedback(XeroDocumentCase):
         """As a user does it in Xero (a write of its own: not a replay of an earlier one)."""
         self._changes = getattr(self, "_changes", 0) + 1
         result = self.account._xero_client().write(
-            "Contacts", [{"ContactID": contact["ContactID"], "ContactStatus": status}],
-            hint=f"test-change-{self._changes}")
+            "Contacts",
+            [{"ContactID": contact["ContactID"], "ContactStatus": status}],
+            hint=f"test-change-{self._changes}",
+        )
         self.assertEqual(result[0].status, "updated", result[0].messages)
 
     def refused_invoice(self, amount=100):
@@ -46,15 +49,24 @@ class TestUserFeedback(XeroDocumentCase):
         return invoice, contact
 
     def entry(self, key, record):
-        return self.env["xero.mismatch.log"].search([
-            ("account_id", "=", self.account.id), ("object_key", "=", key),
-            ("res_model", "=", record._name), ("res_id", "=", record.id),
-            ("state", "=", "open")])
+        return self.env["xero.mismatch.log"].search(
+            [
+                ("account_id", "=", self.account.id),
+                ("object_key", "=", key),
+                ("res_model", "=", record._name),
+                ("res_id", "=", record.id),
+                ("state", "=", "open"),
+            ]
+        )
 
     def binding_of(self, record):
-        return self.env["xero.binding"].search([
-            ("account_id", "=", self.account.id), ("res_model", "=", record._name),
-            ("res_id", "=", record.id)])
+        return self.env["xero.binding"].search(
+            [
+                ("account_id", "=", self.account.id),
+                ("res_model", "=", record._name),
+                ("res_id", "=", record.id),
+            ]
+        )
 
     # ----------------------------------------------------------------- tests
     def test_first_failed_export_shows_the_error_before_any_link(self):
@@ -81,14 +93,18 @@ class TestUserFeedback(XeroDocumentCase):
         # Fixed in Xero: Retry exports it and says so; the form shows the link.
         self.set_contact_status(contact, "ACTIVE")
         action = invoice.action_xero_retry()
-        self.assertEqual((params(action)["type"], params(action)["title"]),
-                         ("success", "Exported to Xero"), params(action)["message"])
+        self.assertEqual(
+            (params(action)["type"], params(action)["title"]),
+            ("success", "Exported to Xero"),
+            params(action)["message"],
+        )
         binding = self.binding_of(invoice)
         self.assertEqual(invoice.xero_sync_state, "synced")
         self.assertFalse(invoice.xero_last_error)
         self.assertEqual(invoice.xero_id, binding.xero_id)
-        self.assertEqual(invoice.xero_url, "https://go.xero.com/AccountsReceivable/View.aspx"
-                                           f"?InvoiceID={binding.xero_id}")
+        self.assertEqual(
+            invoice.xero_url, f"https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID={binding.xero_id}"
+        )
         self.assertEqual(invoice.action_xero_open()["url"], invoice.xero_url)
         self.assertFalse(self.entry("invoices", invoice))
 
@@ -117,11 +133,9 @@ class TestUserFeedback(XeroDocumentCase):
         product = self.env["product.product"].search([("xero_id", "=", item["ItemID"])])
         self.assertEqual(product.default_code, item["Code"])
         template = product.product_tmpl_id
-        self.assertEqual(self.env["product.template"].search([("xero_id", "=", item["ItemID"])]),
-                         template)
+        self.assertEqual(self.env["product.template"].search([("xero_id", "=", item["ItemID"])]), template)
         self.assertEqual(template.xero_id, item["ItemID"])
-        self.assertEqual(template.xero_url,
-                         f"https://go.xero.com/Accounts/Inventory/{item['ItemID']}")
+        self.assertEqual(template.xero_url, f"https://go.xero.com/Accounts/Inventory/{item['ItemID']}")
 
     def test_payment_blocked_by_its_document_points_at_it(self):
         invoice, __ = self.refused_invoice()
@@ -130,8 +144,7 @@ class TestUserFeedback(XeroDocumentCase):
         entry = self.entry("payments", payment)
         self.assertEqual(entry.kind, "dependency")
         self.assertIn(invoice.display_name, entry.messages)
-        self.assertEqual((entry.blocking_res_model, entry.blocking_res_id),
-                         ("account.move", invoice.id))
+        self.assertEqual((entry.blocking_res_model, entry.blocking_res_id), ("account.move", invoice.id))
         self.assertEqual(entry.blocking_name, invoice.display_name)
         self.assertEqual(entry.action_open_blocking()["res_id"], invoice.id)
         self.assertEqual(payment.xero_sync_state, "error")
@@ -146,15 +159,41 @@ class TestUserFeedback(XeroDocumentCase):
         real entry of the document, and nothing is named by a bare GUID."""
         contact = self.contact()
         client = self.account._xero_client()
-        written = client.write("Invoices", [{
-            "Type": "ACCREC", "Contact": {"ContactID": contact["ContactID"]},
-            "Date": "2026-01-15", "DueDate": "2026-02-15", "Status": "AUTHORISED",
-            "LineItems": [{"Description": "Locked", "Quantity": 1, "UnitAmount": 100,
-                           "AccountCode": "200", "TaxType": "OUTPUT2"}]}], method="PUT")
+        written = client.write(
+            "Invoices",
+            [
+                {
+                    "Type": "ACCREC",
+                    "Contact": {"ContactID": contact["ContactID"]},
+                    "Date": "2026-01-15",
+                    "DueDate": "2026-02-15",
+                    "Status": "AUTHORISED",
+                    "LineItems": [
+                        {
+                            "Description": "Locked",
+                            "Quantity": 1,
+                            "UnitAmount": 100,
+                            "AccountCode": "200",
+                            "TaxType": "OUTPUT2",
+                        }
+                    ],
+                }
+            ],
+            method="PUT",
+        )
         xero_invoice = written[0].record
-        client.write("Payments", [{
-            "Invoice": {"InvoiceID": xero_invoice["InvoiceID"]}, "Account": {"Code": "090"},
-            "Date": "2026-01-20", "Amount": 115}], method="PUT")
+        client.write(
+            "Payments",
+            [
+                {
+                    "Invoice": {"InvoiceID": xero_invoice["InvoiceID"]},
+                    "Account": {"Code": "090"},
+                    "Date": "2026-01-20",
+                    "Amount": 115,
+                }
+            ],
+            method="PUT",
+        )
         self.env.company.fiscalyear_lock_date = date(2026, 1, 31)
         run = self.account._xero_run_object("payments", "import")
         doc_entry = self.mismatches("invoices")
@@ -163,8 +202,9 @@ class TestUserFeedback(XeroDocumentCase):
         pay_entry = self.mismatches("payments")
         number = xero_invoice["InvoiceNumber"]
         self.assertEqual(pay_entry.record_name, f"Payment 115.00 on {number}")
-        self.assertEqual((pay_entry.blocking_res_model, pay_entry.blocking_res_id),
-                         ("xero.mismatch.log", doc_entry.id))
+        self.assertEqual(
+            (pay_entry.blocking_res_model, pay_entry.blocking_res_id), ("xero.mismatch.log", doc_entry.id)
+        )
         self.assertIn("Open Blocking Record", pay_entry.hint)
         self.assertEqual(run.line_ids.mapped("record_name"), [f"Payment 115.00 on {number}"])
 
@@ -179,8 +219,7 @@ class TestUserFeedback(XeroDocumentCase):
             try:
                 self.account._xero_run_object("payments", "import")
             finally:
-                other.execute("SELECT pg_advisory_unlock(%s, %s)",
-                              [RUN_LOCK_NAMESPACE, settings.id])
+                other.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK_NAMESPACE, settings.id])
         doc_entry = self.mismatches("invoices")
         self.assertEqual(doc_entry.xero_id, xero_invoice["InvoiceID"])
         self.assertEqual(doc_entry.record_name, number)
@@ -188,24 +227,27 @@ class TestUserFeedback(XeroDocumentCase):
         pay_entry.invalidate_recordset()
         self.assertEqual(pay_entry.blocking_res_id, doc_entry.id)
 
-        names = (self.env["xero.sync.run.line"].search([]).mapped("record_name")
-                 + self.env["xero.mismatch.log"].search([]).mapped("record_name"))
+        names = self.env["xero.sync.run.line"].search([]).mapped("record_name") + self.env[
+            "xero.mismatch.log"
+        ].search([]).mapped("record_name")
         self.assertTrue(names)
         self.assertFalse([n for n in names if GUID.fullmatch(n.strip())], names)
 
         # Retry on the document's entry imports it; the payment's entry then imports it.
         self.assertEqual(params(doc_entry.action_retry())["title"], "Resolved")
         action = pay_entry.action_retry()
-        self.assertEqual((params(action)["type"], params(action)["title"]),
-                         ("success", "Resolved"), params(action)["message"])
+        self.assertEqual(
+            (params(action)["type"], params(action)["title"]),
+            ("success", "Resolved"),
+            params(action)["message"],
+        )
         self.assertEqual(pay_entry.state, "resolved")
 
     def test_retry_says_what_happened(self):
         invoice, contact = self.refused_invoice()
         entry = self.entry("invoices", invoice)
         action = entry.action_retry()
-        self.assertEqual((params(action)["type"], params(action)["title"]),
-                         ("danger", "Still failing"))
+        self.assertEqual((params(action)["type"], params(action)["title"]), ("danger", "Still failing"))
         self.assertIn(ARCHIVED, params(action)["message"])
         self.assertEqual(params(action)["next"]["tag"], "soft_reload")
         self.assertEqual(entry.state, "open")
@@ -213,8 +255,7 @@ class TestUserFeedback(XeroDocumentCase):
 
         self.set_contact_status(contact, "ACTIVE")
         action = entry.action_retry()
-        self.assertEqual((params(action)["type"], params(action)["title"]),
-                         ("success", "Resolved"))
+        self.assertEqual((params(action)["type"], params(action)["title"]), ("success", "Resolved"))
         self.assertIn(invoice.display_name, params(action)["message"])
         self.assertEqual(entry.state, "resolved")
         self.assertTrue(self.binding_of(invoice).xero_id)
@@ -227,8 +268,7 @@ class TestUserFeedback(XeroDocumentCase):
         other.xero_no_sync = True
         before = self.writes()
         action = entry.action_retry()
-        self.assertEqual((params(action)["type"], params(action)["title"]),
-                         ("warning", "Nothing to send"))
+        self.assertEqual((params(action)["type"], params(action)["title"]), ("warning", "Nothing to send"))
         self.assertEqual(entry.state, "resolved")
         self.assertEqual(self.writes(), before)
         self.assertEqual(other.xero_sync_state, "no_sync")
@@ -240,11 +280,13 @@ class TestUserFeedback(XeroDocumentCase):
             self.account.export_chart = True  # the user chose to export the chart
         self.account._xero_settings("accounts").write({"direction": "both"})
         client = self.account._xero_client()
-        created = client.write("Accounts", [{"Code": "4998", "Name": "Consulting Income",
-                                             "Type": "REVENUE"}], method="PUT")
+        created = client.write(
+            "Accounts", [{"Code": "4998", "Name": "Consulting Income", "Type": "REVENUE"}], method="PUT"
+        )
         xero_account_id = created[0].record["AccountID"]
-        odoo_account = self.env["account.account"].create({
-            "code": "4999", "name": "Consulting Income", "account_type": "income"})
+        odoo_account = self.env["account.account"].create(
+            {"code": "4999", "name": "Consulting Income", "account_type": "income"}
+        )
         count = len(self.sb.records("Accounts"))
         self.account._xero_run_object("accounts", "export", records=odoo_account)
         entry = self.entry("accounts", odoo_account)
@@ -255,8 +297,7 @@ class TestUserFeedback(XeroDocumentCase):
 
         before = self.ops()
         wizard = self.env["xero.mismatch.resolve"].create({"mismatch_id": entry.id})
-        calls = {op: n - before.get(op, 0) for op, n in self.ops().items()
-                 if n != before.get(op, 0)}
+        calls = {op: n - before.get(op, 0) for op, n in self.ops().items() if n != before.get(op, 0)}
         self.assertEqual(calls, {"GET /Accounts": 1})  # one GET with a where clause
         self.assertEqual(wizard.xero_id, xero_account_id)
         self.assertIn("4998", wizard.comparison)  # both sides shown
@@ -283,25 +324,33 @@ class TestXeroFormViews(HttpCase):
     """The forms load for a Xero user (with the Xero parts) and a plain user (without)."""
 
     # (model, form, search)
-    VIEWS = (("res.partner", "base.view_partner_form", "base.view_res_partner_filter"),
-             ("product.template", "product.product_template_only_form_view",
-              "product.product_template_search_view"),
-             ("product.product", "product.product_normal_form_view",
-              "product.product_search_form_view"),
-             ("account.move", "account.view_move_form", "account.view_account_invoice_filter"),
-             ("account.payment", "account.view_account_payment_form",
-              "account.view_account_payment_search"))
+    VIEWS = (
+        ("res.partner", "base.view_partner_form", "base.view_res_partner_filter"),
+        (
+            "product.template",
+            "product.product_template_only_form_view",
+            "product.product_template_search_view",
+        ),
+        ("product.product", "product.product_normal_form_view", "product.product_search_form_view"),
+        ("account.move", "account.view_move_form", "account.view_account_invoice_filter"),
+        ("account.payment", "account.view_account_payment_form", "account.view_account_payment_search"),
+    )
 
     def test_forms_render_for_xero_and_plain_users(self):
-        xero = new_test_user(self.env, login="xero_forms_user",
-                             groups=f"base.group_user,account.group_account_invoice,{USER}")
-        plain = new_test_user(self.env, login="plain_forms_user",
-                              groups="base.group_user,account.group_account_invoice")
+        xero = new_test_user(
+            self.env, login="xero_forms_user", groups=f"base.group_user,account.group_account_invoice,{USER}"
+        )
+        plain = new_test_user(
+            self.env, login="plain_forms_user", groups="base.group_user,account.group_account_invoice"
+        )
         for model, form, search in self.VIEWS:
             for user, sees in ((xero, True), (plain, False)):
                 with self.subTest(model=model, user=user.login):
-                    views = self.env[model].with_user(user).get_views(
-                        [(self.env.ref(form).id, "form"), (self.env.ref(search).id, "search")])
+                    views = (
+                        self.env[model]
+                        .with_user(user)
+                        .get_views([(self.env.ref(form).id, "form"), (self.env.ref(search).id, "search")])
+                    )
                     arch = views["views"]["form"]["arch"]
                     fields = views["models"][model]["fields"]
                     self.assertEqual('name="xero_last_error"' in arch, sees)
@@ -311,7 +360,8 @@ class TestXeroFormViews(HttpCase):
                     self.assertEqual('name="xero_id"' in views["views"]["search"]["arch"], sees)
 
 
-BANNER_JS = """
+BANNER_JS = (
+    """
 const deadline = Date.now() + 30000;
 (function check() {
     const banner = document.querySelector('.o_form_view div[name="xero_error"]');
@@ -325,7 +375,9 @@ const deadline = Date.now() + 30000;
         setTimeout(check, 200);
     }
 })();
-""" % ARCHIVED
+"""
+    % ARCHIVED
+)
 
 
 @tagged("post_install", "-at_install")
@@ -336,8 +388,13 @@ class TestBannerInWebClient(XeroDocumentCase, HttpCase):
         contact = self.sb.records("Contacts")[0]
         customer = self.partner(contact["Name"])
         self.account._xero_client().write(
-            "Contacts", [{"ContactID": contact["ContactID"], "ContactStatus": "ARCHIVED"}])
+            "Contacts", [{"ContactID": contact["ContactID"], "ContactStatus": "ARCHIVED"}]
+        )
         invoice = self.move("out_invoice", customer, [self.line(100, tax=self.gst_sale)])
         self.account._xero_run_object("invoices", "export", records=invoice)
-        self.browser_js(f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
-                        BANNER_JS, login="admin", timeout=90)
+        self.browser_js(
+            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+            BANNER_JS,
+            login="admin",
+            timeout=90,
+        )

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Webhooks through the real route (HttpCase: Odoo's HTTP server, the sandbox posting to it),
 the inbox, its scheduler, and an organisation that disconnects the app in Xero."""
+
 import json
 import operator
 import re
@@ -59,20 +60,28 @@ class TestWebhooks(XeroHttpCase):
 
     # ---------------------------------------------------------------- helpers
     def events(self, **domain):
-        return self.env["xero.webhook.event"].search(
-            [(k, "=", v) for k, v in domain.items()], order="id")
+        return self.env["xero.webhook.event"].search([(k, "=", v) for k, v in domain.items()], order="id")
 
     def payload(self, events, first=1):
-        return json.dumps({"events": events, "firstEventSequence": first,
-                           "lastEventSequence": first + max(len(events) - 1, 0),
-                           "entropy": uuid.uuid4().hex[:20].upper()}).encode()
+        return json.dumps(
+            {
+                "events": events,
+                "firstEventSequence": first,
+                "lastEventSequence": first + max(len(events) - 1, 0),
+                "entropy": uuid.uuid4().hex[:20].upper(),
+            }
+        ).encode()
 
-    def event(self, resource_id, category="CONTACT", tenant_id=None,
-              date="2026-03-10T10:00:00.123"):
-        return {"resourceUrl": "https://api.xero.com/api.xro/2.0/Contacts/" + resource_id,
-                "resourceId": resource_id, "eventDateUtc": date, "eventType": "UPDATE",
-                "eventCategory": category, "tenantId": tenant_id or self.sb.tenant_id,
-                "tenantType": "ORGANISATION"}
+    def event(self, resource_id, category="CONTACT", tenant_id=None, date="2026-03-10T10:00:00.123"):
+        return {
+            "resourceUrl": "https://api.xero.com/api.xro/2.0/Contacts/" + resource_id,
+            "resourceId": resource_id,
+            "eventDateUtc": date,
+            "eventType": "UPDATE",
+            "eventCategory": category,
+            "tenantId": tenant_id or self.sb.tenant_id,
+            "tenantType": "ORGANISATION",
+        }
 
     def post(self, body, sig=None, path=None):
         headers = {"Content-Type": "application/json"}
@@ -87,8 +96,12 @@ class TestWebhooks(XeroHttpCase):
         self.env.flush_all()
         with self.xero_posting():
             response = requests.request(
-                method, self.sb.url + "/api.xro/2.0/" + path, json=body, timeout=30,
-                headers={"Authorization": "Bearer " + token, "xero-tenant-id": self.sb.tenant_id})
+                method,
+                self.sb.url + "/api.xro/2.0/" + path,
+                json=body,
+                timeout=30,
+                headers={"Authorization": "Bearer " + token, "xero-tenant-id": self.sb.tenant_id},
+            )
             self.assertTrue(self.sb.flush_webhooks())
         self.assertLess(response.status_code, 300, response.text)
         return response.json()
@@ -111,14 +124,12 @@ class TestWebhooks(XeroHttpCase):
     def test_bad_or_missing_signature_is_refused_and_stores_nothing(self):
         contact = self.sb.records("Contacts")[0]["ContactID"]
         body = self.payload([self.event(contact)])
-        for sig in (None, "", "not-base64", signature("another key", body),
-                    signature(KEY, body + b" ")):
+        for sig in (None, "", "not-base64", signature("another key", body), signature(KEY, body + b" ")):
             response = self.post(body, sig)
             self.assertEqual(response.status_code, 401, sig)
             self.assertEqual(response.content, b"")
         # An unknown token, and an account without signing key, fail closed too.
-        self.assertEqual(self.post(body, signature(KEY, body), "/xero/webhook/" + "x" * 43)
-                         .status_code, 401)
+        self.assertEqual(self.post(body, signature(KEY, body), "/xero/webhook/" + "x" * 43).status_code, 401)
         self.account.sudo().webhook_key = False
         self.env.flush_all()
         self.assertEqual(self.post(body, signature(KEY, body)).status_code, 401)
@@ -140,23 +151,47 @@ class TestWebhooks(XeroHttpCase):
         contact = self.sb.records("Contacts")[0]["ContactID"]
         # 50 invoices made in Xero, imported into Odoo by the hourly poll.
         self.sb.configure_webhooks(None, None)
-        created = self.xero_api("PUT", "Invoices", {"Invoices": [{
-            "Type": "ACCREC", "Contact": {"ContactID": contact}, "Date": "2026-03-10",
-            "DueDate": "2026-03-20", "Status": "AUTHORISED", "Reference": f"WH{i}",
-            "LineItems": [{"Description": f"Line {i}", "Quantity": 1, "UnitAmount": 10 + i,
-                           "AccountCode": "200", "TaxType": "NONE"}]} for i in range(50)]})
+        created = self.xero_api(
+            "PUT",
+            "Invoices",
+            {
+                "Invoices": [
+                    {
+                        "Type": "ACCREC",
+                        "Contact": {"ContactID": contact},
+                        "Date": "2026-03-10",
+                        "DueDate": "2026-03-20",
+                        "Status": "AUTHORISED",
+                        "Reference": f"WH{i}",
+                        "LineItems": [
+                            {
+                                "Description": f"Line {i}",
+                                "Quantity": 1,
+                                "UnitAmount": 10 + i,
+                                "AccountCode": "200",
+                                "TaxType": "NONE",
+                            }
+                        ],
+                    }
+                    for i in range(50)
+                ]
+            },
+        )
         ids = [inv["InvoiceID"] for inv in created["Invoices"]]
         self.account._xero_run_object("invoices", "import")
         moves = self.env["account.move"].browse(
-            self.env["xero.binding"].search([("object_key", "=", "invoices"),
-                                             ("xero_id", "in", ids)]).mapped("res_id"))
+            self.env["xero.binding"]
+            .search([("object_key", "=", "invoices"), ("xero_id", "in", ids)])
+            .mapped("res_id")
+        )
         self.assertEqual(len(moves), 50)
         self.assertEqual(set(moves.mapped("state")), {"posted"})
         # Voided in Xero: the sandbox posts the webhook to Odoo's route.
         self.sb.configure_webhooks(self.base_url() + self.path, KEY)
         seen = len(self.sb.webhook_deliveries)
-        self.xero_api("POST", "Invoices", {"Invoices": [
-            {"InvoiceID": xero_id, "Status": "VOIDED"} for xero_id in ids]})
+        self.xero_api(
+            "POST", "Invoices", {"Invoices": [{"InvoiceID": xero_id, "Status": "VOIDED"} for xero_id in ids]}
+        )
         delivered = [d for d in self.sb.webhook_deliveries[seen:] if d["status"] == 200]
         self.assertEqual(sum(len(d["payload"]["events"]) for d in delivered), 50)
         events = self.events(state="new")
@@ -173,8 +208,7 @@ class TestWebhooks(XeroHttpCase):
         self.assertEqual(set(events.mapped("state")), {"done"})
         run = events.run_id
         self.assertEqual(len(run), 1)
-        self.assertEqual((run.trigger, run.object_key, run.updated_count),
-                         ("webhook", "invoices", 50))
+        self.assertEqual((run.trigger, run.object_key, run.updated_count), ("webhook", "invoices", 50))
 
     def test_new_bill_and_credit_note_made_in_xero(self):
         """INVOICE events of new documents do not say invoice or bill: the invoices' object
@@ -182,34 +216,66 @@ class TestWebhooks(XeroHttpCase):
         read each); a CREDITNOTE event is read by ID too (one read, as a where: Xero has no
         IDs filter for credit notes)."""
         contact = self.sb.records("Contacts")[0]["ContactID"]
-        line = {"Description": "Webhook line", "Quantity": 1, "UnitAmount": 40,
-                "TaxType": "NONE"}
-        bill = self.xero_api("PUT", "Invoices", {"Invoices": [{
-            "Type": "ACCPAY", "Contact": {"ContactID": contact}, "Date": "2026-03-10",
-            "DueDate": "2026-03-20", "Status": "AUTHORISED", "InvoiceNumber": "SUP-77",
-            "LineItems": [dict(line, AccountCode="310")]}]})["Invoices"][0]
-        invoice = self.xero_api("PUT", "Invoices", {"Invoices": [{
-            "Type": "ACCREC", "Contact": {"ContactID": contact}, "Date": "2026-03-10",
-            "DueDate": "2026-03-20", "Status": "AUTHORISED",
-            "LineItems": [dict(line, AccountCode="200")]}]})["Invoices"][0]
-        note = self.xero_api("PUT", "CreditNotes", {"CreditNotes": [{
-            "Type": "ACCRECCREDIT", "Contact": {"ContactID": contact}, "Date": "2026-03-10",
-            "Status": "AUTHORISED", "LineItems": [dict(line, AccountCode="200")]}]}
+        line = {"Description": "Webhook line", "Quantity": 1, "UnitAmount": 40, "TaxType": "NONE"}
+        bill = self.xero_api(
+            "PUT",
+            "Invoices",
+            {
+                "Invoices": [
+                    {
+                        "Type": "ACCPAY",
+                        "Contact": {"ContactID": contact},
+                        "Date": "2026-03-10",
+                        "DueDate": "2026-03-20",
+                        "Status": "AUTHORISED",
+                        "InvoiceNumber": "SUP-77",
+                        "LineItems": [dict(line, AccountCode="310")],
+                    }
+                ]
+            },
+        )["Invoices"][0]
+        invoice = self.xero_api(
+            "PUT",
+            "Invoices",
+            {
+                "Invoices": [
+                    {
+                        "Type": "ACCREC",
+                        "Contact": {"ContactID": contact},
+                        "Date": "2026-03-10",
+                        "DueDate": "2026-03-20",
+                        "Status": "AUTHORISED",
+                        "LineItems": [dict(line, AccountCode="200")],
+                    }
+                ]
+            },
+        )["Invoices"][0]
+        note = self.xero_api(
+            "PUT",
+            "CreditNotes",
+            {
+                "CreditNotes": [
+                    {
+                        "Type": "ACCRECCREDIT",
+                        "Contact": {"ContactID": contact},
+                        "Date": "2026-03-10",
+                        "Status": "AUTHORISED",
+                        "LineItems": [dict(line, AccountCode="200")],
+                    }
+                ]
+            },
         )["CreditNotes"][0]
-        self.assertEqual(sorted(self.events().mapped("category")),
-                         ["CREDITNOTE", "INVOICE", "INVOICE"])
+        self.assertEqual(sorted(self.events().mapped("category")), ["CREDITNOTE", "INVOICE", "INVOICE"])
         before = self.ops()
         self.process()
         after = self.ops()
-        reads = {op: after.get(op, 0) - before.get(op, 0) for op in ("GET /Invoices",
-                                                                    "GET /CreditNotes")}
+        reads = {op: after.get(op, 0) - before.get(op, 0) for op in ("GET /Invoices", "GET /CreditNotes")}
         self.assertEqual(reads, {"GET /Invoices": 2, "GET /CreditNotes": 1})
         self.assertEqual(set(self.events().mapped("state")), {"done"})
         binding = self.env["xero.binding"].search([("xero_id", "=", bill["InvoiceID"])])
         self.assertEqual(binding.object_key, "bills")
         move = self.env["account.move"].browse(binding.res_id)
-        self.assertEqual((move.move_type, move.state, move.amount_total),
-                         ("in_invoice", "posted", 40.0))
+        self.assertEqual((move.move_type, move.state, move.amount_total), ("in_invoice", "posted", 40.0))
         binding = self.env["xero.binding"].search([("xero_id", "=", invoice["InvoiceID"])])
         self.assertEqual(binding.object_key, "invoices")
         self.assertEqual(self.env["account.move"].browse(binding.res_id).move_type, "out_invoice")
@@ -217,14 +283,18 @@ class TestWebhooks(XeroHttpCase):
         self.assertEqual((bills_run.object_key, bills_run.created_count), ("bills", 1))
         binding = self.env["xero.binding"].search([("xero_id", "=", note["CreditNoteID"])])
         refund = self.env["account.move"].browse(binding.res_id)
-        self.assertEqual((refund.move_type, refund.state, refund.amount_total),
-                         ("out_refund", "posted", 40.0))
+        self.assertEqual(
+            (refund.move_type, refund.state, refund.amount_total), ("out_refund", "posted", 40.0)
+        )
 
     def test_replayed_event_is_processed_once(self):
         contact = self.sb.records("Contacts")[1]
         self.sb.webhooks.deliveries.clear()
-        self.xero_api("POST", "Contacts", {"Contacts": [
-            {"ContactID": contact["ContactID"], "Name": contact["Name"] + " Ltd"}]})
+        self.xero_api(
+            "POST",
+            "Contacts",
+            {"Contacts": [{"ContactID": contact["ContactID"], "Name": contact["Name"] + " Ltd"}]},
+        )
         delivery = self.sb.webhook_deliveries[-1]
         self.assertEqual(delivery["status"], 200)
         # Xero retries a delivery it thinks failed: same body, same signature.
@@ -234,8 +304,11 @@ class TestWebhooks(XeroHttpCase):
         before = self.ops()
         self.process()
         self.assertEqual(self.ops().get("GET /Contacts", 0) - before.get("GET /Contacts", 0), 1)
-        partner = self.env["res.partner"].browse(self.env["xero.binding"].search([
-            ("object_key", "=", "contacts"), ("xero_id", "=", contact["ContactID"])]).res_id)
+        partner = self.env["res.partner"].browse(
+            self.env["xero.binding"]
+            .search([("object_key", "=", "contacts"), ("xero_id", "=", contact["ContactID"])])
+            .res_id
+        )
         self.assertEqual(partner.name, contact["Name"] + " Ltd")
         # Replayed once more after it was imported: still stored once, nothing read again.
         self.assertEqual(self.post(delivery["body"], delivery["signature"]).status_code, 200)
@@ -251,15 +324,18 @@ class TestWebhooks(XeroHttpCase):
         self.env.flush_all()
         # Signed but not JSON, and an ID that is no GUID (never put in a query to Xero).
         for bad in (b"{not json", self.payload([self.event('x") OR (1==1')])):
-            self.assertEqual(self.post(bad, signature(KEY, bad)).status_code,
-                             400 if bad.startswith(b"{not") else 200)
+            self.assertEqual(
+                self.post(bad, signature(KEY, bad)).status_code, 400 if bad.startswith(b"{not") else 200
+            )
         self.assertEqual(self.events().mapped("state"), ["ignored"])
         self.events().unlink()
-        body = self.payload([
-            self.event(contact, tenant_id=other_tenant),
-            self.event(str(uuid.uuid4()), category="CREDITNOTE"),
-            self.event(contact, category="SUBSCRIPTION"),
-        ])
+        body = self.payload(
+            [
+                self.event(contact, tenant_id=other_tenant),
+                self.event(str(uuid.uuid4()), category="CREDITNOTE"),
+                self.event(contact, category="SUBSCRIPTION"),
+            ]
+        )
         self.assertEqual(self.post(body, signature(KEY, body)).status_code, 200)
         foreign, note, other = self.events()
         self.assertEqual((foreign.state, foreign.tenant_id), ("ignored", other_tenant))
@@ -278,15 +354,12 @@ class TestWebhooks(XeroHttpCase):
         with another key they are refused."""
         branch = self.env["res.company"].create({"name": "Branch Co"})
         other = self.make_account(company=branch, name="Branch")
-        other.sudo().write({"state": "connected", "tenant_id": str(uuid.uuid4()),
-                            "webhook_key": KEY})
+        other.sudo().write({"state": "connected", "tenant_id": str(uuid.uuid4()), "webhook_key": KEY})
         contact = self.sb.records("Contacts")[0]["ContactID"]
-        body = self.payload([self.event(contact, tenant_id=other.tenant_id),
-                             self.event(contact)])
+        body = self.payload([self.event(contact, tenant_id=other.tenant_id), self.event(contact)])
         self.assertEqual(self.post(body, signature(KEY, body)).status_code, 200)
         theirs, ours = self.events()
-        self.assertEqual((theirs.account_id, theirs.company_id, theirs.state),
-                         (other, branch, "new"))
+        self.assertEqual((theirs.account_id, theirs.company_id, theirs.state), (other, branch, "new"))
         self.assertEqual((ours.account_id, ours.state), (self.account, "new"))
         other.sudo().webhook_key = "another app's key"
         self.env.flush_all()
@@ -328,4 +401,3 @@ class TestWebhooks(XeroHttpCase):
         self.assertEqual(self.ops(), before)
         self.assertEqual(self.events().state, "ignored")
         self.assertEqual(len(self.account.activity_ids), 1)
-

@@ -5,6 +5,7 @@ The registry is in test mode here, so the account's separate cursors (token curs
 cursor) are test cursors on the test transaction; tests with real concurrent cursors are in
 test_token_concurrency.py.
 """
+
 from datetime import timedelta
 
 import psycopg2
@@ -24,7 +25,6 @@ from .common import CLIENT_SECRET, XeroTestMixin
 
 @tagged("post_install", "-at_install")
 class TestXeroAccount(XeroTestMixin, TransactionCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -40,9 +40,13 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
 
     # ---------------------------------------------------------------- defaults
     def test_defaults_scopes_and_redirect_uri(self):
-        account = self.env["xero.account"].create({
-            "name": "Defaults", "company_id": self.company.id, "client_id": "x",
-        })
+        account = self.env["xero.account"].create(
+            {
+                "name": "Defaults",
+                "company_id": self.company.id,
+                "client_id": "x",
+            }
+        )
         self.assertEqual(account.login_url, const.LOGIN_URL)
         self.assertEqual(account.identity_url, const.IDENTITY_URL)
         self.assertEqual(account.api_url, const.API_URL)
@@ -81,9 +85,16 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
         self.assertGreater(account.token_expires_at, fields.Datetime.now() + timedelta(minutes=25))
         self.assertEqual(len(account.tenant_ids), 1)
         # connect, then the first-day check (test_onboarding.py): organisation, invoices, chart
-        self.assertEqual(self.ops(), {"POST /connect/token": 1, "GET /connections": 1,
-                                      "GET /Organisation": 1, "GET /Invoices": 1,
-                                      "GET /Accounts": 1})
+        self.assertEqual(
+            self.ops(),
+            {
+                "POST /connect/token": 1,
+                "GET /connections": 1,
+                "GET /Organisation": 1,
+                "GET /Invoices": 1,
+                "GET /Accounts": 1,
+            },
+        )
         org = self.call_organisation(account)
         self.assertEqual(org["OrganisationID"], self.sb.tenant_id)
 
@@ -202,8 +213,13 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
         recent_token = self.connect_with_issued_token(recent)
         custom_company = self.env["res.company"].create({"name": "Xero Custom Co"})
         custom = self.make_account(name="Custom", company=custom_company, connection_type="custom")
-        custom.sudo().write({"state": "connected", "access_token": "custom-token",
-                             "token_expires_at": fields.Datetime.now() + timedelta(minutes=20)})
+        custom.sudo().write(
+            {
+                "state": "connected",
+                "access_token": "custom-token",
+                "token_expires_at": fields.Datetime.now() + timedelta(minutes=20),
+            }
+        )
         old.sudo().refresh_token_at = fields.Datetime.now() - timedelta(days=21)
         recent.sudo().refresh_token_at = fields.Datetime.now() - timedelta(days=19)
         self.env.flush_all()
@@ -223,24 +239,28 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
     def test_disconnect(self):
         account = self.make_account()
         token = self.connect_with_issued_token(account)
-        self.env["xero.account.tenant"].create({
-            "account_id": account.id, "tenant_id": account.tenant_id,
-            "tenant_name": account.tenant_name, "connection_id": account.connection_id,
-        })
+        self.env["xero.account.tenant"].create(
+            {
+                "account_id": account.id,
+                "tenant_id": account.tenant_id,
+                "tenant_name": account.tenant_name,
+                "connection_id": account.connection_id,
+            }
+        )
         account.with_user(self.manager).action_disconnect()
         ops = self.ops()
         self.assertEqual(ops.get("DELETE /connections"), 1)
         self.assertEqual(ops.get("POST /connect/revocation"), 1)
         account.invalidate_recordset()
         self.assertEqual(account.state, "disconnected")
-        for name in ("access_token", "refresh_token", "token_expires_at", "tenant_id",
-                     "connection_id"):
+        for name in ("access_token", "refresh_token", "token_expires_at", "tenant_id", "connection_id"):
             self.assertFalse(account.sudo()[name], name)
         self.assertFalse(account.tenant_ids)
         # The grant is revoked in Xero: the old tokens are dead.
         response = requests.get(
             self.sb.url + "/connections",
-            headers={"Authorization": "Bearer " + token["access_token"]}, timeout=10,
+            headers={"Authorization": "Bearer " + token["access_token"]},
+            timeout=10,
         )
         self.assertEqual(response.status_code, 401)
 
@@ -249,7 +269,8 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
         token = self.connect_with_issued_token(account)
         requests.delete(
             f"{self.sb.url}/connections/{account.connection_id}",
-            headers={"Authorization": "Bearer " + token["access_token"]}, timeout=10,
+            headers={"Authorization": "Bearer " + token["access_token"]},
+            timeout=10,
         ).raise_for_status()
         account.action_disconnect()
         account.invalidate_recordset()
@@ -269,13 +290,16 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
         self.call_organisation(account)
         logs = self.env["xero.api.log"].search([("account_id", "=", account.id)], order="id")
         self.assertEqual(
-            [(log.method, log.url.replace(self.sb.url, "").split("?")[0], log.status)
-             for log in logs],
-            [("POST", "/connect/token", 200), ("GET", "/connections", 200),
-             # the first-day check at connect (test_onboarding.py)
-             ("GET", "/api.xro/2.0/Organisation", 200), ("GET", "/api.xro/2.0/Invoices", 200),
-             ("GET", "/api.xro/2.0/Accounts", 200),
-             ("GET", "/api.xro/2.0/Organisation", 200)],
+            [(log.method, log.url.replace(self.sb.url, "").split("?")[0], log.status) for log in logs],
+            [
+                ("POST", "/connect/token", 200),
+                ("GET", "/connections", 200),
+                # the first-day check at connect (test_onboarding.py)
+                ("GET", "/api.xro/2.0/Organisation", 200),
+                ("GET", "/api.xro/2.0/Invoices", 200),
+                ("GET", "/api.xro/2.0/Accounts", 200),
+                ("GET", "/api.xro/2.0/Organisation", 200),
+            ],
         )
         self.assertEqual(logs.company_id, self.company)
         self.assertTrue(logs[2].response_body and "Organisations" in logs[2].response_body)
@@ -291,14 +315,22 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
         new_access, new_refresh = account.access_token, account.refresh_token
         logs = self.env["xero.api.log"].search([("account_id", "=", account.id)])
         self.assertEqual(len(logs), 2)
-        self.assert_no_secret_in_logs(logs, [
-            token["access_token"], token["refresh_token"], new_access, new_refresh, CLIENT_SECRET,
-        ])
+        self.assert_no_secret_in_logs(
+            logs,
+            [
+                token["access_token"],
+                token["refresh_token"],
+                new_access,
+                new_refresh,
+                CLIENT_SECRET,
+            ],
+        )
 
     def assert_no_secret_in_logs(self, logs, secrets):
         self.assertTrue(logs)
-        names = [name for name, field in logs._fields.items()
-                 if field.type in ("char", "text") and field.store]
+        names = [
+            name for name, field in logs._fields.items() if field.type in ("char", "text") and field.store
+        ]
         for log in logs:
             for name in names:
                 value = log[name] or ""
@@ -308,11 +340,13 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
     def test_api_log_autovacuum(self):
         account = self.make_account(api_log_retention_days=10)
         Log = self.env["xero.api.log"]
-        logs = Log.create([
-            {"account_id": account.id, "method": "GET", "url": "/old", "status": 200},
-            {"account_id": account.id, "method": "GET", "url": "/recent", "status": 200},
-            {"account_id": False, "method": "GET", "url": "/orphan-old", "status": 0},
-        ])
+        logs = Log.create(
+            [
+                {"account_id": account.id, "method": "GET", "url": "/old", "status": 200},
+                {"account_id": account.id, "method": "GET", "url": "/recent", "status": 200},
+                {"account_id": False, "method": "GET", "url": "/orphan-old", "status": 0},
+            ]
+        )
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE xero_api_log SET create_date = %s WHERE id IN %s",
@@ -331,8 +365,7 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
         self.connect_with_issued_token(account)
         as_manager = account.with_user(self.manager)
         self.assertEqual(as_manager.tenant_id, self.sb.tenant_id)
-        for name in ("client_secret", "access_token", "refresh_token", "oauth_state_nonce",
-                     "pkce_verifier"):
+        for name in ("client_secret", "access_token", "refresh_token", "oauth_state_nonce", "pkce_verifier"):
             as_manager.invalidate_recordset()
             with self.assertRaises(AccessError, msg=name):
                 as_manager.read([name])
@@ -342,19 +375,23 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
 
     def test_form_views_per_group(self):
         secrets = ("client_secret", "token_expires_at", "refresh_token_at")
-        for user, sees_secrets in ((self.manager, False), (self.xero_user, False),
-                                   (self.env.ref("base.user_admin"), True)):
-            views = self.env["xero.account"].with_user(user).get_views([(False, "form"),
-                                                                       (False, "list")])
+        for user, sees_secrets in (
+            (self.manager, False),
+            (self.xero_user, False),
+            (self.env.ref("base.user_admin"), True),
+        ):
+            views = self.env["xero.account"].with_user(user).get_views([(False, "form"), (False, "list")])
             arch = views["views"]["form"]["arch"]
             self.assertIn('name="tenant_name"', arch)
             for name in secrets:
                 self.assertEqual(f'name="{name}"' in arch, sees_secrets, (user.login, name))
             self.assertEqual('name="action_connect"' in arch, user != self.xero_user)
             self.assertNotIn('name="access_token"', arch)  # never shown, even to admins
-        logs = self.env["xero.api.log"].with_user(self.manager).get_views([(False, "list"),
-                                                                          (False, "form"),
-                                                                          (False, "search")])
+        logs = (
+            self.env["xero.api.log"]
+            .with_user(self.manager)
+            .get_views([(False, "list"), (False, "form"), (False, "search")])
+        )
         self.assertIn('name="errors"', logs["views"]["search"]["arch"])
 
     def test_api_logs_hidden_from_xero_users(self):
@@ -393,22 +430,56 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
     def test_sync_objects_registry(self):
         Account = self.env["xero.account"]
         implemented = Account._xero_sync_objects()
-        self.assertEqual(sorted(implemented), sorted([
-            "currencies", "taxes", "accounts", "bank_accounts", "contact_groups", "contacts",
-            "items", "tracking_categories", "invoices", "bills", "credit_notes", "payments",
-            "manual_journals", "quotes", "purchase_orders", "attachments",
-        ]))
+        self.assertEqual(
+            sorted(implemented),
+            sorted(
+                [
+                    "currencies",
+                    "taxes",
+                    "accounts",
+                    "bank_accounts",
+                    "contact_groups",
+                    "contacts",
+                    "items",
+                    "tracking_categories",
+                    "invoices",
+                    "bills",
+                    "credit_notes",
+                    "payments",
+                    "manual_journals",
+                    "quotes",
+                    "purchase_orders",
+                    "attachments",
+                ]
+            ),
+        )
         self.assertIn("contacts", SYNC_OBJECT_KEYS)
         with self.assertRaisesRegex(UserError, "not supported yet"):
             Account._xero_resolve_objects(["attachments"], "import")
         with self.assertRaisesRegex(UserError, "Unknown Xero object"):
             Account._xero_resolve_objects(["nope"], "import")
         # Dependency order: what others need comes first.
-        self.assertEqual(Account._xero_resolve_objects(["all"], "export"), [
-            "currencies", "taxes", "accounts", "bank_accounts", "contact_groups", "contacts",
-            "items", "tracking_categories", "invoices", "bills", "credit_notes", "payments",
-            "manual_journals", "quotes", "purchase_orders", "attachments",
-        ])
+        self.assertEqual(
+            Account._xero_resolve_objects(["all"], "export"),
+            [
+                "currencies",
+                "taxes",
+                "accounts",
+                "bank_accounts",
+                "contact_groups",
+                "contacts",
+                "items",
+                "tracking_categories",
+                "invoices",
+                "bills",
+                "credit_notes",
+                "payments",
+                "manual_journals",
+                "quotes",
+                "purchase_orders",
+                "attachments",
+            ],
+        )
         # Every account has the settings of every object, off until the user enables them.
         account = self.make_account()
         self.assertEqual(sorted(account.sync_object_ids.mapped("object_key")), sorted(implemented))

@@ -2,6 +2,7 @@
 """Contacts > Merge moves documents and payments to the kept partner below the ORM (SQL):
 their links are queued here, so that the next export gives them the kept partner's Xero
 contact (unchanged ones are skipped by their payload hash, without a call)."""
+
 from odoo import models
 
 

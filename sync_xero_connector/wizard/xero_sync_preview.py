@@ -2,6 +2,7 @@
 """Preview of a run (Export All, an object's Export button): what it would create and update,
 per object, computed by the engine itself without writing to Xero (``_xero_preview``); its
 Confirm button runs it."""
+
 from odoo import api, fields, models
 from odoo.fields import Command
 
@@ -14,12 +15,11 @@ class XeroSyncPreview(models.TransientModel):
     _name = "xero.sync.preview"
     _description = "Xero: Preview a Run"
 
-    account_id = fields.Many2one("xero.account", required=True, readonly=True,
-                                 ondelete="cascade")
-    direction = fields.Selection(STEPS + [("sync", "Import then Export")], required=True,
-                                 readonly=True)
-    object_keys = fields.Char(readonly=True,
-                              help="The objects to run, comma-separated; empty: the enabled ones.")
+    account_id = fields.Many2one("xero.account", required=True, readonly=True, ondelete="cascade")
+    direction = fields.Selection(STEPS + [("sync", "Import then Export")], required=True, readonly=True)
+    object_keys = fields.Char(
+        readonly=True, help="The objects to run, comma-separated; empty: the enabled ones."
+    )
     line_ids = fields.One2many("xero.sync.preview.line", "wizard_id", readonly=True)
     to_send = fields.Integer(compute="_compute_totals")
     blocked = fields.Integer(compute="_compute_totals")
@@ -46,13 +46,16 @@ class XeroSyncPreview(models.TransientModel):
     def _xero_create_for(self, account, direction, keys=None):
         """Compute the preview of ``direction`` on ``account`` and keep it in a wizard."""
         rows = account._xero_preview(direction, keys)
-        return self.create({
-            "account_id": account.id,
-            "direction": direction,
-            "object_keys": ",".join(keys) if keys else False,
-            "line_ids": [Command.create(self.env["xero.sync.preview.line"]._xero_vals(row))
-                         for row in rows],
-        })
+        return self.create(
+            {
+                "account_id": account.id,
+                "direction": direction,
+                "object_keys": ",".join(keys) if keys else False,
+                "line_ids": [
+                    Command.create(self.env["xero.sync.preview.line"]._xero_vals(row)) for row in rows
+                ],
+            }
+        )
 
     def action_confirm(self):
         """Run what was previewed (the records are those of now, not of the preview)."""
@@ -71,24 +74,27 @@ class XeroSyncPreviewLine(models.TransientModel):
     wizard_id = fields.Many2one("xero.sync.preview", required=True, ondelete="cascade")
     sequence = fields.Integer()
     step = fields.Selection(STEPS, required=True)
-    object_key = fields.Selection(lambda self: object_selection(self.env), string="Object",
-                                  required=True)
+    object_key = fields.Selection(lambda self: object_selection(self.env), string="Object", required=True)
     created = fields.Integer(string="Create")
-    updated = fields.Integer(string="Update / Link",
-                             help="Records sent as updates, including new Odoo records linked "
-                                  "to the Xero record that has the same name or number.")
+    updated = fields.Integer(
+        string="Update / Link",
+        help="Records sent as updates, including new Odoo records linked "
+        "to the Xero record that has the same name or number.",
+    )
     skipped = fields.Integer(string="Unchanged")
-    failed = fields.Integer(string="Blocked",
-                            help="Records that would not be sent: the Notes say why.")
+    failed = fields.Integer(string="Blocked", help="Records that would not be sent: the Notes say why.")
     held = fields.Boolean(help="Left out of the run by the account's settings.")
-    records = fields.Text(string="Records")
+    records = fields.Text()
     notes = fields.Text()
 
     @api.model
     def _xero_vals(self, row):
         """One preview row of ``xero.account._xero_preview`` as line values."""
-        words = {"created": self.env._("Create"), "updated": self.env._("Update / link"),
-                 "failed": self.env._("Blocked")}
+        words = {
+            "created": self.env._("Create"),
+            "updated": self.env._("Update / link"),
+            "failed": self.env._("Blocked"),
+        }
         records = []
         for outcome in ("created", "updated", "failed"):
             names = row["names"].get(outcome) or []

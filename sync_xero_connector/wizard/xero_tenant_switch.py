@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Confirm a change of organisation on an account that has links ("Use this organisation")."""
+
 from odoo import api, fields, models
 
 from ..models.xero_binding import object_selection
@@ -10,7 +11,10 @@ class XeroTenantSwitch(models.TransientModel):
     _description = "Xero: Confirm a Change of Organisation"
 
     tenant_line_id = fields.Many2one(
-        "xero.account.tenant", string="New Organisation", required=True, ondelete="cascade",
+        "xero.account.tenant",
+        string="New Organisation",
+        required=True,
+        ondelete="cascade",
         readonly=True,
     )
     account_id = fields.Many2one(related="tenant_line_id.account_id")
@@ -29,13 +33,24 @@ class XeroTenantSwitch(models.TransientModel):
             wizard.old_tenant_name = line._xero_old_tenant_name() if line else False
             wizard.link_count = sum(counts.values())
             wizard.link_summary = "\n".join(
-                f"{labels.get(key, key)}: {count}" for key, count in sorted(
-                    counts.items(), key=lambda item: list(labels).index(item[0])
-                    if item[0] in labels else len(labels))
+                f"{labels.get(key, key)}: {count}"
+                for key, count in sorted(
+                    counts.items(),
+                    key=lambda item: list(labels).index(item[0]) if item[0] in labels else len(labels),
+                )
             )
-            wizard.mismatch_count = self.env["xero.mismatch.log"].sudo().search_count([
-                ("account_id", "=", line.account_id.id), ("state", "=", "open"),
-            ]) if line else 0
+            wizard.mismatch_count = (
+                self.env["xero.mismatch.log"]
+                .sudo()
+                .search_count(
+                    [
+                        ("account_id", "=", line.account_id.id),
+                        ("state", "=", "open"),
+                    ]
+                )
+                if line
+                else 0
+            )
 
     def action_confirm(self):
         self.ensure_one()

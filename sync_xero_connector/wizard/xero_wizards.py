@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Wizards: run an object for a date range, resolve an ambiguous match or link a name clash
 to the Xero record that has the name, map a tax."""
+
 import json
 
 from markupsafe import Markup
@@ -21,17 +22,18 @@ class XeroSyncWizard(models.TransientModel):
     _description = "Xero: Run an Object"
 
     account_id = fields.Many2one("xero.account", required=True)
-    object_key = fields.Selection(lambda self: object_selection(self.env), string="Object",
-                                  required=True)
-    direction = fields.Selection([("import", "Import"), ("export", "Export")], required=True,
-                                 default="import")
+    object_key = fields.Selection(lambda self: object_selection(self.env), string="Object", required=True)
+    direction = fields.Selection(
+        [("import", "Import"), ("export", "Export")], required=True, default="import"
+    )
     date_from = fields.Datetime(
         string="Changed Since",
         help="Import: Xero records changed since this date (the import cursor is not moved).\n"
-             "Export: Odoo records changed since this date, sent again even if Xero has them.",
+        "Export: Odoo records changed since this date, sent again even if Xero has them.",
     )
-    full = fields.Boolean(string="Read Everything",
-                          help="Import everything, not only what changed since the last import.")
+    full = fields.Boolean(
+        string="Read Everything", help="Import everything, not only what changed since the last import."
+    )
 
     def action_run(self):
         self.ensure_one()
@@ -45,12 +47,18 @@ class XeroSyncWizard(models.TransientModel):
             kwargs = {"full": self.full and not self.date_from, "since": self.date_from or None}
         elif self.date_from:
             obj = self.env["xero.object"]._xero_object(self.object_key)
-            records = self.env[obj._xero_model].with_context(active_test=False).search([
-                ("write_date", ">=", self.date_from),
-            ] + obj._xero_match_domain(_FakeSync(account)))
+            records = (
+                self.env[obj._xero_model]
+                .with_context(active_test=False)
+                .search(
+                    [
+                        ("write_date", ">=", self.date_from),
+                    ]
+                    + obj._xero_match_domain(_FakeSync(account))
+                )
+            )
             kwargs = {"records": records, "force": True}
-        run = account._xero_run_object(self.object_key, self.direction, trigger="wizard",
-                                       **kwargs)
+        run = account._xero_run_object(self.object_key, self.direction, trigger="wizard", **kwargs)
         return account._xero_runs_notification(run)
 
 
@@ -80,10 +88,10 @@ class XeroMismatchResolve(models.TransientModel):
         wizards = super().create(vals_list)
         for wizard in wizards:
             log = wizard.mismatch_id
-            records = self.env[log.res_model].browse(log.candidate_ids or []).exists() \
-                if log.res_model else []
-            wizard.line_ids = [(0, 0, {"res_id": r.id, "name": r.display_name})
-                               for r in records]
+            records = (
+                self.env[log.res_model].browse(log.candidate_ids or []).exists() if log.res_model else []
+            )
+            wizard.line_ids = [(0, 0, {"res_id": r.id, "name": r.display_name}) for r in records]
             if log.clash_field and log.state == "open":
                 wizard._find_clashing()
         return wizards
@@ -100,36 +108,58 @@ class XeroMismatchResolve(models.TransientModel):
         payload = json.loads(log.payload or "{}")
         value = payload.get(field) if isinstance(payload, dict) else None
         if not isinstance(value, str) or not value.strip():
-            raise UserError(self.env._(
-                "Entry %(name)s does not say which %(field)s Xero refused: click Retry to send "
-                "it again, then Link to Existing Xero Record.", name=log.record_name,
-                field=field))
+            raise UserError(
+                self.env._(
+                    "Entry %(name)s does not say which %(field)s Xero refused: click Retry to send "
+                    "it again, then Link to Existing Xero Record.",
+                    name=log.record_name,
+                    field=field,
+                )
+            )
         obj = self.env["xero.object"]._xero_object(log.object_key)
         spec = collection(obj._xero_collection)
         # Xero's uniqueness ignores case.
         where = where_equals(f"{field}.ToLower()", value.strip().lower())
-        found = [r for r in self._account()._xero_client().iter_records(
-            obj._xero_collection, where=where) if r.get("Status") not in ("ARCHIVED", "DELETED")]
+        found = [
+            r
+            for r in self._account()._xero_client().iter_records(obj._xero_collection, where=where)
+            if r.get("Status") not in ("ARCHIVED", "DELETED")
+        ]
         if len(found) != 1:
-            self.comparison = Markup("<p>%s</p>") % (self.env._(
-                "Xero has no active record with the %(field)s %(value)s (any more): click "
-                "Retry on the entry to send it again.", field=field, value=value)
-                if not found else self.env._(
+            self.comparison = Markup("<p>%s</p>") % (
+                self.env._(
+                    "Xero has no active record with the %(field)s %(value)s (any more): click "
+                    "Retry on the entry to send it again.",
+                    field=field,
+                    value=value,
+                )
+                if not found
+                else self.env._(
                     "Xero has %(count)s records with the %(field)s %(value)s: archive or rename "
-                    "the extra ones in Xero, then try again.", count=len(found), field=field,
-                    value=value))
+                    "the extra ones in Xero, then try again.",
+                    count=len(found),
+                    field=field,
+                    value=value,
+                )
+            )
             return
         remote = found[0]
         self.xero_id = remote.get(spec.id_field)
         self.xero_number = remote.get(spec.number_field) if spec.number_field else False
-        rows = [(key, value, remote.get(key)) for key, value in sorted(payload.items())
-                if not isinstance(value, (dict, list)) and key != spec.id_field]
+        rows = [
+            (key, value, remote.get(key))
+            for key, value in sorted(payload.items())
+            if not isinstance(value, (dict, list)) and key != spec.id_field
+        ]
         head = Markup("<tr><th></th><th>%s</th><th>%s</th></tr>") % (
-            self.env._("Odoo (sent on Link)"), self.env._("Xero now"))
+            self.env._("Odoo (sent on Link)"),
+            self.env._("Xero now"),
+        )
         body = Markup("").join(
-            Markup("<tr><th>%s</th><td>%s</td><td>%s</td></tr>") % (
-                key, "" if odoo is None else odoo, "" if xero is None else xero)
-            for key, odoo, xero in rows)
+            Markup("<tr><th>%s</th><td>%s</td><td>%s</td></tr>")
+            % (key, "" if odoo is None else odoo, "" if xero is None else xero)
+            for key, odoo, xero in rows
+        )
         self.comparison = Markup('<table class="table table-sm">%s%s</table>') % (head, body)
 
     def action_link_existing(self):
@@ -138,8 +168,7 @@ class XeroMismatchResolve(models.TransientModel):
         self.ensure_one()
         log = self.mismatch_id
         if not self.xero_id:
-            raise UserError(self.env._(
-                "No Xero record to link to was found: see the message above."))
+            raise UserError(self.env._("No Xero record to link to was found: see the message above."))
         record = self.env[log.res_model].browse(log.res_id).exists()
         if not record:
             raise UserError(self.env._("The Odoo record of this entry no longer exists."))
@@ -151,18 +180,34 @@ class XeroMismatchResolve(models.TransientModel):
         account._xero_check_company(record)
         log = self.mismatch_id
         Binding = self.env["xero.binding"].sudo()
-        holder = Binding.search([("account_id", "=", account.id),
-                                 ("object_key", "=", log.object_key),
-                                 ("xero_id", "=", xero_id), ("is_primary", "=", True)], limit=1)
+        holder = Binding.search(
+            [
+                ("account_id", "=", account.id),
+                ("object_key", "=", log.object_key),
+                ("xero_id", "=", xero_id),
+                ("is_primary", "=", True),
+            ],
+            limit=1,
+        )
         if holder:
-            raise UserError(self.env._(
-                "That Xero record is already linked to %(other)s. Merge the two Odoo records, "
-                "or rename one of them.", other=holder.record_name or "?"))
-        return Binding.create({
-            "account_id": account.id, "object_key": log.object_key,
-            "res_model": record._name, "res_id": record.id, "xero_id": xero_id,
-            "xero_number": number or False, "state": "pending",
-        })
+            raise UserError(
+                self.env._(
+                    "That Xero record is already linked to %(other)s. Merge the two Odoo records, "
+                    "or rename one of them.",
+                    other=holder.record_name or "?",
+                )
+            )
+        return Binding.create(
+            {
+                "account_id": account.id,
+                "object_key": log.object_key,
+                "res_model": record._name,
+                "res_id": record.id,
+                "xero_id": xero_id,
+                "xero_number": number or False,
+                "state": "pending",
+            }
+        )
 
     def action_create_new(self):
         """Import: create a new Odoo record for the Xero one. Export: send as a new contact."""
@@ -184,9 +229,10 @@ class XeroNumberConflictWizard(models.TransientModel):
     mismatch_id = fields.Many2one("xero.mismatch.log", required=True, ondelete="cascade")
     message = fields.Text(related="mismatch_id.messages")
     number = fields.Char(
-        string="Number in Xero", required=True,
-        help="The number the document gets in Xero (Odoo keeps its own). Xero must not have "
-             "it yet.")
+        string="Number in Xero",
+        required=True,
+        help="The number the document gets in Xero (Odoo keeps its own). Xero must not have it yet.",
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -203,14 +249,15 @@ class XeroNumberConflictWizard(models.TransientModel):
         record = log._number_conflict_record()
         number = (self.number or "").strip()
         if not number or len(number) > doc_map.NUMBER_MAX or doc_map.placeholder_ids(number):
-            raise UserError(self.env._(
-                "Type the number the document is to have in Xero (at most %(max)s characters, "
-                "not of the form DRAFT-n-n, which the connector keeps for drafts).",
-                max=doc_map.NUMBER_MAX))
-        if number.lower() in ((record.name or "").lower(),
-                              (log._conflict_xero_number() or "").lower()):
-            raise UserError(self.env._(
-                "Xero already has %(number)s: type another number.", number=number))
+            raise UserError(
+                self.env._(
+                    "Type the number the document is to have in Xero (at most %(max)s characters, "
+                    "not of the form DRAFT-n-n, which the connector keeps for drafts).",
+                    max=doc_map.NUMBER_MAX,
+                )
+            )
+        if number.lower() in ((record.name or "").lower(), (log._conflict_xero_number() or "").lower()):
+            raise UserError(self.env._("Xero already has %(number)s: type another number.", number=number))
         record.xero_number_override = number
         return _rerun(log, log.account_id, record)
 
@@ -219,20 +266,28 @@ def _rerun(log, account, records):
     """Run the entry's record again (import: the Xero record; export: ``records``), forced;
     close the entry unless the run refused it again, and say which."""
     if log.direction == "import":
-        run = account._xero_run_object(log.object_key, "import", trigger="retry",
-                                       xero_ids=[log.xero_id], force=True)
+        run = account._xero_run_object(
+            log.object_key, "import", trigger="retry", xero_ids=[log.xero_id], force=True
+        )
     else:
-        run = account._xero_run_object(log.object_key, "export", trigger="retry",
-                                       records=records, force=True)
+        run = account._xero_run_object(log.object_key, "export", trigger="retry", records=records, force=True)
     log.invalidate_recordset()
     env = log.env
     if run.state == "failed" or (log.state == "open" and log.run_id == run):
-        return feedback(env, "danger", env._("Still failing"), "%s: %s" % (
-            log.record_name, run.message if run.state == "failed" else log.messages))
+        return feedback(
+            env,
+            "danger",
+            env._("Still failing"),
+            "%s: %s" % (log.record_name, run.message if run.state == "failed" else log.messages),
+        )
     if log.state == "open":
         log.action_mark_resolved()
-    return feedback(env, "success", env._("Resolved"), env._(
-        "%(name)s is linked and synced with Xero.", name=log.record_name))
+    return feedback(
+        env,
+        "success",
+        env._("Resolved"),
+        env._("%(name)s is linked and synced with Xero.", name=log.record_name),
+    )
 
 
 class XeroMismatchResolveLine(models.TransientModel):
@@ -248,14 +303,21 @@ class XeroMismatchResolveLine(models.TransientModel):
         self.ensure_one()
         log = self.wizard_id.mismatch_id
         if not log.xero_id:
-            raise UserError(self.env._(
-                "There is no Xero record to link to: rename the duplicates in Odoo, or use "
-                "Create New to send this one."))
+            raise UserError(
+                self.env._(
+                    "There is no Xero record to link to: rename the duplicates in Odoo, or use "
+                    "Create New to send this one."
+                )
+            )
         if self.res_id not in (log.candidate_ids or []):
-            raise UserError(self.env._(
-                "%(name)s is not one of the Odoo records entry %(entry)s found: pick one of "
-                "the lines the wizard lists.", name=self.name or self.res_id,
-                entry=log.record_name))
+            raise UserError(
+                self.env._(
+                    "%(name)s is not one of the Odoo records entry %(entry)s found: pick one of "
+                    "the lines the wizard lists.",
+                    name=self.name or self.res_id,
+                    entry=log.record_name,
+                )
+            )
         record = self.env[log.res_model].browse(self.res_id)
         self.wizard_id._link(record, log.xero_id)
         return _rerun(log, self.wizard_id._account(), record)
@@ -267,12 +329,17 @@ class XeroTaxMapWizard(models.TransientModel):
 
     account_id = fields.Many2one("xero.account", required=True)
     xero_binding_id = fields.Many2one(
-        "xero.binding", string="Xero Tax Rate", required=True,
-        domain="[('account_id', '=', account_id), ('object_key', '=', 'taxes'), "
-               "('is_primary', '=', True)]",
+        "xero.binding",
+        string="Xero Tax Rate",
+        required=True,
+        domain="[('account_id', '=', account_id), ('object_key', '=', 'taxes'), ('is_primary', '=', True)]",
     )
-    tax_id = fields.Many2one("account.tax", string="Odoo Tax", required=True,
-                             domain="[('amount_type', 'in', ('percent', 'group'))]")
+    tax_id = fields.Many2one(
+        "account.tax",
+        string="Odoo Tax",
+        required=True,
+        domain="[('amount_type', 'in', ('percent', 'group'))]",
+    )
 
     def action_map(self):
         """Add a mapping line; only a tax charging the same rate can be mapped."""
@@ -282,21 +349,41 @@ class XeroTaxMapWizard(models.TransientModel):
         data = xero.xero_data or {}
         odoo = self.env["xero.object.taxes"]._xero_tax_neutral(self.tax_id)
         if data.get("rate") is None or money(data["rate"], 4) != money(odoo["rate"], 4):
-            raise ValidationError(self.env._(
-                "%(tax)s charges %(odoo)s %%, the Xero rate %(xero)s charges %(rate)s %%: only "
-                "taxes with the same rate can be mapped.", tax=self.tax_id.name,
-                odoo=odoo["rate"], xero=xero.xero_number, rate=data.get("rate")))
+            raise ValidationError(
+                self.env._(
+                    "%(tax)s charges %(odoo)s %%, the Xero rate %(xero)s charges %(rate)s %%: only "
+                    "taxes with the same rate can be mapped.",
+                    tax=self.tax_id.name,
+                    odoo=odoo["rate"],
+                    xero=xero.xero_number,
+                    rate=data.get("rate"),
+                )
+            )
         Binding = self.env["xero.binding"].sudo()
-        existing = Binding.search([("account_id", "=", self.account_id.id),
-                                   ("object_key", "=", "taxes"),
-                                   ("res_id", "=", self.tax_id.id)])
+        existing = Binding.search(
+            [
+                ("account_id", "=", self.account_id.id),
+                ("object_key", "=", "taxes"),
+                ("res_id", "=", self.tax_id.id),
+            ]
+        )
         if existing:
-            raise UserError(self.env._("%(tax)s is already mapped to %(xero)s.",
-                                       tax=self.tax_id.name, xero=existing.xero_number))
-        Binding.create({
-            "account_id": self.account_id.id, "object_key": "taxes",
-            "res_model": "account.tax", "res_id": self.tax_id.id,
-            "xero_id": xero.xero_id, "xero_number": xero.xero_number,
-            "xero_data": data, "is_primary": False, "state": "synced",
-        })
+            raise UserError(
+                self.env._(
+                    "%(tax)s is already mapped to %(xero)s.", tax=self.tax_id.name, xero=existing.xero_number
+                )
+            )
+        Binding.create(
+            {
+                "account_id": self.account_id.id,
+                "object_key": "taxes",
+                "res_model": "account.tax",
+                "res_id": self.tax_id.id,
+                "xero_id": xero.xero_id,
+                "xero_number": xero.xero_number,
+                "xero_data": data,
+                "is_primary": False,
+                "state": "synced",
+            }
+        )
         return {"type": "ir.actions.act_window_close"}

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Accounting API client for one organisation (tenant): paging reads and batch writes."""
+
 import hashlib
 import json
 import re
@@ -97,12 +98,12 @@ class XeroClient:
         self.writes = 0
 
     # --------------------------------------------------------------- plumbing
-    def call(self, method, path, *, params=None, json_body=None, content=None, headers=None,
-             idempotency_key_=None):
+    def call(
+        self, method, path, *, params=None, json_body=None, content=None, headers=None, idempotency_key_=None
+    ):
         """One API call; refreshes the token once on a 401."""
         if self.read_only and method.upper() != "GET":
-            raise errors.XeroError(
-                f"A preview sends nothing to Xero: {method.upper()} {path} was not sent.")
+            raise errors.XeroError(f"A preview sends nothing to Xero: {method.upper()} {path} was not sent.")
         if method.upper() != "GET":
             self.writes += 1
         token = self.token_provider()
@@ -135,8 +136,19 @@ class XeroClient:
         return self.call(method, path, params=params, json_body=body, idempotency_key_=key)
 
     # ------------------------------------------------------------------ reads
-    def iter_pages(self, name, *, where=None, order=None, if_modified_since=None, ids=None,
-                   numbers=None, statuses=None, page_size=const.MAX_PAGE_SIZE, params=None):
+    def iter_pages(
+        self,
+        name,
+        *,
+        where=None,
+        order=None,
+        if_modified_since=None,
+        ids=None,
+        numbers=None,
+        statuses=None,
+        page_size=const.MAX_PAGE_SIZE,
+        params=None,
+    ):
         """Yield the records of a collection page by page (lists of dicts).
 
         Paged collections are read with ``page``/``pageSize`` until a short page or the last
@@ -170,8 +182,7 @@ class XeroClient:
                     raise ValueError(f"Xero can only filter {name} by GUIDs")
                 values = [f'{spec.id_field}==Guid("{i}")' for i in values]
                 filter_name, per_read = "where", const.MAX_IDS_PER_REQUEST
-                budget = const.MAX_FILTER_CHARS - len(quote(base_params.get("where") or "",
-                                                            safe=""))
+                budget = const.MAX_FILTER_CHARS - len(quote(base_params.get("where") or "", safe=""))
         elif numbers:
             if not spec.numbers_filter:
                 raise ValueError(f"Xero cannot filter {name} by numbers")
@@ -265,7 +276,7 @@ class XeroClient:
         return (data.get("Organisations") or [{}])[0]
 
     # ----------------------------------------------------------------- writes
-    def write(self, name, elements, *, method="POST", hint=None, chunk_size=const.MAX_BATCH):
+    def write(self, name, elements, *, method="POST", hint=None, chunk_size=const.MAX_BATCH):  # pylint: disable=method-required-super
         """Create (PUT) or create-or-update (POST) ``elements``; one ElementResult each.
 
         Elements go in chunks of at most ``chunk_size`` (and under Xero's 3.5 MB body limit),
@@ -288,9 +299,7 @@ class XeroClient:
         if spec.unitdp and self.unitdp:
             params["unitdp"] = self.unitdp
         try:
-            response = self.write_call(
-                method, f"/{spec.name}", {spec.name: chunk}, params=params, hint=hint
-            )
+            response = self.write_call(method, f"/{spec.name}", {spec.name: chunk}, params=params, hint=hint)
         except errors.XeroValidationError as exc:
             return _rejected_batch(spec, start, chunk, exc)
         returned = (response.data or {}).get(spec.name) or []
@@ -327,29 +336,30 @@ class XeroClient:
             try:
                 response = self.write_call("PUT", base, {"Options": creates}, hint=hint)
                 returned = (response.data or {}).get("Options") or []
-                created = [_element_result(spec, i, payload,
-                                           returned[i] if i < len(returned) else None)
-                           for i, payload in enumerate(creates)]
+                created = [
+                    _element_result(spec, i, payload, returned[i] if i < len(returned) else None)
+                    for i, payload in enumerate(creates)
+                ]
             except errors.XeroValidationError as exc:
                 if len(creates) == 1:
-                    created = [ElementResult(0, REJECTED, creates[0],
-                                             messages=exc.messages or [exc.message])]
+                    created = [ElementResult(0, REJECTED, creates[0], messages=exc.messages or [exc.message])]
                 else:
-                    created = [replace(self.write_tracking_options(
-                        category_id, [payload], hint=hint)[0][0], index=i)
-                        for i, payload in enumerate(creates)]
+                    created = [
+                        replace(self.write_tracking_options(category_id, [payload], hint=hint)[0][0], index=i)
+                        for i, payload in enumerate(creates)
+                    ]
         updated = []
         for index, (option_id, payload) in enumerate(updates):
             path = f"{base}/{quote(str(option_id), safe='')}"
             try:
                 response = self.write_call("POST", path, payload, hint=hint)
             except errors.XeroValidationError as exc:
-                updated.append(ElementResult(index, REJECTED, payload,
-                                             messages=exc.messages or [exc.message]))
+                updated.append(
+                    ElementResult(index, REJECTED, payload, messages=exc.messages or [exc.message])
+                )
                 continue
             record = ((response.data or {}).get("Options") or [None])[0]
-            updated.append(_element_result(spec, index, dict(payload, TrackingOptionID=option_id),
-                                           record))
+            updated.append(_element_result(spec, index, dict(payload, TrackingOptionID=option_id), record))
         return created, updated
 
     def post(self, path, body, *, params=None, hint=None):
@@ -362,8 +372,7 @@ class XeroClient:
     def delete_payment(self, payment_id, hint=None):
         """Reverse a payment: POST /Payments/{id} with the spec's PaymentDelete body (the
         spec's example wraps it in Payments[], its schema and Xero's SDKs do not)."""
-        data = self.post(f"/Payments/{quote(str(payment_id), safe='')}", {"Status": "DELETED"},
-                         hint=hint)
+        data = self.post(f"/Payments/{quote(str(payment_id), safe='')}", {"Status": "DELETED"}, hint=hint)
         return ((data or {}).get("Payments") or [None])[0]
 
     def delete(self, path):
@@ -371,8 +380,9 @@ class XeroClient:
         return response.data
 
     # ------------------------------------------------------------ attachments
-    def upload_attachment(self, name, object_id, filename, content, mime=None,
-                          include_online=False, replace=False, hint=None):
+    def upload_attachment(
+        self, name, object_id, filename, content, mime=None, include_online=False, replace=False, hint=None
+    ):
         """Upload ``content`` (raw bytes) as ``filename`` on record ``object_id`` of collection
         ``name``; -> Xero's Attachment (AttachmentID, FileName, MimeType, ContentLength...).
 
@@ -457,9 +467,7 @@ def _messages(record, key):
 
 def _element_result(spec, index, payload, record):
     if record is None:
-        return ElementResult(
-            index, REJECTED, payload, messages=["Xero returned no result for this element."]
-        )
+        return ElementResult(index, REJECTED, payload, messages=["Xero returned no result for this element."])
     messages = _messages(record, "ValidationErrors")
     warnings = _messages(record, "Warnings")
     xero_id = record.get(spec.id_field)
@@ -472,13 +480,15 @@ def _element_result(spec, index, payload, record):
     )
     if failed:
         return ElementResult(
-            index, REJECTED, payload, record=record,
+            index,
+            REJECTED,
+            payload,
+            record=record,
             messages=messages or ["Xero rejected this element without a message."],
             warnings=warnings,
         )
     status = UPDATED if payload.get(spec.id_field) else CREATED
-    return ElementResult(index, status, payload, record=record, xero_id=xero_id,
-                         warnings=warnings)
+    return ElementResult(index, status, payload, record=record, xero_id=xero_id, warnings=warnings)
 
 
 def _rejected_batch(spec, start, chunk, exc):
@@ -490,7 +500,8 @@ def _rejected_batch(spec, start, chunk, exc):
         own = _messages(elements[offset], "ValidationErrors") if len(elements) == len(chunk) else []
         messages = own or exc.messages or [exc.message]
         if len(elements) == len(chunk) and not own:
-            messages = ["Not written: Xero rejected the batch because of another element; "
-                        "it will be sent again."]
+            messages = [
+                "Not written: Xero rejected the batch because of another element; it will be sent again."
+            ]
         results.append(ElementResult(start + offset, REJECTED, payload, messages=messages))
     return results

@@ -5,6 +5,7 @@ MS-JSON carries UTC milliseconds since the epoch plus, optionally, the offset of
 organisation's local time: ``/Date(1419937200000+1300)/`` is 2014-12-30 11:00 UTC, i.e.
 2014-12-31 00:00 at +13:00, so its date is 31 December.
 """
+
 import re
 from datetime import date, datetime, timedelta, timezone
 

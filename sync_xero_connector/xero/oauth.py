@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """OAuth 2.0 with Xero's identity service: authorization code (with optional PKCE), refresh
 with rotation, client credentials (Custom Connections), revocation, and the tenant list."""
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote, urlencode
@@ -81,9 +82,19 @@ def normalize_scopes(scopes, offline=True):
 
 
 class XeroOAuth:
-    def __init__(self, client_id, client_secret, *, transport, redirect_uri=None,
-                 scopes=const.BROAD_SCOPES, login_url=const.LOGIN_URL,
-                 identity_url=const.IDENTITY_URL, api_url=const.API_URL, now=_utcnow):
+    def __init__(
+        self,
+        client_id,
+        client_secret,
+        *,
+        transport,
+        redirect_uri=None,
+        scopes=const.BROAD_SCOPES,
+        login_url=const.LOGIN_URL,
+        identity_url=const.IDENTITY_URL,
+        api_url=const.API_URL,
+        now=_utcnow,
+    ):
         self.client_id = client_id
         self.client_secret = client_secret
         self.transport = transport
@@ -120,8 +131,7 @@ class XeroOAuth:
         return TokenSet.from_response(response.data or {}, self.now())
 
     def exchange_code(self, code, code_verifier=None):
-        form = {"grant_type": "authorization_code", "code": code,
-                "redirect_uri": self.redirect_uri}
+        form = {"grant_type": "authorization_code", "code": code, "redirect_uri": self.redirect_uri}
         if code_verifier:
             form["code_verifier"] = code_verifier
         return self._token(form)
@@ -148,7 +158,9 @@ class XeroOAuth:
     def connections(self, access_token, auth_event_id=None):
         params = {"authEventId": auth_event_id} if auth_event_id else None
         response = self.transport.request(
-            "GET", self.api_url + const.CONNECTIONS_PATH, access_token=access_token,
+            "GET",
+            self.api_url + const.CONNECTIONS_PATH,
+            access_token=access_token,
             params=params,
         )
         return [Connection.from_json(item) for item in response.data or []]

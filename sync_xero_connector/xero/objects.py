@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """What each Accounting API collection supports (../shared/xero/API_FACTS.md §3 and §5)."""
+
 from dataclasses import dataclass
 
 
@@ -23,33 +24,79 @@ class Collection:
 COLLECTIONS = {
     c.name: c
     for c in (
-        Collection("Contacts", "ContactID", "ContactNumber", paged=True, page_size=True,
-                   modified_since=True, summarize_errors=True, include_archived=True,
-                   ids_filter=True),
+        Collection(
+            "Contacts",
+            "ContactID",
+            "ContactNumber",
+            paged=True,
+            page_size=True,
+            modified_since=True,
+            summarize_errors=True,
+            include_archived=True,
+            ids_filter=True,
+        ),
         Collection("ContactGroups", "ContactGroupID"),
         Collection("Accounts", "AccountID", "Code", modified_since=True, batch_write=False),
         Collection("TaxRates", "TaxType"),
         Collection("Currencies", "Code", batch_write=False),
-        Collection("Items", "ItemID", "Code", modified_since=True, summarize_errors=True,
-                   unitdp=True),
+        Collection("Items", "ItemID", "Code", modified_since=True, summarize_errors=True, unitdp=True),
         # PUT creates one category, POST /{id} updates one (no batch).
-        Collection("TrackingCategories", "TrackingCategoryID", include_archived=True,
-                   batch_write=False),
-        Collection("Invoices", "InvoiceID", "InvoiceNumber", paged=True, page_size=True,
-                   modified_since=True, summarize_errors=True, unitdp=True,
-                   include_archived=True, ids_filter=True, numbers_filter="InvoiceNumbers"),
-        Collection("CreditNotes", "CreditNoteID", "CreditNoteNumber", paged=True,
-                   page_size=True, modified_since=True, summarize_errors=True, unitdp=True),
-        Collection("Payments", "PaymentID", paged=True, page_size=True, modified_since=True,
-                   summarize_errors=True),
-        Collection("ManualJournals", "ManualJournalID", paged=True, page_size=True,
-                   modified_since=True, summarize_errors=True),
-        Collection("Quotes", "QuoteID", "QuoteNumber", paged=True, modified_since=True,
-                   summarize_errors=True),
-        Collection("PurchaseOrders", "PurchaseOrderID", "PurchaseOrderNumber", paged=True,
-                   page_size=True, modified_since=True, summarize_errors=True),
-        Collection("BankTransactions", "BankTransactionID", paged=True, page_size=True,
-                   modified_since=True, summarize_errors=True, unitdp=True),
+        Collection("TrackingCategories", "TrackingCategoryID", include_archived=True, batch_write=False),
+        Collection(
+            "Invoices",
+            "InvoiceID",
+            "InvoiceNumber",
+            paged=True,
+            page_size=True,
+            modified_since=True,
+            summarize_errors=True,
+            unitdp=True,
+            include_archived=True,
+            ids_filter=True,
+            numbers_filter="InvoiceNumbers",
+        ),
+        Collection(
+            "CreditNotes",
+            "CreditNoteID",
+            "CreditNoteNumber",
+            paged=True,
+            page_size=True,
+            modified_since=True,
+            summarize_errors=True,
+            unitdp=True,
+        ),
+        Collection(
+            "Payments", "PaymentID", paged=True, page_size=True, modified_since=True, summarize_errors=True
+        ),
+        Collection(
+            "ManualJournals",
+            "ManualJournalID",
+            paged=True,
+            page_size=True,
+            modified_since=True,
+            summarize_errors=True,
+        ),
+        Collection(
+            "Quotes", "QuoteID", "QuoteNumber", paged=True, modified_since=True, summarize_errors=True
+        ),
+        Collection(
+            "PurchaseOrders",
+            "PurchaseOrderID",
+            "PurchaseOrderNumber",
+            paged=True,
+            page_size=True,
+            modified_since=True,
+            summarize_errors=True,
+        ),
+        Collection(
+            "BankTransactions",
+            "BankTransactionID",
+            paged=True,
+            page_size=True,
+            modified_since=True,
+            summarize_errors=True,
+            unitdp=True,
+        ),
         Collection("Organisation", "OrganisationID", batch_write=False),
     )
 }

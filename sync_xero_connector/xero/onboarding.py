@@ -22,6 +22,7 @@ connector can apply on request (a button), or is None.
 
 Texts go through ``_`` (``env._`` in Odoo, so they are translated; plain formatting here).
 """
+
 import re
 
 from .dates import parse_date
@@ -64,14 +65,24 @@ def adoptions(company):
 def check_failed(error, _=_plain):
     """The finding recorded when the check could not read the organisation."""
     return finding(
-        "check_failed", "warning",
-        _("The first-day check could not read the organisation from Xero: %(error)s",
-          error=error),
-        _("Click Check Again on the Xero account (or run `odoo-bin xero connect` again)."))
+        "check_failed",
+        "warning",
+        _("The first-day check could not read the organisation from Xero: %(error)s", error=error),
+        _("Click Check Again on the Xero account (or run `odoo-bin xero connect` again)."),
+    )
 
 
-def check(organisation, company, xero_invoice_numbers=(), odoo_numbers_in_xero=(),
-          xero_accounts=(), odoo_accounts=(), type_map=None, adopted=(), _=_plain):
+def check(
+    organisation,
+    company,
+    xero_invoice_numbers=(),
+    odoo_numbers_in_xero=(),
+    xero_accounts=(),
+    odoo_accounts=(),
+    type_map=None,
+    adopted=(),
+    _=_plain,
+):
     """The findings, blocking ones first."""
     org = organisation or {}
     found = []
@@ -99,42 +110,84 @@ def _base_currency(org, company, adopted, _):
         "are not "
         "synchronised: Odoo would post them at made-up exchange rates. Contacts, items, "
         "accounts and taxes still are.",
-        org=org.get("Name") or "?", xero=xero, company=company.get("name"), odoo=odoo)
+        org=org.get("Name") or "?",
+        xero=xero,
+        company=company.get("name"),
+        odoo=odoo,
+    )
     if not company.get("has_entries"):
-        return [finding("base_currency", "blocking", message, _(
-            "The company has no journal entries yet, so its currency can still change: click "
-            "'Use %(xero)s as the company currency' on the Xero account.", xero=xero),
-            USE_XERO_CURRENCY)]
-    return [finding("base_currency", "blocking", message, _(
-        "Odoo cannot change the currency of a company that has journal entries. Connect "
-        "this Xero organisation to a company whose currency is %(xero)s (Settings > "
-        "Companies), or connect the company %(company)s to a Xero organisation whose base "
-        "currency is %(odoo)s.", xero=xero, company=company.get("name"), odoo=odoo))]
+        return [
+            finding(
+                "base_currency",
+                "blocking",
+                message,
+                _(
+                    "The company has no journal entries yet, so its currency can still change: click "
+                    "'Use %(xero)s as the company currency' on the Xero account.",
+                    xero=xero,
+                ),
+                USE_XERO_CURRENCY,
+            )
+        ]
+    return [
+        finding(
+            "base_currency",
+            "blocking",
+            message,
+            _(
+                "Odoo cannot change the currency of a company that has journal entries. Connect "
+                "this Xero organisation to a company whose currency is %(xero)s (Settings > "
+                "Companies), or connect the company %(company)s to a Xero organisation whose base "
+                "currency is %(odoo)s.",
+                xero=xero,
+                company=company.get("name"),
+                odoo=odoo,
+            ),
+        )
+    ]
 
 
 def _tax_rounding(org, company, adopted, _):
     if ROUND_PER_LINE in adopted:
-        return [finding("tax_rounding", "info", _(
-            "The company %(company)s now rounds taxes per line, as Xero does (%(path)s: Round "
-            "per Line). It had no posted journal entries, so the connector changed the "
-            "setting itself: nothing already posted changes.",
-            company=company.get("name"), path=ROUNDING_PATH))]
+        return [
+            finding(
+                "tax_rounding",
+                "info",
+                _(
+                    "The company %(company)s now rounds taxes per line, as Xero does (%(path)s: Round "
+                    "per Line). It had no posted journal entries, so the connector changed the "
+                    "setting itself: nothing already posted changes.",
+                    company=company.get("name"),
+                    path=ROUNDING_PATH,
+                ),
+            )
+        ]
     if company.get("tax_rounding") == "round_per_line":
         return []
-    return [finding("tax_rounding", "warning", _(
-        "The company %(company)s rounds taxes globally; Xero rounds them per line, so the "
-        "totals of some documents would differ from Xero's by a cent. Invoices, bills, credit "
-        "notes and payments are not synchronised until the company rounds taxes per line.",
-        company=company.get("name")), _(
-        "Click 'Round Taxes per Line' on the Xero account (or set %(path)s to 'Round per "
-        "Line'). Documents already posted keep their totals.", path=ROUNDING_PATH), ROUND_PER_LINE)]
+    return [
+        finding(
+            "tax_rounding",
+            "warning",
+            _(
+                "The company %(company)s rounds taxes globally; Xero rounds them per line, so the "
+                "totals of some documents would differ from Xero's by a cent. Invoices, bills, credit "
+                "notes and payments are not synchronised until the company rounds taxes per line.",
+                company=company.get("name"),
+            ),
+            _(
+                "Click 'Round Taxes per Line' on the Xero account (or set %(path)s to 'Round per "
+                "Line'). Documents already posted keep their totals.",
+                path=ROUNDING_PATH,
+            ),
+            ROUND_PER_LINE,
+        )
+    ]
 
 
 def _tax_defaults(org, company, adopted, _):
     odoo_included = company.get("price_include") == "tax_included"
     sides = []
-    for field, label in (("DefaultSalesTax", _("sales")),
-                         ("DefaultPurchasesTax", _("purchases"))):
+    for field, label in (("DefaultSalesTax", _("sales")), ("DefaultPurchasesTax", _("purchases"))):
         value = (org.get(field) or "").replace(" ", "").lower()
         if value in ("taxinclusive", "inclusive") and not odoo_included:
             sides.append(_("%(side)s: Xero tax inclusive, Odoo tax excluded", side=label))
@@ -142,13 +195,23 @@ def _tax_defaults(org, company, adopted, _):
             sides.append(_("%(side)s: Xero tax exclusive, Odoo tax included", side=label))
     if not sides:
         return []
-    return [finding("tax_defaults", "info", _(
-        "New documents start with other tax defaults in Xero and in Odoo (%(sides)s). "
-        "Synchronised documents are not affected: each keeps its own amounts and is "
-        "imported with taxes that include (or exclude) them as in Xero.",
-        sides="; ".join(sides)), _(
-        "Nothing is required. To type prices the same way in Odoo, set %(path)s (possible "
-        "until the company's first journal entry).", path=PRICES_PATH))]
+    return [
+        finding(
+            "tax_defaults",
+            "info",
+            _(
+                "New documents start with other tax defaults in Xero and in Odoo (%(sides)s). "
+                "Synchronised documents are not affected: each keeps its own amounts and is "
+                "imported with taxes that include (or exclude) them as in Xero.",
+                sides="; ".join(sides),
+            ),
+            _(
+                "Nothing is required. To type prices the same way in Odoo, set %(path)s (possible "
+                "until the company's first journal entry).",
+                path=PRICES_PATH,
+            ),
+        )
+    ]
 
 
 def _xero_lock_date(org):
@@ -161,18 +224,42 @@ def _lock_dates(org, company, adopted, _):
     if xero == odoo:
         return []
     if odoo and (not xero or odoo > xero):
-        return [finding("lock_dates", "warning", _(
-            "Odoo is locked up to %(odoo)s, Xero %(xero)s. Xero's documents dated in the "
-            "locked period are not imported: Odoo refuses to post them.",
-            odoo=odoo, xero=xero or _("not at all")), _(
-            "Import the documents of that period before locking it: move Odoo's lock date "
-            "(%(path)s) back for the first import, then lock again.", path=LOCK_PATH))]
-    return [finding("lock_dates", "info", _(
-        "Xero is locked up to %(xero)s, Odoo %(odoo)s. Documents dated in Xero's locked "
-        "period are imported, but what is changed on them in Odoo cannot be sent back: "
-        "Xero refuses it.", xero=xero, odoo=odoo or _("not at all")), _(
-        "After the first import, lock Odoo up to %(xero)s too (%(path)s), so that nobody "
-        "changes those documents in Odoo.", xero=xero, path=LOCK_PATH))]
+        return [
+            finding(
+                "lock_dates",
+                "warning",
+                _(
+                    "Odoo is locked up to %(odoo)s, Xero %(xero)s. Xero's documents dated in the "
+                    "locked period are not imported: Odoo refuses to post them.",
+                    odoo=odoo,
+                    xero=xero or _("not at all"),
+                ),
+                _(
+                    "Import the documents of that period before locking it: move Odoo's lock date "
+                    "(%(path)s) back for the first import, then lock again.",
+                    path=LOCK_PATH,
+                ),
+            )
+        ]
+    return [
+        finding(
+            "lock_dates",
+            "info",
+            _(
+                "Xero is locked up to %(xero)s, Odoo %(odoo)s. Documents dated in Xero's locked "
+                "period are imported, but what is changed on them in Odoo cannot be sent back: "
+                "Xero refuses it.",
+                xero=xero,
+                odoo=odoo or _("not at all"),
+            ),
+            _(
+                "After the first import, lock Odoo up to %(xero)s too (%(path)s), so that nobody "
+                "changes those documents in Odoo.",
+                xero=xero,
+                path=LOCK_PATH,
+            ),
+        )
+    ]
 
 
 def _prefix(number):
@@ -191,26 +278,60 @@ def _numbering(company, xero_numbers, clashes, _):
     series = _(
         "Once Xero's invoices are imported into the journal %(journal)s, Odoo continues "
         "Xero's series (the number after %(last)s), which is also the number Xero gives its "
-        "own next invoice.", journal=journal, last=last)
+        "own next invoice.",
+        journal=journal,
+        last=last,
+    )
     fix = _(
         "Choose the system that numbers new invoices. If both do, give them different "
         "series: change the invoice prefix in Xero (Settings > Invoice settings), or type "
         "another number (e.g. ODOO/0001) on the first invoice you create in Odoo after the "
-        "import: Odoo continues from it.")
+        "import: Odoo continues from it."
+    )
     if clashes:
-        return [finding("numbering_overlap", "warning", _(
-            "Odoo and Xero both have the invoice numbers %(numbers)s for different "
-            "invoices: they cannot be synchronised (a number is unique in each). %(series)s",
-            numbers=", ".join(clashes[:LISTED]), series=series), fix)]
+        return [
+            finding(
+                "numbering_overlap",
+                "warning",
+                _(
+                    "Odoo and Xero both have the invoice numbers %(numbers)s for different "
+                    "invoices: they cannot be synchronised (a number is unique in each). %(series)s",
+                    numbers=", ".join(clashes[:LISTED]),
+                    series=series,
+                ),
+                fix,
+            )
+        ]
     if _prefix(upcoming) and _prefix(upcoming) in {_prefix(n) for n in xero_numbers}:
-        return [finding("numbering_overlap", "warning", _(
-            "Odoo numbers its next customer invoice %(next)s, Xero's invoices run up to "
-            "%(last)s: both series start with %(prefix)s. %(series)s Invoices created in "
-            "both systems would get the same numbers, and Xero refuses a number twice.",
-            next=upcoming, last=last, prefix=_prefix(upcoming), series=series), fix)]
-    return [finding("numbering_series", "info", _(
-        "Xero's invoices run up to %(last)s; Odoo would number its next one %(next)s. "
-        "%(series)s", last=last, next=upcoming or "?", series=series), fix)]
+        return [
+            finding(
+                "numbering_overlap",
+                "warning",
+                _(
+                    "Odoo numbers its next customer invoice %(next)s, Xero's invoices run up to "
+                    "%(last)s: both series start with %(prefix)s. %(series)s Invoices created in "
+                    "both systems would get the same numbers, and Xero refuses a number twice.",
+                    next=upcoming,
+                    last=last,
+                    prefix=_prefix(upcoming),
+                    series=series,
+                ),
+                fix,
+            )
+        ]
+    return [
+        finding(
+            "numbering_series",
+            "info",
+            _(
+                "Xero's invoices run up to %(last)s; Odoo would number its next one %(next)s. %(series)s",
+                last=last,
+                next=upcoming or "?",
+                series=series,
+            ),
+            fix,
+        )
+    ]
 
 
 def _xero_account_type(account, type_map):
@@ -232,21 +353,39 @@ def _accounts(xero_accounts, odoo_accounts, type_map, _):
         mine = odoo[code]
         xero_type = _xero_account_type(account, type_map)
         if _norm(mine.get("name")) != _norm(account.get("Name")) or (
-                xero_type and xero_type != mine.get("account_type")):
-            different.append(_(
-                "%(code)s: %(xero)s (%(xero_type)s) in Xero, %(odoo)s (%(odoo_type)s) in Odoo",
-                code=code, xero=account.get("Name"), xero_type=account.get("Type"),
-                odoo=mine.get("name"), odoo_type=mine.get("account_type")))
+            xero_type and xero_type != mine.get("account_type")
+        ):
+            different.append(
+                _(
+                    "%(code)s: %(xero)s (%(xero_type)s) in Xero, %(odoo)s (%(odoo_type)s) in Odoo",
+                    code=code,
+                    xero=account.get("Name"),
+                    xero_type=account.get("Type"),
+                    odoo=mine.get("name"),
+                    odoo_type=mine.get("account_type"),
+                )
+            )
     if not different:
         return []
     listed = "; ".join(different[:LISTED])
     if len(different) > LISTED:
         listed += _(" and %(count)s more", count=len(different) - LISTED)
-    return [finding("accounts_overlap", "warning", _(
-        "Accounts with the same code in Odoo and Xero but another name or type "
-        "(%(count)s): %(listed)s. The import links accounts by code: each such Odoo account "
-        "takes Xero's name, keeps its own type, and receives what Xero posts to that code.",
-        count=len(different), listed=listed), _(
-        "Before the first import, give one of the two accounts another code where they are "
-        "different accounts (%(path)s); where they are the same account under another name, "
-        "nothing is needed.", path=ACCOUNTS_PATH))]
+    return [
+        finding(
+            "accounts_overlap",
+            "warning",
+            _(
+                "Accounts with the same code in Odoo and Xero but another name or type "
+                "(%(count)s): %(listed)s. The import links accounts by code: each such Odoo account "
+                "takes Xero's name, keeps its own type, and receives what Xero posts to that code.",
+                count=len(different),
+                listed=listed,
+            ),
+            _(
+                "Before the first import, give one of the two accounts another code where they are "
+                "different accounts (%(path)s); where they are the same account under another name, "
+                "nothing is needed.",
+                path=ACCOUNTS_PATH,
+            ),
+        )
+    ]

@@ -9,6 +9,7 @@ across processes (the Odoo layer's, coordinated in PostgreSQL: models/xero_rate_
 overriding ``acquire``/``release``. Xero's own 429, which the transport waits out, stays the
 last resort.
 """
+
 import threading
 from dataclasses import dataclass, field
 

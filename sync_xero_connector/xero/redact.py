@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Redaction of secrets before anything is logged or put in an exception message."""
+
 import json
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -28,8 +29,7 @@ _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
 def redact_headers(headers):
     """Copy of ``headers`` with secret values masked."""
     return {
-        name: (MASK if name.lower() in SECRET_HEADERS else value)
-        for name, value in (headers or {}).items()
+        name: (MASK if name.lower() in SECRET_HEADERS else value) for name, value in (headers or {}).items()
     }
 
 
@@ -67,15 +67,15 @@ def redact_text(text, secrets=()):
     stripped = text.lstrip()
     if stripped[:1] in "{[":
         try:
-            text = json.dumps(redact_obj(json.loads(text)), ensure_ascii=False)
+            parsed = json.loads(text)
         except ValueError:
-            pass
+            parsed = None  # not JSON after all: the masks below still apply
+        if parsed is not None:
+            text = json.dumps(redact_obj(parsed), ensure_ascii=False)
     elif "=" in text and " " not in text.strip() and "\n" not in text.strip():
         pairs = parse_qsl(text, keep_blank_values=True)
         if pairs:
-            text = urlencode(
-                [(k, MASK if k.lower() in SECRET_KEYS else v) for k, v in pairs], safe="/"
-            )
+            text = urlencode([(k, MASK if k.lower() in SECRET_KEYS else v) for k, v in pairs], safe="/")
     text = _BEARER.sub(lambda m: f"{m.group(1)} {MASK}", text)
     for secret in secrets:
         if secret and len(secret) >= 6:

@@ -6,6 +6,7 @@ exponential back-off and jitter, waits out minute-limit 429s (``Retry-After``), 
 day limit with a typed error, paces calls per tenant, maps error answers to typed errors and
 hands a redacted record of every attempt to ``log_hook``.
 """
+
 import json
 import logging
 import random
@@ -297,7 +298,8 @@ class Transport:
         raise errors.XeroDayLimitError(
             f"Xero's daily API limit for this organisation is nearly used up ({left} calls "
             "left, as Xero's last answer said): the sync stopped before sending more and will "
-            "continue from where it stopped.")
+            "continue from where it stopped."
+        )
 
     def _day_limit_error(self, response, retry_after):
         resume_at = datetime.now(timezone.utc) + timedelta(seconds=retry_after)

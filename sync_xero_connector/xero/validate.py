@@ -8,6 +8,7 @@ record without its ID, a contact without a name, or no object at all. Each such 
 refused on its own, with the reason; nothing is stripped or guessed, so the Odoo record never
 silently differs from Xero's. ``safe_text`` makes any text storable for the log that says so.
 """
+
 import json
 import re
 from datetime import timezone
@@ -31,15 +32,40 @@ REQUIRED = {
     "CreditNotes": ("Type",),
 }
 # Fields that are an object, or a list of objects, wherever they appear (null is allowed).
-OBJECT_FIELDS = frozenset({
-    "Contact", "Invoice", "CreditNote", "Account", "Item", "SalesDetails", "PurchaseDetails",
-    "PaymentTerms", "Sales", "Bills", "BatchPayment",
-})
-LIST_FIELDS = frozenset({
-    "LineItems", "Payments", "Allocations", "Addresses", "Phones", "ContactPersons",
-    "ContactGroups", "Contacts", "TaxComponents", "Tracking", "Options", "CreditNotes",
-    "Prepayments", "Overpayments", "JournalLines",
-})
+OBJECT_FIELDS = frozenset(
+    {
+        "Contact",
+        "Invoice",
+        "CreditNote",
+        "Account",
+        "Item",
+        "SalesDetails",
+        "PurchaseDetails",
+        "PaymentTerms",
+        "Sales",
+        "Bills",
+        "BatchPayment",
+    }
+)
+LIST_FIELDS = frozenset(
+    {
+        "LineItems",
+        "Payments",
+        "Allocations",
+        "Addresses",
+        "Phones",
+        "ContactPersons",
+        "ContactGroups",
+        "Contacts",
+        "TaxComponents",
+        "Tracking",
+        "Options",
+        "CreditNotes",
+        "Prepayments",
+        "Overpayments",
+        "JournalLines",
+    }
+)
 # Dates the mappings read, wherever they appear.
 DATE_FIELDS = frozenset({"UpdatedDateUTC", "Date", "DueDate"})
 
@@ -71,8 +97,9 @@ def _walk(value, path, found):
     if isinstance(value, str):
         match = _BAD_CHARS.search(value)
         if match:
-            found.append(f"{path or 'a text'} contains {_char_name(match.group())} at position "
-                         f"{match.start() + 1}")
+            found.append(
+                f"{path or 'a text'} contains {_char_name(match.group())} at position {match.start() + 1}"
+            )
         return
     if isinstance(value, dict):
         for key, item in value.items():
@@ -92,8 +119,7 @@ def _walk(value, path, found):
                     continue
                 wrong = [i for i, entry in enumerate(item) if not isinstance(entry, dict)]
                 if wrong:
-                    found.append(f"{where}[{wrong[0]}] is {_type_name(item[wrong[0]])}, "
-                                 "not an object")
+                    found.append(f"{where}[{wrong[0]}] is {_type_name(item[wrong[0]])}, not an object")
                     continue
             if key in DATE_FIELDS and item != "":
                 problem = _date_problem(item, key == "UpdatedDateUTC")
@@ -159,8 +185,7 @@ def safe_text(text):
 def safe_json(value):
     """``value`` as JSON text (indented, keys sorted), storable whatever it holds: JSON
     escapes the control characters, ``safe_text`` the lone surrogates."""
-    return safe_text(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False,
-                                default=str))
+    return safe_text(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str))
 
 
 def label(element, spec):

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Xero webhooks: signature check and payload parsing."""
+
 import base64
 import hashlib
 import hmac

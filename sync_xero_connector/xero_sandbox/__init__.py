@@ -11,6 +11,7 @@ Framework-free (never imports odoo) and independent of the client in ``xero/``. 
 stats, faults, tokens/grants, rate-limit windows, idempotency keys and the clock offset. Tokens are cleared
 because a reset stands for "a fresh organisation": tests call ``issue_token()`` again afterwards.
 """
+
 import copy
 import os
 import threading
@@ -49,10 +50,23 @@ DEFAULT_TENANT_NAME = "Demo Company (Sandbox)"
 
 
 class Sandbox:
-    def __init__(self, port=0, seed=None, client_id="sandbox-client", client_secret="sandbox-secret",
-                 minute_limit=60, day_limit=5000, concurrency_limit=5, app_minute_limit=10000,
-                 token_ttl=1800, refresh_grace=1800, idempotency_ttl=86400,
-                 webhook_url=None, webhook_key=None, tenant_name=None):
+    def __init__(
+        self,
+        port=0,
+        seed=None,
+        client_id="sandbox-client",
+        client_secret="sandbox-secret",
+        minute_limit=60,
+        day_limit=5000,
+        concurrency_limit=5,
+        app_minute_limit=10000,
+        token_ttl=1800,
+        refresh_grace=1800,
+        idempotency_ttl=86400,
+        webhook_url=None,
+        webhook_key=None,
+        tenant_name=None,
+    ):
         self.port = port
         self.clock = Clock()
         self.store = Store()
@@ -62,11 +76,11 @@ class Sandbox:
         self.faults = Faults()
         self.idempotency = Idempotency(self.clock, idempotency_ttl)
         self.webhooks = Webhooks(webhook_url, webhook_key)
-        self.errors = []          # unexpected exceptions inside the sandbox (tests assert it stays empty)
-        self.observers = []       # callables(exchange dict), e.g. the conformance recorder
+        self.errors = []  # unexpected exceptions inside the sandbox (tests assert it stays empty)
+        self.observers = []  # callables(exchange dict), e.g. the conformance recorder
         self._stats_lock = threading.Lock()
         self._stats = {"total": 0, "by_operation": {}, "by_status": {}}
-        self._seeds = {}          # tenant id -> list of seeds loaded (replayed by reset)
+        self._seeds = {}  # tenant id -> list of seeds loaded (replayed by reset)
         self._order = []
         self._server = None
         self._thread = None
@@ -89,8 +103,12 @@ class Sandbox:
             self._server = make_server(self, self.port)
             self.port = self._server.server_address[1]
             self.url = "http://127.0.0.1:%d" % self.port
-            self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
-                                            name="xero-sandbox", daemon=True)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.1},
+                name="xero-sandbox",
+                daemon=True,
+            )
             self._thread.start()
             self.webhooks.start()
         return self
@@ -142,7 +160,11 @@ class Sandbox:
         return {tid: self.store.get(tid).name for tid in self._order}
 
     def load_seed(self, path_or_dict, tenant_id=None):
-        data = seeding.read_seed_dir(path_or_dict) if isinstance(path_or_dict, (str, os.PathLike)) else path_or_dict
+        data = (
+            seeding.read_seed_dir(path_or_dict)
+            if isinstance(path_or_dict, (str, os.PathLike))
+            else path_or_dict
+        )
         tenant_id = tenant_id or self.tenant_id
         tenant = self.store.get(tenant_id)
         with self.store.lock:
@@ -272,18 +294,31 @@ class Sandbox:
         if fault is not None:
             kind, params = fault["kind"], fault["params"]
             if kind == "http_500":
-                return Answer(500, problem(500, "An error occurred", "An unexpected error has occurred (injected fault)"))
+                return Answer(
+                    500,
+                    problem(500, "An error occurred", "An unexpected error has occurred (injected fault)"),
+                )
             if kind == "http_503":
-                return Answer(503, "The service is currently unavailable (injected fault)", {"Retry-After": str(params.get("retry_after", 1))})
+                return Answer(
+                    503,
+                    "The service is currently unavailable (injected fault)",
+                    {"Retry-After": str(params.get("retry_after", 1))},
+                )
             if kind == "rate_limit":
                 which = params.get("problem", "minute")
                 headers_out = dict(self.limits.headers(None))
                 headers_out["X-Rate-Limit-Problem"] = which
                 if which != "concurrent":
                     headers_out["Retry-After"] = str(params.get("retry_after", 60))
-                return Answer(429, problem(429, "Too Many Requests", f"You have exceeded the {which} rate limit"), headers_out)
+                return Answer(
+                    429,
+                    problem(429, "Too Many Requests", f"You have exceeded the {which} rate limit"),
+                    headers_out,
+                )
             if kind == "where_refused":
-                return Answer(400, {"ErrorNumber": 16, "Type": "QueryParseException", "Message": "Syntax error"})
+                return Answer(
+                    400, {"ErrorNumber": 16, "Type": "QueryParseException", "Message": "Syntax error"}
+                )
             if kind == "latency":
                 latency = float(params.get("seconds", 1.0))
             if kind == "drop_after_commit":
@@ -320,9 +355,18 @@ class Sandbox:
         observers = list(self.observers) + [o for o in GLOBAL_OBSERVERS if o not in self.observers]
         if observers:
             data, out_headers = answer.encoded()
-            exchange = {"method": method, "path": path, "query": query, "headers": dict(headers), "body": raw,
-                        "status": answer.status, "response_headers": out_headers, "response_body": data,
-                        "dropped": answer.drop, "seconds": seconds}
+            exchange = {
+                "method": method,
+                "path": path,
+                "query": query,
+                "headers": dict(headers),
+                "body": raw,
+                "status": answer.status,
+                "response_headers": out_headers,
+                "response_body": data,
+                "dropped": answer.drop,
+                "seconds": seconds,
+            }
             for observer in observers:
                 observer(exchange)
 
@@ -333,7 +377,7 @@ class Sandbox:
             body = json.loads(raw) if raw else {}
         except ValueError:
             return Answer(400, {"error": "body must be JSON"})
-        name = path[len("/_sandbox/"):].strip("/")
+        name = path[len("/_sandbox/") :].strip("/")
         try:
             if name == "stats" and method == "GET":
                 return Answer(200, self.stats())

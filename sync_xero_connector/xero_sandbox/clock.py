@@ -1,4 +1,5 @@
 """The sandbox clock: real UTC time plus an offset that tests move forward."""
+
 import datetime as dt
 import threading
 import time

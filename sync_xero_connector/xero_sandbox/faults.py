@@ -4,6 +4,7 @@
 400 QueryParseException: a clause Xero's parser refuses for a reason the sandbox's own parser
 does not model.
 """
+
 import threading
 import urllib.parse
 
@@ -22,13 +23,25 @@ class Faults:
     def add(self, kind, count=1, method=None, path=None, **params):
         if kind not in KINDS:
             raise ValueError("unknown fault kind {!r}; one of {}".format(kind, ", ".join(KINDS)))
-        if kind == "rate_limit" and params.get("problem", "minute") not in ("minute", "day", "concurrent", "appminute"):
+        if kind == "rate_limit" and params.get("problem", "minute") not in (
+            "minute",
+            "day",
+            "concurrent",
+            "appminute",
+        ):
             raise ValueError("rate_limit problem must be minute, day, concurrent or appminute")
         if kind == "where_refused" and not params.get("contains"):
             raise ValueError("where_refused needs contains (a text of the refused where)")
         with self._lock:
-            self.pending.append({"kind": kind, "count": int(count), "method": method.upper() if method else None,
-                                 "path": path, "params": params})
+            self.pending.append(
+                {
+                    "kind": kind,
+                    "count": int(count),
+                    "method": method.upper() if method else None,
+                    "path": path,
+                    "params": params,
+                }
+            )
 
     def take(self, method, path, query=""):
         """The first pending fault matching this request (consuming one of its count), or None."""

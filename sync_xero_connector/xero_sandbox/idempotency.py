@@ -4,6 +4,7 @@ Keys are scoped per tenant (and per app: there is one app per sandbox). A key re
 request (method, path, query or body) is refused with 400, the way Xero answers it per the third-party note
 in API_FACTS.md section 3 (Xero's own text was not retrievable). Error answers are stored and replayed too.
 """
+
 import hashlib
 import threading
 
@@ -44,5 +45,8 @@ class Idempotency:
 
     def store(self, tenant_id, key, fingerprint, answer):
         with self._lock:
-            self.entries[(tenant_id, key)] = {"fingerprint": fingerprint, "answer": answer,
-                                              "expires": self.clock.time() + self.ttl}
+            self.entries[(tenant_id, key)] = {
+                "fingerprint": fingerprint,
+                "answer": answer,
+                "expires": self.clock.time() + self.ttl,
+            }

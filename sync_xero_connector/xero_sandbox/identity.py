@@ -4,6 +4,7 @@ One sandbox user. A *grant* is one consent (authorize + code exchange, or a clie
 its connections (one per tenant) and a chain of refresh tokens. Access tokens are JWT-shaped (HS256 over a
 sandbox-only key) so clients that decode them (e.g. for ``authentication_event_id``) can.
 """
+
 import base64
 import hashlib
 import hmac
@@ -49,10 +50,10 @@ class Identity:
         self.reset()
 
     def reset(self):
-        self.codes = {}      # code -> dict(client_id, redirect_uri, scope, tenants, expires, challenge, method)
-        self.grants = {}     # grant id -> dict(auth_event_id, scope, connections{conn id: {...}}, revoked, custom)
-        self.access = {}     # access token -> dict(grant, expires)
-        self.refresh = {}    # refresh token -> dict(grant, issued, used_at, successor)
+        self.codes = {}  # code -> dict(client_id, redirect_uri, scope, tenants, expires, challenge, method)
+        self.grants = {}  # grant id -> dict(auth_event_id, scope, connections{conn id: {...}}, revoked, custom)
+        self.access = {}  # access token -> dict(grant, expires)
+        self.refresh = {}  # refresh token -> dict(grant, issued, used_at, successor)
 
     # -- client authentication -------------------------------------------------------------------
     def check_client(self, headers, form, require_secret=True):
@@ -81,9 +82,12 @@ class Identity:
             raise OAuthError("invalid_request", 400, "redirect_uri is required")
         code = secrets.token_urlsafe(24)
         self.codes[code] = {
-            "redirect_uri": params["redirect_uri"], "scope": params.get("scope") or DEFAULT_SCOPE,
-            "tenants": list(tenant_ids), "expires": self.clock.time() + CODE_TTL,
-            "challenge": params.get("code_challenge"), "method": params.get("code_challenge_method", "plain"),
+            "redirect_uri": params["redirect_uri"],
+            "scope": params.get("scope") or DEFAULT_SCOPE,
+            "tenants": list(tenant_ids),
+            "expires": self.clock.time() + CODE_TTL,
+            "challenge": params.get("code_challenge"),
+            "method": params.get("code_challenge_method", "plain"),
         }
         return code
 
@@ -100,7 +104,9 @@ class Identity:
                 raise OAuthError("invalid_grant", description="redirect_uri does not match")
             if pkce:
                 verifier = form.get("code_verifier") or ""
-                expected = _b64(hashlib.sha256(verifier.encode()).digest()) if code["method"] == "S256" else verifier
+                expected = (
+                    _b64(hashlib.sha256(verifier.encode()).digest()) if code["method"] == "S256" else verifier
+                )
                 if not hmac.compare_digest(expected, code["challenge"]):
                     raise OAuthError("invalid_grant", description="code_verifier does not match")
             grant = self._new_grant(code["scope"], code["tenants"], tenant_names, custom=False)
@@ -160,7 +166,10 @@ class Identity:
 
     def connections(self, grant, auth_event_id=None):
         names = self.tenant_names() if self.tenant_names else {}
-        out = [dict(c, tenantName=names.get(c["tenantId"], c["tenantName"])) for c in grant["connections"].values()]
+        out = [
+            dict(c, tenantName=names.get(c["tenantId"], c["tenantName"]))
+            for c in grant["connections"].values()
+        ]
         if auth_event_id:
             out = [c for c in out if c["authEventId"] == auth_event_id]
         return out
@@ -189,11 +198,22 @@ class Identity:
         for tenant_id in tenant_ids:
             conn_id = str(uuid.uuid4())
             connections[conn_id] = {
-                "id": conn_id, "authEventId": auth_event, "tenantId": tenant_id, "tenantType": "ORGANISATION",
-                "tenantName": tenant_names.get(tenant_id, ""), "createdDateUtc": now_text, "updatedDateUtc": now_text,
+                "id": conn_id,
+                "authEventId": auth_event,
+                "tenantId": tenant_id,
+                "tenantType": "ORGANISATION",
+                "tenantName": tenant_names.get(tenant_id, ""),
+                "createdDateUtc": now_text,
+                "updatedDateUtc": now_text,
             }
-        grant = {"id": str(uuid.uuid4()), "auth_event_id": auth_event, "scope": scope, "connections": connections,
-                 "revoked": False, "custom": custom}
+        grant = {
+            "id": str(uuid.uuid4()),
+            "auth_event_id": auth_event,
+            "scope": scope,
+            "connections": connections,
+            "revoked": False,
+            "custom": custom,
+        }
         self.grants[grant["id"]] = grant
         return grant
 
@@ -206,18 +226,34 @@ class Identity:
     def _issue(self, grant, with_refresh):
         now = self.clock.time()
         claims = {
-            "nbf": int(now), "exp": int(now + self.token_ttl), "iss": "https://identity.xero.com",
-            "aud": "https://identity.xero.com/resources", "client_id": self.client_id, "sub": USER_ID,
-            "auth_time": int(now), "xero_userid": USER_ID, "global_session_id": grant["id"],
-            "jti": secrets.token_hex(16), "authentication_event_id": grant["auth_event_id"],
+            "nbf": int(now),
+            "exp": int(now + self.token_ttl),
+            "iss": "https://identity.xero.com",
+            "aud": "https://identity.xero.com/resources",
+            "client_id": self.client_id,
+            "sub": USER_ID,
+            "auth_time": int(now),
+            "xero_userid": USER_ID,
+            "global_session_id": grant["id"],
+            "jti": secrets.token_hex(16),
+            "authentication_event_id": grant["auth_event_id"],
             "scope": grant["scope"].split(),
         }
         access = self._jwt(claims)
         self.access[access] = {"grant": grant["id"], "expires": now + self.token_ttl}
         answer = {
-            "id_token": self._jwt({"nbf": int(now), "exp": int(now + 300), "iss": "https://identity.xero.com",
-                                   "aud": self.client_id, "sub": USER_ID, "email": "sandbox@example.com",
-                                   "given_name": "Sandbox", "family_name": "User"}),
+            "id_token": self._jwt(
+                {
+                    "nbf": int(now),
+                    "exp": int(now + 300),
+                    "iss": "https://identity.xero.com",
+                    "aud": self.client_id,
+                    "sub": USER_ID,
+                    "email": "sandbox@example.com",
+                    "given_name": "Sandbox",
+                    "family_name": "User",
+                }
+            ),
             "access_token": access,
             "expires_in": int(self.token_ttl),
             "token_type": "Bearer",

@@ -3,6 +3,7 @@
 Windows are fixed, on the sandbox clock, and start at a tenant's first call after the previous one ended
 (so they reset at different times per tenant, as Xero's do).
 """
+
 import math
 import threading
 
@@ -70,7 +71,9 @@ class Limits:
     def headers(self, tenant_id=None):
         with self._lock:
             now = self.clock.time()
-            for window in [self.app] + ([self.minute[tenant_id], self.day[tenant_id]] if tenant_id in self.minute else []):
+            for window in [self.app] + (
+                [self.minute[tenant_id], self.day[tenant_id]] if tenant_id in self.minute else []
+            ):
                 window.roll(now)
             return self._headers(tenant_id)
 

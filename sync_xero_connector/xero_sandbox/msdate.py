@@ -3,6 +3,7 @@
 The sandbox has its own date code on purpose: it shares nothing with the client in ``xero/``, so that a
 mistake in one is caught by the other.
 """
+
 import datetime as dt
 import re
 

@@ -1,4 +1,5 @@
 """The HTTP front: one threaded server for login, identity, api and the /_sandbox/ control endpoints."""
+
 import json
 import socket
 import time
@@ -16,18 +17,23 @@ WRITE_METHODS = ("PUT", "POST")
 
 
 def stats_key(method, path):
-    """"METHOD /Collection[/Sub]" as /_sandbox/stats counts requests."""
+    """ "METHOD /Collection[/Sub]" as /_sandbox/stats counts requests."""
     low = path.lower()
     if low.startswith(API_PREFIX):
-        parts = [p for p in path[len(API_PREFIX):].split("/") if p]
+        parts = [p for p in path[len(API_PREFIX) :].split("/") if p]
         if not parts:
             return f"{method} /"
         name = api.canonical(parts[0]) or parts[0]
         key = f"{method} /{name}"
         if len(parts) >= 3:
             sub = parts[2]
-            sub = {"attachments": "Attachments", "allocations": "Allocations", "contacts": "Contacts",
-                   "options": "Options", "history": "History"}.get(sub.lower(), sub)
+            sub = {
+                "attachments": "Attachments",
+                "allocations": "Allocations",
+                "contacts": "Contacts",
+                "options": "Options",
+                "history": "History",
+            }.get(sub.lower(), sub)
             key += "/" + sub
         elif len(parts) == 2 and parts[1].lower() == "actions":
             key += "/Actions"
@@ -38,7 +44,14 @@ def stats_key(method, path):
 
 
 def problem(status, title, detail):
-    return {"Type": None, "Title": title, "Status": status, "Detail": detail, "Instance": str(uuid.uuid4()), "Extensions": {}}
+    return {
+        "Type": None,
+        "Title": title,
+        "Status": status,
+        "Detail": detail,
+        "Instance": str(uuid.uuid4()),
+        "Extensions": {},
+    }
 
 
 class Headers(dict):
@@ -135,7 +148,10 @@ def make_server(sandbox, port):
 
 # -- the request pipeline (called by Sandbox.dispatch) ------------------------------------------------
 def form_of(raw):
-    return {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True).items()}
+    return {
+        k: v[0]
+        for k, v in urllib.parse.parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True).items()
+    }
 
 
 def params_of(query):
@@ -159,7 +175,9 @@ def identity_request(sandbox, method, path, query, headers, raw):
             target += ("&" if "?" in target else "?") + urllib.parse.urlencode(back)
             return Answer(302, None, {"Location": target})
         if low == "/connect/token" and method == "POST":
-            answer = ident.token(headers, form_of(raw), sandbox.tenant_names(), sandbox.custom_connection_tenant)
+            answer = ident.token(
+                headers, form_of(raw), sandbox.tenant_names(), sandbox.custom_connection_tenant
+            )
             return Answer(200, answer, {"Cache-Control": "no-store", "Pragma": "no-cache"})
         if low == "/connect/revocation" and method == "POST":
             ident.revoke(headers, form_of(raw))
@@ -202,14 +220,20 @@ def api_request(sandbox, grant, method, path, query, headers, raw, latency=0.0):
         tenant_id = next(iter(grant["connections"].values()))["tenantId"] if grant["connections"] else ""
     tenant = sandbox.store.get(tenant_id) if tenant_id else None
     if tenant is None or not sandbox.identity.tenant_allowed(grant, tenant_id):
-        return Answer(403, problem(403, "Forbidden", "AuthenticationUnsuccessful"), sandbox.limits.headers(tenant_id or None))
+        return Answer(
+            403,
+            problem(403, "Forbidden", "AuthenticationUnsuccessful"),
+            sandbox.limits.headers(tenant_id or None),
+        )
     limit_problem, retry, limit_headers = sandbox.limits.acquire(tenant_id)
     if limit_problem:
         out = dict(limit_headers)
         out["X-Rate-Limit-Problem"] = limit_problem
         if retry is not None:
             out["Retry-After"] = str(retry)
-        return Answer(429, problem(429, "Too Many Requests", f"You have exceeded the {limit_problem} rate limit"), out)
+        return Answer(
+            429, problem(429, "Too Many Requests", f"You have exceeded the {limit_problem} rate limit"), out
+        )
     try:
         if latency:
             # Inside the in-flight count, so latency faults exercise the concurrency limit; on the sandbox
@@ -232,9 +256,13 @@ def _api_locked(sandbox, tenant, method, path, query, headers, raw):
             fingerprint = sandbox.idempotency.fingerprint(method, path, query, raw)
             found = sandbox.idempotency.lookup(tenant.tenant_id, key, fingerprint)
             if found and found[0] == "conflict":
-                return _error_answer(bad_request(
-                    f"The Idempotency-Key '{key}' has already been used with a different request. Use a new key for a "
-                    "new request.", error_type="IdempotencyKeyReusedException"))
+                return _error_answer(
+                    bad_request(
+                        f"The Idempotency-Key '{key}' has already been used with a different request. Use a new key for a "
+                        "new request.",
+                        error_type="IdempotencyKeyReusedException",
+                    )
+                )
             if found:
                 status, body, extra = found[1]
                 replay = Answer(status, body, dict(extra))
@@ -242,7 +270,7 @@ def _api_locked(sandbox, tenant, method, path, query, headers, raw):
                 return replay
         now = sandbox.clock.now()
         ctx = Ctx(tenant, now, params_of(query), headers, sandbox.url)
-        parts = [p for p in path[len(API_PREFIX):].split("/") if p]
+        parts = [p for p in path[len(API_PREFIX) :].split("/") if p]
         try:
             status, body, extra = api.handle(ctx, method, parts, raw, headers)
             answer = Answer(status, body, extra)
@@ -250,7 +278,9 @@ def _api_locked(sandbox, tenant, method, path, query, headers, raw):
             answer = _error_answer(exc)
             ctx.events.clear()
         if fingerprint is not None:
-            sandbox.idempotency.store(tenant.tenant_id, key, fingerprint, (answer.status, answer.body, dict(answer.headers)))
+            sandbox.idempotency.store(
+                tenant.tenant_id, key, fingerprint, (answer.status, answer.body, dict(answer.headers))
+            )
         if ctx.events:
             sandbox.webhooks.emit(tenant.tenant_id, sandbox.url, ctx.events, now)
         return answer

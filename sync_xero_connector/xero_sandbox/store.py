@@ -4,19 +4,39 @@ Discipline that keeps rollback cheap: a stored record is never changed in place.
 new dict and calls ``Tenant.put``; so a shallow copy of the collections (``snapshot``) is a complete
 undo point for a batch or one batch element.
 """
+
 import threading
 import uuid
 
 COLLECTIONS = (
-    "Contacts", "ContactGroups", "Accounts", "TaxRates", "Currencies", "Items", "TrackingCategories",
-    "Invoices", "CreditNotes", "Payments", "ManualJournals", "Quotes", "PurchaseOrders",
+    "Contacts",
+    "ContactGroups",
+    "Accounts",
+    "TaxRates",
+    "Currencies",
+    "Items",
+    "TrackingCategories",
+    "Invoices",
+    "CreditNotes",
+    "Payments",
+    "ManualJournals",
+    "Quotes",
+    "PurchaseOrders",
 )
 
 ID_FIELDS = {
-    "Contacts": "ContactID", "ContactGroups": "ContactGroupID", "Accounts": "AccountID",
-    "TaxRates": "TaxType", "Currencies": "Code", "Items": "ItemID",
-    "TrackingCategories": "TrackingCategoryID", "Invoices": "InvoiceID", "CreditNotes": "CreditNoteID",
-    "Payments": "PaymentID", "ManualJournals": "ManualJournalID", "Quotes": "QuoteID",
+    "Contacts": "ContactID",
+    "ContactGroups": "ContactGroupID",
+    "Accounts": "AccountID",
+    "TaxRates": "TaxType",
+    "Currencies": "Code",
+    "Items": "ItemID",
+    "TrackingCategories": "TrackingCategoryID",
+    "Invoices": "InvoiceID",
+    "CreditNotes": "CreditNoteID",
+    "Payments": "PaymentID",
+    "ManualJournals": "ManualJournalID",
+    "Quotes": "QuoteID",
     "PurchaseOrders": "PurchaseOrderID",
 }
 
@@ -27,13 +47,19 @@ def _lower(value):
 
 # Unique indexes kept up to date on every put: (collection, index name) -> key function.
 INDEXES = {
-    ("Contacts", "active_name"): lambda r: _lower(r.get("Name")) if r.get("ContactStatus", "ACTIVE") == "ACTIVE" else None,
+    ("Contacts", "active_name"): lambda r: (
+        _lower(r.get("Name")) if r.get("ContactStatus", "ACTIVE") == "ACTIVE" else None
+    ),
     ("Contacts", "number"): lambda r: _lower(r.get("ContactNumber")),
     ("Accounts", "code"): lambda r: _lower(r.get("Code")) if r.get("Status") != "DELETED" else None,
     ("Accounts", "name"): lambda r: _lower(r.get("Name")) if r.get("Status") != "DELETED" else None,
     ("Items", "code"): lambda r: _lower(r.get("Code")),
-    ("Invoices", "accrec_number"): lambda r: _lower(r.get("InvoiceNumber")) if r.get("Type") == "ACCREC" else None,
-    ("CreditNotes", "accrec_number"): lambda r: _lower(r.get("CreditNoteNumber")) if r.get("Type") == "ACCRECCREDIT" else None,
+    ("Invoices", "accrec_number"): lambda r: (
+        _lower(r.get("InvoiceNumber")) if r.get("Type") == "ACCREC" else None
+    ),
+    ("CreditNotes", "accrec_number"): lambda r: (
+        _lower(r.get("CreditNoteNumber")) if r.get("Type") == "ACCRECCREDIT" else None
+    ),
     ("Quotes", "number"): lambda r: _lower(r.get("QuoteNumber")),
     ("PurchaseOrders", "number"): lambda r: _lower(r.get("PurchaseOrderNumber")),
 }

@@ -4,6 +4,7 @@ Events from committed writes are queued; a background thread batches whatever is
 pause) and POSTs it with urllib. Failed deliveries are retried a few times with a growing pause (Xero
 retries for up to 24 hours; the sandbox gives up sooner). Every attempt is kept in ``deliveries``.
 """
+
 import base64
 import datetime as dt
 import hashlib
@@ -27,8 +28,12 @@ def sign(key, body):
 
 def post(url, body, signature, timeout=5):
     """POST one payload; returns the HTTP status received (0 if the connection failed)."""
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json", "x-xero-signature": signature})
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "x-xero-signature": signature},
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read()
@@ -80,8 +85,12 @@ class Webhooks:
                 seq = self.sequence
             event = {
                 "resourceUrl": f"{base_url}/api.xro/2.0/{PATHS[category]}/{resource_id}",
-                "resourceId": resource_id, "eventDateUtc": stamp, "eventType": event_type,
-                "eventCategory": category, "tenantId": tenant_id, "tenantType": "ORGANISATION",
+                "resourceId": resource_id,
+                "eventDateUtc": stamp,
+                "eventType": event_type,
+                "eventCategory": category,
+                "tenantId": tenant_id,
+                "tenantType": "ORGANISATION",
             }
             if data:
                 event["data"] = data
@@ -117,16 +126,27 @@ class Webhooks:
                 self._idle.set()
 
     def _deliver(self, batch):
-        payload = {"events": [event for _, event in batch], "firstEventSequence": batch[0][0],
-                   "lastEventSequence": batch[-1][0], "entropy": secrets.token_urlsafe(15).upper()[:20]}
+        payload = {
+            "events": [event for _, event in batch],
+            "firstEventSequence": batch[0][0],
+            "lastEventSequence": batch[-1][0],
+            "entropy": secrets.token_urlsafe(15).upper()[:20],
+        }
         body = json.dumps(payload, separators=(",", ":")).encode()
         signature = sign(self.key, body)
         for attempt, pause in enumerate((0.0,) + RETRY_PAUSES, 1):
             if pause:
                 time.sleep(pause)
             status = post(self.url, body, signature)
-            self.deliveries.append({"payload": payload, "body": body, "signature": signature, "status": status,
-                                    "attempt": attempt})
+            self.deliveries.append(
+                {
+                    "payload": payload,
+                    "body": body,
+                    "signature": signature,
+                    "status": status,
+                    "attempt": attempt,
+                }
+            )
             if status == 200:
                 return
 
@@ -140,13 +160,25 @@ class Webhooks:
             raise RuntimeError("webhooks are not configured (webhook_url and webhook_key)")
         results = []
         for index in range(rounds):
-            payload = {"events": [], "firstEventSequence": 0, "lastEventSequence": 0,
-                       "entropy": secrets.token_urlsafe(15).upper()[:20]}
+            payload = {
+                "events": [],
+                "firstEventSequence": 0,
+                "lastEventSequence": 0,
+                "entropy": secrets.token_urlsafe(15).upper()[:20],
+            }
             body = json.dumps(payload, separators=(",", ":")).encode()
             correct = index % 2 == 0
             signature = sign(self.key if correct else self.key + "-wrong", body)
             status = post(self.url, body, signature)
-            self.deliveries.append({"payload": payload, "body": body, "signature": signature, "status": status,
-                                    "attempt": 1, "intent_to_receive": True})
+            self.deliveries.append(
+                {
+                    "payload": payload,
+                    "body": body,
+                    "signature": signature,
+                    "status": status,
+                    "attempt": 1,
+                    "intent_to_receive": True,
+                }
+            )
             results.append((correct, status))
         return results

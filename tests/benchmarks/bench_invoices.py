@@ -21,6 +21,7 @@ runs. The sandbox runs with ``minute_limit=100000`` (and a day limit of 10,000,0
 same calls would take at least at Xero's real pace. Databases are dropped at the end unless
 ``--keep-db``. Not a test: the targets are checked by reading the figures.
 """
+
 import argparse
 import json
 import math
@@ -39,13 +40,20 @@ DAY_LIMIT = 10_000_000
 MASTER_DATA = ["currencies", "taxes", "accounts", "bank_accounts", "contacts", "items"]
 TEMPLATE_MODULES = "account,sale_management,purchase,stock"
 # Run bookkeeping the connector writes on every run (not business data, not bindings).
-BOOKKEEPING_TABLES = {"xero_sync_run", "xero_sync_run_line", "xero_sync_object", "xero_api_log",
-                      "xero_account", "bus_bus"}
+BOOKKEEPING_TABLES = {
+    "xero_sync_run",
+    "xero_sync_run_line",
+    "xero_sync_object",
+    "xero_api_log",
+    "xero_account",
+    "bus_bus",
+}
 WATCHED_TABLES = ("account_move", "account_move_line", "xero_binding", "res_partner")
 
 
 # ================================================================================ inside Odoo
 # Everything below up to the "outside Odoo" part runs in ``python3 -m odoo shell`` (``env`` given).
+
 
 def _emit(obj):
     print(MARK + json.dumps(obj, default=str), flush=True)
@@ -99,7 +107,7 @@ class CallCounter:
         low = path.lower()
         if not low.startswith("/api.xro/2.0/"):
             return "auth"  # /connections, /connect/token, identity
-        parts = [p for p in path[len("/api.xro/2.0/"):].split("/") if p]
+        parts = [p for p in path[len("/api.xro/2.0/") :].split("/") if p]
         if method in ("PUT", "POST"):
             return "write"
         if method == "DELETE":
@@ -188,23 +196,33 @@ def _measure(env, sandbox, counter, fn, watch_writes=False):
                 changed[table] = {"inserted": delta[0], "updated": delta[1], "deleted": delta[2]}
         dates1 = _max_write_dates(env)
         figures["odoo_rows_changed"] = changed
-        figures["odoo_business_rows_changed"] = {t: c for t, c in changed.items()
-                                                 if t not in BOOKKEEPING_TABLES}
-        figures["max_write_date_changed"] = {t: [dates0[t], dates1[t]] for t in WATCHED_TABLES
-                                             if dates0[t] != dates1[t]}
+        figures["odoo_business_rows_changed"] = {
+            t: c for t, c in changed.items() if t not in BOOKKEEPING_TABLES
+        }
+        figures["max_write_date_changed"] = {
+            t: [dates0[t], dates1[t]] for t in WATCHED_TABLES if dates0[t] != dates1[t]
+        }
     return result, figures
 
 
 def _run_summary(run):
-    return {"state": run.state, "created": run.created_count, "updated": run.updated_count,
-            "skipped": run.skipped_count, "failed": run.failed_count,
-            "run_api_calls": run.api_calls, "message": (run.message or "")[:300] or None}
+    return {
+        "state": run.state,
+        "created": run.created_count,
+        "updated": run.updated_count,
+        "skipped": run.skipped_count,
+        "failed": run.failed_count,
+        "run_api_calls": run.api_calls,
+        "message": (run.message or "")[:300] or None,
+    }
 
 
 def _mismatches(env, account, limit=5):
     logs = env["xero.mismatch.log"].search([("account_id", "=", account.id), ("state", "=", "open")])
-    return len(logs), [f"{m.object_key} {m.direction} {m.kind} {m.record_name}: "
-                       f"{(m.messages or '')[:200]}" for m in logs[:limit]]
+    return len(logs), [
+        f"{m.object_key} {m.direction} {m.kind} {m.record_name}: {(m.messages or '')[:200]}"
+        for m in logs[:limit]
+    ]
 
 
 def _connect(env, seed, cfg):
@@ -214,31 +232,55 @@ def _connect(env, seed, cfg):
     import requests
 
     from odoo import fields
+
     from odoo.addons.sync_xero_connector.xero_sandbox import Sandbox
 
-    sandbox = Sandbox(port=0, client_id="bench-client", client_secret="bench-secret",
-                      token_ttl=1800, refresh_grace=1800, minute_limit=MINUTE_LIMIT,
-                      day_limit=DAY_LIMIT, seed=seed).start()
+    sandbox = Sandbox(
+        port=0,
+        client_id="bench-client",
+        client_secret="bench-secret",
+        token_ttl=1800,
+        refresh_grace=1800,
+        minute_limit=MINUTE_LIMIT,
+        day_limit=DAY_LIMIT,
+        seed=seed,
+    ).start()
     if cfg.get("tcp_nodelay"):
         # The sandbox's keep-alive answers otherwise wait ~40 ms per call (Nagle + delayed ACK).
         sandbox._server.RequestHandlerClass.disable_nagle_algorithm = True
     counter = CallCounter(sandbox)
     company = env.company
     company.tax_calculation_rounding_method = "round_per_line"  # required by the connector
-    account = env["xero.account"].create({
-        "name": "bench", "company_id": company.id, "client_id": "bench-client",
-        "client_secret": "bench-secret", "endpoint_mode": "custom",
-        "login_url": sandbox.url, "identity_url": sandbox.url,
-        "api_url": sandbox.url, "user_id": env.uid})
+    account = env["xero.account"].create(
+        {
+            "name": "bench",
+            "company_id": company.id,
+            "client_id": "bench-client",
+            "client_secret": "bench-secret",
+            "endpoint_mode": "custom",
+            "login_url": sandbox.url,
+            "identity_url": sandbox.url,
+            "api_url": sandbox.url,
+            "user_id": env.uid,
+        }
+    )
     token = sandbox.issue_token([sandbox.tenant_id])
-    conn = requests.get(sandbox.url + "/connections", timeout=10,
-                        headers={"Authorization": "Bearer " + token["access_token"]}).json()[0]
+    conn = requests.get(
+        sandbox.url + "/connections", timeout=10, headers={"Authorization": "Bearer " + token["access_token"]}
+    ).json()[0]
     now = fields.Datetime.now()
-    account.sudo().write({
-        "state": "connected", "tenant_id": conn["tenantId"], "tenant_name": conn["tenantName"],
-        "connection_id": conn["id"], "access_token": token["access_token"],
-        "refresh_token": token["refresh_token"], "token_expires_at": now + timedelta(seconds=1800),
-        "refresh_token_at": now})
+    account.sudo().write(
+        {
+            "state": "connected",
+            "tenant_id": conn["tenantId"],
+            "tenant_name": conn["tenantName"],
+            "connection_id": conn["id"],
+            "access_token": token["access_token"],
+            "refresh_token": token["refresh_token"],
+            "token_expires_at": now + timedelta(seconds=1800),
+            "refresh_token_at": now,
+        }
+    )
     started = time.perf_counter()
     __, errors = account._xero_run("import", MASTER_DATA)
     if errors:
@@ -278,30 +320,49 @@ def _build_invoices(env, account, count, seed):
     partners = env["res.partner"].browse(bound("contacts").mapped("res_id"))
     products = env["product.product"].browse(bound("items").mapped("res_id")).filtered("sale_ok")
     sales = env["account.account"].browse(bound("accounts", xero_number="200").res_id)
-    taxes = [env["account.tax"].browse(bound("taxes", xero_id=code).res_id)
-             for code in ("OUTPUT2", "OUTPUT2", "OUTPUT2", "ZERORATED")]
-    journal = env["account.journal"].search([("company_id", "=", env.company.id),
-                                             ("type", "=", "sale")], limit=1)
+    taxes = [
+        env["account.tax"].browse(bound("taxes", xero_id=code).res_id)
+        for code in ("OUTPUT2", "OUTPUT2", "OUTPUT2", "ZERORATED")
+    ]
+    journal = env["account.journal"].search(
+        [("company_id", "=", env.company.id), ("type", "=", "sale")], limit=1
+    )
     if not (partners and products and sales and all(taxes) and journal):
-        raise RuntimeError("master data missing: partners %d, products %d, account %s, taxes %s"
-                           % (len(partners), len(products), sales, taxes))
+        raise RuntimeError(
+            "master data missing: partners %d, products %d, account %s, taxes %s"
+            % (len(partners), len(products), sales, taxes)
+        )
     today = date.today()
     vals = []
     for index in range(count):
         lines = []
         for __ in range(2 + index % 2):
             product = products[rng.randrange(len(products))]
-            lines.append(Command.create({
-                "product_id": product.id, "name": product.name,
-                "quantity": rng.randrange(1, 12), "price_unit": rng.randrange(500, 90000) / 100,
-                "account_id": sales.id, "tax_ids": [Command.set(rng.choice(taxes).ids)]}))
-        vals.append({"move_type": "out_invoice", "partner_id": partners[index % len(partners)].id,
-                     "invoice_date": today - timedelta(days=index % 90), "journal_id": journal.id,
-                     "invoice_line_ids": lines})
+            lines.append(
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "name": product.name,
+                        "quantity": rng.randrange(1, 12),
+                        "price_unit": rng.randrange(500, 90000) / 100,
+                        "account_id": sales.id,
+                        "tax_ids": [Command.set(rng.choice(taxes).ids)],
+                    }
+                )
+            )
+        vals.append(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partners[index % len(partners)].id,
+                "invoice_date": today - timedelta(days=index % 90),
+                "journal_id": journal.id,
+                "invoice_line_ids": lines,
+            }
+        )
     Move = env["account.move"].with_context(default_move_type="out_invoice")
     moves = Move.browse()
     for start in range(0, count, 500):
-        moves |= Move.create(vals[start:start + 500])
+        moves |= Move.create(vals[start : start + 500])
     moves.action_post()
     env.flush_all()
     return moves
@@ -325,13 +386,21 @@ def _incremental(env, sandbox, counter, account, n, label, run_no):
     import_calls = sum(v for k, v in _diff(kinds_mid, kinds_before).items() if k != "auth")
     export_calls = sum(v for k, v in _diff(kinds_after, kinds_mid).items() if k != "auth")
     out.update(figures)
-    out.update({"import_api_calls": import_calls, "export_api_calls": export_calls,
-                "import_run": _run_summary(imp), "export_run": _run_summary(exp),
-                "enabled_object_runs": 2})
+    out.update(
+        {
+            "import_api_calls": import_calls,
+            "export_api_calls": export_calls,
+            "import_run": _run_summary(imp),
+            "export_run": _run_summary(exp),
+            "enabled_object_runs": 2,
+        }
+    )
     business = figures["odoo_business_rows_changed"]
     out["odoo_wrote_business_data"] = bool(business) or bool(figures["max_write_date_changed"])
-    out["target"] = ("<= 1 API call per run (invoices import, invoices export) and no write in "
-                     "Odoo outside run bookkeeping (%s)" % ", ".join(sorted(BOOKKEEPING_TABLES)))
+    out["target"] = (
+        "<= 1 API call per run (invoices import, invoices export) and no write in "
+        "Odoo outside run bookkeeping (%s)" % ", ".join(sorted(BOOKKEEPING_TABLES))
+    )
     out["pass"] = import_calls <= 1 and export_calls <= 1 and not out["odoo_wrote_business_data"]
     return out
 
@@ -351,26 +420,37 @@ def _inner_export(env, cfg):
         build_seconds = round(time.perf_counter() - started, 1)
 
         # (a) one export run of the N posted invoices
-        run, figures = _measure(env, sandbox, counter, lambda: account._xero_run_object(
-            "invoices", "export", trigger="manual"))
+        run, figures = _measure(
+            env, sandbox, counter, lambda: account._xero_run_object("invoices", "export", trigger="manual")
+        )
         in_xero = [r for r in sandbox.records("Invoices") if r.get("Type") == "ACCREC"]
-        bound = env["xero.binding"].search_count([("account_id", "=", account.id),
-                                                  ("object_key", "=", "invoices"),
-                                                  ("res_id", "in", moves.ids)])
+        bound = env["xero.binding"].search_count(
+            [("account_id", "=", account.id), ("object_key", "=", "invoices"), ("res_id", "in", moves.ids)]
+        )
         mismatch_count, mismatch_sample = _mismatches(env, account)
         limit = math.ceil(n / 50) + 10
         # Issue 13: every call of the export (pre-match reads included).
         call_limit = 2 * math.ceil(n / 50) + 5
-        a = {"scenario": "a_export", "run": run_no, "n": n, **figures,
-             "docs_per_second": round(n / figures["wall_seconds"], 1) if figures["wall_seconds"] else None,
-             "run_result": _run_summary(run), "invoices_in_xero": len(in_xero), "bound_in_odoo": bound,
-             "open_mismatches": mismatch_count, "mismatch_sample": mismatch_sample,
-             "setup": {"master_data_import_seconds": master_seconds,
-                       "create_and_post_seconds": build_seconds},
-             "target": f"write_calls <= ceil(N/50)+10 = {limit}, "
-                       f"api_calls <= 2*ceil(N/50)+5 = {call_limit}"}
-        a["pass"] = figures["write_calls"] <= limit and figures["api_calls"] <= call_limit \
-            and run.created_count == n and bound == n
+        a = {
+            "scenario": "a_export",
+            "run": run_no,
+            "n": n,
+            **figures,
+            "docs_per_second": round(n / figures["wall_seconds"], 1) if figures["wall_seconds"] else None,
+            "run_result": _run_summary(run),
+            "invoices_in_xero": len(in_xero),
+            "bound_in_odoo": bound,
+            "open_mismatches": mismatch_count,
+            "mismatch_sample": mismatch_sample,
+            "setup": {"master_data_import_seconds": master_seconds, "create_and_post_seconds": build_seconds},
+            "target": f"write_calls <= ceil(N/50)+10 = {limit}, api_calls <= 2*ceil(N/50)+5 = {call_limit}",
+        }
+        a["pass"] = (
+            figures["write_calls"] <= limit
+            and figures["api_calls"] <= call_limit
+            and run.created_count == n
+            and bound == n
+        )
         _emit(a)
         env.cr.commit()
 
@@ -395,29 +475,46 @@ def _inner_export(env, cfg):
         per_doc_calls = figures["api_calls"] / size
         a_per_doc_seconds = a["wall_seconds"] / n
         a_per_doc_calls = a["api_calls"] / n
-        d = {"scenario": "d_export_one_by_one", "run": run_no, "n": n, "sample": size, **figures,
-             "docs_per_second": round(size / figures["wall_seconds"], 1) if figures["wall_seconds"] else None,
-             "created": created, "failed": sum(runs.mapped("failed_count")),
-             "seconds_per_doc": round(per_doc_seconds, 4),
-             "api_calls_per_doc": round(per_doc_calls, 3),
-             "write_calls_per_doc": round(figures["write_calls"] / size, 3),
-             "extrapolated_to_n": {"note": f"sample of {size} scaled linearly to N={n}",
-                                   "wall_seconds": round(per_doc_seconds * n, 1),
-                                   "api_calls": round(per_doc_calls * n),
-                                   "write_calls": round(figures["write_calls"] / size * n),
-                                   "xero_60_per_minute_floor_seconds": round(per_doc_calls * n)},
-             "ratio_to_a": {"seconds_per_doc": round(per_doc_seconds / a_per_doc_seconds, 2)
-                            if a_per_doc_seconds else None,
-                            "api_calls_per_doc": round(per_doc_calls / a_per_doc_calls, 2)
-                            if a_per_doc_calls else None},
-             "target": "informative (the cost batching saves); pass = every sample document exported"}
+        d = {
+            "scenario": "d_export_one_by_one",
+            "run": run_no,
+            "n": n,
+            "sample": size,
+            **figures,
+            "docs_per_second": round(size / figures["wall_seconds"], 1) if figures["wall_seconds"] else None,
+            "created": created,
+            "failed": sum(runs.mapped("failed_count")),
+            "seconds_per_doc": round(per_doc_seconds, 4),
+            "api_calls_per_doc": round(per_doc_calls, 3),
+            "write_calls_per_doc": round(figures["write_calls"] / size, 3),
+            "extrapolated_to_n": {
+                "note": f"sample of {size} scaled linearly to N={n}",
+                "wall_seconds": round(per_doc_seconds * n, 1),
+                "api_calls": round(per_doc_calls * n),
+                "write_calls": round(figures["write_calls"] / size * n),
+                "xero_60_per_minute_floor_seconds": round(per_doc_calls * n),
+            },
+            "ratio_to_a": {
+                "seconds_per_doc": round(per_doc_seconds / a_per_doc_seconds, 2)
+                if a_per_doc_seconds
+                else None,
+                "api_calls_per_doc": round(per_doc_calls / a_per_doc_calls, 2) if a_per_doc_calls else None,
+            },
+            "target": "informative (the cost batching saves); pass = every sample document exported",
+        }
         d["pass"] = created == size
         _emit(d)
         env.cr.commit()
     finally:
         sandbox.stop()
-    _emit({"scenario": "_process", "role": "export", "run": run_no,
-           "seconds": round(time.perf_counter() - setup, 1)})
+    _emit(
+        {
+            "scenario": "_process",
+            "role": "export",
+            "run": run_no,
+            "seconds": round(time.perf_counter() - setup, 1),
+        }
+    )
 
 
 def _raw_orm_seconds(env, moves):
@@ -428,17 +525,31 @@ def _raw_orm_seconds(env, moves):
 
     vals_list, posted = [], []
     for index, move in enumerate(moves):
-        vals_list.append({
-            "move_type": move.move_type, "partner_id": move.partner_id.id,
-            "invoice_date": move.invoice_date, "invoice_date_due": move.invoice_date_due,
-            "currency_id": move.currency_id.id, "journal_id": move.journal_id.id,
-            "ref": move.ref,
-            "invoice_line_ids": [Command.create({
-                "name": line.name, "quantity": line.quantity, "price_unit": line.price_unit,
-                "discount": line.discount, "account_id": line.account_id.id,
-                "product_id": line.product_id.id, "tax_ids": [Command.set(line.tax_ids.ids)],
-            }) for line in move.invoice_line_ids],
-        })
+        vals_list.append(
+            {
+                "move_type": move.move_type,
+                "partner_id": move.partner_id.id,
+                "invoice_date": move.invoice_date,
+                "invoice_date_due": move.invoice_date_due,
+                "currency_id": move.currency_id.id,
+                "journal_id": move.journal_id.id,
+                "ref": move.ref,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": line.name,
+                            "quantity": line.quantity,
+                            "price_unit": line.price_unit,
+                            "discount": line.discount,
+                            "account_id": line.account_id.id,
+                            "product_id": line.product_id.id,
+                            "tax_ids": [Command.set(line.tax_ids.ids)],
+                        }
+                    )
+                    for line in move.invoice_line_ids
+                ],
+            }
+        )
         if move.state == "posted":
             posted.append(index)
     env.flush_all()
@@ -473,56 +584,77 @@ def _inner_import(env, cfg):
         statuses = {}
         for invoice in seed["Invoices"]:
             statuses[invoice["Status"]] = statuses.get(invoice["Status"], 0) + 1
+
         def do_import():
             if not cfg.get("profile"):
                 return account._xero_run_object("invoices", "import", trigger="manual")
             import cProfile
+
             profiler = cProfile.Profile()
             try:
-                return profiler.runcall(account._xero_run_object, "invoices", "import",
-                                        trigger="manual")
+                return profiler.runcall(account._xero_run_object, "invoices", "import", trigger="manual")
             finally:
                 profiler.dump_stats(cfg["profile"])
 
         run, figures = _measure(env, sandbox, counter, do_import)
-        moves = env["account.move"].search([("company_id", "=", env.company.id),
-                                            ("move_type", "=", "out_invoice")])
-        bound = env["xero.binding"].search_count([("account_id", "=", account.id),
-                                                  ("object_key", "=", "invoices")])
+        moves = env["account.move"].search(
+            [("company_id", "=", env.company.id), ("move_type", "=", "out_invoice")]
+        )
+        bound = env["xero.binding"].search_count(
+            [("account_id", "=", account.id), ("object_key", "=", "invoices")]
+        )
         mismatch_count, mismatch_sample = _mismatches(env, account)
         states = {}
         for move in moves:
             states[move.state] = states.get(move.state, 0) + 1
         raw_seconds = _raw_orm_seconds(env, moves)
         limit = math.ceil(n / 1000) + 5
-        b = {"scenario": "b_import", "run": run_no, "n": n, **figures,
-             "docs_per_second": round(n / figures["wall_seconds"], 1) if figures["wall_seconds"] else None,
-             "run_result": _run_summary(run), "xero_statuses": statuses, "odoo_states": states,
-             "bound_in_odoo": bound, "open_mismatches": mismatch_count,
-             "mismatch_sample": mismatch_sample,
-             "seed_updated_dates": "fresh (load time)" if cfg.get("fresh_stamps")
-             else "historic: one a minute, newest 1 h before the run",
-             "setup": {"master_data_import_seconds": master_seconds},
-             "raw_orm_create_post_seconds": raw_seconds,
-             "ratio_to_raw_orm": round(figures["wall_seconds"] / raw_seconds, 2),
-             "target": f"list_calls <= ceil(N/1000)+5 = {limit} and no per-document GET; "
-                       "ratio_to_raw_orm <= 1.5"}
-        b["pass"] = (figures["list_calls"] <= limit and figures["single_get_calls"] == 0
-                     and run.created_count == n and bound == n
-                     and b["ratio_to_raw_orm"] <= 1.5)
+        b = {
+            "scenario": "b_import",
+            "run": run_no,
+            "n": n,
+            **figures,
+            "docs_per_second": round(n / figures["wall_seconds"], 1) if figures["wall_seconds"] else None,
+            "run_result": _run_summary(run),
+            "xero_statuses": statuses,
+            "odoo_states": states,
+            "bound_in_odoo": bound,
+            "open_mismatches": mismatch_count,
+            "mismatch_sample": mismatch_sample,
+            "seed_updated_dates": "fresh (load time)"
+            if cfg.get("fresh_stamps")
+            else "historic: one a minute, newest 1 h before the run",
+            "setup": {"master_data_import_seconds": master_seconds},
+            "raw_orm_create_post_seconds": raw_seconds,
+            "ratio_to_raw_orm": round(figures["wall_seconds"] / raw_seconds, 2),
+            "target": f"list_calls <= ceil(N/1000)+5 = {limit} and no per-document GET; "
+            "ratio_to_raw_orm <= 1.5",
+        }
+        b["pass"] = (
+            figures["list_calls"] <= limit
+            and figures["single_get_calls"] == 0
+            and run.created_count == n
+            and bound == n
+            and b["ratio_to_raw_orm"] <= 1.5
+        )
         _emit(b)
         env.cr.commit()
         _emit(_incremental(env, sandbox, counter, account, n, "c_incremental_after_b", run_no))
         env.cr.commit()
     finally:
         sandbox.stop()
-    _emit({"scenario": "_process", "role": "import", "run": run_no,
-           "seconds": round(time.perf_counter() - setup, 1)})
+    _emit(
+        {
+            "scenario": "_process",
+            "role": "import",
+            "run": run_no,
+            "seconds": round(time.perf_counter() - setup, 1),
+        }
+    )
 
 
 def _inner(env, cfg):
-    env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True,
-                           mail_notrack=True))
+    env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True))
     try:
         if cfg["role"] == "export":
             _inner_export(env, cfg)
@@ -531,26 +663,41 @@ def _inner(env, cfg):
     except Exception as exc:  # reported to the outer process, which fails the run
         import traceback
 
-        _emit({"scenario": "_error", "role": cfg["role"], "run": cfg["run"],
-               "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()[-4000:]})
+        _emit(
+            {
+                "scenario": "_error",
+                "role": cfg["role"],
+                "run": cfg["run"],
+                "error": f"{type(exc).__name__}: {exc}",
+                "traceback": traceback.format_exc()[-4000:],
+            }
+        )
         env.cr.rollback()
 
 
 # =============================================================================== outside Odoo
 
+
 def _psql(sql, db="postgres"):
-    return subprocess.run(["psql", "-X", "-At", "-d", db, "-c", sql], check=True,
-                          capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["psql", "-X", "-At", "-d", db, "-c", sql], check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def _odoo_layout():
-    code = ("import os, odoo.release as r; "
-            "print(os.path.dirname(os.path.dirname(os.path.abspath(r.__file__)))); print(r.serie)")
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
-                         env=_child_env()).stdout.split()
+    code = (
+        "import os, odoo.release as r; "
+        "print(os.path.dirname(os.path.dirname(os.path.abspath(r.__file__)))); print(r.serie)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, env=_child_env()
+    ).stdout.split()
     odoo_root, serie = out[0], out[1]
-    paths = [p for p in (os.path.join(odoo_root, "addons"), os.path.join(odoo_root, "odoo", "addons"))
-             if os.path.isdir(p)]
+    paths = [
+        p
+        for p in (os.path.join(odoo_root, "addons"), os.path.join(odoo_root, "odoo", "addons"))
+        if os.path.isdir(p)
+    ]
     return ",".join(paths + [ROOT]), serie
 
 
@@ -579,9 +726,19 @@ class Bench:
         print(message, file=sys.stderr, flush=True)
 
     def odoo(self, *argv, **kwargs):
-        return subprocess.run([sys.executable, "-m", "odoo", *argv, f"--addons-path={self.addons_path}",
-                               f"--data-dir={self.data_dir}", "--no-http"], env=_child_env(),
-                              **kwargs)
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "odoo",
+                *argv,
+                f"--addons-path={self.addons_path}",
+                f"--data-dir={self.data_dir}",
+                "--no-http",
+            ],
+            env=_child_env(),
+            **kwargs,
+        )
 
     def exists(self, db):
         return _psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1"
@@ -606,8 +763,10 @@ class Bench:
     def template(self):
         if self.args.template:
             return self.args.template if self.exists(self.args.template) else None
-        name = _psql("SELECT datname FROM pg_database WHERE datname LIKE 'xero\\_tmpl\\_%' "
-                     "ORDER BY datname DESC LIMIT 1")
+        name = _psql(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'xero\\_tmpl\\_%' "
+            "ORDER BY datname DESC LIMIT 1"
+        )
         return name or None
 
     def base(self):
@@ -625,12 +784,22 @@ class Bench:
             modules = TEMPLATE_MODULES + ",sync_xero_connector"
         log = os.path.join(self.log_dir, "install.log")
         with open(log, "w", encoding="utf-8") as handle:
-            done = self.odoo("-d", base, "-i", modules, "--stop-after-init", "--log-level=warn",
-                             stdout=handle, stderr=subprocess.STDOUT)
+            done = self.odoo(
+                "-d",
+                base,
+                "-i",
+                modules,
+                "--stop-after-init",
+                "--log-level=warn",
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+            )
         if done.returncode:
             raise SystemExit(f"installing the addon into {base} failed; see {log}")
-        self.log(f"{base}: {'clone of ' + template if template else 'new database'}, addon installed "
-                 f"in {time.perf_counter() - started:.0f} s")
+        self.log(
+            f"{base}: {'clone of ' + template if template else 'new database'}, addon installed "
+            f"in {time.perf_counter() - started:.0f} s"
+        )
         return base
 
     def shell(self, db, cfg):
@@ -642,14 +811,29 @@ class Bench:
         results = []
         with open(log, "w", encoding="utf-8") as err:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "odoo", "shell", "-d", db, f"--addons-path={self.addons_path}",
-                 f"--data-dir={self.data_dir}", "--no-http", "--log-level=warn"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True, env=_child_env())
+                [
+                    sys.executable,
+                    "-m",
+                    "odoo",
+                    "shell",
+                    "-d",
+                    db,
+                    f"--addons-path={self.addons_path}",
+                    f"--data-dir={self.data_dir}",
+                    "--no-http",
+                    "--log-level=warn",
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=err,
+                text=True,
+                env=_child_env(),
+            )
             proc.stdin.write(script)
             proc.stdin.close()
             for line in proc.stdout:
                 if line.startswith(MARK):
-                    obj = json.loads(line[len(MARK):])
+                    obj = json.loads(line[len(MARK) :])
                     results.append(obj)
                     if obj["scenario"] == "_error":
                         self.log(f"ERROR in {db}: {obj['error']}\n{obj['traceback']}")
@@ -674,9 +858,15 @@ class Bench:
                 for role in self.args.roles.split(","):
                     db = f"{self.tag}_r{run_no}_{role}"
                     self.clone(base, db)
-                    cfg = {"role": role, "run": run_no, "n": self.args.n, "sample": self.args.sample,
-                           "fresh_stamps": self.args.fresh_stamps, "tcp_nodelay": self.args.tcp_nodelay,
-                           "profile": self.args.profile}
+                    cfg = {
+                        "role": role,
+                        "run": run_no,
+                        "n": self.args.n,
+                        "sample": self.args.sample,
+                        "fresh_stamps": self.args.fresh_stamps,
+                        "tcp_nodelay": self.args.tcp_nodelay,
+                        "profile": self.args.profile,
+                    }
                     results = self.shell(db, cfg)
                     failed = failed or not results or any(r["scenario"] == "_error" for r in results)
                     collected.extend(r for r in results if not r["scenario"].startswith("_error"))
@@ -699,11 +889,24 @@ class Bench:
         return 1 if failed else 0
 
 
-MEDIAN_KEYS = ("wall_seconds", "cpu_seconds", "docs_per_second", "api_calls", "write_calls",
-               "list_calls", "single_get_calls", "peak_rss_mb", "peak_rss_growth_mb",
-               "import_api_calls", "export_api_calls", "seconds_per_doc", "api_calls_per_doc",
-               "xero_60_per_minute_floor_seconds", "raw_orm_create_post_seconds",
-               "ratio_to_raw_orm")
+MEDIAN_KEYS = (
+    "wall_seconds",
+    "cpu_seconds",
+    "docs_per_second",
+    "api_calls",
+    "write_calls",
+    "list_calls",
+    "single_get_calls",
+    "peak_rss_mb",
+    "peak_rss_growth_mb",
+    "import_api_calls",
+    "export_api_calls",
+    "seconds_per_doc",
+    "api_calls_per_doc",
+    "xero_60_per_minute_floor_seconds",
+    "raw_orm_create_post_seconds",
+    "ratio_to_raw_orm",
+)
 
 
 def _median(values):
@@ -720,14 +923,26 @@ def summarise(results, args, seconds, name="bench_invoices"):
         if result["scenario"].startswith("_"):
             continue
         scenarios.setdefault(result["scenario"], []).append(result)
-    out = {"summary": name, "n": args.n, "runs": args.runs, "sample": min(args.sample, args.n),
-           "sandbox": {"minute_limit": MINUTE_LIMIT, "day_limit": DAY_LIMIT,
-                       "tcp_nodelay": args.tcp_nodelay,
-                       "note": "Xero's 60 calls/minute pacing disabled; "
-                               "xero_60_per_minute_floor_seconds = the calls at 1 per second"
-                               + ("" if args.tcp_nodelay else "; every call includes the sandbox's "
-                                  "~40 ms keep-alive wait (Nagle + delayed ACK), see --tcp-nodelay")},
-           "scenarios": {}}
+    out = {
+        "summary": name,
+        "n": args.n,
+        "runs": args.runs,
+        "sample": min(args.sample, args.n),
+        "sandbox": {
+            "minute_limit": MINUTE_LIMIT,
+            "day_limit": DAY_LIMIT,
+            "tcp_nodelay": args.tcp_nodelay,
+            "note": "Xero's 60 calls/minute pacing disabled; "
+            "xero_60_per_minute_floor_seconds = the calls at 1 per second"
+            + (
+                ""
+                if args.tcp_nodelay
+                else "; every call includes the sandbox's "
+                "~40 ms keep-alive wait (Nagle + delayed ACK), see --tcp-nodelay"
+            ),
+        },
+        "scenarios": {},
+    }
     for name in sorted(scenarios):
         rows = scenarios[name]
         entry = {"runs": len(rows), "pass": all(r.get("pass") for r in rows), "target": rows[0].get("target")}
@@ -737,13 +952,17 @@ def summarise(results, args, seconds, name="bench_invoices"):
         entry["by_operation_run1"] = rows[0].get("by_operation")
         if name == "d_export_one_by_one":
             entry["median_extrapolated_wall_seconds_for_n"] = _median(
-                [r["extrapolated_to_n"]["wall_seconds"] for r in rows])
+                [r["extrapolated_to_n"]["wall_seconds"] for r in rows]
+            )
             entry["median_extrapolated_api_calls_for_n"] = _median(
-                [r["extrapolated_to_n"]["api_calls"] for r in rows])
+                [r["extrapolated_to_n"]["api_calls"] for r in rows]
+            )
             entry["median_ratio_to_a_seconds_per_doc"] = _median(
-                [r["ratio_to_a"]["seconds_per_doc"] for r in rows])
+                [r["ratio_to_a"]["seconds_per_doc"] for r in rows]
+            )
             entry["median_ratio_to_a_api_calls_per_doc"] = _median(
-                [r["ratio_to_a"]["api_calls_per_doc"] for r in rows])
+                [r["ratio_to_a"]["api_calls_per_doc"] for r in rows]
+            )
         if name.startswith("c_"):
             entry["odoo_wrote_business_data"] = any(r.get("odoo_wrote_business_data") for r in rows)
             entry["odoo_rows_changed_run1"] = rows[0].get("odoo_rows_changed")
@@ -758,18 +977,31 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=2000, help="documents per scenario (default 2000)")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--sample", type=int, default=200,
-                        help="invoices exported one by one in (d), extrapolated to N (default 200)")
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=200,
+        help="invoices exported one by one in (d), extrapolated to N (default 200)",
+    )
     parser.add_argument("--template", help="template database (default: newest xero_tmpl_*)")
     parser.add_argument("--db-prefix", help="database names' prefix (must start with xero_bench)")
     parser.add_argument("--keep-db", action="store_true", help="keep the databases")
-    parser.add_argument("--fresh-stamps", action="store_true",
-                        help="(b): seed invoices stamped at load time instead of over the past hours")
-    parser.add_argument("--roles", default="export,import",
-                        help="databases to run: export (a, c, d), import (b, c); default both")
-    parser.add_argument("--tcp-nodelay", action="store_true",
-                        help="set TCP_NODELAY on the sandbox's sockets: removes the ~40 ms "
-                             "Nagle/delayed-ACK wait its keep-alive answers add to every call")
+    parser.add_argument(
+        "--fresh-stamps",
+        action="store_true",
+        help="(b): seed invoices stamped at load time instead of over the past hours",
+    )
+    parser.add_argument(
+        "--roles",
+        default="export,import",
+        help="databases to run: export (a, c, d), import (b, c); default both",
+    )
+    parser.add_argument(
+        "--tcp-nodelay",
+        action="store_true",
+        help="set TCP_NODELAY on the sandbox's sockets: removes the ~40 ms "
+        "Nagle/delayed-ACK wait its keep-alive answers add to every call",
+    )
     parser.add_argument("--verbose", action="store_true", help="relay the shell's other output")
     parser.add_argument("--profile", help="write a cProfile of the import run (b) to this file")
     args = parser.parse_args()

@@ -5,6 +5,7 @@
 Prints one JSON line per run and a summary line with the median. Not a timed test: the target (< 5 s for
 the whole read) is checked by reading the figure.
 """
+
 import argparse
 import json
 import os
@@ -17,18 +18,26 @@ import requests
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "sync_xero_connector"))
 
-from xero_sandbox import Sandbox
-from xero_sandbox.seed_gen import invoices_seed
+from xero_sandbox import Sandbox  # noqa: E402 (after the sys.path entry above)
+from xero_sandbox.seed_gen import invoices_seed  # noqa: E402
 
 
 def read_all(sandbox, token, page_size):
     session = requests.Session()
-    headers = {"Authorization": "Bearer " + token, "xero-tenant-id": sandbox.tenant_id, "Accept": "application/json"}
+    headers = {
+        "Authorization": "Bearer " + token,
+        "xero-tenant-id": sandbox.tenant_id,
+        "Accept": "application/json",
+    }
     page, total, pages, nbytes = 1, 0, 0, 0
     started = time.perf_counter()
     while True:
-        response = session.get(sandbox.url + "/api.xro/2.0/Invoices", params={"page": page, "pageSize": page_size},
-                               headers=headers, timeout=60)
+        response = session.get(
+            sandbox.url + "/api.xro/2.0/Invoices",
+            params={"page": page, "pageSize": page_size},
+            headers=headers,
+            timeout=60,
+        )
         response.raise_for_status()
         nbytes += len(response.content)
         batch = response.json()["Invoices"]
@@ -61,12 +70,31 @@ def main():
         for run in range(args.runs):
             total, pages, nbytes, seconds = read_all(sandbox, token, args.page_size)
             figures.append(seconds)
-            print(json.dumps({"run": run + 1, "invoices": total, "pages": pages, "page_size": args.page_size,
-                              "bytes": nbytes, "seconds": round(seconds, 3)}))
+            print(
+                json.dumps(
+                    {
+                        "run": run + 1,
+                        "invoices": total,
+                        "pages": pages,
+                        "page_size": args.page_size,
+                        "bytes": nbytes,
+                        "seconds": round(seconds, 3),
+                    }
+                )
+            )
     finally:
         sandbox.stop()
-    print(json.dumps({"invoices": args.invoices, "runs": args.runs, "median_seconds": round(statistics.median(figures), 3),
-                      "seed_generation_seconds": round(generated, 3), "seed_load_seconds": round(loaded, 3)}))
+    print(
+        json.dumps(
+            {
+                "invoices": args.invoices,
+                "runs": args.runs,
+                "median_seconds": round(statistics.median(figures), 3),
+                "seed_generation_seconds": round(generated, 3),
+                "seed_load_seconds": round(loaded, 3),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

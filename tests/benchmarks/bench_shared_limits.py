@@ -13,6 +13,7 @@ account's client, as a sync does) while its main thread runs a full import of on
 flight at once, the most calls in any 60 seconds, the 429 answers, and whether every run
 ended done. Not a test: the figures are read.
 """
+
 import argparse
 import json
 import os
@@ -57,16 +58,34 @@ def _inner(env, cfg):
     env.cr.commit()
     for thread in threads:
         thread.join()
-    print(MARK + json.dumps({
-        "process": cfg["process"], "seconds": round(time.perf_counter() - started, 1),
-        "runs": [(run.object_key, run.state, run.message) for run in runs],
-        "thread_errors": errors}), flush=True)
+    print(
+        MARK
+        + json.dumps(
+            {
+                "process": cfg["process"],
+                "seconds": round(time.perf_counter() - started, 1),
+                "runs": [(run.object_key, run.state, run.message) for run in runs],
+                "thread_errors": errors,
+            }
+        ),
+        flush=True,
+    )
 
 
 class SharedLimits(bench.Bench):
     def xero(self, db, *argv):
-        return [sys.executable, "-m", "odoo", f"--addons-path={self.addons_path}", "xero", "-d", db,
-                f"--data-dir={self.data_dir}", "--log-level=warn", *argv]
+        return [
+            sys.executable,
+            "-m",
+            "odoo",
+            f"--addons-path={self.addons_path}",
+            "xero",
+            "-d",
+            db,
+            f"--data-dir={self.data_dir}",
+            "--log-level=warn",
+            *argv,
+        ]
 
     def run(self):
         args = self.args
@@ -76,8 +95,14 @@ class SharedLimits(bench.Bench):
         base = self.base()
         db = f"{self.tag}_shared"
         self.clone(base, db)
-        sandbox = Sandbox(port=0, seed=DEMO_SEED_DIR, client_id="shared-client",
-                          client_secret="shared-secret", minute_limit=60, concurrency_limit=5)
+        sandbox = Sandbox(
+            port=0,
+            seed=DEMO_SEED_DIR,
+            client_id="shared-client",
+            client_secret="shared-secret",
+            minute_limit=60,
+            concurrency_limit=5,
+        )
         seen, lock = [], threading.Lock()
 
         def observe(exchange):
@@ -90,28 +115,63 @@ class SharedLimits(bench.Bench):
         sandbox.start()
         url = sandbox.url
         try:
-            subprocess.run(self.xero(db, "connect", "--company", "1", "--client-id",
-                                     "shared-client", "--client-secret", "shared-secret",
-                                     "--login-url", url, "--identity-url", url, "--api-url", url),
-                           check=True, env=bench._child_env(), capture_output=True)
+            subprocess.run(
+                self.xero(
+                    db,
+                    "connect",
+                    "--company",
+                    "1",
+                    "--client-id",
+                    "shared-client",
+                    "--client-secret",
+                    "shared-secret",
+                    "--login-url",
+                    url,
+                    "--identity-url",
+                    url,
+                    "--api-url",
+                    url,
+                ),
+                check=True,
+                env=bench._child_env(),
+                capture_output=True,
+            )
             time.sleep(61)  # connect's own calls leave the minute before the measure
             with lock:
                 seen.clear()
-            sandbox.faults.add("latency", count=100000, method="GET", path="/api.xro/2.0/Organisation",
-                               seconds=0.5)
+            sandbox.faults.add(
+                "latency", count=100000, method="GET", path="/api.xro/2.0/Organisation", seconds=0.5
+            )
             with open(os.path.abspath(__file__), encoding="utf-8") as handle:
                 source = handle.read()
             procs = []
             for number in range(args.processes):
                 cfg = {"process": number, "threads": args.threads, "calls": args.calls}
-                script = (f"__name__ = 'bench_inner'\n__file__ = {os.path.abspath(__file__)!r}\n"
-                          f"{source}\n_inner(env, {cfg!r})\n")
-                procs.append(subprocess.Popen(
-                    [sys.executable, "-m", "odoo", "shell", "-d", db,
-                     f"--addons-path={self.addons_path}", f"--data-dir={self.data_dir}",
-                     "--no-http", "--log-level=warn"], stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                    env=bench._child_env()))
+                script = (
+                    f"__name__ = 'bench_inner'\n__file__ = {os.path.abspath(__file__)!r}\n"
+                    f"{source}\n_inner(env, {cfg!r})\n"
+                )
+                procs.append(
+                    subprocess.Popen(
+                        [
+                            sys.executable,
+                            "-m",
+                            "odoo",
+                            "shell",
+                            "-d",
+                            db,
+                            f"--addons-path={self.addons_path}",
+                            f"--data-dir={self.data_dir}",
+                            "--no-http",
+                            "--log-level=warn",
+                        ],
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.DEVNULL,
+                        text=True,
+                        env=bench._child_env(),
+                    )
+                )
                 procs[-1].stdin.write(script)
                 procs[-1].stdin.close()
             started = time.perf_counter()
@@ -119,8 +179,9 @@ class SharedLimits(bench.Bench):
             for proc in procs:
                 out = proc.stdout.read()
                 proc.wait()
-                reports += [json.loads(line[len(MARK):]) for line in out.splitlines()
-                            if line.startswith(MARK)]
+                reports += [
+                    json.loads(line[len(MARK) :]) for line in out.splitlines() if line.startswith(MARK)
+                ]
             seconds = time.perf_counter() - started
         finally:
             sandbox.stop()
@@ -129,8 +190,10 @@ class SharedLimits(bench.Bench):
                     self.drop(name)
         with lock:
             calls = sorted(seen)
-        events = sorted([(s, 1) for s, __, __ in calls] + [(e, -1) for __, e, __ in calls],
-                        key=lambda pair: (pair[0], pair[1]))
+        events = sorted(
+            [(s, 1) for s, __, __ in calls] + [(e, -1) for __, e, __ in calls],
+            key=lambda pair: (pair[0], pair[1]),
+        )
         in_flight = peak = 0
         for __, step in events:
             in_flight += step
@@ -142,18 +205,28 @@ class SharedLimits(bench.Bench):
                 low += 1
             most_in_60 = max(most_in_60, high - low + 1)
         figures = {
-            "processes": args.processes, "threads_per_process": args.threads,
-            "calls_per_thread": args.calls, "api_calls_seen": len(calls),
-            "most_in_flight": peak, "most_in_any_60_seconds": most_in_60,
+            "processes": args.processes,
+            "threads_per_process": args.threads,
+            "calls_per_thread": args.calls,
+            "api_calls_seen": len(calls),
+            "most_in_flight": peak,
+            "most_in_any_60_seconds": most_in_60,
             "answers_429": sum(1 for __, __, status in calls if status == 429),
-            "all_runs_done": bool(reports) and len(reports) == args.processes and all(
-                state == "done" for report in reports for __, state, __ in report["runs"]),
+            "all_runs_done": bool(reports)
+            and len(reports) == args.processes
+            and all(state == "done" for report in reports for __, state, __ in report["runs"]),
             "thread_errors": [e for report in reports for e in report["thread_errors"]],
-            "wall_seconds": round(seconds, 1), "reports": reports,
+            "wall_seconds": round(seconds, 1),
+            "reports": reports,
             "target": "most_in_flight <= 5, most_in_any_60_seconds <= 60, no 429, every run done",
         }
-        figures["pass"] = (peak <= 5 and most_in_60 <= 60 and figures["answers_429"] == 0
-                           and figures["all_runs_done"] and not figures["thread_errors"])
+        figures["pass"] = (
+            peak <= 5
+            and most_in_60 <= 60
+            and figures["answers_429"] == 0
+            and figures["all_runs_done"]
+            and not figures["thread_errors"]
+        )
         print(json.dumps(figures, indent=1))
 
 

@@ -18,6 +18,7 @@ export runs to its end. Each Odoo record carries a marker Xero keeps (line descr
 payment reference, contact name); the figures count, per kind: records in Odoo, in Xero,
 Xero duplicates, missing in Xero, and Odoo records without a synced binding.
 """
+
 import argparse
 import json
 import os
@@ -64,7 +65,8 @@ def _inner_setup(env, cfg):
     if errors:
         raise RuntimeError("master data import failed: %s" % errors)
     account.sync_object_ids.filtered(lambda s: s.object_key in OBJECTS).write(
-        {"enabled": True, "direction": "both"})
+        {"enabled": True, "direction": "both"}
+    )
     Binding = env["xero.binding"]
 
     def bound(key, **where):
@@ -76,20 +78,31 @@ def _inner_setup(env, cfg):
     expense = env["account.account"].browse(bound("accounts", xero_number="429").res_id)
     tax = env["account.tax"].browse(bound("taxes", xero_id="OUTPUT2").res_id)
     bank = env["account.journal"].browse(bound("bank_accounts")[:1].res_id)
-    env["res.partner"].create([{"name": f"FI Contact {i:04d}", "customer_rank": 1,
-                                "email": f"fi{i}@example.com"} for i in range(n)])
+    env["res.partner"].create(
+        [{"name": f"FI Contact {i:04d}", "customer_rank": 1, "email": f"fi{i}@example.com"} for i in range(n)]
+    )
 
     def moves(move_type, prefix, account_, post=True):
-        vals = [{
-            "move_type": move_type, "partner_id": partners[i % len(partners)].id,
-            "invoice_date": date.today(), "ref": f"SUP-{i // 20}" if move_type == "in_invoice"
-            else False,
-            "invoice_line_ids": [Command.create({
-                "name": f"{prefix}-{i}", "quantity": 1 + i % 3, "price_unit": 10 + i,
-                "account_id": account_.id, "tax_ids": [Command.set(tax.ids if
-                                                                    move_type.startswith("out")
-                                                                    else [])]})],
-        } for i in range(n)]
+        vals = [
+            {
+                "move_type": move_type,
+                "partner_id": partners[i % len(partners)].id,
+                "invoice_date": date.today(),
+                "ref": f"SUP-{i // 20}" if move_type == "in_invoice" else False,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": f"{prefix}-{i}",
+                            "quantity": 1 + i % 3,
+                            "price_unit": 10 + i,
+                            "account_id": account_.id,
+                            "tax_ids": [Command.set(tax.ids if move_type.startswith("out") else [])],
+                        }
+                    )
+                ],
+            }
+            for i in range(n)
+        ]
         created = env["account.move"].create(vals)
         if post:
             created.action_post()
@@ -107,17 +120,27 @@ def _inner_setup(env, cfg):
 
 
 def _pay(env, invoice, bank, memo, amount):
-    wizard = env["account.payment.register"].with_context(
-        active_model="account.move", active_ids=invoice.ids).create({
-            "amount": amount, "journal_id": bank.id, "payment_date": invoice.invoice_date,
-            "communication": memo, "currency_id": invoice.currency_id.id,
-            "payment_difference_handling": "open"})
+    wizard = (
+        env["account.payment.register"]
+        .with_context(active_model="account.move", active_ids=invoice.ids)
+        .create(
+            {
+                "amount": amount,
+                "journal_id": bank.id,
+                "payment_date": invoice.invoice_date,
+                "communication": memo,
+                "currency_id": invoice.currency_id.id,
+                "payment_difference_handling": "open",
+            }
+        )
+    )
     return wizard._create_payments()
 
 
 def _lines(env, prefix):
-    return env["account.move.line"].search([("name", "=like", prefix + "-%"),
-                                            ("display_type", "=", "product")])
+    return env["account.move.line"].search(
+        [("name", "=like", prefix + "-%"), ("display_type", "=", "product")]
+    )
 
 
 def _inner_edit(env, cfg):
@@ -140,9 +163,11 @@ def _inner_edit(env, cfg):
         partner.name = f"{partner.name.split(' e')[0]} e{cfg['round']}"
         edited["contacts"] = edited.get("contacts", 0) + 1
     paid = _lines(env, "FI-paidinv").move_id.filtered(lambda m: m.amount_residual > 1)
-    bank = env["account.journal"].browse(env["xero.binding"].search([
-        ("account_id", "=", _account(env).id), ("object_key", "=", "bank_accounts")],
-        limit=1).res_id)
+    bank = env["account.journal"].browse(
+        env["xero.binding"]
+        .search([("account_id", "=", _account(env).id), ("object_key", "=", "bank_accounts")], limit=1)
+        .res_id
+    )
     if paid:
         invoice = paid.browse(rng.choice(paid.ids))
         _pay(env, invoice, bank, f"FI-pay-{10000 + cfg['round']}-x{cfg['round']}", 1)
@@ -156,8 +181,12 @@ def _inner_count(env, cfg):
     account = _account(env)
     client = account._xero_client()
     odoo = {kind: {} for kind in KINDS}  # marker -> Odoo id
-    for kind, prefix in (("drafts", "FI-draft"), ("invoices", "FI-inv"), ("bills", "FI-bill"),
-                         ("credit_notes", "FI-cn")):
+    for kind, prefix in (
+        ("drafts", "FI-draft"),
+        ("invoices", "FI-inv"),
+        ("bills", "FI-bill"),
+        ("credit_notes", "FI-cn"),
+    ):
         for line in _lines(env, prefix):
             odoo[kind][line.name] = line.move_id.id
     for payment in env["account.payment"].search([("memo", "=like", "FI-pay-%")]):
@@ -185,15 +214,26 @@ def _inner_count(env, cfg):
             seen("payments", record.get("Reference"))
     for record in client.iter_records("Contacts", params={"includeArchived": "true"}):
         seen("contacts", record.get("Name"))
-    keys = {"drafts": "invoices", "invoices": "invoices", "bills": "bills",
-            "credit_notes": "credit_notes", "payments": "payments", "contacts": "contacts"}
+    keys = {
+        "drafts": "invoices",
+        "invoices": "invoices",
+        "bills": "bills",
+        "credit_notes": "credit_notes",
+        "payments": "payments",
+        "contacts": "contacts",
+    }
     figures = {}
     for kind in KINDS:
         ids = set(odoo[kind].values())
-        synced = env["xero.binding"].search_count([
-            ("account_id", "=", account.id), ("object_key", "=", keys[kind]),
-            ("res_id", "in", list(ids)), ("state", "=", "synced"),
-            ("xero_id", "!=", False)])
+        synced = env["xero.binding"].search_count(
+            [
+                ("account_id", "=", account.id),
+                ("object_key", "=", keys[kind]),
+                ("res_id", "in", list(ids)),
+                ("state", "=", "synced"),
+                ("xero_id", "!=", False),
+            ]
+        )
         figures[kind] = {
             "in_odoo": len(odoo[kind]),
             "in_xero": sum(1 for m in odoo[kind] if xero[kind].get(m)),
@@ -203,21 +243,24 @@ def _inner_count(env, cfg):
             "not_synced_in_odoo": len(ids) - synced,
         }
     open_count, sample = bench._mismatches(env, account)
-    _emit({"step": "count", "figures": figures, "open_mismatches": open_count,
-           "mismatch_sample": sample})
+    _emit({"step": "count", "figures": figures, "open_mismatches": open_count, "mismatch_sample": sample})
 
 
 def _inner(env, cfg):
-    env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True,
-                           mail_notrack=True))
+    env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True, mail_notrack=True))
     try:
         {"setup": _inner_setup, "edit": _inner_edit, "count": _inner_count}[cfg["step"]](env, cfg)
     except Exception as exc:  # reported to the outer process
         import traceback
 
         env.cr.rollback()
-        _emit({"step": "_error", "error": f"{type(exc).__name__}: {exc}",
-               "traceback": traceback.format_exc()[-4000:]})
+        _emit(
+            {
+                "step": "_error",
+                "error": f"{type(exc).__name__}: {exc}",
+                "traceback": traceback.format_exc()[-4000:],
+            }
+        )
 
 
 # =============================================================================== outside Odoo
@@ -225,24 +268,53 @@ class FaultRun(bench.Bench):
     def shell(self, db, cfg):
         with open(os.path.abspath(__file__), encoding="utf-8") as handle:
             source = handle.read()
-        script = (f"FAULT_INNER = {cfg!r}\n__file__ = {os.path.abspath(__file__)!r}\n"
-                  f"import sys\nsys.path.insert(0, {HERE!r})\n" + source)
+        script = (
+            f"FAULT_INNER = {cfg!r}\n__file__ = {os.path.abspath(__file__)!r}\n"
+            f"import sys\nsys.path.insert(0, {HERE!r})\n" + source
+        )
         log = os.path.join(self.log_dir, f"{db}_{cfg['step']}.log")
         with open(log, "w", encoding="utf-8") as err:
             done = subprocess.run(
-                [sys.executable, "-m", "odoo", "shell", "-d", db, f"--addons-path={self.addons_path}",
-                 f"--data-dir={self.data_dir}", "--no-http", "--log-level=warn"],
-                input=script, stdout=subprocess.PIPE, stderr=err, text=True, env=bench._child_env())
-        results = [json.loads(line[len(MARK):]) for line in done.stdout.splitlines()
-                   if line.startswith(MARK)]
+                [
+                    sys.executable,
+                    "-m",
+                    "odoo",
+                    "shell",
+                    "-d",
+                    db,
+                    f"--addons-path={self.addons_path}",
+                    f"--data-dir={self.data_dir}",
+                    "--no-http",
+                    "--log-level=warn",
+                ],
+                input=script,
+                stdout=subprocess.PIPE,
+                stderr=err,
+                text=True,
+                env=bench._child_env(),
+            )
+        results = [
+            json.loads(line[len(MARK) :]) for line in done.stdout.splitlines() if line.startswith(MARK)
+        ]
         if not results or results[-1]["step"] == "_error":
-            raise SystemExit(f"odoo shell {cfg['step']} on {db} failed: "
-                             f"{results[-1] if results else ''} (log {log})")
+            raise SystemExit(
+                f"odoo shell {cfg['step']} on {db} failed: {results[-1] if results else ''} (log {log})"
+            )
         return results[-1]
 
     def xero(self, db, *argv, **kwargs):
-        return [sys.executable, "-m", "odoo", f"--addons-path={self.addons_path}", "xero", "-d", db,
-                f"--data-dir={self.data_dir}", "--log-level=warn", *argv]
+        return [
+            sys.executable,
+            "-m",
+            "odoo",
+            f"--addons-path={self.addons_path}",
+            "xero",
+            "-d",
+            db,
+            f"--data-dir={self.data_dir}",
+            "--log-level=warn",
+            *argv,
+        ]
 
     def sandbox(self):
         sys.path.insert(0, os.path.join(ROOT, "sync_xero_connector"))
@@ -259,11 +331,31 @@ class FaultRun(bench.Bench):
         log = open(os.path.join(self.log_dir, "sandbox.log"), "w", encoding="utf-8")
         env = dict(bench._child_env(), PYTHONPATH=os.path.join(ROOT, "sync_xero_connector"))
         proc = subprocess.Popen(
-            [sys.executable, "-m", "xero_sandbox", "--port", "0", "--seed", folder,
-             "--client-id", "fault-client", "--client-secret", "fault-secret",
-             "--minute-limit", str(self.args.minute_limit), "--day-limit", str(bench.DAY_LIMIT),
-             "--concurrency-limit", "50", "--app-minute-limit", str(bench.MINUTE_LIMIT)],
-            stdout=log, stderr=subprocess.STDOUT, env=env)
+            [
+                sys.executable,
+                "-m",
+                "xero_sandbox",
+                "--port",
+                "0",
+                "--seed",
+                folder,
+                "--client-id",
+                "fault-client",
+                "--client-secret",
+                "fault-secret",
+                "--minute-limit",
+                str(self.args.minute_limit),
+                "--day-limit",
+                str(bench.DAY_LIMIT),
+                "--concurrency-limit",
+                "50",
+                "--app-minute-limit",
+                str(bench.MINUTE_LIMIT),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
         path = log.name
         for __ in range(100):
             time.sleep(0.2)
@@ -282,17 +374,37 @@ class FaultRun(bench.Bench):
         self.clone(base, db)
         sandbox, url = self.sandbox()
         try:
-            subprocess.run(self.xero(db, "connect", "--company", "1", "--client-id", "fault-client",
-                                     "--client-secret", "fault-secret", "--login-url", url,
-                                     "--identity-url", url, "--api-url", url),
-                           check=True, env=bench._child_env(), capture_output=True)
+            subprocess.run(
+                self.xero(
+                    db,
+                    "connect",
+                    "--company",
+                    "1",
+                    "--client-id",
+                    "fault-client",
+                    "--client-secret",
+                    "fault-secret",
+                    "--login-url",
+                    url,
+                    "--identity-url",
+                    url,
+                    "--api-url",
+                    url,
+                ),
+                check=True,
+                env=bench._child_env(),
+                capture_output=True,
+            )
             self.log(json.dumps(self.shell(db, {"step": "setup", "n": args.n})))
             kills = []
             for round_no in range(1, args.kills + 1):
                 delay = rng.uniform(args.min_delay, args.max_delay)
-                proc = subprocess.Popen(self.xero(db, "export", "all", "--json"),
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        env=bench._child_env())
+                proc = subprocess.Popen(
+                    self.xero(db, "export", "all", "--json"),
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    env=bench._child_env(),
+                )
                 try:
                     proc.wait(timeout=delay)
                     outcome = f"ended by itself ({proc.returncode})"
@@ -302,11 +414,14 @@ class FaultRun(bench.Bench):
                     outcome = "killed"
                 kills.append({"round": round_no, "delay_s": round(delay, 1), "outcome": outcome})
                 self.log(json.dumps(kills[-1]))
-                self.log(json.dumps(self.shell(db, {"step": "edit", "round": round_no,
-                                                    "seed": args.seed})))
+                self.log(json.dumps(self.shell(db, {"step": "edit", "round": round_no, "seed": args.seed})))
             for __ in range(2):  # the clean rerun (twice: the second must find nothing to do)
-                done = subprocess.run(self.xero(db, "export", "all", "--json"), env=bench._child_env(),
-                                      capture_output=True, text=True)
+                done = subprocess.run(
+                    self.xero(db, "export", "all", "--json"),
+                    env=bench._child_env(),
+                    capture_output=True,
+                    text=True,
+                )
                 self.log(f"final export exit {done.returncode}: {done.stdout.strip()[-2000:]}")
             counted = self.shell(db, {"step": "count"})
             figures = counted["figures"]
@@ -317,13 +432,16 @@ class FaultRun(bench.Bench):
             if not args.keep_db:
                 for name in list(self.dbs):
                     self.drop(name)
-        print("%-13s %8s %8s %10s %8s %10s" % ("object", "in Odoo", "in Xero", "duplicates",
-                                               "missing", "not synced"))
+        print(
+            "%-13s %8s %8s %10s %8s %10s"
+            % ("object", "in Odoo", "in Xero", "duplicates", "missing", "not synced")
+        )
         for kind in KINDS:
             f = figures[kind]
-            print("%-13s %8d %8d %10d %8d %10d" % (kind, f["in_odoo"], f["in_xero"],
-                                                   f["duplicates"], f["missing"],
-                                                   f["not_synced_in_odoo"]))
+            print(
+                "%-13s %8d %8d %10d %8d %10d"
+                % (kind, f["in_odoo"], f["in_xero"], f["duplicates"], f["missing"], f["not_synced_in_odoo"])
+            )
         print(json.dumps({"n": args.n, "kills": kills, "figures": figures}))
         bad = any(f["duplicates"] or f["missing"] for f in figures.values())
         return 1 if bad else 0
@@ -334,12 +452,17 @@ def main():
     parser.add_argument("--n", type=int, default=300, help="records of each kind (default 300)")
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--min-delay", type=float, default=4.0,
-                        help="seconds before a kill, at least (Odoo starts in ~3 s)")
+    parser.add_argument(
+        "--min-delay", type=float, default=4.0, help="seconds before a kill, at least (Odoo starts in ~3 s)"
+    )
     parser.add_argument("--max-delay", type=float, default=30.0)
-    parser.add_argument("--minute-limit", type=int, default=120,
-                        help="the sandbox's calls per minute (Xero: 60): an export lasts long "
-                             "enough for the kills to land while it sends")
+    parser.add_argument(
+        "--minute-limit",
+        type=int,
+        default=120,
+        help="the sandbox's calls per minute (Xero: 60): an export lasts long "
+        "enough for the kills to land while it sends",
+    )
     parser.add_argument("--template", help="template database (default: newest xero_tmpl_*)")
     parser.add_argument("--db-prefix", help="database names' prefix (must start with xero_bench)")
     parser.add_argument("--keep-db", action="store_true")

@@ -1,7 +1,7 @@
 """Fixtures for the client tests: a real in-process sandbox and a client wired to it with a
 fake clock (sleeping advances the sandbox's clock instead of waiting)."""
-import pytest
 
+import pytest
 from xero import Transport, XeroClient, XeroOAuth
 from xero.ratelimit import LimiterRegistry
 from xero.transport import RetryPolicy

@@ -1,5 +1,6 @@
 """The client against the real local sandbox, over real HTTP: paging, rate limits, faults,
 batch results, idempotent retries, token handling, OAuth, and redaction of every log."""
+
 import json
 import logging
 import threading
@@ -9,7 +10,6 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import requests
-
 from xero import CREATED, REJECTED, UPDATED, errors
 from xero.dates import parse_datetime
 from xero.transport import RetryPolicy
@@ -61,9 +61,7 @@ def test_ids_filter_is_split_under_the_url_limit(sandbox, harness):
     wanted = [c["ContactID"] for c in seeded[:120]]
     found = list(harness.client.iter_records("Contacts", ids=wanted))
     assert sorted(r["ContactID"] for r in found) == sorted(wanted)
-    id_counts = [
-        len(parse_qs(urlsplit(r["url"]).query)["IDs"][0].split(",")) for r in harness.records
-    ]
+    id_counts = [len(parse_qs(urlsplit(r["url"]).query)["IDs"][0].split(",")) for r in harness.records]
     assert id_counts == [50, 50, 20]
 
 
@@ -86,8 +84,7 @@ def test_if_modified_since_returns_only_newer_records(sandbox, harness):
 def test_changes_since_counts_and_names_the_newest_in_one_read(sandbox, harness):
     seeded = contacts(1500)
     sandbox.load_seed({"Contacts": seeded})
-    assert harness.client.changes_since("Contacts") == (1500, harness.client.changes_since(
-        "Contacts")[1])
+    assert harness.client.changes_since("Contacts") == (1500, harness.client.changes_since("Contacts")[1])
     sandbox.advance_clock(3600)
     renamed = [{"ContactID": seeded[i]["ContactID"], "Name": f"Renamed {i}"} for i in (7, 3)]
     results = harness.client.write("Contacts", renamed, method="POST")
@@ -241,8 +238,7 @@ def test_endless_5xx_gives_up_with_typed_error(sandbox, harness):
 
 
 def test_dropped_connection_after_commit_is_retried_without_duplicate(sandbox, harness):
-    sandbox.inject_fault("drop_after_commit", count=1, method="PUT",
-                         path="/api.xro/2.0/Contacts")
+    sandbox.inject_fault("drop_after_commit", count=1, method="PUT", path="/api.xro/2.0/Contacts")
     [result] = harness.client.write("Contacts", [{"Name": "Only Once Ltd"}], method="PUT")
     assert result.status == CREATED
     names = [c["Name"] for c in sandbox.records("Contacts")]
@@ -263,10 +259,12 @@ def test_retrying_the_same_batch_later_does_not_write_twice(sandbox, harness):
 
 # ---------------------------------------------------------------------- batch writes
 def test_batch_returns_one_result_per_element(sandbox, harness):
-    sandbox.load_seed({"Contacts": [{"ContactID": str(uuid.uuid4()), "Name": "Acme Ltd",
-                                     "ContactStatus": "ACTIVE"}]})
+    sandbox.load_seed(
+        {"Contacts": [{"ContactID": str(uuid.uuid4()), "Name": "Acme Ltd", "ContactStatus": "ACTIVE"}]}
+    )
     results = harness.client.write(
-        "Contacts", [{"Name": "New One"}, {"Name": "Acme Ltd"}, {"Name": "New Two"}],
+        "Contacts",
+        [{"Name": "New One"}, {"Name": "Acme Ltd"}, {"Name": "New Two"}],
         method="PUT",
     )
     assert [r.status for r in results] == [CREATED, REJECTED, CREATED]
@@ -279,9 +277,7 @@ def test_batch_returns_one_result_per_element(sandbox, harness):
 
 
 def test_batches_are_chunked_by_50(sandbox, harness):
-    results = harness.client.write(
-        "Contacts", [{"Name": f"Bulk {i}"} for i in range(120)], method="PUT"
-    )
+    results = harness.client.write("Contacts", [{"Name": f"Bulk {i}"} for i in range(120)], method="PUT")
     assert [r.status for r in results] == [CREATED] * 120
     assert harness.ops()["PUT /Contacts"] == 3
     assert len(sandbox.records("Contacts")) == 120
@@ -299,8 +295,10 @@ def test_post_with_id_updates(sandbox, harness):
 def test_single_object_collections_write_one_by_one(sandbox, harness):
     results = harness.client.write(
         "Accounts",
-        [{"Code": "9001", "Name": "Test expenses", "Type": "EXPENSE"},
-         {"Code": "9002", "Name": "Bad account"}],  # no Type: Xero refuses it
+        [
+            {"Code": "9001", "Name": "Test expenses", "Type": "EXPENSE"},
+            {"Code": "9002", "Name": "Bad account"},
+        ],  # no Type: Xero refuses it
         method="PUT",
     )
     assert [r.status for r in results] == [CREATED, REJECTED]
@@ -410,8 +408,14 @@ def test_no_secret_in_any_log(sandbox, harness, caplog):
     with pytest.raises(errors.XeroInvalidGrant):
         sandbox.advance_clock(31 * 60)
         oauth.refresh(tokens.refresh_token)
-    secrets = [code, tokens.access_token, tokens.refresh_token, rotated.access_token,
-               rotated.refresh_token, "sandbox-secret"]
+    secrets = [
+        code,
+        tokens.access_token,
+        tokens.refresh_token,
+        rotated.access_token,
+        rotated.refresh_token,
+        "sandbox-secret",
+    ]
     captured = json.dumps(harness.records) + caplog.text
     assert len(harness.records) >= 7
     for secret in secrets:
@@ -422,14 +426,29 @@ def test_numbers_filter_reads_100_numbers_a_call_within_the_url_budget(sandbox, 
     """Pre-matching of new invoices: ``InvoiceNumbers=`` with up to 100 numbers a read, fewer
     when long numbers would make the URL too long; a comma cannot go in such a filter."""
     [contact] = contacts(1)
-    invoices = [{"InvoiceID": str(uuid.uuid4()), "Type": "ACCREC", "Status": "AUTHORISED",
-                 "InvoiceNumber": f"INV/2026/{i:05d}", "Contact": {"ContactID": contact["ContactID"]},
-                 "Date": "2026-01-05", "DueDate": "2026-02-05", "LineAmountTypes": "Exclusive",
-                 "LineItems": [{"Description": "x", "Quantity": 1, "UnitAmount": 10,
-                                "AccountCode": "200"}],
-                 "UpdatedDateUTC": OLD} for i in range(150)]
-    sales = {"AccountID": str(uuid.uuid4()), "Code": "200", "Name": "Sales", "Type": "REVENUE",
-             "Status": "ACTIVE", "TaxType": "NONE"}
+    invoices = [
+        {
+            "InvoiceID": str(uuid.uuid4()),
+            "Type": "ACCREC",
+            "Status": "AUTHORISED",
+            "InvoiceNumber": f"INV/2026/{i:05d}",
+            "Contact": {"ContactID": contact["ContactID"]},
+            "Date": "2026-01-05",
+            "DueDate": "2026-02-05",
+            "LineAmountTypes": "Exclusive",
+            "LineItems": [{"Description": "x", "Quantity": 1, "UnitAmount": 10, "AccountCode": "200"}],
+            "UpdatedDateUTC": OLD,
+        }
+        for i in range(150)
+    ]
+    sales = {
+        "AccountID": str(uuid.uuid4()),
+        "Code": "200",
+        "Name": "Sales",
+        "Type": "REVENUE",
+        "Status": "ACTIVE",
+        "TaxType": "NONE",
+    }
     sandbox.load_seed({"Accounts": [sales], "Contacts": [contact], "Invoices": invoices})
     wanted = [f"INV/2026/{i:05d}" for i in range(0, 300, 2)]  # 75 exist, 75 do not
     found = list(harness.client.iter_records("Invoices", numbers=wanted))
@@ -441,8 +460,9 @@ def test_numbers_filter_reads_100_numbers_a_call_within_the_url_budget(sandbox, 
     short = [f"N{i}" for i in range(250)]
     harness.records.clear()
     list(harness.client.iter_records("Invoices", numbers=short))
-    assert [len(parse_qs(urlsplit(r["url"]).query)["InvoiceNumbers"][0].split(","))
-            for r in harness.records] == [100, 100, 50]
+    assert [
+        len(parse_qs(urlsplit(r["url"]).query)["InvoiceNumbers"][0].split(",")) for r in harness.records
+    ] == [100, 100, 50]
     with pytest.raises(ValueError):
         list(harness.client.iter_records("Invoices", numbers=["A,B"]))
     with pytest.raises(ValueError):
@@ -453,15 +473,25 @@ def test_ids_without_ids_filter_read_by_where_on_the_id(sandbox, harness):
     """Credit notes take no IDs parameter: a where on the ID, combined with the caller's where,
     as many IDs a read as the URL budget allows; an ID that is no GUID is never put in a where."""
     customer = contacts(1)[0]
-    notes = [{"CreditNoteID": str(uuid.uuid4()), "Type": "ACCRECCREDIT" if i % 2 else "ACCPAYCREDIT",
-              "Contact": {"ContactID": customer["ContactID"]}, "Date": "2026-01-05", "Status": "DRAFT",
-              "LineItems": [{"Description": "x", "Quantity": 1, "UnitAmount": 5}]} for i in range(60)]
+    notes = [
+        {
+            "CreditNoteID": str(uuid.uuid4()),
+            "Type": "ACCRECCREDIT" if i % 2 else "ACCPAYCREDIT",
+            "Contact": {"ContactID": customer["ContactID"]},
+            "Date": "2026-01-05",
+            "Status": "DRAFT",
+            "LineItems": [{"Description": "x", "Quantity": 1, "UnitAmount": 5}],
+        }
+        for i in range(60)
+    ]
     sandbox.load_seed({"Contacts": [customer], "CreditNotes": notes})
     wanted = [n["CreditNoteID"] for n in notes[:55]]
-    found = list(harness.client.iter_records("CreditNotes", ids=wanted,
-                                             params={"where": 'Type=="ACCRECCREDIT"'}))
+    found = list(
+        harness.client.iter_records("CreditNotes", ids=wanted, params={"where": 'Type=="ACCRECCREDIT"'})
+    )
     assert sorted(r["CreditNoteID"] for r in found) == sorted(
-        n["CreditNoteID"] for n in notes[:55] if n["Type"] == "ACCRECCREDIT")
+        n["CreditNoteID"] for n in notes[:55] if n["Type"] == "ACCRECCREDIT"
+    )
     wheres = [parse_qs(urlsplit(r["url"]).query)["where"][0] for r in harness.records]
     assert all(w.startswith('(Type=="ACCRECCREDIT") AND (CreditNoteID==Guid("') for w in wheres)
     assert sum(w.count("Guid(") for w in wheres) == 55
@@ -479,19 +509,23 @@ def test_tracking_categories_write_one_by_one_and_options(sandbox, harness):
     region = client.iter_records("TrackingCategories").__next__()
     [made] = client.write("TrackingCategories", [{"Name": "Department"}], method="POST")
     assert made.status == "created" and made.record["Name"] == "Department"
-    [renamed] = client.write("TrackingCategories", [
-        {"TrackingCategoryID": made.xero_id, "Name": "Departments"}], method="POST")
+    [renamed] = client.write(
+        "TrackingCategories", [{"TrackingCategoryID": made.xero_id, "Name": "Departments"}], method="POST"
+    )
     assert renamed.status == "updated" and renamed.record["Name"] == "Departments"
     ops = sandbox.stats()["by_operation"]
     assert ops.get("PUT /TrackingCategories") == 1
     assert ops.get("POST /TrackingCategories") == 1  # to /TrackingCategories/{id}
     created, updated = client.write_tracking_options(
-        region["TrackingCategoryID"], [{"Name": "South"}, {"Name": "north"}, {"Name": "East"}],
-        [(region["Options"][0]["TrackingOptionID"], {"Name": "Northern", "Status": "ACTIVE"})])
+        region["TrackingCategoryID"],
+        [{"Name": "South"}, {"Name": "north"}, {"Name": "East"}],
+        [(region["Options"][0]["TrackingOptionID"], {"Name": "Northern", "Status": "ACTIVE"})],
+    )
     assert [r.status for r in created] == ["created", "rejected", "created"]
     assert [r.index for r in created] == [0, 1, 2]
     assert "already exists" in created[1].messages[0]
     assert [r.status for r in updated] == ["updated"]
-    names = sorted(o["Name"] for o in client.get_record(
-        "TrackingCategories", region["TrackingCategoryID"])["Options"])
+    names = sorted(
+        o["Name"] for o in client.get_record("TrackingCategories", region["TrackingCategoryID"])["Options"]
+    )
     assert names == ["East", "Northern", "South"]

@@ -1,11 +1,11 @@
 """Framework-free unit tests of the client's pure parts: dates, redaction, webhook signatures,
 idempotency keys, back-off policy, chunking, error mapping."""
+
 import json
 import random
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-
 from xero import client as xclient
 from xero import const, dates, errors, redact, webhooks
 from xero.oauth import TokenSet, normalize_scopes
@@ -60,12 +60,8 @@ def test_formats():
         "2020-02-06T12:17:43Z"
     )
     # An offset moment is converted to UTC.
-    assert dates.format_if_modified_since("2020-02-06T12:17:43.202-08:00") == (
-        "2020-02-06T20:17:43Z"
-    )
-    assert dates.to_ms_json(datetime(2019, 7, 22, tzinfo=timezone.utc)) == (
-        "/Date(1563753600000+0000)/"
-    )
+    assert dates.format_if_modified_since("2020-02-06T12:17:43.202-08:00") == ("2020-02-06T20:17:43Z")
+    assert dates.to_ms_json(datetime(2019, 7, 22, tzinfo=timezone.utc)) == ("/Date(1563753600000+0000)/")
     assert dates.parse_date(dates.to_ms_json(date(2031, 1, 5))) == date(2031, 1, 5)
 
 
@@ -81,8 +77,12 @@ def test_redact_headers_masks_credentials_only():
 
 def test_redact_json_form_url_and_literal_secrets():
     body = json.dumps(
-        {"access_token": "AT-123456", "refresh_token": "RT-654321", "expires_in": 1800,
-         "nested": [{"id_token": "ID-999999"}]}
+        {
+            "access_token": "AT-123456",
+            "refresh_token": "RT-654321",
+            "expires_in": 1800,
+            "nested": [{"id_token": "ID-999999"}],
+        }
     )
     out = redact.redact_text(body)
     assert "AT-123456" not in out and "RT-654321" not in out and "ID-999999" not in out
@@ -138,15 +138,24 @@ def test_webhook_signature_refusals(key, body, sig):
 
 
 def test_webhook_payload_parsing():
-    raw = json.dumps({
-        "events": [{
-            "resourceUrl": "https://api.xero.com/api.xro/2.0/Contacts/717f2bfc",
-            "resourceId": "717f2bfc", "eventDateUtc": "2024-06-21T01:15:39.902",
-            "eventType": "UPDATE", "eventCategory": "CONTACT", "tenantId": "t1",
-            "tenantType": "ORGANISATION",
-        }],
-        "firstEventSequence": 5, "lastEventSequence": 5, "entropy": "x",
-    }).encode()
+    raw = json.dumps(
+        {
+            "events": [
+                {
+                    "resourceUrl": "https://api.xero.com/api.xro/2.0/Contacts/717f2bfc",
+                    "resourceId": "717f2bfc",
+                    "eventDateUtc": "2024-06-21T01:15:39.902",
+                    "eventType": "UPDATE",
+                    "eventCategory": "CONTACT",
+                    "tenantId": "t1",
+                    "tenantType": "ORGANISATION",
+                }
+            ],
+            "firstEventSequence": 5,
+            "lastEventSequence": 5,
+            "entropy": "x",
+        }
+    ).encode()
     events, first, last = webhooks.parse_payload(raw)
     assert (first, last) == (5, 5)
     assert events[0].event_category == "CONTACT" and events[0].resource_id == "717f2bfc"
@@ -206,23 +215,30 @@ def _response(status, body, url="https://api.xero.com/api.xro/2.0/Contacts"):
 
 
 def test_error_mapping():
-    validation = _response(400, {
-        "ErrorNumber": 10, "Type": "ValidationException",
-        "Message": "A validation exception occurred",
-        "Elements": [
-            {"ValidationErrors": [{"Message": "Email address must be valid."},
-                                   {"Message": "Name is required."}]},
-            {"ValidationErrors": [{"Message": "Name is required."}]},
-        ],
-    })
+    validation = _response(
+        400,
+        {
+            "ErrorNumber": 10,
+            "Type": "ValidationException",
+            "Message": "A validation exception occurred",
+            "Elements": [
+                {
+                    "ValidationErrors": [
+                        {"Message": "Email address must be valid."},
+                        {"Message": "Name is required."},
+                    ]
+                },
+                {"ValidationErrors": [{"Message": "Name is required."}]},
+            ],
+        },
+    )
     exc = error_for(validation)
     assert isinstance(exc, errors.XeroValidationError)
     assert exc.messages == ["Email address must be valid.", "Name is required."]
     assert "Email address must be valid." in str(exc)
     assert isinstance(error_for(_response(400, {"error": "invalid_grant"})), errors.XeroInvalidGrant)
     assert isinstance(error_for(_response(400, {"error": "invalid_client"})), errors.XeroAuthError)
-    assert not isinstance(error_for(_response(400, {"error": "invalid_client"})),
-                          errors.XeroInvalidGrant)
+    assert not isinstance(error_for(_response(400, {"error": "invalid_client"})), errors.XeroInvalidGrant)
     assert isinstance(error_for(_response(401, {"Title": "Unauthorized"})), errors.XeroAuthError)
     assert isinstance(error_for(_response(403, {})), errors.XeroForbidden)
     assert isinstance(error_for(_response(404, b"")), errors.XeroNotFound)
@@ -234,16 +250,21 @@ def test_error_mapping():
 
 def test_element_results():
     spec = xclient.collection("Contacts")
-    ok = xclient._element_result(spec, 0, {"Name": "A"}, {"ContactID": "id-1",
-                                                         "StatusAttributeString": "OK"})
+    ok = xclient._element_result(spec, 0, {"Name": "A"}, {"ContactID": "id-1", "StatusAttributeString": "OK"})
     assert (ok.status, ok.xero_id, ok.messages) == (xclient.CREATED, "id-1", [])
     upd = xclient._element_result(spec, 1, {"ContactID": "id-2"}, {"ContactID": "id-2"})
     assert upd.status == xclient.UPDATED
-    bad = xclient._element_result(spec, 2, {"Name": "B"}, {
-        "ContactID": const.ZERO_ID, "HasValidationErrors": True,
-        "StatusAttributeString": "ERROR",
-        "ValidationErrors": [{"Message": "one"}, {"Message": "two"}],
-    })
+    bad = xclient._element_result(
+        spec,
+        2,
+        {"Name": "B"},
+        {
+            "ContactID": const.ZERO_ID,
+            "HasValidationErrors": True,
+            "StatusAttributeString": "ERROR",
+            "ValidationErrors": [{"Message": "one"}, {"Message": "two"}],
+        },
+    )
     assert bad.status == xclient.REJECTED and bad.messages == ["one", "two"] and not bad.ok
     missing = xclient._element_result(spec, 3, {"Name": "C"}, None)
     assert missing.status == xclient.REJECTED

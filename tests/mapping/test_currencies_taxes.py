@@ -1,4 +1,5 @@
 """Currencies and tax rates: pure mappings, spec conformance of the payloads, a sandbox round trip."""
+
 import os
 
 import pytest
@@ -20,9 +21,15 @@ def comp(name, rate, compound=False, non_recoverable=False):
 
 
 def neutral_tax(**overrides):
-    tax = {"xero_id": None, "name": "GST + QST", "active": True, "rate": 15.4738,
-           "components": [comp("GST", 5.0), comp("QST", 9.975, compound=True)],
-           "use": "sale", "report_tax_type": "OUTPUT"}
+    tax = {
+        "xero_id": None,
+        "name": "GST + QST",
+        "active": True,
+        "rate": 15.4738,
+        "components": [comp("GST", 5.0), comp("QST", 9.975, compound=True)],
+        "use": "sale",
+        "report_tax_type": "OUTPUT",
+    }
     tax.update(overrides)
     return tax
 
@@ -30,7 +37,9 @@ def neutral_tax(**overrides):
 # -- currencies ----------------------------------------------------------------------------------
 def test_currency_both_ways():
     assert currency_from_xero({"Code": "usd", "Description": "United States Dollar"}) == {
-        "code": "USD", "name": "United States Dollar"}
+        "code": "USD",
+        "name": "United States Dollar",
+    }
     assert currency_from_xero({"Code": "EUR"}) == {"code": "EUR", "name": "EUR"}
     assert currency_to_xero({"code": "eur", "name": "Euro"}) == {"Code": "EUR", "Description": "Euro"}
     assert currency_to_xero({"code": "NZD", "name": None}) == {"Code": "NZD"}
@@ -68,52 +77,79 @@ def test_every_report_tax_type_of_the_spec_is_classified_once(spec_dir):
     assert sum(len(g) for g in groups) == len(enum)
 
 
-@pytest.mark.parametrize("report, flags, use", [
-    ("OUTPUT2", {}, "sale"),
-    ("EXEMPTOUTPUT", {"CanApplyToExpenses": True, "CanApplyToRevenue": False}, "sale"),
-    ("SALESOUTPUT", {}, "sale"),
-    ("INPUT", {"CanApplyToRevenue": True, "CanApplyToExpenses": False}, "purchase"),
-    ("PURCHASESINPUT", {}, "purchase"),
-    ("EXEMPTINPUT", {}, "purchase"),
-    ("NONE", {"CanApplyToRevenue": False, "CanApplyToExpenses": True}, "purchase"),
-    ("NONE", {"CanApplyToRevenue": True, "CanApplyToExpenses": False}, "sale"),
-    ("BASEXCLUDED", {"CanApplyToRevenue": True, "CanApplyToExpenses": True}, "sale"),
-    (None, {"CanApplyToExpenses": True}, "purchase"),
-    (None, {}, "sale"),
-    ("NEWFANGLEDINPUT", {}, "purchase"),  # a value newer than the spec: by its name
-    ("NEWFANGLEDOUTPUT", {}, "sale"),
-])
+@pytest.mark.parametrize(
+    "report, flags, use",
+    [
+        ("OUTPUT2", {}, "sale"),
+        ("EXEMPTOUTPUT", {"CanApplyToExpenses": True, "CanApplyToRevenue": False}, "sale"),
+        ("SALESOUTPUT", {}, "sale"),
+        ("INPUT", {"CanApplyToRevenue": True, "CanApplyToExpenses": False}, "purchase"),
+        ("PURCHASESINPUT", {}, "purchase"),
+        ("EXEMPTINPUT", {}, "purchase"),
+        ("NONE", {"CanApplyToRevenue": False, "CanApplyToExpenses": True}, "purchase"),
+        ("NONE", {"CanApplyToRevenue": True, "CanApplyToExpenses": False}, "sale"),
+        ("BASEXCLUDED", {"CanApplyToRevenue": True, "CanApplyToExpenses": True}, "sale"),
+        (None, {"CanApplyToExpenses": True}, "purchase"),
+        (None, {}, "sale"),
+        ("NEWFANGLEDINPUT", {}, "purchase"),  # a value newer than the spec: by its name
+        ("NEWFANGLEDOUTPUT", {}, "sale"),
+    ],
+)
 def test_use_from_report_tax_type_then_flags(report, flags, use):
-    rate = {"Name": "R", "TaxType": "T", "Status": "ACTIVE", "ReportTaxType": report,
-            "TaxComponents": [{"Name": "R", "Rate": 1}], **flags}
+    rate = {
+        "Name": "R",
+        "TaxType": "T",
+        "Status": "ACTIVE",
+        "ReportTaxType": report,
+        "TaxComponents": [{"Name": "R", "Rate": 1}],
+        **flags,
+    }
     assert tax_from_xero(rate)["use"] == use
 
 
 # -- from Xero -----------------------------------------------------------------------------------
 def test_tax_from_xero_with_components():
     rate = {
-        "Name": "GST on Income", "TaxType": "OUTPUT2", "ReportTaxType": "OUTPUT", "Status": "ACTIVE",
-        "CanApplyToRevenue": True, "DisplayTaxRate": 15.0, "EffectiveRate": 15.0,
+        "Name": "GST on Income",
+        "TaxType": "OUTPUT2",
+        "ReportTaxType": "OUTPUT",
+        "Status": "ACTIVE",
+        "CanApplyToRevenue": True,
+        "DisplayTaxRate": 15.0,
+        "EffectiveRate": 15.0,
         "TaxComponents": [{"Name": "GST", "Rate": 15.0, "IsCompound": False, "IsNonRecoverable": False}],
     }
     assert tax_from_xero(rate) == {
-        "xero_id": "OUTPUT2", "name": "GST on Income", "active": True, "rate": 15.0,
-        "components": [comp("GST", 15.0)], "use": "sale", "report_tax_type": "OUTPUT",
+        "xero_id": "OUTPUT2",
+        "name": "GST on Income",
+        "active": True,
+        "rate": 15.0,
+        "components": [comp("GST", 15.0)],
+        "use": "sale",
+        "report_tax_type": "OUTPUT",
     }
 
 
 def test_tax_from_xero_computes_the_rate_without_effective_rate_and_keeps_flags():
-    rate = {"Name": "QC", "TaxType": "TAX003", "Status": "ARCHIVED", "ReportTaxType": "INPUT",
-            "TaxComponents": [{"Name": "GST", "Rate": 5}, {"Name": "QST", "Rate": 9.975,
-                                                            "IsCompound": True, "IsNonRecoverable": True}]}
+    rate = {
+        "Name": "QC",
+        "TaxType": "TAX003",
+        "Status": "ARCHIVED",
+        "ReportTaxType": "INPUT",
+        "TaxComponents": [
+            {"Name": "GST", "Rate": 5},
+            {"Name": "QST", "Rate": 9.975, "IsCompound": True, "IsNonRecoverable": True},
+        ],
+    }
     tax = tax_from_xero(rate)
     assert tax["rate"] == 15.4738 and tax["active"] is False and tax["use"] == "purchase"
     assert tax["components"] == [comp("GST", 5.0), comp("QST", 9.975, True, True)]
 
 
 def test_tax_from_xero_without_components_gets_one_named_like_the_rate():
-    tax = tax_from_xero({"Name": "Zero Rated", "TaxType": "ZERORATED", "EffectiveRate": 0,
-                         "ReportTaxType": None})
+    tax = tax_from_xero(
+        {"Name": "Zero Rated", "TaxType": "ZERORATED", "EffectiveRate": 0, "ReportTaxType": None}
+    )
     assert tax["components"] == [comp("Zero Rated", 0.0)]
     assert tax["rate"] == 0.0 and tax["report_tax_type"] is None and tax["active"] is True
 
@@ -132,24 +168,30 @@ def test_tax_to_xero_payload():
 
 
 def test_tax_to_xero_update_inactive_rounded_unnamed_component():
-    payload = tax_to_xero(neutral_tax(active=False, report_tax_type=None,
-                                      components=[comp("", 7.123456)]), xero_id="TAX002")
+    payload = tax_to_xero(
+        neutral_tax(active=False, report_tax_type=None, components=[comp("", 7.123456)]), xero_id="TAX002"
+    )
     assert payload == {
-        "TaxType": "TAX002", "Name": "GST + QST",
-        "TaxComponents": [{"Name": "GST + QST", "Rate": 7.1235, "IsCompound": False,
-                           "IsNonRecoverable": False}],
+        "TaxType": "TAX002",
+        "Name": "GST + QST",
+        "TaxComponents": [
+            {"Name": "GST + QST", "Rate": 7.1235, "IsCompound": False, "IsNonRecoverable": False}
+        ],
         "Status": "DELETED",
     }
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"name": ""}, "no name"),
-    ({"name": "   "}, "no name"),
-    ({"name": "x" * 51}, "51 characters"),
-    ({"components": []}, "no rate component"),
-    ({"components": [comp("A", 5), comp("B", -1)]}, "negative rate"),
-    ({"components": [comp("A", 5, compound=True)]}, "nothing to compound on"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"name": ""}, "no name"),
+        ({"name": "   "}, "no name"),
+        ({"name": "x" * 51}, "51 characters"),
+        ({"components": []}, "no rate component"),
+        ({"components": [comp("A", 5), comp("B", -1)]}, "negative rate"),
+        ({"components": [comp("A", 5, compound=True)]}, "nothing to compound on"),
+    ],
+)
 def test_tax_to_xero_refuses(overrides, message):
     with pytest.raises(MappingError, match=message) as info:
         tax_to_xero(neutral_tax(**overrides))
@@ -164,19 +206,26 @@ def test_tax_round_trip_through_the_pure_mappings():
 # -- matching ------------------------------------------------------------------------------------
 def test_tax_matches_same_rate_and_components_in_any_order():
     a = neutral_tax()
-    b = neutral_tax(name="Quebec", use="purchase", xero_id="TAX009",
-                    components=[comp("QST", 9.975, compound=True), comp("GST", 5.00001)])
+    b = neutral_tax(
+        name="Quebec",
+        use="purchase",
+        xero_id="TAX009",
+        components=[comp("QST", 9.975, compound=True), comp("GST", 5.00001)],
+    )
     assert tax_matches(a, b) and tax_matches(b, a)
     # Without "rate" the effective rate comes from the components.
     assert tax_matches({"components": [comp("GST", 15)]}, {"rate": 15.0, "components": [comp("x", 15)]})
 
 
-@pytest.mark.parametrize("other", [
-    neutral_tax(rate=15.0),                                                      # other total
-    neutral_tax(components=[comp("GST", 5.0), comp("QST", 9.975)], rate=15.4738),  # not compound
-    neutral_tax(components=[comp("GST", 5.0), comp("QST", 9.975, True), comp("Z", 0)]),
-    neutral_tax(components=[comp("GST", 5.0), comp("QST", 9.976, True)], rate=15.4738),
-])
+@pytest.mark.parametrize(
+    "other",
+    [
+        neutral_tax(rate=15.0),  # other total
+        neutral_tax(components=[comp("GST", 5.0), comp("QST", 9.975)], rate=15.4738),  # not compound
+        neutral_tax(components=[comp("GST", 5.0), comp("QST", 9.975, True), comp("Z", 0)]),
+        neutral_tax(components=[comp("GST", 5.0), comp("QST", 9.976, True)], rate=15.4738),
+    ],
+)
 def test_tax_matches_refuses_a_different_rate(other):
     assert not tax_matches(neutral_tax(), other)
 

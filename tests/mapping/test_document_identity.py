@@ -1,5 +1,6 @@
 """A Xero document found by number is the Odoo document only when type, contact, currency and
 total agree (xero/mapping/documents.py identity_differences); draft placeholder numbers."""
+
 import pytest
 from xero.mapping.documents import (
     document_from_xero,
@@ -19,8 +20,14 @@ def odoo(**extra):
 
 
 def xero(**extra):
-    record = {"Type": "ACCREC", "InvoiceNumber": "INV-0160", "Contact": {"ContactID": CONTACT},
-              "CurrencyCode": "USD", "Total": 2072.30, "Date": "2026-03-10"}
+    record = {
+        "Type": "ACCREC",
+        "InvoiceNumber": "INV-0160",
+        "Contact": {"ContactID": CONTACT},
+        "CurrencyCode": "USD",
+        "Total": 2072.30,
+        "Date": "2026-03-10",
+    }
     record.update(extra)
     return document_from_xero(record)
 
@@ -37,20 +44,25 @@ def test_currency_case_does_not_decide():
     assert identity_differences(odoo(currency="usd"), xero()) == []
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"Contact": {"ContactID": OTHER}}, "contact_id"),
-    ({"Total": 893.55}, "total"),
-    ({"Total": 2072.31}, "total"),
-    ({"CurrencyCode": "EUR"}, "currency"),
-    ({"Type": "ACCRECCREDIT"}, "type"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"Contact": {"ContactID": OTHER}}, "contact_id"),
+        ({"Total": 893.55}, "total"),
+        ({"Total": 2072.31}, "total"),
+        ({"CurrencyCode": "EUR"}, "currency"),
+        ({"Type": "ACCRECCREDIT"}, "type"),
+    ],
+)
 def test_each_difference_refuses(changes, field):
     assert [d[0] for d in identity_differences(odoo(), xero(**changes))] == [field]
 
 
 def test_both_sides_reported():
     assert identity_differences(odoo(), xero(Total=893.55, Contact={"ContactID": OTHER})) == [
-        ("contact_id", CONTACT, OTHER), ("total", 2072.30, 893.55)]
+        ("contact_id", CONTACT, OTHER),
+        ("total", 2072.30, 893.55),
+    ]
 
 
 def test_missing_values_are_not_proof():
@@ -61,8 +73,7 @@ def test_missing_values_are_not_proof():
 
 def test_tolerance():
     assert identity_differences(odoo(), xero(Total=2072.25), tolerance=0.05) == []
-    assert [d[0] for d in identity_differences(odoo(), xero(Total=2072.24), tolerance=0.05)] == [
-        "total"]
+    assert [d[0] for d in identity_differences(odoo(), xero(Total=2072.24), tolerance=0.05)] == ["total"]
     assert [d[0] for d in identity_differences(odoo(), xero(Total=2072.29))] == ["total"]
 
 

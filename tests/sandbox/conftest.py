@@ -4,6 +4,7 @@ Every sandbox made by these fixtures reports its HTTP exchanges to ``sandbox_hel
 test_sandbox_conformance.py
 (moved to the end of the run) validates them all against the official OpenAPI specs.
 """
+
 import os
 
 import pytest

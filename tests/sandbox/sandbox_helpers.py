@@ -1,5 +1,6 @@
 """Helpers shared by the sandbox tests (a module with a unique name: conftest.py files are not importable
 reliably when several test folders each have one)."""
+
 import os
 
 import requests
@@ -24,7 +25,11 @@ class Client:
         self.tenant_id = tenant_id or sandbox.tenant_id
 
     def headers(self, extra=None):
-        out = {"Authorization": "Bearer " + self.token, "xero-tenant-id": self.tenant_id, "Accept": "application/json"}
+        out = {
+            "Authorization": "Bearer " + self.token,
+            "xero-tenant-id": self.tenant_id,
+            "Accept": "application/json",
+        }
         out.update(extra or {})
         return out
 
@@ -59,13 +64,24 @@ class Client:
 
 
 def invoice_body(contact_id, lines, **fields):
-    body = {"Type": "ACCREC", "Contact": {"ContactID": contact_id}, "Date": "2026-01-15", "DueDate": "2026-02-15",
-            "LineItems": lines}
+    body = {
+        "Type": "ACCREC",
+        "Contact": {"ContactID": contact_id},
+        "Date": "2026-01-15",
+        "DueDate": "2026-02-15",
+        "LineItems": lines,
+    }
     body.update(fields)
     return body
 
 
 def line(quantity, unit, account="200", tax="OUTPUT2", **extra):
-    out = {"Description": "Widget", "Quantity": quantity, "UnitAmount": unit, "AccountCode": account, "TaxType": tax}
+    out = {
+        "Description": "Widget",
+        "Quantity": quantity,
+        "UnitAmount": unit,
+        "AccountCode": account,
+        "TaxType": tax,
+    }
     out.update(extra)
     return out

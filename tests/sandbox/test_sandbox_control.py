@@ -1,4 +1,5 @@
 """Control endpoints and in-process controls: stats, faults, reset, clock, tenants."""
+
 import http.client
 import json
 import time
@@ -19,16 +20,33 @@ def test_stats_count_requests_by_operation_and_status(sb, api, contact):
     api = Client(sb)
     api.get("Invoices")
     api.get("Invoices/" + "00000000-0000-4000-8000-000000000001")
-    api.put("Invoices", {"Invoices": [invoice_body(api.get("Contacts").json()["Contacts"][0]["ContactID"], [line(1, 10)])]})
-    note = api.create("CreditNotes", {"Type": "ACCRECCREDIT", "Contact": {"Name": "Stats Ltd"}, "Date": "2026-01-01",
-                                      "Status": "AUTHORISED", "LineItems": [line(1, 1)]})
+    api.put(
+        "Invoices",
+        {"Invoices": [invoice_body(api.get("Contacts").json()["Contacts"][0]["ContactID"], [line(1, 10)])]},
+    )
+    note = api.create(
+        "CreditNotes",
+        {
+            "Type": "ACCRECCREDIT",
+            "Contact": {"Name": "Stats Ltd"},
+            "Date": "2026-01-01",
+            "Status": "AUTHORISED",
+            "LineItems": [line(1, 1)],
+        },
+    )
     api.put("CreditNotes/{}/Allocations".format(note["CreditNoteID"]), {"Allocations": []})
     requests.get(sb.url + "/connections", headers={"Authorization": "Bearer " + api.token}, timeout=10)
     stats = control(sb, "GET", "stats")
     assert stats == sb.stats()
     assert stats["total"] == 7
-    assert stats["by_operation"] == {"GET /Invoices": 2, "GET /Contacts": 1, "PUT /Invoices": 1, "PUT /CreditNotes": 1,
-                                     "PUT /CreditNotes/Allocations": 1, "GET /connections": 1}
+    assert stats["by_operation"] == {
+        "GET /Invoices": 2,
+        "GET /Contacts": 1,
+        "PUT /Invoices": 1,
+        "PUT /CreditNotes": 1,
+        "PUT /CreditNotes/Allocations": 1,
+        "GET /connections": 1,
+    }
     assert stats["by_status"] == {"200": 6, "404": 1}
     requests.post(sb.url + "/connect/token", data={"grant_type": "client_credentials"}, timeout=10)
     assert sb.stats()["by_operation"]["POST /connect/token"] == 1
@@ -63,7 +81,11 @@ def test_latency_fault(sb, api):
 def test_rate_limit_fault(sb, api):
     control(sb, "POST", "faults", {"kind": "rate_limit", "count": 1, "problem": "minute", "retry_after": 7})
     burst = api.get("Invoices")
-    assert (burst.status_code, burst.headers["X-Rate-Limit-Problem"], burst.headers["Retry-After"]) == (429, "minute", "7")
+    assert (burst.status_code, burst.headers["X-Rate-Limit-Problem"], burst.headers["Retry-After"]) == (
+        429,
+        "minute",
+        "7",
+    )
     sb.inject_fault("rate_limit", problem="day", retry_after=3600)
     assert api.get("Invoices").headers["X-Rate-Limit-Problem"] == "day"
     sb.inject_fault("rate_limit", problem="concurrent")
@@ -99,21 +121,42 @@ def test_tenants_and_token_control_endpoints(sb):
     made = control(sb, "POST", "tenants", {"name": "Via HTTP"})
     assert made["tenantId"] in sb.tenants_in_order()
     token = control(sb, "POST", "token", {"tenant_ids": [made["tenantId"]]})
-    org = Client(sb, token=token["access_token"], tenant_id=made["tenantId"]).get("Organisation").json()["Organisations"][0]
+    org = (
+        Client(sb, token=token["access_token"], tenant_id=made["tenantId"])
+        .get("Organisation")
+        .json()["Organisations"][0]
+    )
     assert org["Name"] == "Via HTTP"
     assert requests.get(sb.url + "/_sandbox/nothing", timeout=10).status_code == 404
 
 
 def test_records_inspection_and_load_seed(sb):
-    tenant = sb.add_tenant("Seeded by dict", seed={"Contacts": [{"ContactID": "11111111-2222-4333-8444-555555555555", "Name": "Seed Co",
-                                                                "UpdatedDateUTC": "2024-05-01T10:00:00Z"}]})
+    tenant = sb.add_tenant(
+        "Seeded by dict",
+        seed={
+            "Contacts": [
+                {
+                    "ContactID": "11111111-2222-4333-8444-555555555555",
+                    "Name": "Seed Co",
+                    "UpdatedDateUTC": "2024-05-01T10:00:00Z",
+                }
+            ]
+        },
+    )
     [contact] = sb.records("Contacts", tenant)
-    assert (contact["ContactID"], contact["Name"], contact["UpdatedDateUTC"]) == ("11111111-2222-4333-8444-555555555555", "Seed Co", "/Date(1714557600000+0000)/")
+    assert (contact["ContactID"], contact["Name"], contact["UpdatedDateUTC"]) == (
+        "11111111-2222-4333-8444-555555555555",
+        "Seed Co",
+        "/Date(1714557600000+0000)/",
+    )
     assert sb.records("Organisation", tenant)[0]["Name"] == "Seeded by dict"
 
 
 def test_not_found_paths(api, sb):
-    assert api.get("NoSuchCollection", headers={"X-Test-Invalid-Request": "unknown path on purpose"}).status_code == 404
+    assert (
+        api.get("NoSuchCollection", headers={"X-Test-Invalid-Request": "unknown path on purpose"}).status_code
+        == 404
+    )
     assert requests.get(sb.url + "/nothing-here", timeout=10).status_code == 404
     connection = http.client.HTTPConnection("127.0.0.1", sb.port, timeout=10)
     connection.request("GET", "/api.xro/2.0/Organisation")

@@ -1,5 +1,6 @@
 """Hostile Xero for the client's tests: planted elements (Sandbox.inject_raw) listed verbatim, the
 ``where_refused`` fault, and ``where`` string literals read the way Xero's parser reads them."""
+
 import json
 
 import pytest
@@ -11,8 +12,14 @@ def planted(response, key="Contacts"):
 
 
 def test_planted_elements_are_listed_verbatim(sb, api):
-    elements = ["not an object", 7, None, ["a"], {"Name": "Planted Nul\x00"},
-                {"ContactID": "0bad0bad-0000-4000-8000-000000000001", "Name": "Planted \ud800"}]
+    elements = [
+        "not an object",
+        7,
+        None,
+        ["a"],
+        {"Name": "Planted Nul\x00"},
+        {"ContactID": "0bad0bad-0000-4000-8000-000000000001", "Name": "Planted \ud800"},
+    ]
     for element in elements:
         sb.inject_raw("Contacts", element)
     response = api.get("Contacts", params={"page": 1, "pageSize": 1000, "includeArchived": "true"})
@@ -31,24 +38,44 @@ def test_planted_elements_are_listed_verbatim(sb, api):
 
 
 def test_planted_elements_follow_the_filters_they_can_be_read_by(sb, api):
-    old = {"ContactID": "0bad0bad-0000-4000-8000-000000000002", "Name": "Planted Old",
-           "UpdatedDateUTC": "/Date(1000000000000+0000)/", "ContactStatus": "ACTIVE"}
-    unreadable = {"ContactID": "0bad0bad-0000-4000-8000-000000000003", "Name": "Planted Date",
-                  "UpdatedDateUTC": "yesterday", "ContactStatus": "ACTIVE"}
-    archived = {"ContactID": "0bad0bad-0000-4000-8000-000000000004", "Name": "Planted Archived",
-                "ContactStatus": "ARCHIVED"}
+    old = {
+        "ContactID": "0bad0bad-0000-4000-8000-000000000002",
+        "Name": "Planted Old",
+        "UpdatedDateUTC": "/Date(1000000000000+0000)/",
+        "ContactStatus": "ACTIVE",
+    }
+    unreadable = {
+        "ContactID": "0bad0bad-0000-4000-8000-000000000003",
+        "Name": "Planted Date",
+        "UpdatedDateUTC": "yesterday",
+        "ContactStatus": "ACTIVE",
+    }
+    archived = {
+        "ContactID": "0bad0bad-0000-4000-8000-000000000004",
+        "Name": "Planted Archived",
+        "ContactStatus": "ARCHIVED",
+    }
     for element in (old, unreadable, archived, "text"):
         sb.inject_raw("Contacts", element)
     since = {"If-Modified-Since": "2020-01-01T00:00:00Z"}
     assert planted(api.get("Contacts", headers=since)) == [unreadable, "text"]
     assert planted(api.get("Contacts")) == [old, unreadable, "text"]
-    assert planted(api.get("Contacts", params={"includeArchived": "true"})) == [old, unreadable, archived, "text"]
+    assert planted(api.get("Contacts", params={"includeArchived": "true"})) == [
+        old,
+        unreadable,
+        archived,
+        "text",
+    ]
     where = {"where": 'Name=="Planted Old"'}
     assert planted(api.get("Contacts", params=where)) == [old, "text"]
     by_id = api.get("Contacts", params={"IDs": old["ContactID"]})
     assert planted(by_id) == [old, "text"]
-    sb.inject_raw("Invoices", {"InvoiceID": "0bad0bad-0000-4000-8000-000000000005", "Type": "ACCPAY", "Planted": 1})
-    sb.inject_raw("Invoices", {"InvoiceID": "0bad0bad-0000-4000-8000-000000000006", "Type": "ACCREC", "Planted": 1})
+    sb.inject_raw(
+        "Invoices", {"InvoiceID": "0bad0bad-0000-4000-8000-000000000005", "Type": "ACCPAY", "Planted": 1}
+    )
+    sb.inject_raw(
+        "Invoices", {"InvoiceID": "0bad0bad-0000-4000-8000-000000000006", "Type": "ACCREC", "Planted": 1}
+    )
     sales = api.get("Invoices", params={"where": 'Type=="ACCREC"', "page": 1, "pageSize": 1000})
     assert [i["InvoiceID"][-1] for i in planted(sales, "Invoices")] == ["6"]
     with pytest.raises(ValueError):
@@ -62,9 +89,13 @@ def test_where_string_literals_as_xero_reads_them(sb, api):
     assert sorted(made) == sorted(names)
     for name in names:
         literal = name.replace('"', '""')
-        found = api.get("Contacts", params={"where": f'Name=="{literal}" OR Name=="nobody"'}).json()["Contacts"]
+        found = api.get("Contacts", params={"where": f'Name=="{literal}" OR Name=="nobody"'}).json()[
+            "Contacts"
+        ]
         assert [c["Name"] for c in found] == [name], name
-        lower = api.get("Contacts", params={"where": f'Name.ToLower()=="{literal.lower()}"'}).json()["Contacts"]
+        lower = api.get("Contacts", params={"where": f'Name.ToLower()=="{literal.lower()}"'}).json()[
+            "Contacts"
+        ]
         assert [c["Name"] for c in lower] == [name], name
     # The backslash-escaped form is a syntax error there (XeroAPI/Xero-Java#347), so it is here.
     for bad in ('Name=="Quote \\"Co\\""', 'Name=="open', 'Name=="a"b"'):

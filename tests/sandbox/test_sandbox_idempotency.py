@@ -1,4 +1,5 @@
 """Idempotency-Key: replay without a second write; the same key with another request is refused."""
+
 from sandbox_helpers import Client, invoice_body, line
 
 
@@ -33,14 +34,27 @@ def test_error_answers_are_replayed_and_keys_expire(api, sb):
     assert api.put("Contacts", good, headers={"Idempotency-Key": "key-4"}).status_code == 200
     sb.advance_clock(86400 + 1)  # retention window (idempotency_ttl) over: the key is new again
     api = Client(sb)  # the old access token expired meanwhile
-    assert api.put("Contacts", good, headers={"Idempotency-Key": "key-4"}).status_code == 400  # duplicate name: it really wrote again
-    assert api.put("Contacts", {"Contacts": [{"Name": "x"}]}, headers={"Idempotency-Key": "k" * 129}).status_code == 400
+    assert (
+        api.put("Contacts", good, headers={"Idempotency-Key": "key-4"}).status_code == 400
+    )  # duplicate name: it really wrote again
+    assert (
+        api.put("Contacts", {"Contacts": [{"Name": "x"}]}, headers={"Idempotency-Key": "k" * 129}).status_code
+        == 400
+    )
 
 
 def test_keys_are_per_tenant(api, sb):
     other = sb.add_tenant("Idem Other")
     token = sb.issue_token()["access_token"]
     body = {"Contacts": [{"Name": "Same Body"}]}
-    assert Client(sb, token=token).put("Contacts", body, headers={"Idempotency-Key": "shared"}).status_code == 200
-    assert Client(sb, token=token, tenant_id=other).put("Contacts", body, headers={"Idempotency-Key": "shared"}).headers.get("Idempotent-Replayed") is None
+    assert (
+        Client(sb, token=token).put("Contacts", body, headers={"Idempotency-Key": "shared"}).status_code
+        == 200
+    )
+    assert (
+        Client(sb, token=token, tenant_id=other)
+        .put("Contacts", body, headers={"Idempotency-Key": "shared"})
+        .headers.get("Idempotent-Replayed")
+        is None
+    )
     assert "Same Body" in [c["Name"] for c in sb.records("Contacts", other)]

@@ -1,4 +1,5 @@
 """Rate limits: per-tenant minute, day and concurrency limits, app-wide minute limit, headers on every response."""
+
 import threading
 
 from sandbox_helpers import Client
@@ -6,7 +7,11 @@ from sandbox_helpers import Client
 
 def test_headers_on_every_api_response(api):
     first = api.get("Organisation")
-    assert (first.headers["X-MinLimit-Remaining"], first.headers["X-DayLimit-Remaining"], first.headers["X-AppMinLimit-Remaining"]) == ("59", "4999", "9999")
+    assert (
+        first.headers["X-MinLimit-Remaining"],
+        first.headers["X-DayLimit-Remaining"],
+        first.headers["X-AppMinLimit-Remaining"],
+    ) == ("59", "4999", "9999")
     second = api.put("Contacts", {"Contacts": [{}]})  # a 400 counts and carries the headers too
     assert second.status_code == 400
     assert (second.headers["X-MinLimit-Remaining"], second.headers["X-DayLimit-Remaining"]) == ("58", "4998")
@@ -54,7 +59,10 @@ def test_app_minute_limit(make_sandbox):
     sandbox = make_sandbox(app_minute_limit=3)
     other = sandbox.add_tenant("Other")
     token = sandbox.issue_token()["access_token"]
-    statuses = [Client(sandbox, token=token, tenant_id=t).get("Organisation").status_code for t in (sandbox.tenant_id, other, other)]
+    statuses = [
+        Client(sandbox, token=token, tenant_id=t).get("Organisation").status_code
+        for t in (sandbox.tenant_id, other, other)
+    ]
     assert statuses == [200, 200, 200]
     blocked = Client(sandbox, token=token).get("Organisation")
     assert blocked.status_code == 429 and blocked.headers["X-Rate-Limit-Problem"] == "appminute"

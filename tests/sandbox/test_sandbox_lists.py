@@ -1,4 +1,5 @@
 """List reads: paging, pagination block, If-Modified-Since, where, IDs/Statuses/..., includeArchived, summaryOnly, order."""
+
 from email.utils import format_datetime
 
 from sandbox_helpers import invoice_body, line
@@ -17,7 +18,12 @@ def test_paging_and_pagination_block(make_sandbox):
     assert len(third["Invoices"]) == 50 and third["pagination"]["page"] == 3
     assert api.get("Invoices", params={"page": 4}).json()["Invoices"] == []
     sized = api.get("Invoices", params={"page": 2, "pageSize": 120}).json()
-    assert len(sized["Invoices"]) == 120 and sized["pagination"] == {"page": 2, "pageSize": 120, "pageCount": 3, "itemCount": 250}
+    assert len(sized["Invoices"]) == 120 and sized["pagination"] == {
+        "page": 2,
+        "pageSize": 120,
+        "pageCount": 3,
+        "itemCount": 250,
+    }
     capped = api.get("Invoices", params={"page": 1, "pageSize": 5000}).json()
     assert capped["pagination"]["pageSize"] == 1000 and len(capped["Invoices"]) == 250
     seen = set()
@@ -39,12 +45,22 @@ def test_if_modified_since(api, sb, contact):
     sb.advance_clock(120)
     cutoff = sb.clock.now()
     sb.advance_clock(5)
-    touched = api.post("Contacts/" + everything[0]["ContactID"], {"Contacts": [{"EmailAddress": "new@example.com"}]}).json()["Contacts"][0]
+    touched = api.post(
+        "Contacts/" + everything[0]["ContactID"], {"Contacts": [{"EmailAddress": "new@example.com"}]}
+    ).json()["Contacts"][0]
     created = api.create("Contacts", {"Name": "Created After Cutoff"})
-    for header in (cutoff.strftime("%Y-%m-%dT%H:%M:%S"), cutoff.strftime("%Y-%m-%dT%H:%M:%SZ"), format_datetime(cutoff, usegmt=True)):
+    for header in (
+        cutoff.strftime("%Y-%m-%dT%H:%M:%S"),
+        cutoff.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        format_datetime(cutoff, usegmt=True),
+    ):
         # Forms beyond the spec's RFC 3339 date-time are accepted too (Xero is lenient): flagged for the conformance test.
-        changed = api.get("Contacts", headers={"If-Modified-Since": header, "X-Test-Invalid-Request": "IMS forms"}).json()["Contacts"]
-        assert sorted(c["ContactID"] for c in changed) == sorted([touched["ContactID"], created["ContactID"]]), header
+        changed = api.get(
+            "Contacts", headers={"If-Modified-Since": header, "X-Test-Invalid-Request": "IMS forms"}
+        ).json()["Contacts"]
+        assert sorted(c["ContactID"] for c in changed) == sorted(
+            [touched["ContactID"], created["ContactID"]]
+        ), header
     assert touched["UpdatedDateUTC"] > everything[0]["UpdatedDateUTC"]
     invoice = api.create("Invoices", invoice_body(contact["ContactID"], [line(1, 10)]))
     changed = api.get("Invoices", headers={"If-Modified-Since": cutoff.isoformat()}).json()["Invoices"]
@@ -64,7 +80,9 @@ def test_where_common_forms(api, sb):
     both = api.get("Invoices", params={"where": 'Type=="ACCREC" AND Status=="PAID"'}).json()["Invoices"]
     assert both and all(i["Type"] == "ACCREC" and i["Status"] == "PAID" for i in both)
     contact_id = drafts[0]["Contact"]["ContactID"]
-    by_guid = api.get("Invoices", params={"where": f'Contact.ContactID==Guid("{contact_id}")'}).json()["Invoices"]
+    by_guid = api.get("Invoices", params={"where": f'Contact.ContactID==Guid("{contact_id}")'}).json()[
+        "Invoices"
+    ]
     assert by_guid and all(i["Contact"]["ContactID"] == contact_id for i in by_guid)
     dated = api.get("Invoices", params={"where": "Date>=DateTime(2026,06,01)"}).json()["Invoices"]
     assert dated and all(i["Date"] >= "/Date(1780272000000+0000)/" for i in dated)
@@ -108,13 +126,19 @@ def test_order(api):
     by_total = api.get("Invoices", params={"order": "Total ASC", "page": 1}).json()["Invoices"]
     totals = [i["Total"] for i in by_total]
     assert totals == sorted(totals)
-    by_number = api.get("Invoices", params={"order": "InvoiceNumber", "where": 'Type=="ACCREC"'}).json()["Invoices"]
+    by_number = api.get("Invoices", params={"order": "InvoiceNumber", "where": 'Type=="ACCREC"'}).json()[
+        "Invoices"
+    ]
     assert [i["InvoiceNumber"] for i in by_number][:3] == ["INV-0001", "INV-0002", "INV-0003"]
 
 
 def test_other_collection_lists(api):
     envelope = api.get("TaxRates").json()
-    assert envelope["Status"] == "OK" and envelope["ProviderName"] and envelope["DateTimeUTC"].startswith("/Date(")
+    assert (
+        envelope["Status"] == "OK"
+        and envelope["ProviderName"]
+        and envelope["DateTimeUTC"].startswith("/Date(")
+    )
     assert "pagination" not in envelope
     assert len(envelope["TaxRates"]) == 5
     assert api.get("TaxRates/OUTPUT2").json()["TaxRates"][0]["EffectiveRate"] == 15.0

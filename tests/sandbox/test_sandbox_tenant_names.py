@@ -1,4 +1,5 @@
 """/connections names each tenant after its organisation, as Xero does."""
+
 import requests
 from xero_sandbox import DEMO_SEED_DIR, Sandbox
 
@@ -9,8 +10,9 @@ def make(**kwargs):
 
 def connection_names(sandbox, tenant_ids=None):
     token = sandbox.issue_token(tenant_ids)["access_token"]
-    answer = requests.get(sandbox.url + "/connections", timeout=10,
-                          headers={"Authorization": "Bearer " + token})
+    answer = requests.get(
+        sandbox.url + "/connections", timeout=10, headers={"Authorization": "Bearer " + token}
+    )
     assert answer.status_code == 200, answer.text
     return {c["tenantId"]: c["tenantName"] for c in answer.json()}
 
@@ -26,13 +28,13 @@ def test_tenant_named_after_its_seed():
         assert sandbox.records("Organisation")[0]["Name"] == "Acme Holdings Ltd"
         other = sandbox.add_tenant(seed=seed("Branch NZ", "NZD"))
         sandbox.reset()  # seeds replayed: the names stay the organisations'
-        assert connection_names(sandbox) == {sandbox.tenant_id: "Acme Holdings Ltd",
-                                             other: "Branch NZ"}
+        assert connection_names(sandbox) == {sandbox.tenant_id: "Acme Holdings Ltd", other: "Branch NZ"}
         # Renamed in Xero: the next /connections says so, also for an existing grant.
         token = sandbox.issue_token()["access_token"]
         sandbox.update_organisation(other, Name="Branch New Zealand")
-        answer = requests.get(sandbox.url + "/connections", timeout=10,
-                              headers={"Authorization": "Bearer " + token}).json()
+        answer = requests.get(
+            sandbox.url + "/connections", timeout=10, headers={"Authorization": "Bearer " + token}
+        ).json()
         assert {c["tenantId"]: c["tenantName"] for c in answer}[other] == "Branch New Zealand"
     finally:
         sandbox.stop()
@@ -56,8 +58,9 @@ def test_defaults_without_a_named_seed():
     sandbox = make()
     try:
         assert connection_names(sandbox) == {sandbox.tenant_id: "Demo Company (Sandbox)"}
-        tenant = requests.post(sandbox.url + "/_sandbox/tenants", timeout=10,
-                               json={"seed": seed("Via Control")}).json()["tenantId"]
+        tenant = requests.post(
+            sandbox.url + "/_sandbox/tenants", timeout=10, json={"seed": seed("Via Control")}
+        ).json()["tenantId"]
         assert connection_names(sandbox)[tenant] == "Via Control"
     finally:
         sandbox.stop()

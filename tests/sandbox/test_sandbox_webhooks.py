@@ -1,4 +1,5 @@
 """Webhooks: signed batches for contacts, invoices and credit notes; intent-to-receive validation."""
+
 import base64
 import hashlib
 import hmac
@@ -26,7 +27,9 @@ class Receiver:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                expected = base64.b64encode(hmac.new(receiver.key.encode(), body, hashlib.sha256).digest()).decode()
+                expected = base64.b64encode(
+                    hmac.new(receiver.key.encode(), body, hashlib.sha256).digest()
+                ).decode()
                 ok = hmac.compare_digest(expected, self.headers.get("x-xero-signature", ""))
                 receiver.received.append((ok, json.loads(body)))
                 self.send_response(200 if ok else 401)
@@ -53,22 +56,36 @@ def receiver():
 
 
 def test_writes_are_delivered_as_signed_batches(make_sandbox, receiver):
-    sandbox = make_sandbox(seed={"Accounts": [{"Code": "200", "Name": "Sales", "Type": "REVENUE"}]},
-                           webhook_url=receiver.url, webhook_key=KEY)
+    sandbox = make_sandbox(
+        seed={"Accounts": [{"Code": "200", "Name": "Sales", "Type": "REVENUE"}]},
+        webhook_url=receiver.url,
+        webhook_key=KEY,
+    )
     api = Client(sandbox)
     contact = api.create("Contacts", {"Name": "Hooked Ltd"})
     invoice = api.create("Invoices", invoice_body(contact["ContactID"], [line(1, 10, tax="NONE")]))
     api.post("Invoices/" + invoice["InvoiceID"], {"Invoices": [{"Reference": "changed"}]})
-    note = api.create("CreditNotes", {"Type": "ACCRECCREDIT", "Contact": {"ContactID": contact["ContactID"]},
-                                      "Date": "2026-01-01", "LineItems": [line(1, 5, tax="NONE")]})
+    note = api.create(
+        "CreditNotes",
+        {
+            "Type": "ACCRECCREDIT",
+            "Contact": {"ContactID": contact["ContactID"]},
+            "Date": "2026-01-01",
+            "LineItems": [line(1, 5, tax="NONE")],
+        },
+    )
     api.create("Items", {"Code": "NO-HOOK"})  # items have no webhooks
     api.put("Contacts", {"Contacts": [{"Name": "Hooked Ltd"}]})  # a failed write sends nothing
     assert sandbox.flush_webhooks()
     assert all(ok for ok, _ in receiver.received)
     events = receiver.events()
     summary = [(e["eventCategory"], e["eventType"], e["resourceId"]) for e in events]
-    assert summary == [("CONTACT", "CREATE", contact["ContactID"]), ("INVOICE", "CREATE", invoice["InvoiceID"]),
-                       ("INVOICE", "UPDATE", invoice["InvoiceID"]), ("CREDITNOTE", "CREATE", note["CreditNoteID"])]
+    assert summary == [
+        ("CONTACT", "CREATE", contact["ContactID"]),
+        ("INVOICE", "CREATE", invoice["InvoiceID"]),
+        ("INVOICE", "UPDATE", invoice["InvoiceID"]),
+        ("CREDITNOTE", "CREATE", note["CreditNoteID"]),
+    ]
     for event in events:
         assert event["tenantId"] == sandbox.tenant_id and event["tenantType"] == "ORGANISATION"
         assert event["resourceUrl"].endswith("/" + event["resourceId"])
@@ -91,7 +108,9 @@ def test_intent_to_receive(make_sandbox, receiver):
     sandbox = make_sandbox(webhook_url=receiver.url, webhook_key=KEY)
     results = sandbox.trigger_intent_to_receive()
     assert results == [(True, 200), (False, 401), (True, 200), (False, 401)]
-    assert all(payload["events"] == [] and payload["firstEventSequence"] == 0 for _, payload in receiver.received)
+    assert all(
+        payload["events"] == [] and payload["firstEventSequence"] == 0 for _, payload in receiver.received
+    )
     import requests
 
     over_http = requests.post(sandbox.url + "/_sandbox/intent-to-receive", timeout=30).json()

@@ -5,6 +5,7 @@ Neutral account: ``{"xero_id", "code", "name", "description", "xero_type", "acco
 (Odoo's), "active", "tax_type", "currency_code", "bank_account_number", "bank_account_type",
 "is_bank", "system_account", "updated_at"}``.
 """
+
 from ..dates import parse_datetime
 from .common import MappingError, check_length, clean
 from .currencies import check_code
@@ -70,7 +71,7 @@ CODE_MAX, NAME_MAX, DESCRIPTION_MAX = 10, 150, 4000
 
 _NOT_EXPORTABLE_HINTS = {
     "liability_credit_card": "In Xero a credit card is a bank account: export it from its "
-                             "journal as a bank account of type CREDITCARD.",
+    "journal as a bank account of type CREDITCARD.",
     "off_balance": "Xero has no off-balance accounts; leave this account out of the export.",
 }
 
@@ -125,10 +126,16 @@ def _name(neutral):
 def _code(neutral, required=True):
     code = _text(neutral.get("code"))
     if not code and required:
-        raise MappingError(f"The account {neutral.get('name')!r} has no code; Xero requires one.",
-                           hint="Give the account a code of at most 10 characters.")
-    return check_length(code, CODE_MAX, "Account code",
-                        hint="Xero account codes have at most 10 characters: shorten the code.")
+        raise MappingError(
+            f"The account {neutral.get('name')!r} has no code; Xero requires one.",
+            hint="Give the account a code of at most 10 characters.",
+        )
+    return check_length(
+        code,
+        CODE_MAX,
+        "Account code",
+        hint="Xero account codes have at most 10 characters: shorten the code.",
+    )
 
 
 def _xero_type(neutral, reverse_map):
@@ -138,10 +145,13 @@ def _xero_type(neutral, reverse_map):
     known = (neutral.get("xero_type") or "").upper()
     label = _label(neutral.get("code"), neutral.get("name"))
     if not account_type:
-        raise MappingError(f"The account {label} has no account type.",
-                           hint="Set the account's type in Odoo.")
-    if known and account_type in (DEFAULT_TYPE_MAP.get(known),
-                                  SYSTEM_ACCOUNT_TYPES.get(neutral.get("system_account"))):
+        raise MappingError(
+            f"The account {label} has no account type.", hint="Set the account's type in Odoo."
+        )
+    if known and account_type in (
+        DEFAULT_TYPE_MAP.get(known),
+        SYSTEM_ACCOUNT_TYPES.get(neutral.get("system_account")),
+    ):
         return known
     xero_type = reverse_map.get(account_type)
     if not xero_type:
@@ -149,7 +159,8 @@ def _xero_type(neutral, reverse_map):
             f"Accounts of the Odoo type {account_type!r} have no Xero account type: "
             f"{label} cannot be exported to Xero.",
             hint=_NOT_EXPORTABLE_HINTS.get(
-                account_type, f"Add {account_type!r} to the account type mapping table."),
+                account_type, f"Add {account_type!r} to the account type mapping table."
+            ),
         )
     return xero_type
 
@@ -169,17 +180,18 @@ def account_to_xero(neutral, reverse_map=None, xero_id=None):
     xero_type = _xero_type(neutral, reverse_map)
     if xero_type == "BANK":
         raise MappingError(f"{name!r} maps to a Xero bank account.", hint=bank_hint)
-    description = check_length(_text(neutral.get("description")), DESCRIPTION_MAX,
-                               "Account description")
-    return clean({
-        "AccountID": xero_id,
-        "Code": _code(neutral),
-        "Name": name,
-        "Type": xero_type,
-        "Description": description,
-        "TaxType": neutral.get("tax_type"),
-        "Status": _status(neutral),
-    })
+    description = check_length(_text(neutral.get("description")), DESCRIPTION_MAX, "Account description")
+    return clean(
+        {
+            "AccountID": xero_id,
+            "Code": _code(neutral),
+            "Name": name,
+            "Type": xero_type,
+            "Description": description,
+            "TaxType": neutral.get("tax_type"),
+            "Status": _status(neutral),
+        }
+    )
 
 
 def bank_account_to_xero(neutral, xero_id=None):
@@ -187,20 +199,26 @@ def bank_account_to_xero(neutral, xero_id=None):
     name = _name(neutral)
     number = _text(neutral.get("bank_account_number"))
     if not number:
-        raise MappingError(f"The bank account {name!r} has no account number; Xero requires one.",
-                           hint="Set the bank account number on the journal's bank account.")
+        raise MappingError(
+            f"The bank account {name!r} has no account number; Xero requires one.",
+            hint="Set the bank account number on the journal's bank account.",
+        )
     kind = (_text(neutral.get("bank_account_type")) or "BANK").upper()
     if kind not in BANK_ACCOUNT_TYPES:
-        raise MappingError(f"The bank account {name!r} has the type {kind!r}, unknown to Xero.",
-                           hint="Use one of " + ", ".join(BANK_ACCOUNT_TYPES) + ".")
+        raise MappingError(
+            f"The bank account {name!r} has the type {kind!r}, unknown to Xero.",
+            hint="Use one of " + ", ".join(BANK_ACCOUNT_TYPES) + ".",
+        )
     currency = neutral.get("currency_code")
-    return clean({
-        "AccountID": xero_id,
-        "Code": _code(neutral, required=False),
-        "Name": name,
-        "Type": "BANK",
-        "BankAccountNumber": number,
-        "BankAccountType": kind,
-        "CurrencyCode": check_code(currency, "Bank account currency") if currency else None,
-        "Status": _status(neutral),
-    })
+    return clean(
+        {
+            "AccountID": xero_id,
+            "Code": _code(neutral, required=False),
+            "Name": name,
+            "Type": "BANK",
+            "BankAccountNumber": number,
+            "BankAccountType": kind,
+            "CurrencyCode": check_code(currency, "Bank account currency") if currency else None,
+            "Status": _status(neutral),
+        }
+    )

@@ -4,6 +4,7 @@ before anything is sent (../shared/xero/API_FACTS.md section 7).
 
 Pure functions: a file name, a size, a MIME type and a count in; a name or a MappingError out.
 """
+
 import mimetypes
 import os
 import re
@@ -20,11 +21,38 @@ MAX_PER_RECORD = 10
 FORBIDDEN_CHARS = frozenset('<>:"/\\|?*+')
 # File types Xero accepts, by extension: the first release's list (T8) and Codat's 2026 list
 # (T7) together.
-ALLOWED_EXTENSIONS = frozenset({
-    "7z", "bmp", "csv", "doc", "docx", "eml", "gif", "jpeg", "jpg", "keynote", "msg",
-    "numbers", "odf", "ods", "odt", "pages", "pdf", "png", "ppt", "pptx", "rar", "rtf", "tif",
-    "tiff", "txt", "xls", "xlsx", "zip",
-})
+ALLOWED_EXTENSIONS = frozenset(
+    {
+        "7z",
+        "bmp",
+        "csv",
+        "doc",
+        "docx",
+        "eml",
+        "gif",
+        "jpeg",
+        "jpg",
+        "keynote",
+        "msg",
+        "numbers",
+        "odf",
+        "ods",
+        "odt",
+        "pages",
+        "pdf",
+        "png",
+        "ppt",
+        "pptx",
+        "rar",
+        "rtf",
+        "tif",
+        "tiff",
+        "txt",
+        "xls",
+        "xlsx",
+        "zip",
+    }
+)
 # Long enough for any real file name; what a path or URL can carry safely.
 MAX_NAME_CHARS = 180
 # Extensions of the MIME types Odoo stores most, where mimetypes' choice is not the usual one.
@@ -75,7 +103,7 @@ def xero_file_name(name, mimetype=None):
     stem = stem.strip(" .") or "attachment"
     ext = ext.strip()
     if len(stem) + len(ext) > MAX_NAME_CHARS:
-        stem = stem[:max(1, MAX_NAME_CHARS - len(ext))].rstrip(" .") or "attachment"
+        stem = stem[: max(1, MAX_NAME_CHARS - len(ext))].rstrip(" .") or "attachment"
     return stem + ext
 
 
@@ -88,7 +116,7 @@ def unique_name(file_name, taken):
     stem, ext = os.path.splitext(file_name)
     number = 2
     while True:
-        candidate = f"{stem[:MAX_NAME_CHARS - len(ext) - 6]} ({number}){ext}"
+        candidate = f"{stem[: MAX_NAME_CHARS - len(ext) - 6]} ({number}){ext}"
         if candidate.lower() not in used:
             return candidate
         number += 1
@@ -104,19 +132,21 @@ def check(file_name, size, count_in_xero):
             f"Xero does not accept files of type {('.' + ext) if ext else '(none)'} "
             f"({file_name}): it takes {', '.join(sorted(ALLOWED_EXTENSIONS))}.",
             hint="Attach the document to the record in a type Xero takes (e.g. a PDF) if "
-                 "Xero should have it; this one stays in Odoo only. Then Mark as Resolved.",
-            kind="unsupported")
+            "Xero should have it; this one stays in Odoo only. Then Mark as Resolved.",
+            kind="unsupported",
+        )
     if size > MAX_BYTES:
         raise MappingError(
             f"{file_name} is {size / 1048576:.1f} MB; Xero takes attachments of at most "
             f"{MAX_BYTES // 1048576} MB.",
             hint="Attach a smaller version of the file (e.g. a compressed PDF), then Retry; "
-                 "this one stays in Odoo only.",
-            kind="unsupported")
+            "this one stays in Odoo only.",
+            kind="unsupported",
+        )
     if count_in_xero is not None and count_in_xero >= MAX_PER_RECORD:
         raise MappingError(
             f"The Xero record has {count_in_xero} attachments already; Xero keeps at most "
             f"{MAX_PER_RECORD} per record, so {file_name} was not sent.",
-            hint="Remove an attachment from the record in Xero (or combine files), then click "
-                 "Retry.",
-            kind="unsupported")
+            hint="Remove an attachment from the record in Xero (or combine files), then click Retry.",
+            kind="unsupported",
+        )

@@ -5,6 +5,7 @@ Mappings are pure functions between Xero JSON and *neutral* dicts (plain values:
 names, never Odoo ids). The Odoo adapters turn a record into a neutral dict (a snapshot) and a
 neutral dict into ``vals``; nothing here touches a database.
 """
+
 import hashlib
 import json
 import re
@@ -75,6 +76,7 @@ def clean(value):
 
 def payload_hash(payload):
     """A stable hash of a payload: key order and float representation do not matter."""
+
     def default(obj):
         if isinstance(obj, Decimal):
             return format(obj.normalize(), "f")
@@ -125,8 +127,14 @@ def check_length(value, limit, what, hint=None):
 # Xero's answers when a create clashes with a record it already has: which field clashed.
 _CLASHES = (
     (re.compile(r"Please enter a unique (Name|Code)\b", re.I), None),  # Accounts
-    (re.compile(r"is already assigned to another contact|must be unique across all active "
-                r"contacts", re.I), "Name"),  # Contacts
+    (
+        re.compile(
+            r"is already assigned to another contact|must be unique across all active "
+            r"contacts",
+            re.I,
+        ),
+        "Name",
+    ),  # Contacts
     (re.compile(r"Item code .* already exists", re.I), "Code"),  # Items
     (re.compile(r"contact group with the name .* already exists", re.I), "Name"),
 )

@@ -6,6 +6,7 @@ builds it from a partner and turns it into partner ``vals``. Length limits are t
 ``maxLength`` values of the official spec (schemas Contact, Address, Phone); ``contact_to_xero``
 refuses, never truncates.
 """
+
 import re
 from datetime import timezone
 
@@ -48,8 +49,9 @@ TERM_FIELDS = (("sale_term", "Sales", "customer"), ("purchase_term", "Bills", "s
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-_NAME_CLASH = re.compile(r"is already assigned to another contact|must be unique across all active contacts",
-                         re.IGNORECASE)
+_NAME_CLASH = re.compile(
+    r"is already assigned to another contact|must be unique across all active contacts", re.IGNORECASE
+)
 
 
 # ------------------------------------------------------------------------------ small helpers
@@ -63,8 +65,9 @@ def _text(value):
 
 def _limit(value, limit, what, where):
     """``check_length`` with a hint naming the Odoo field to shorten."""
-    return check_length(value, limit, what,
-                        hint=f"Shorten {where} on the Odoo contact to {limit} characters or fewer.")
+    return check_length(
+        value, limit, what, hint=f"Shorten {where} on the Odoo contact to {limit} characters or fewer."
+    )
 
 
 def _by_type(items, type_key, wanted):
@@ -221,7 +224,7 @@ def _persons_to_xero(persons):
         raise MappingError(
             f"The contact has {len(persons)} contact persons; Xero allows at most {MAX_PERSONS}.",
             hint=f"Archive the extra child contacts in Odoo, or move them to another company, so that at most "
-                 f"{MAX_PERSONS} remain.",
+            f"{MAX_PERSONS} remain.",
         )
     return [_person_to_xero(person, index) for index, person in enumerate(persons, 1)]
 
@@ -235,7 +238,7 @@ def _term_to_xero(term, label):
             f"The {label} payment term type {term.get('type')!r} is not one Xero knows "
             f"({', '.join(PAYMENT_TERM_TYPES)}).",
             hint=f"Set a {label} payment term in Odoo that Xero can express: a number of days after the invoice "
-                 "date or after the end of the invoice month, or a day of the current or following month.",
+            "date or after the end of the invoice month, or a day of the current or following month.",
         )
     return {"Day": int(term.get("days") or 0), "Type": term_type}
 
@@ -252,8 +255,10 @@ def _currency_to_xero(code):
 
 def _check_name(name):
     if not name:
-        raise MappingError("The contact has no name; Xero requires a name on every contact.",
-                           hint="Fill in the contact's name in Odoo.")
+        raise MappingError(
+            "The contact has no name; Xero requires a name on every contact.",
+            hint="Fill in the contact's name in Odoo.",
+        )
     return _limit(name, NAME_MAX, "The contact name", "the name")
 
 
@@ -272,8 +277,9 @@ def contact_to_xero(neutral, xero_id=None):
         "Name": name,
         "FirstName": first,
         "LastName": last,
-        "ContactNumber": _limit(_text(neutral.get("ref")), CONTACT_NUMBER_MAX,
-                                "The contact number (reference)", "the reference"),
+        "ContactNumber": _limit(
+            _text(neutral.get("ref")), CONTACT_NUMBER_MAX, "The contact number (reference)", "the reference"
+        ),
         "EmailAddress": _check_email(_text(neutral.get("email")), "the contact"),
         "TaxNumber": _limit(_text(neutral.get("vat")), TAX_NUMBER_MAX, "The tax number", "the tax ID"),
         "DefaultCurrency": _currency_to_xero(neutral.get("currency_code")),
@@ -309,8 +315,10 @@ def group_to_xero(neutral, xero_id=None):
     """The Xero ContactGroup payload of a neutral group (Status DELETED when inactive)."""
     name = _text(neutral.get("name"))
     if not name:
-        raise MappingError("The contact group has no name; Xero requires one.",
-                           hint="Fill in the name of the contact tag / group in Odoo.")
+        raise MappingError(
+            "The contact group has no name; Xero requires one.",
+            hint="Fill in the name of the contact tag / group in Odoo.",
+        )
     _limit(name, NAME_MAX, "The contact group name", "the name of the contact tag / group")
     payload = {"Name": name, "Status": STATUS_ACTIVE if neutral.get("active", True) else GROUP_DELETED}
     xero_id = xero_id or neutral.get("xero_id")

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Currencies: Xero ``{Code, Description}`` <-> neutral ``{"code", "name"}``."""
+
 from .common import MappingError, clean
 
 

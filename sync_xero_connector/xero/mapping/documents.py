@@ -20,6 +20,7 @@ Neutral line::
 ``rate`` follows Xero's convention, which is also Odoo's ``invoice_currency_rate``: units of the
 document currency per one unit of the base currency.
 """
+
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -68,13 +69,21 @@ def amount_type_from_any(value):
 
 
 def line_from_xero(line):
-    tracking = [{"category": t.get("Name"), "option": t.get("Option")}
-                for t in line.get("Tracking") or [] if t.get("Name") and t.get("Option")]
+    tracking = [
+        {"category": t.get("Name"), "option": t.get("Option")}
+        for t in line.get("Tracking") or []
+        if t.get("Name") and t.get("Option")
+    ]
     quantity = _float(line.get("Quantity"))
     unit = _float(line.get("UnitAmount"))
     amount = _float(line.get("LineAmount"))
-    description_only = not line.get("AccountCode") and not line.get("AccountID") and \
-        not line.get("ItemCode") and not (quantity and unit) and not amount
+    description_only = (
+        not line.get("AccountCode")
+        and not line.get("AccountID")
+        and not line.get("ItemCode")
+        and not (quantity and unit)
+        and not amount
+    )
     return {
         "description": line.get("Description") or "",
         "quantity": quantity if quantity is not None else 1.0,
@@ -96,17 +105,24 @@ def line_from_xero(line):
 def document_from_xero(record):
     doc_type = record.get("Type")
     credit = is_credit(doc_type)
-    allocations = [{
-        "xero_id": a.get("AllocationID"),
-        "invoice_id": (a.get("Invoice") or {}).get("InvoiceID"),
-        "amount": _float(a.get("Amount")),
-        "date": parse_date(a.get("Date")) if a.get("Date") else None,
-    } for a in record.get("Allocations") or [] if not a.get("IsDeleted")]
-    payments = [{
-        "xero_id": p.get("PaymentID"),
-        "amount": _float(p.get("Amount")),
-        "date": parse_date(p.get("Date")) if p.get("Date") else None,
-    } for p in record.get("Payments") or []]
+    allocations = [
+        {
+            "xero_id": a.get("AllocationID"),
+            "invoice_id": (a.get("Invoice") or {}).get("InvoiceID"),
+            "amount": _float(a.get("Amount")),
+            "date": parse_date(a.get("Date")) if a.get("Date") else None,
+        }
+        for a in record.get("Allocations") or []
+        if not a.get("IsDeleted")
+    ]
+    payments = [
+        {
+            "xero_id": p.get("PaymentID"),
+            "amount": _float(p.get("Amount")),
+            "date": parse_date(p.get("Date")) if p.get("Date") else None,
+        }
+        for p in record.get("Payments") or []
+    ]
     return {
         "xero_id": record.get(id_field(doc_type)) or None,
         "type": doc_type,
@@ -153,7 +169,7 @@ def amount_type_of(tax_flags):
         "The document mixes taxes included in the price and taxes excluded from it; a Xero "
         "document is either tax inclusive or tax exclusive as a whole.",
         hint="Use only price-included taxes or only price-excluded taxes on this document "
-             "(e.g. swap the tax for its included/excluded twin), then click Retry.",
+        "(e.g. swap the tax for its included/excluded twin), then click Retry.",
     )
 
 
@@ -214,7 +230,7 @@ def line_to_xero(line, doc_type, index):
             f"Line {index} has a discount; Xero accepts line discounts on sales documents only, "
             "so this bill would be sent with a different amount.",
             hint="Remove the discount and lower the unit price by it (or add a negative line), "
-                 "then click Retry.",
+            "then click Retry.",
         )
     description = (line.get("description") or "").strip()
     check_length(description, DESCRIPTION_MAX, f"Description of line {index}")
@@ -225,12 +241,11 @@ def line_to_xero(line, doc_type, index):
         "ItemCode": line.get("item_code") or None,
         "AccountCode": line.get("account_code") or None,
         "TaxType": line.get("tax_type") or "NONE",
-        "DiscountRate": number(line.get("discount_rate"), 2) if line.get("discount_rate")
-        else None,
+        "DiscountRate": number(line.get("discount_rate"), 2) if line.get("discount_rate") else None,
         "DiscountAmount": number(line.get("discount_amount"), 2)
-        if line.get("discount_amount") and not line.get("discount_rate") else None,
-        "Tracking": [{"Name": t["category"], "Option": t["option"]}
-                     for t in line.get("tracking") or []][:2],
+        if line.get("discount_amount") and not line.get("discount_rate")
+        else None,
+        "Tracking": [{"Name": t["category"], "Option": t["option"]} for t in line.get("tracking") or []][:2],
     }
     if not out["Description"] and not out["ItemCode"]:
         out["Description"] = "."
@@ -243,9 +258,12 @@ def document_to_xero(neutral, xero_id=None, base_currency=None):
     if doc_type not in INVOICE_TYPES + CREDIT_TYPES:
         raise MappingError(f"Unknown document type {doc_type!r}.")
     if not neutral.get("contact_id"):
-        raise MappingError("The document has no Xero contact.", kind="dependency",
-                           hint="Export the partner to Xero first, then click Retry.",
-                           missing=("contacts", neutral.get("contact_name")))
+        raise MappingError(
+            "The document has no Xero contact.",
+            kind="dependency",
+            hint="Export the partner to Xero first, then click Retry.",
+            missing=("contacts", neutral.get("contact_name")),
+        )
     status = neutral.get("status") or "DRAFT"
     if status not in WRITABLE_STATUSES:
         raise MappingError(f"Xero does not accept the status {status} from the API.")
@@ -259,8 +277,9 @@ def document_to_xero(neutral, xero_id=None, base_currency=None):
         if converted:
             lines.append(converted)
     if not lines:
-        raise MappingError("The document has no lines; Xero needs at least one.",
-                           hint="Add a line, then click Retry.")
+        raise MappingError(
+            "The document has no lines; Xero needs at least one.", hint="Add a line, then click Retry."
+        )
     payload = {
         id_field(doc_type): xero_id or None,
         "Type": doc_type,
@@ -269,7 +288,8 @@ def document_to_xero(neutral, xero_id=None, base_currency=None):
         "Reference": reference or None,
         "Date": format_date(neutral["date"]) if neutral.get("date") else None,
         "DueDate": format_date(neutral["due_date"])
-        if neutral.get("due_date") and not is_credit(doc_type) else None,
+        if neutral.get("due_date") and not is_credit(doc_type)
+        else None,
         "Status": status,
         "LineAmountTypes": neutral.get("amount_type") or "Exclusive",
         "CurrencyCode": neutral.get("currency") or None,
@@ -283,8 +303,8 @@ def document_to_xero(neutral, xero_id=None, base_currency=None):
                 f"The document is in {currency} but has no exchange rate to {base_currency} "
                 "(Odoo would send 1.0, which is almost never right).",
                 hint=f"Add a {currency} rate for the document date in Accounting > "
-                     "Configuration > Currencies (or set the rate on the document), then click "
-                     "Retry.",
+                "Configuration > Currencies (or set the rate on the document), then click "
+                "Retry.",
             )
         payload["CurrencyRate"] = number(rate, 6)
     return clean(payload)
@@ -334,16 +354,14 @@ def identity_differences(odoo, xero, tolerance=0):
         if not mine or not theirs or mine != theirs:
             differences.append((field, mine, theirs))
     mine, theirs = odoo.get("total"), xero.get("total")
-    if mine is None or theirs is None or \
-            abs(_q(_dec(mine)) - _q(_dec(theirs))) > _q(_dec(tolerance or 0)):
+    if mine is None or theirs is None or abs(_q(_dec(mine)) - _q(_dec(theirs))) > _q(_dec(tolerance or 0)):
         differences.append(("total", mine, theirs))
     return differences
 
 
 # ----------------------------------------------------------------- allocations
 def allocation_to_xero(invoice_id, amount, day):
-    return {"Invoice": {"InvoiceID": invoice_id}, "Amount": number(amount, 2),
-            "Date": format_date(day)}
+    return {"Invoice": {"InvoiceID": invoice_id}, "Amount": number(amount, 2), "Date": format_date(day)}
 
 
 def allocation_changes(current, wanted):

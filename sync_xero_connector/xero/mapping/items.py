@@ -6,6 +6,7 @@ Neutral item: ``{"xero_id", "code", "name", "description" (sales), "purchase_des
 "cogs_account_code", "inventory_account_code", "sale_tax_type", "purchase_tax_type", "sold",
 "purchased", "tracked", "quantity_on_hand", "updated_at"}``.
 """
+
 from ..dates import parse_datetime
 from .common import MappingError, check_length, clean, number
 
@@ -44,15 +45,26 @@ def item_from_xero(item):
 def _checked_texts(neutral):
     code = (neutral.get("code") or "").strip()
     if not code:
-        raise MappingError(f"The product {neutral.get('name')!r} has no code; Xero items need one.",
-                           hint="Set the product's internal reference (it becomes the Xero item code).")
-    check_length(code, CODE_MAX, "Item code", hint="Shorten the product's internal reference to "
-                                                   f"{CODE_MAX} characters or fewer.")
+        raise MappingError(
+            f"The product {neutral.get('name')!r} has no code; Xero items need one.",
+            hint="Set the product's internal reference (it becomes the Xero item code).",
+        )
+    check_length(
+        code,
+        CODE_MAX,
+        "Item code",
+        hint=f"Shorten the product's internal reference to {CODE_MAX} characters or fewer.",
+    )
     name = (neutral.get("name") or "").strip()
     if not name:
         raise MappingError(f"The product {code!r} has no name.", hint="Give the product a name.")
-    check_length(name, NAME_MAX, "Item name", hint=f"Shorten the product name to {NAME_MAX} "
-                                                   "characters or map the Code from the internal reference.")
+    check_length(
+        name,
+        NAME_MAX,
+        "Item name",
+        hint=f"Shorten the product name to {NAME_MAX} "
+        "characters or map the Code from the internal reference.",
+    )
     check_length(neutral.get("description"), DESCRIPTION_MAX, "Sales description")
     check_length(neutral.get("purchase_description"), DESCRIPTION_MAX, "Purchase description")
     return code, name
@@ -60,19 +72,24 @@ def _checked_texts(neutral):
 
 def _check_tracking(neutral, code):
     """A tracked item needs an INVENTORY account and a COGS account (in PurchaseDetails)."""
-    for key, what in (("inventory_account_code", "inventory asset account"),
-                      ("cogs_account_code", "cost of goods sold account")):
+    for key, what in (
+        ("inventory_account_code", "inventory asset account"),
+        ("cogs_account_code", "cost of goods sold account"),
+    ):
         if not neutral.get(key):
             raise MappingError(
                 f"The tracked item {code!r} has no {what}.",
                 hint=f"Set the {what} of the product (its category's stock accounts) and map it "
-                     "to a Xero account.",
-                kind="dependency", missing=("accounts", what))
+                "to a Xero account.",
+                kind="dependency",
+                missing=("accounts", what),
+            )
     if not neutral.get("purchased", True):
         raise MappingError(
             f"The tracked item {code!r} is not purchased; Xero keeps a tracked item's cost of goods "
             "sold account in its purchase details, which it clears for items not purchased.",
-            hint="Allow the product to be purchased, or do not track it as inventory in Xero.")
+            hint="Allow the product to be purchased, or do not track it as inventory in Xero.",
+        )
 
 
 def item_to_xero(neutral, xero_id=None):
@@ -99,16 +116,18 @@ def item_to_xero(neutral, xero_id=None):
         "COGSAccountCode": neutral.get("cogs_account_code") if tracked else None,
         "TaxType": neutral.get("purchase_tax_type"),
     }
-    return clean({
-        "ItemID": xero_id,
-        "Code": code,
-        "Name": name,
-        "IsSold": sold,
-        "IsPurchased": purchased,
-        "Description": neutral.get("description") if sold else None,
-        "PurchaseDescription": neutral.get("purchase_description") if purchased else None,
-        "SalesDetails": sales if sold else None,
-        "PurchaseDetails": purchase if purchased else None,
-        "IsTrackedAsInventory": True if tracked else None,
-        "InventoryAssetAccountCode": neutral.get("inventory_account_code") if tracked else None,
-    })
+    return clean(
+        {
+            "ItemID": xero_id,
+            "Code": code,
+            "Name": name,
+            "IsSold": sold,
+            "IsPurchased": purchased,
+            "Description": neutral.get("description") if sold else None,
+            "PurchaseDescription": neutral.get("purchase_description") if purchased else None,
+            "SalesDetails": sales if sold else None,
+            "PurchaseDetails": purchase if purchased else None,
+            "IsTrackedAsInventory": True if tracked else None,
+            "InventoryAssetAccountCode": neutral.get("inventory_account_code") if tracked else None,
+        }
+    )

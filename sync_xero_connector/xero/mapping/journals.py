@@ -13,6 +13,7 @@ Neutral line::
      positive is a debit), "tax_amount" (signed like the line), "net" (the line without its
      tax), "tracking": [{"category", "option"}]}
 """
+
 from decimal import Decimal
 
 from ..dates import format_date, parse_date, parse_datetime
@@ -40,16 +41,22 @@ def journal_from_xero(record):
             debit += gross
         else:
             credit -= gross
-        lines.append({
-            "description": line.get("Description") or "",
-            "account_code": line.get("AccountCode") or None,
-            "account_id": line.get("AccountID") or None,
-            "tax_type": line.get("TaxType") if line.get("TaxType") not in (None, "", "NONE")
-            else None,
-            "line_amount": float(amount), "tax_amount": float(tax), "net": float(net),
-            "tracking": [{"category": t.get("Name"), "option": t.get("Option")}
-                         for t in line.get("Tracking") or [] if t.get("Name")],
-        })
+        lines.append(
+            {
+                "description": line.get("Description") or "",
+                "account_code": line.get("AccountCode") or None,
+                "account_id": line.get("AccountID") or None,
+                "tax_type": line.get("TaxType") if line.get("TaxType") not in (None, "", "NONE") else None,
+                "line_amount": float(amount),
+                "tax_amount": float(tax),
+                "net": float(net),
+                "tracking": [
+                    {"category": t.get("Name"), "option": t.get("Option")}
+                    for t in line.get("Tracking") or []
+                    if t.get("Name")
+                ],
+            }
+        )
     return {
         "xero_id": record.get("ManualJournalID") or None,
         "narration": (record.get("Narration") or "").strip() or None,
@@ -57,7 +64,8 @@ def journal_from_xero(record):
         "status": record.get("Status") or "DRAFT",
         "amount_type": amount_type,
         "lines": lines,
-        "debit": debit, "credit": credit,
+        "debit": debit,
+        "credit": credit,
         "updated_at": parse_datetime(record.get("UpdatedDateUTC")),
     }
 
@@ -68,27 +76,43 @@ def journal_to_xero(neutral, xero_id=None):
     journal."""
     narration = (neutral.get("narration") or "").strip()
     if not narration:
-        raise MappingError("The entry has no reference; a Xero manual journal needs a narration.",
-                           hint="Give the entry a reference, then click Retry.")
+        raise MappingError(
+            "The entry has no reference; a Xero manual journal needs a narration.",
+            hint="Give the entry a reference, then click Retry.",
+        )
     check_length(narration, NARRATION_MAX, "Narration")
     lines = []
     for index, line in enumerate(neutral.get("lines") or [], 1):
         if not line.get("account_code"):
-            raise MappingError(f"Line {index} has no account in Xero.", kind="dependency",
-                               hint="Export the account (Accounts object), then click Retry.",
-                               missing=("accounts", line.get("account_name")))
+            raise MappingError(
+                f"Line {index} has no account in Xero.",
+                kind="dependency",
+                hint="Export the account (Accounts object), then click Retry.",
+                missing=("accounts", line.get("account_name")),
+            )
         description = (line.get("description") or "").strip()
         check_length(description, DESCRIPTION_MAX, f"Description of line {index}")
-        lines.append({"Description": description or None,
-                      "LineAmount": number(line.get("line_amount"), 2),
-                      "AccountCode": line["account_code"], "TaxType": "NONE",
-                      "Tracking": line_tracking_to_xero(line.get("tracking"))})
+        lines.append(
+            {
+                "Description": description or None,
+                "LineAmount": number(line.get("line_amount"), 2),
+                "AccountCode": line["account_code"],
+                "TaxType": "NONE",
+                "Tracking": line_tracking_to_xero(line.get("tracking")),
+            }
+        )
     if len(lines) < 2:
-        raise MappingError("A Xero manual journal needs at least two lines.",
-                           hint="Add the counterpart line, then click Retry.")
-    return clean({
-        "ManualJournalID": xero_id or None, "Narration": narration,
-        "Date": format_date(neutral["date"]) if neutral.get("date") else None,
-        "Status": neutral.get("status") or "DRAFT", "LineAmountTypes": "NoTax",
-        "JournalLines": lines,
-    })
+        raise MappingError(
+            "A Xero manual journal needs at least two lines.",
+            hint="Add the counterpart line, then click Retry.",
+        )
+    return clean(
+        {
+            "ManualJournalID": xero_id or None,
+            "Narration": narration,
+            "Date": format_date(neutral["date"]) if neutral.get("date") else None,
+            "Status": neutral.get("status") or "DRAFT",
+            "LineAmountTypes": "NoTax",
+            "JournalLines": lines,
+        }
+    )

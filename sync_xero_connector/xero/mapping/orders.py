@@ -15,14 +15,28 @@ Lines are the documents' neutral lines (``documents.line_from_xero``). Statuses 
 along Xero's workflow (``TRANSITIONS``): ``status_path`` says which statuses to send, in
 order, to bring a Xero order from where it is to where Odoo has it.
 """
+
 from ..dates import format_date, parse_date, parse_datetime
 from . import documents
 from .common import MappingError, check_length, clean, number
 
 
 class Kind:
-    def __init__(self, name, label, collection, id_field, number_field, due_field, doc_type,
-                 statuses, create_statuses, transitions, text_fields, quote_enum):
+    def __init__(
+        self,
+        name,
+        label,
+        collection,
+        id_field,
+        number_field,
+        due_field,
+        doc_type,
+        statuses,
+        create_statuses,
+        transitions,
+        text_fields,
+        quote_enum,
+    ):
         self.name = name
         self.label = label
         self.collection = collection
@@ -40,32 +54,59 @@ class Kind:
 # Xero's quote workflow (the web app's: a quote is sent before it is accepted or declined,
 # invoiced once accepted; INVOICED and DELETED are final). Same status: an edit.
 QUOTE = Kind(
-    "quote", "Quote", "Quotes", "QuoteID", "QuoteNumber", "ExpiryDate", "ACCREC",
-    ("DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"), ("DRAFT", "SENT"),
-    {"DRAFT": ("SENT", "DELETED"),
-     "SENT": ("DRAFT", "ACCEPTED", "DECLINED", "DELETED"),
-     "ACCEPTED": ("SENT", "DECLINED", "INVOICED", "DELETED"),
-     "DECLINED": ("SENT", "ACCEPTED", "DELETED"),
-     "INVOICED": (), "DELETED": ()},
-    (("title", "Title", 100), ("summary", "Summary", 3000), ("terms", "Terms", 4000),
-     ("reference", "Reference", 4000)),
-    True)
+    "quote",
+    "Quote",
+    "Quotes",
+    "QuoteID",
+    "QuoteNumber",
+    "ExpiryDate",
+    "ACCREC",
+    ("DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED"),
+    ("DRAFT", "SENT"),
+    {
+        "DRAFT": ("SENT", "DELETED"),
+        "SENT": ("DRAFT", "ACCEPTED", "DECLINED", "DELETED"),
+        "ACCEPTED": ("SENT", "DECLINED", "INVOICED", "DELETED"),
+        "DECLINED": ("SENT", "ACCEPTED", "DELETED"),
+        "INVOICED": (),
+        "DELETED": (),
+    },
+    (
+        ("title", "Title", 100),
+        ("summary", "Summary", 3000),
+        ("terms", "Terms", 4000),
+        ("reference", "Reference", 4000),
+    ),
+    True,
+)
 # Purchase orders: approved (AUTHORISED) ones are billed, or un-marked as billed; they never
 # go back to draft. DELETED is final.
 PURCHASE_ORDER = Kind(
-    "purchase_order", "Purchase order", "PurchaseOrders", "PurchaseOrderID",
-    "PurchaseOrderNumber", "DeliveryDate", "ACCPAY",
+    "purchase_order",
+    "Purchase order",
+    "PurchaseOrders",
+    "PurchaseOrderID",
+    "PurchaseOrderNumber",
+    "DeliveryDate",
+    "ACCPAY",
     ("DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED"),
     ("DRAFT", "SUBMITTED", "AUTHORISED"),
-    {"DRAFT": ("SUBMITTED", "AUTHORISED", "DELETED"),
-     "SUBMITTED": ("DRAFT", "AUTHORISED", "DELETED"),
-     "AUTHORISED": ("BILLED", "DELETED"),
-     "BILLED": ("AUTHORISED", "DELETED"),
-     "DELETED": ()},
-    (("reference", "Reference", 255), ("delivery_address", "DeliveryAddress", 500),
-     ("attention_to", "AttentionTo", 255), ("telephone", "Telephone", 50),
-     ("delivery_instructions", "DeliveryInstructions", 500)),
-    False)
+    {
+        "DRAFT": ("SUBMITTED", "AUTHORISED", "DELETED"),
+        "SUBMITTED": ("DRAFT", "AUTHORISED", "DELETED"),
+        "AUTHORISED": ("BILLED", "DELETED"),
+        "BILLED": ("AUTHORISED", "DELETED"),
+        "DELETED": (),
+    },
+    (
+        ("reference", "Reference", 255),
+        ("delivery_address", "DeliveryAddress", 500),
+        ("attention_to", "AttentionTo", 255),
+        ("telephone", "Telephone", 50),
+        ("delivery_instructions", "DeliveryInstructions", 500),
+    ),
+    False,
+)
 KINDS = {k.name: k for k in (QUOTE, PURCHASE_ORDER)}
 
 
@@ -81,8 +122,7 @@ def order_from_xero(kind, record):
         "contact_id": (record.get("Contact") or {}).get("ContactID") or None,
         "contact_name": (record.get("Contact") or {}).get("Name") or None,
         "date": parse_date(record.get("Date")) if record.get("Date") else None,
-        "due_date": parse_date(record.get(kind.due_field))
-        if record.get(kind.due_field) else None,
+        "due_date": parse_date(record.get(kind.due_field)) if record.get(kind.due_field) else None,
         "status": record.get("Status") or "DRAFT",
         "currency": record.get("CurrencyCode") or None,
         "rate": _float(record.get("CurrencyRate")),
@@ -100,9 +140,23 @@ def order_from_xero(kind, record):
 
 # The part of an order that, when Xero changes it, rewrites the Odoo order's content (a
 # status change alone does not).
-CONTENT_KEYS = ("number", "reference", "contact_id", "date", "due_date", "currency",
-                "amount_type", "lines", "title", "summary", "terms", "delivery_address",
-                "attention_to", "telephone", "delivery_instructions")
+CONTENT_KEYS = (
+    "number",
+    "reference",
+    "contact_id",
+    "date",
+    "due_date",
+    "currency",
+    "amount_type",
+    "lines",
+    "title",
+    "summary",
+    "terms",
+    "delivery_address",
+    "attention_to",
+    "telephone",
+    "delivery_instructions",
+)
 
 
 def content_of(neutral):
@@ -118,10 +172,12 @@ def status_path(kind, current, wanted):
     if current == wanted:
         return [wanted]  # an edit in the same status
     if current is None and wanted == "DELETED":
-        raise MappingError(f"The {kind.label.lower()} is deleted and was never sent to Xero: "
-                           "nothing to do.")
-    start = [(s, [s]) for s in kind.create_statuses] if current is None else \
-        [(s, [s]) for s in kind.transitions.get(current, ())]
+        raise MappingError(f"The {kind.label.lower()} is deleted and was never sent to Xero: nothing to do.")
+    start = (
+        [(s, [s]) for s in kind.create_statuses]
+        if current is None
+        else [(s, [s]) for s in kind.transitions.get(current, ())]
+    )
     seen = {s for s, __ in start}
     queue = list(start)
     while queue:
@@ -136,15 +192,19 @@ def status_path(kind, current, wanted):
     raise MappingError(
         f"The {kind.label.lower()} {where}; Xero cannot move it to {wanted}.",
         hint="Change the order's status in Odoo to one Xero allows (or create a new order), "
-             "then click Retry.")
+        "then click Retry.",
+    )
 
 
 def order_to_xero(kind, neutral, xero_id=None, status=None):
     """The Xero payload of an order in ``status`` (default: the neutral's)."""
     if not neutral.get("contact_id"):
-        raise MappingError("The order has no Xero contact.", kind="dependency",
-                           hint="Export the partner to Xero first, then click Retry.",
-                           missing=("contacts", neutral.get("contact_name")))
+        raise MappingError(
+            "The order has no Xero contact.",
+            kind="dependency",
+            hint="Export the partner to Xero first, then click Retry.",
+            missing=("contacts", neutral.get("contact_name")),
+        )
     number_ = (neutral.get("number") or "").strip()
     check_length(number_, 255, "Number")
     lines = []
@@ -153,8 +213,9 @@ def order_to_xero(kind, neutral, xero_id=None, status=None):
         if converted:
             lines.append(converted)
     if not lines:
-        raise MappingError("The order has no lines; Xero needs at least one.",
-                           hint="Add a line, then click Retry.")
+        raise MappingError(
+            "The order has no lines; Xero needs at least one.", hint="Add a line, then click Retry."
+        )
     amount_type = neutral.get("amount_type") or "Exclusive"
     payload = {
         kind.id_field: xero_id or None,

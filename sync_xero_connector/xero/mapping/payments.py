@@ -8,6 +8,7 @@ Neutral payment::
      "amount" (document currency), "bank_amount", "rate", "reference", "status",
      "currency", "updated_at"}
 """
+
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -24,11 +25,16 @@ def _reference(value):
         value = INFLIGHT_MARK.sub("", value)
     return value or None
 
+
 # Payments on invoices, bills and credit notes (cash refunds): synced.
 DOCUMENT_PAYMENT_TYPES = ("ACCRECPAYMENT", "ACCPAYPAYMENT", "ARCREDITPAYMENT", "APCREDITPAYMENT")
 # Payments of prepayments and overpayments: recognised, logged, never taken for the above.
-OTHER_PAYMENT_TYPES = ("AROVERPAYMENTPAYMENT", "ARPREPAYMENTPAYMENT", "APPREPAYMENTPAYMENT",
-                       "APOVERPAYMENTPAYMENT")
+OTHER_PAYMENT_TYPES = (
+    "AROVERPAYMENTPAYMENT",
+    "ARPREPAYMENTPAYMENT",
+    "APPREPAYMENTPAYMENT",
+    "APOVERPAYMENTPAYMENT",
+)
 REFERENCE_MAX = 255
 
 
@@ -74,7 +80,8 @@ def payment_from_xero(record):
 
 def is_document_payment(neutral):
     return neutral.get("payment_type") in DOCUMENT_PAYMENT_TYPES or (
-        neutral.get("payment_type") is None and neutral.get("document_kind") is not None)
+        neutral.get("payment_type") is None and neutral.get("document_kind") is not None
+    )
 
 
 def payment_to_xero(neutral, amount_due=None):
@@ -84,37 +91,45 @@ def payment_to_xero(neutral, amount_due=None):
     payment is refused here rather than by Xero.
     """
     if not neutral.get("document_id"):
-        raise MappingError("The payment is not reconciled with a document synced to Xero.",
-                           kind="dependency",
-                           hint="Reconcile the payment with an invoice, bill or credit note that "
-                                "is in Xero, then click Retry.",
-                           missing=("invoices", neutral.get("document_number")))
+        raise MappingError(
+            "The payment is not reconciled with a document synced to Xero.",
+            kind="dependency",
+            hint="Reconcile the payment with an invoice, bill or credit note that "
+            "is in Xero, then click Retry.",
+            missing=("invoices", neutral.get("document_number")),
+        )
     if not (neutral.get("account_code") or neutral.get("account_id")):
-        raise MappingError("The payment's journal is not mapped to a Xero bank account.",
-                           kind="dependency",
-                           hint="Map the journal to a Xero bank account (Bank Accounts object), "
-                                "then click Retry.",
-                           missing=("bank_accounts", neutral.get("journal")))
+        raise MappingError(
+            "The payment's journal is not mapped to a Xero bank account.",
+            kind="dependency",
+            hint="Map the journal to a Xero bank account (Bank Accounts object), then click Retry.",
+            missing=("bank_accounts", neutral.get("journal")),
+        )
     amount = Decimal(str(neutral.get("amount") or 0)).quantize(Decimal("0.01"), ROUND_HALF_UP)
     if amount <= 0:
         raise MappingError("The payment amount must be greater than zero.")
     if not neutral.get("date"):
-        raise MappingError("The payment has no date.", hint="Set the payment date, then click "
-                                                           "Retry.")
+        raise MappingError("The payment has no date.", hint="Set the payment date, then click Retry.")
     if amount_due is not None and amount > Decimal(str(amount_due)).quantize(Decimal("0.01")):
         raise MappingError(
             f"The payment of {amount} is larger than the {Decimal(str(amount_due)):.2f} still "
             f"due on {neutral.get('document_number') or 'the document'} in Xero.",
             hint="Check the payments already recorded in Xero for this document; register only "
-                 "what is due (record an overpayment in Xero itself), then click Retry.",
+            "what is due (record an overpayment in Xero itself), then click Retry.",
         )
     reference = (neutral.get("reference") or "").strip()
     check_length(reference, REFERENCE_MAX, "Payment reference")
-    target = {"InvoiceID": neutral["document_id"]} if neutral.get("document_kind") == "invoice" \
+    target = (
+        {"InvoiceID": neutral["document_id"]}
+        if neutral.get("document_kind") == "invoice"
         else {"CreditNoteID": neutral["document_id"]}
+    )
     key = "Invoice" if neutral.get("document_kind") == "invoice" else "CreditNote"
-    account = {"Code": neutral["account_code"]} if neutral.get("account_code") \
+    account = (
+        {"Code": neutral["account_code"]}
+        if neutral.get("account_code")
         else {"AccountID": neutral["account_id"]}
+    )
     payload = {
         key: target,
         "Account": account,

@@ -5,6 +5,7 @@ Neutral tax: ``{"xero_id" (TaxType), "name", "active", "rate" (effective, percen
 "components": [{"name", "rate", "compound", "non_recoverable"}], "use": "sale"|"purchase",
 "report_tax_type"}``.
 """
+
 from collections import Counter
 from decimal import Decimal
 
@@ -15,30 +16,119 @@ from .common import MappingError, check_length, clean, money, number
 NAME_MAX = 50
 
 # Every ReportTaxType of the spec's TaxRate enum, by the side of a transaction it reports.
-SALE_REPORT_TYPES = frozenset({
-    "ACC28PLUS", "ACCUPTO28", "AVALARA", "BADDEBTRECOVERY", "CAPEXOUTPUT", "CAPITALSALESOUTPUT",
-    "CAPOUTPUT", "CIUOUTPUT", "DRCHARGESUPPLY", "DSOUTPUT", "ECOUTPUT", "ECOUTPUTSERVICES",
-    "ES33OUTPUT", "ESN33OUTPUT", "EXEMPTEXPORT", "EXEMPTOUTPUT", "MOSSSALES", "NONEOUTPUT",
-    "OSOUTPUT", "OTHEROUTPUT", "OUTPUT", "OUTPUT2", "SALESOUTPUT", "SHOUTPUT", "SRCAS",
-    "SRLVG", "SROUTPUT", "SROUTPUT2", "SROVR", "SROVRLVG", "SROVRRS", "TOURISTREFUND",
-    "USSALESTAX", "ZEROEXPOUTPUT", "ZERORATEDOUTPUT", "ZREXPORT", "ZROUTPUT",
-})
-PURCHASE_REPORT_TYPES = frozenset({
-    "BADDEBTRELIEF", "BLINPUT2", "BLINPUT3", "CAPEXINPUT", "CAPIMPORTS", "CAPINPUT",
-    "CAPITALEXINPUT", "CAPITALEXPENSESINPUT", "CIUINPUT", "DRCHARGE", "ECACQUISITIONS", "ECINPUT",
-    "EPINPUT", "EXEMPTCAPITAL", "EXEMPTEXPENSES", "EXEMPTINPUT", "GOODSIMPORT",
-    "GSTONCAPIMPORTS", "GSTONCAPITALIMPORTS", "GSTONIMPORTS", "IGDSINPUT2", "IGDSINPUT3", "IM",
-    "IMESS", "IMINPUT", "IMINPUT2", "IMN33", "IMRE", "INPUT", "INPUT2", "MEINPUT", "NONEINPUT",
-    "NRINPUT", "OPINPUT", "OTHERINPUT", "PURCHASESINPUT", "REVERSECHARGES", "SRINPUT", "TXCA",
-    "TXESSINPUT", "TXN33INPUT", "TXPETINPUT", "TXRCESS", "TXRCN33", "TXRCRE", "TXRCTS",
-    "TXREINPUT", "ZERORATEDINPUT", "ZRINPUT",
-})
+SALE_REPORT_TYPES = frozenset(
+    {
+        "ACC28PLUS",
+        "ACCUPTO28",
+        "AVALARA",
+        "BADDEBTRECOVERY",
+        "CAPEXOUTPUT",
+        "CAPITALSALESOUTPUT",
+        "CAPOUTPUT",
+        "CIUOUTPUT",
+        "DRCHARGESUPPLY",
+        "DSOUTPUT",
+        "ECOUTPUT",
+        "ECOUTPUTSERVICES",
+        "ES33OUTPUT",
+        "ESN33OUTPUT",
+        "EXEMPTEXPORT",
+        "EXEMPTOUTPUT",
+        "MOSSSALES",
+        "NONEOUTPUT",
+        "OSOUTPUT",
+        "OTHEROUTPUT",
+        "OUTPUT",
+        "OUTPUT2",
+        "SALESOUTPUT",
+        "SHOUTPUT",
+        "SRCAS",
+        "SRLVG",
+        "SROUTPUT",
+        "SROUTPUT2",
+        "SROVR",
+        "SROVRLVG",
+        "SROVRRS",
+        "TOURISTREFUND",
+        "USSALESTAX",
+        "ZEROEXPOUTPUT",
+        "ZERORATEDOUTPUT",
+        "ZREXPORT",
+        "ZROUTPUT",
+    }
+)
+PURCHASE_REPORT_TYPES = frozenset(
+    {
+        "BADDEBTRELIEF",
+        "BLINPUT2",
+        "BLINPUT3",
+        "CAPEXINPUT",
+        "CAPIMPORTS",
+        "CAPINPUT",
+        "CAPITALEXINPUT",
+        "CAPITALEXPENSESINPUT",
+        "CIUINPUT",
+        "DRCHARGE",
+        "ECACQUISITIONS",
+        "ECINPUT",
+        "EPINPUT",
+        "EXEMPTCAPITAL",
+        "EXEMPTEXPENSES",
+        "EXEMPTINPUT",
+        "GOODSIMPORT",
+        "GSTONCAPIMPORTS",
+        "GSTONCAPITALIMPORTS",
+        "GSTONIMPORTS",
+        "IGDSINPUT2",
+        "IGDSINPUT3",
+        "IM",
+        "IMESS",
+        "IMINPUT",
+        "IMINPUT2",
+        "IMN33",
+        "IMRE",
+        "INPUT",
+        "INPUT2",
+        "MEINPUT",
+        "NONEINPUT",
+        "NRINPUT",
+        "OPINPUT",
+        "OTHERINPUT",
+        "PURCHASESINPUT",
+        "REVERSECHARGES",
+        "SRINPUT",
+        "TXCA",
+        "TXESSINPUT",
+        "TXN33INPUT",
+        "TXPETINPUT",
+        "TXRCESS",
+        "TXRCN33",
+        "TXRCRE",
+        "TXRCTS",
+        "TXREINPUT",
+        "ZERORATEDINPUT",
+        "ZRINPUT",
+    }
+)
 # Side-less: tax bases and reporting methods, and AU "input taxed" supplies (used on sales and
 # purchases alike). The rate's CanApplyTo* flags decide.
-NEUTRAL_REPORT_TYPES = frozenset({
-    "ACCRUAL", "ACCRUALS", "BADDEBT", "BASEXCLUDED", "CASH", "FLATRATEACCRUAL", "FLATRATECASH",
-    "INPUTTAXED", "INVOICE", "NONE", "NOTREPORTED", "PAYMENTS", "UNDEFINED",
-})
+NEUTRAL_REPORT_TYPES = frozenset(
+    {
+        "ACCRUAL",
+        "ACCRUALS",
+        "BADDEBT",
+        "BASEXCLUDED",
+        "CASH",
+        "FLATRATEACCRUAL",
+        "FLATRATECASH",
+        "INPUTTAXED",
+        "INVOICE",
+        "NONE",
+        "NOTREPORTED",
+        "PAYMENTS",
+        "UNDEFINED",
+    }
+)
 
 
 def effective_rate(components):
@@ -47,12 +137,14 @@ def effective_rate(components):
     Compound components apply on the base plus the non-compound taxes: with S the sum of the
     non-compound rates, each compound rate c adds c * (100 + S) / 100.
     """
+
     def rate(comp):
         return Decimal(str(comp.get("rate") or 0))
 
     simple = sum((rate(c) for c in components if not c.get("compound")), Decimal(0))
     total = simple + sum(
-        (rate(c) * (100 + simple) / 100 for c in components if c.get("compound")), Decimal(0))
+        (rate(c) * (100 + simple) / 100 for c in components if c.get("compound")), Decimal(0)
+    )
     return float(money(total, 4))
 
 
@@ -87,8 +179,9 @@ def tax_from_xero(rate):
     ]
     if not components:
         own = rate.get("EffectiveRate", rate.get("DisplayTaxRate")) or 0
-        components = [{"name": name, "rate": float(money(own, 4)), "compound": False,
-                       "non_recoverable": False}]
+        components = [
+            {"name": name, "rate": float(money(own, 4)), "compound": False, "non_recoverable": False}
+        ]
     given = rate.get("EffectiveRate")
     return {
         "xero_id": rate.get("TaxType") or None,
@@ -96,8 +189,9 @@ def tax_from_xero(rate):
         "active": (rate.get("Status") or "ACTIVE") == "ACTIVE",
         "rate": float(money(given, 4)) if given is not None else effective_rate(components),
         "components": components,
-        "use": tax_use(rate.get("ReportTaxType"), rate.get("CanApplyToRevenue"),
-                       rate.get("CanApplyToExpenses")),
+        "use": tax_use(
+            rate.get("ReportTaxType"), rate.get("CanApplyToRevenue"), rate.get("CanApplyToExpenses")
+        ),
         "report_tax_type": rate.get("ReportTaxType") or None,
     }
 
@@ -114,32 +208,38 @@ def tax_to_xero(neutral, xero_id=None):
     check_length(name, NAME_MAX, "Tax rate name")
     components = neutral.get("components") or []
     if not components:
-        raise MappingError(f"The tax {name!r} has no rate component.",
-                           hint="Give the tax a rate (a group tax needs at least one child tax).")
+        raise MappingError(
+            f"The tax {name!r} has no rate component.",
+            hint="Give the tax a rate (a group tax needs at least one child tax).",
+        )
     for comp in components:
         if (comp.get("rate") or 0) < 0:
             raise MappingError(
                 f"The tax {name!r} has a negative rate ({comp['rate']}); Xero tax rates are 0 or more.",
-                hint="Use a rate of 0 or more; record a negative tax as a separate line instead.")
+                hint="Use a rate of 0 or more; record a negative tax as a separate line instead.",
+            )
     if len(components) == 1 and components[0].get("compound"):
         raise MappingError(
             f"The tax {name!r} is compound but has nothing to compound on.",
-            hint="Untick 'compound' or add the tax it applies on top of.")
-    return clean({
-        "TaxType": xero_id,
-        "Name": name,
-        "TaxComponents": [
-            {
-                "Name": (comp.get("name") or "").strip() or name,
-                "Rate": number(comp.get("rate") or 0, 4),
-                "IsCompound": bool(comp.get("compound")),
-                "IsNonRecoverable": bool(comp.get("non_recoverable")),
-            }
-            for comp in components
-        ],
-        "ReportTaxType": neutral.get("report_tax_type"),
-        "Status": "ACTIVE" if neutral.get("active", True) else "DELETED",
-    })
+            hint="Untick 'compound' or add the tax it applies on top of.",
+        )
+    return clean(
+        {
+            "TaxType": xero_id,
+            "Name": name,
+            "TaxComponents": [
+                {
+                    "Name": (comp.get("name") or "").strip() or name,
+                    "Rate": number(comp.get("rate") or 0, 4),
+                    "IsCompound": bool(comp.get("compound")),
+                    "IsNonRecoverable": bool(comp.get("non_recoverable")),
+                }
+                for comp in components
+            ],
+            "ReportTaxType": neutral.get("report_tax_type"),
+            "Status": "ACTIVE" if neutral.get("active", True) else "DELETED",
+        }
+    )
 
 
 def _signature(tax):

@@ -20,6 +20,7 @@ an Odoo distribution maps to Xero only when, on each analytic plan linked to a t
 category, it puts 100 % on one analytic account. Plans not linked to a category are Odoo's
 own (projects, ...): they are left out of the tracking, never refused.
 """
+
 from .. import validate
 from .common import MappingError, clean
 
@@ -80,9 +81,14 @@ def category_from_xero(record):
             if key(option_name) in seen:
                 option_problem = "Another option of the category has the same name"
             seen.add(key(option_name))
-        options.append({"xero_id": option_id if isinstance(option_id, str) else None,
-                        "name": option_name, "status": option_status,
-                        "problem": option_problem})
+        options.append(
+            {
+                "xero_id": option_id if isinstance(option_id, str) else None,
+                "name": option_name,
+                "status": option_status,
+                "problem": option_problem,
+            }
+        )
     return {
         "xero_id": record.get("TrackingCategoryID") or None,
         "name": name,
@@ -97,15 +103,17 @@ def check_name(name, what):
     """Refuse (never truncate) a name Xero would reject."""
     name = (name or "").strip()
     if not name:
-        raise MappingError(f"{what} has no name; Xero needs one.",
-                           hint="Give it a name, then click Retry.")
+        raise MappingError(f"{what} has no name; Xero needs one.", hint="Give it a name, then click Retry.")
     if len(name) > NAME_MAX:
         raise MappingError(
             f"{what} is named with {len(name)} characters; Xero accepts at most {NAME_MAX}.",
-            hint=f"Shorten the name to {NAME_MAX} characters or fewer, then click Retry.")
+            hint=f"Shorten the name to {NAME_MAX} characters or fewer, then click Retry.",
+        )
     if not validate.is_clean(name):
-        raise MappingError(f"The name of {what.lower()} contains a control character.",
-                           hint="Retype the name without it, then click Retry.")
+        raise MappingError(
+            f"The name of {what.lower()} contains a control character.",
+            hint="Retype the name without it, then click Retry.",
+        )
     return name
 
 
@@ -135,8 +143,7 @@ def option_changes(local, remote):
     An inactive account without an option is not created in Xero. An option Xero deleted
     is created again when the account is still active.
     """
-    remote_by_id = {o["xero_id"]: o for o in remote if o.get("xero_id")
-                    and o.get("status") != "DELETED"}
+    remote_by_id = {o["xero_id"]: o for o in remote if o.get("xero_id") and o.get("status") != "DELETED"}
     taken = {item["xero_id"] for item in local if item.get("xero_id") in remote_by_id}
     free = {}
     for option in remote_by_id.values():
@@ -160,9 +167,15 @@ def option_changes(local, remote):
                 continue
             other = wanted.get(key(name))
             if other is not None:
-                out["refused"].append((item["res_id"], (
-                    f"Another analytic account of the plan ({other}) has the same name "
-                    f"{short(name)}; Xero keeps option names unique in a category.")))
+                out["refused"].append(
+                    (
+                        item["res_id"],
+                        (
+                            f"Another analytic account of the plan ({other}) has the same name "
+                            f"{short(name)}; Xero keeps option names unique in a category."
+                        ),
+                    )
+                )
                 continue
             wanted[key(name)] = item["res_id"]
             same = free.pop(key(name), None)
@@ -175,8 +188,7 @@ def option_changes(local, remote):
         else:
             wanted[key(name)] = item["res_id"]
         if current.get("name") != name or current.get("status") != status:
-            out["update"].append((item["res_id"], current["xero_id"],
-                                  {"Name": name, "Status": status}))
+            out["update"].append((item["res_id"], current["xero_id"], {"Name": name, "Status": status}))
     return out
 
 
@@ -224,7 +236,8 @@ def tracking_from_distribution(distribution, accounts, label):
             raise MappingError(
                 f"{label}: its analytic distribution cannot be read ({short(combination)!r}: "
                 f"{short(percentage)!r}).",
-                hint="Set the line's analytic distribution again, then click Retry.") from None
+                hint="Set the line's analytic distribution again, then click Retry.",
+            ) from None
         for account_id in ids:
             info = accounts.get(account_id)
             if info is None:
@@ -232,34 +245,38 @@ def tracking_from_distribution(distribution, accounts, label):
             plan = shares.setdefault(info["plan"], {})
             plan[account_id] = plan.get(account_id, 0.0) + percentage
     out = []
-    for plan, parts in sorted(shares.items(), key=lambda item: str(item[0])):
+    for _plan, parts in sorted(shares.items(), key=lambda item: str(item[0])):
         first = accounts[next(iter(parts))]
         total = sum(parts.values())
         if len(parts) > 1 or abs(total - 100.0) > PERCENT_TOLERANCE:
-            split = " / ".join(f"{_percent(pct)} % {short(accounts[a]['name'])}"
-                               for a, pct in sorted(parts.items()))
+            split = " / ".join(
+                f"{_percent(pct)} % {short(accounts[a]['name'])}" for a, pct in sorted(parts.items())
+            )
             raise MappingError(
                 f"{label}: its analytic distribution on {short(first['plan_name'])} is "
                 f"{split}. A Xero line goes to one option of the tracking category "
                 f"{short(first['category'])}, at 100 %: the document was not sent.",
                 hint="Split the line into one line per analytic account (each at 100 %), or "
-                     "put 100 % on one account of the plan; then click Retry.")
+                "put 100 % on one account of the plan; then click Retry.",
+            )
         account_id = next(iter(parts))
         info = accounts[account_id]
         if not info.get("option"):
             raise MappingError(
                 f"{label}: the analytic account {short(info['name'])} is not an option of "
                 f"the Xero tracking category {short(info['category'])} yet.",
-                kind="dependency", missing=("tracking_categories", info["name"]),
+                kind="dependency",
+                missing=("tracking_categories", info["name"]),
                 hint="Export the Tracking Categories object (it adds the plan's analytic "
-                     "accounts as options), then click Retry.")
+                "accounts as options), then click Retry.",
+            )
         out.append({"category": info["category"], "option": info["option"]})
     if len(out) > MAX_PER_LINE:
         raise MappingError(
             f"{label}: its analytic distribution uses {len(out)} plans linked to Xero "
             f"tracking categories; a Xero line takes at most {MAX_PER_LINE}.",
-            hint="Keep analytic accounts of at most two of those plans on the line, then click "
-                 "Retry.")
+            hint="Keep analytic accounts of at most two of those plans on the line, then click Retry.",
+        )
     return sorted(out, key=lambda entry: key(entry["category"]))
 
 

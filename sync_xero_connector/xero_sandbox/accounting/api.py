@@ -1,4 +1,5 @@
 """Routing of ``/api.xro/2.0/...`` to the collections, and the batch-write protocol."""
+
 import json
 
 from . import attachments, payments
@@ -18,9 +19,24 @@ from .payments import PAYMENTS
 from .query import modified_since
 from .settings import ACCOUNTS, CURRENCIES, ITEMS, TAX_RATES, TRACKING_CATEGORIES
 
-KINDS = {kind.name: kind for kind in (
-    CONTACTS, CONTACT_GROUPS, ACCOUNTS, TAX_RATES, CURRENCIES, ITEMS, TRACKING_CATEGORIES, INVOICES, CREDIT_NOTES,
-    PAYMENTS, MANUAL_JOURNALS, QUOTES, PURCHASE_ORDERS)}
+KINDS = {
+    kind.name: kind
+    for kind in (
+        CONTACTS,
+        CONTACT_GROUPS,
+        ACCOUNTS,
+        TAX_RATES,
+        CURRENCIES,
+        ITEMS,
+        TRACKING_CATEGORIES,
+        INVOICES,
+        CREDIT_NOTES,
+        PAYMENTS,
+        MANUAL_JOURNALS,
+        QUOTES,
+        PURCHASE_ORDERS,
+    )
+}
 INJECTED_HEADER = "X-Sandbox-Injected"
 _CANONICAL = {name.lower(): name for name in list(KINDS) + ["Organisation"]}
 
@@ -35,7 +51,9 @@ def _json_body(raw):
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise bad_request("The request body is not valid JSON", error_type="PostDataInvalidException", number=17) from None
+        raise bad_request(
+            "The request body is not valid JSON", error_type="PostDataInvalidException", number=17
+        ) from None
 
 
 def _elements(body, key):
@@ -125,12 +143,39 @@ def handle(ctx, method, parts, raw, headers):
         raise not_found()
     if name == "Organisation":
         if method != "GET":
-            raise ApiError(501, {"ErrorNumber": 501, "Type": "NotImplementedException", "Message": "The method is not implemented"})
+            raise ApiError(
+                501,
+                {
+                    "ErrorNumber": 501,
+                    "Type": "NotImplementedException",
+                    "Message": "The method is not implemented",
+                },
+            )
         if len(parts) == 2 and parts[1].lower() == "actions":
-            return 200, envelope(ctx.now, "Actions", [{"Name": n, "Status": "ALLOWED"} for n in (
-                "UseMulticurrency", "CreateDraftInvoice", "CreateApprovedInvoice", "CreateDraftBill",
-                "CreateApprovedBill", "CreateInvoicePayment", "AttachFilesIntoInvoice", "CreateDraftQuote",
-                "CreateSentQuote", "CreateDraftPurchaseOrder", "CreateApprovedPurchaseOrder")]), {}
+            return (
+                200,
+                envelope(
+                    ctx.now,
+                    "Actions",
+                    [
+                        {"Name": n, "Status": "ALLOWED"}
+                        for n in (
+                            "UseMulticurrency",
+                            "CreateDraftInvoice",
+                            "CreateApprovedInvoice",
+                            "CreateDraftBill",
+                            "CreateApprovedBill",
+                            "CreateInvoicePayment",
+                            "AttachFilesIntoInvoice",
+                            "CreateDraftQuote",
+                            "CreateSentQuote",
+                            "CreateDraftPurchaseOrder",
+                            "CreateApprovedPurchaseOrder",
+                        )
+                    ],
+                ),
+                {},
+            )
         if len(parts) != 1:
             raise not_found()
         return 200, envelope(ctx.now, "Organisations", [ctx.tenant.organisation]), {}
@@ -194,10 +239,18 @@ def _attachments(ctx, kind, method, key, rest, raw, headers):
     target = rest[0]
     if method == "GET":
         attachment = attachments.download(ctx, kind.name, record, target)
-        return 200, attachment["_content"], {"Content-Type": attachment["MimeType"],
-                                             "Content-Disposition": 'attachment; filename="{}"'.format(attachment["FileName"])}
+        return (
+            200,
+            attachment["_content"],
+            {
+                "Content-Type": attachment["MimeType"],
+                "Content-Disposition": 'attachment; filename="{}"'.format(attachment["FileName"]),
+            },
+        )
     if method in ("PUT", "POST"):
-        made = attachments.upload(ctx, kind.name, record, target, raw or b"", headers.get("Content-Type"), method)
+        made = attachments.upload(
+            ctx, kind.name, record, target, raw or b"", headers.get("Content-Type"), method
+        )
         return 200, envelope(ctx.now, "Attachments", [made]), {}
     raise not_found()
 
@@ -229,7 +282,9 @@ def _group_members(ctx, method, key, rest, raw):
         try:
             added = CONTACT_GROUPS.add_members(ctx, group, contacts)
         except Invalid as exc:
-            raise validation_failure([_error_element(CONTACTS, c, exc.messages) for c in contacts[:1]]) from None
+            raise validation_failure(
+                [_error_element(CONTACTS, c, exc.messages) for c in contacts[:1]]
+            ) from None
         return 200, envelope(ctx.now, "Contacts", added), {}
     if method == "DELETE":
         if not CONTACT_GROUPS.remove_members(ctx, group, rest[0] if rest else None):

@@ -1,4 +1,5 @@
 """Attachments: upload (PUT creates, POST replaces by file name), list, download by id or file name."""
+
 import mimetypes
 import urllib.parse
 
@@ -8,11 +9,45 @@ MAX_PER_DOCUMENT = 10
 MAX_BYTES = 10 * 1024 * 1024
 BAD_NAME_CHARS = set('<>:"/\\|?*+')
 # File types Xero accepts, by extension (API_FACTS section 7: the first release's list and Codat's 2026 list).
-ALLOWED_TYPES = {"7z", "bmp", "csv", "doc", "docx", "eml", "gif", "jpeg", "jpg", "keynote", "msg", "numbers", "odf",
-                 "ods", "odt", "pages", "pdf", "png", "ppt", "pptx", "rar", "rtf", "tif", "tiff", "txt", "xls", "xlsx",
-                 "zip"}
-OBJECTS = {"Accounts": "AccountID", "Contacts": "ContactID", "CreditNotes": "CreditNoteID", "Invoices": "InvoiceID",
-           "ManualJournals": "ManualJournalID", "PurchaseOrders": "PurchaseOrderID", "Quotes": "QuoteID"}
+ALLOWED_TYPES = {
+    "7z",
+    "bmp",
+    "csv",
+    "doc",
+    "docx",
+    "eml",
+    "gif",
+    "jpeg",
+    "jpg",
+    "keynote",
+    "msg",
+    "numbers",
+    "odf",
+    "ods",
+    "odt",
+    "pages",
+    "pdf",
+    "png",
+    "ppt",
+    "pptx",
+    "rar",
+    "rtf",
+    "tif",
+    "tiff",
+    "txt",
+    "xls",
+    "xlsx",
+    "zip",
+}
+OBJECTS = {
+    "Accounts": "AccountID",
+    "Contacts": "ContactID",
+    "CreditNotes": "CreditNoteID",
+    "Invoices": "InvoiceID",
+    "ManualJournals": "ManualJournalID",
+    "PurchaseOrders": "PurchaseOrderID",
+    "Quotes": "QuoteID",
+}
 
 
 def public(attachment):
@@ -36,7 +71,9 @@ def upload(ctx, collection, record, file_name, content, content_type, method):
     if file_name.rsplit(".", 1)[-1].lower() not in ALLOWED_TYPES or "." not in file_name:
         raise bad_request(f"The file type of '{file_name}' is not supported")
     if len(content) > MAX_BYTES:
-        raise ApiError(413, bad_request("The attachment is larger than the %d MB limit" % (MAX_BYTES // 1048576)).body)
+        raise ApiError(
+            413, bad_request("The attachment is larger than the %d MB limit" % (MAX_BYTES // 1048576)).body
+        )
     record_id = record[OBJECTS[collection]]
     key = (collection, record_id)
     existing = list(ctx.tenant.attachments.get(key, ()))

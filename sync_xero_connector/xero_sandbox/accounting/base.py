@@ -1,4 +1,5 @@
 """The shape every collection follows, and lookups shared between collections."""
+
 from .. import msdate
 from . import query
 from .common import Invalid, is_uuid, new_id, record_date
@@ -7,16 +8,16 @@ from .common import Invalid, is_uuid, new_id, record_date
 class Kind:
     """One collection of the accounting API. Subclasses fill in ``build`` and the class attributes."""
 
-    name = ""            # collection, e.g. "Invoices" (also the JSON key)
-    id_field = ""        # e.g. "InvoiceID"
+    name = ""  # collection, e.g. "Invoices" (also the JSON key)
+    id_field = ""  # e.g. "InvoiceID"
     number_field = None  # GET /Collection/{number} where Xero allows it
-    paged = False        # supports ?page
-    page_size = False    # supports ?pageSize
-    ims = True           # supports If-Modified-Since
+    paged = False  # supports ?page
+    page_size = False  # supports ?pageSize
+    ims = True  # supports If-Modified-Since
     has_where = True
-    summary_drop = ()    # fields dropped by summaryOnly=true
-    unpaged_drop = ()    # fields dropped from a list read without ?page (Xero omits line items then)
-    webhook = None       # webhook category ("INVOICE"...) or None
+    summary_drop = ()  # fields dropped by summaryOnly=true
+    unpaged_drop = ()  # fields dropped from a list read without ?page (Xero omits line items then)
+    webhook = None  # webhook category ("INVOICE"...) or None
     creatable = True
     updatable = True
 
@@ -41,18 +42,32 @@ class Kind:
         if ident:
             record = self.find(ctx, str(ident))
             if record is None:
-                raise Invalid(f"An existing {self.singular()} with the specified {self.id_field} could not be found")
+                raise Invalid(
+                    f"An existing {self.singular()} with the specified {self.id_field} could not be found"
+                )
             if method == "PUT":
-                raise Invalid(f"A {self.singular()} with {self.id_field} {ident} already exists; use POST to update it")
+                raise Invalid(
+                    f"A {self.singular()} with {self.id_field} {ident} already exists; use POST to update it"
+                )
             return record
         return None
 
     def singular(self):
-        return {"Invoices": "Invoice", "CreditNotes": "Credit Note", "Contacts": "Contact",
-                "ContactGroups": "Contact Group", "Accounts": "Account", "TaxRates": "Tax Rate",
-                "Items": "Item", "TrackingCategories": "Tracking Category", "Payments": "Payment",
-                "ManualJournals": "Manual Journal", "Quotes": "Quote", "PurchaseOrders": "Purchase Order",
-                "Currencies": "Currency"}.get(self.name, self.name)
+        return {
+            "Invoices": "Invoice",
+            "CreditNotes": "Credit Note",
+            "Contacts": "Contact",
+            "ContactGroups": "Contact Group",
+            "Accounts": "Account",
+            "TaxRates": "Tax Rate",
+            "Items": "Item",
+            "TrackingCategories": "Tracking Category",
+            "Payments": "Payment",
+            "ManualJournals": "Manual Journal",
+            "Quotes": "Quote",
+            "PurchaseOrders": "Purchase Order",
+            "Currencies": "Currency",
+        }.get(self.name, self.name)
 
     # -- writes ----------------------------------------------------------------------------------
     def build(self, ctx, element, existing):
@@ -61,7 +76,12 @@ class Kind:
 
     def after_put(self, ctx, record, old):
         if self.webhook:
-            ctx.event(self.webhook, "CREATE" if old is None else "UPDATE", record[self.id_field], self.webhook_data(record))
+            ctx.event(
+                self.webhook,
+                "CREATE" if old is None else "UPDATE",
+                record[self.id_field],
+                self.webhook_data(record),
+            )
 
     def webhook_data(self, record):
         return None
@@ -94,8 +114,9 @@ class Kind:
         records = query.apply_order(records, ctx.param("order"), self.default_order())
         raw = self._raw(ctx, [lambda r: self.visible(ctx, r)] + preds, if_modified_since)
         records += raw  # after the ordered records, in the order they were planted
-        page, block = query.paginate(records, ctx.param("page") if self.paged else None,
-                                     ctx.param("pageSize"), self.page_size)
+        page, block = query.paginate(
+            records, ctx.param("page") if self.paged else None, ctx.param("pageSize"), self.page_size
+        )
         summary = str(ctx.param("summaryOnly", "")).lower() == "true"
         drop = set(self.summary_drop) if summary else set()
         if block is None and self.paged:
@@ -104,8 +125,7 @@ class Kind:
         ctx.injected = any(id(r) in planted for r in page)
         out = [r if id(r) in planted else self.render(ctx, r) for r in page]
         if drop:
-            out = [{k: v for k, v in r.items() if k not in drop} if id(r) not in planted else r
-                   for r in out]
+            out = [{k: v for k, v in r.items() if k not in drop} if id(r) not in planted else r for r in out]
         return out, block
 
     def _raw(self, ctx, preds, if_modified_since):
@@ -113,10 +133,13 @@ class Kind:
         cannot even read (a hostile element shows wherever it might)."""
         out = []
         for element in ctx.tenant.raw.get(self.name, ()):
-            stamp = msdate.ms_from_json(element.get("UpdatedDateUTC")) \
-                if isinstance(element, dict) else None
-            if if_modified_since is not None and self.ims and stamp is not None \
-                    and stamp <= if_modified_since:
+            stamp = msdate.ms_from_json(element.get("UpdatedDateUTC")) if isinstance(element, dict) else None
+            if (
+                if_modified_since is not None
+                and self.ims
+                and stamp is not None
+                and stamp <= if_modified_since
+            ):
                 continue
             if isinstance(element, dict) and not all(_lenient(p, element) for p in preds):
                 continue
@@ -139,7 +162,9 @@ def resolve_contact(ctx, ref, new_document=True, create_missing=True):
     tenant = ctx.tenant
     contact = None
     if ref.get("ContactID"):
-        contact = tenant.get("Contacts", str(ref["ContactID"]).lower()) or tenant.get("Contacts", str(ref["ContactID"]))
+        contact = tenant.get("Contacts", str(ref["ContactID"]).lower()) or tenant.get(
+            "Contacts", str(ref["ContactID"])
+        )
         if contact is None:
             raise Invalid("The contact with ContactID {} could not be found".format(ref["ContactID"]))
     elif ref.get("ContactNumber"):
@@ -156,8 +181,10 @@ def resolve_contact(ctx, ref, new_document=True, create_missing=True):
     if contact is None:
         raise Invalid("A Contact must be specified for this type of transaction")
     if new_document and contact.get("ContactStatus") == "ARCHIVED" and not ctx.seeding:
-        raise Invalid("The contact '{}' is archived and cannot be used on new transactions. "
-                      "Restore the contact before using it.".format(contact.get("Name")))
+        raise Invalid(
+            "The contact '{}' is archived and cannot be used on new transactions. "
+            "Restore the contact before using it.".format(contact.get("Name"))
+        )
     return contact
 
 
@@ -204,8 +231,10 @@ def check_lock_dates(ctx, day, what="document"):
     for field, label in (("EndOfYearLockDate", "end of year lock date"), ("PeriodLockDate", "lock date")):
         lock = record_date(org, field)
         if lock and day and day <= lock:
-            raise Invalid(f"The {what} date cannot be on or before the {label} ({lock.isoformat()}). Amend the date or the "
-                          "organisation's lock dates.")
+            raise Invalid(
+                f"The {what} date cannot be on or before the {label} ({lock.isoformat()}). Amend the date or the "
+                "organisation's lock dates."
+            )
 
 
 def base_currency(ctx):

@@ -1,4 +1,5 @@
 """Shared pieces of the accounting API: errors, money, envelopes, small parsers."""
+
 import datetime as dt
 import uuid
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation

@@ -1,15 +1,39 @@
 """Contacts and contact groups."""
+
 from .base import Kind
 from .common import Invalid, new_id, stamp
 
 CONTACT_FIELDS = (
-    "ContactNumber", "AccountNumber", "Name", "FirstName", "LastName", "CompanyNumber", "EmailAddress",
-    "ContactPersons", "BankAccountDetails", "TaxNumber", "TaxNumberType", "AccountsReceivableTaxType",
-    "AccountsPayableTaxType", "Addresses", "Phones", "SalesDefaultLineAmountType",
-    "PurchasesDefaultLineAmountType", "DefaultCurrency", "XeroNetworkKey", "SalesDefaultAccountCode",
-    "PurchasesDefaultAccountCode", "SalesTrackingCategories", "PurchasesTrackingCategories",
-    "TrackingCategoryName", "TrackingCategoryOption", "PaymentTerms", "Website", "BrandingTheme",
-    "BatchPayments", "Discount",
+    "ContactNumber",
+    "AccountNumber",
+    "Name",
+    "FirstName",
+    "LastName",
+    "CompanyNumber",
+    "EmailAddress",
+    "ContactPersons",
+    "BankAccountDetails",
+    "TaxNumber",
+    "TaxNumberType",
+    "AccountsReceivableTaxType",
+    "AccountsPayableTaxType",
+    "Addresses",
+    "Phones",
+    "SalesDefaultLineAmountType",
+    "PurchasesDefaultLineAmountType",
+    "DefaultCurrency",
+    "XeroNetworkKey",
+    "SalesDefaultAccountCode",
+    "PurchasesDefaultAccountCode",
+    "SalesTrackingCategories",
+    "PurchasesTrackingCategories",
+    "TrackingCategoryName",
+    "TrackingCategoryOption",
+    "PaymentTerms",
+    "Website",
+    "BrandingTheme",
+    "BatchPayments",
+    "Discount",
 )
 
 
@@ -20,8 +44,17 @@ class Contacts(Kind):
     paged = True
     page_size = True
     webhook = "CONTACT"
-    summary_drop = ("Addresses", "Phones", "ContactPersons", "ContactGroups", "PaymentTerms", "Balances",
-                    "SalesTrackingCategories", "PurchasesTrackingCategories", "BatchPayments")
+    summary_drop = (
+        "Addresses",
+        "Phones",
+        "ContactPersons",
+        "ContactGroups",
+        "PaymentTerms",
+        "Balances",
+        "SalesTrackingCategories",
+        "PurchasesTrackingCategories",
+        "BatchPayments",
+    )
 
     def find_by_number(self, ctx, number):
         return ctx.tenant.lookup("Contacts", "number", number)
@@ -54,8 +87,10 @@ class Contacts(Kind):
         if status == "ACTIVE":
             clash = ctx.tenant.lookup("Contacts", "active_name", name)
             if clash is not None and clash["ContactID"] != old.get("ContactID"):
-                raise Invalid(f"The contact name {name} is already assigned to another contact. The contact name must "
-                              "be unique across all active contacts.")
+                raise Invalid(
+                    f"The contact name {name} is already assigned to another contact. The contact name must "
+                    "be unique across all active contacts."
+                )
         record["ContactID"] = old.get("ContactID") or new_id()
         record.setdefault("Addresses", [])
         record.setdefault("Phones", [])
@@ -86,8 +121,12 @@ class Contacts(Kind):
         term = ctx.param("searchTerm")
         if term:
             term = term.lower()
-            preds.append(lambda r: any(term in str(r.get(f, "")).lower()
-                                       for f in ("Name", "FirstName", "LastName", "ContactNumber", "EmailAddress")))
+            preds.append(
+                lambda r: any(
+                    term in str(r.get(f, "")).lower()
+                    for f in ("Name", "FirstName", "LastName", "ContactNumber", "EmailAddress")
+                )
+            )
         return preds
 
     def default_order(self):
@@ -100,7 +139,9 @@ class Contacts(Kind):
         for gid in groups:
             group = ctx.tenant.get("ContactGroups", gid)
             if group and group.get("Status") == "ACTIVE":
-                out["ContactGroups"].append({"ContactGroupID": gid, "Name": group["Name"], "Status": "ACTIVE", "Contacts": []})
+                out["ContactGroups"].append(
+                    {"ContactGroupID": gid, "Name": group["Name"], "Status": "ACTIVE", "Contacts": []}
+                )
         return out
 
 
@@ -119,14 +160,20 @@ class ContactGroups(Kind):
         if status not in ("ACTIVE", "DELETED"):
             raise Invalid(f"Contact group status '{status}' is not valid")
         for other in ctx.tenant.all(self.name):
-            if other["ContactGroupID"] != old.get("ContactGroupID") and other.get("Status") == "ACTIVE" \
-                    and other["Name"].lower() == name.lower() and status == "ACTIVE":
+            if (
+                other["ContactGroupID"] != old.get("ContactGroupID")
+                and other.get("Status") == "ACTIVE"
+                and other["Name"].lower() == name.lower()
+                and status == "ACTIVE"
+            ):
                 raise Invalid(f"A contact group with the name '{name}' already exists")
         if existing is None:
             active = sum(1 for g in ctx.tenant.all(self.name) if g.get("Status") == "ACTIVE")
             if active >= 100:
                 raise Invalid("You've reached the limit of 100 contact groups")
-        record.update({"ContactGroupID": old.get("ContactGroupID") or new_id(), "Name": name, "Status": status})
+        record.update(
+            {"ContactGroupID": old.get("ContactGroupID") or new_id(), "Name": name, "Status": status}
+        )
         record.pop("Contacts", None)
         return record
 
@@ -140,8 +187,11 @@ class ContactGroups(Kind):
         out = dict(record)
         if full:
             members = ctx.tenant.group_members.get(record["ContactGroupID"], ())
-            out["Contacts"] = [{"ContactID": cid, "Name": ctx.tenant.get("Contacts", cid).get("Name", "")}
-                               for cid in members if ctx.tenant.get("Contacts", cid)]
+            out["Contacts"] = [
+                {"ContactID": cid, "Name": ctx.tenant.get("Contacts", cid).get("Name", "")}
+                for cid in members
+                if ctx.tenant.get("Contacts", cid)
+            ]
         else:
             out["Contacts"] = []
         return out

@@ -1,4 +1,5 @@
 """Invoices, credit notes, quotes and purchase orders: one engine, four declarations."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -28,9 +29,18 @@ from .common import (
 # Made-up, fixed cross rates used when a foreign-currency document arrives without CurrencyRate (Xero would
 # use the XE.com day rate). Units of each currency per 1 USD; rate = foreign units per 1 base unit.
 FALLBACK_PER_USD = {
-    "USD": Decimal(1), "NZD": Decimal("1.65"), "AUD": Decimal("1.50"), "GBP": Decimal("0.79"),
-    "EUR": Decimal("0.92"), "CAD": Decimal("1.36"), "JPY": Decimal(150), "SGD": Decimal("1.34"),
-    "ZAR": Decimal("18.5"), "CHF": Decimal("0.88"), "HKD": Decimal("7.8"), "CNY": Decimal("7.2"),
+    "USD": Decimal(1),
+    "NZD": Decimal("1.65"),
+    "AUD": Decimal("1.50"),
+    "GBP": Decimal("0.79"),
+    "EUR": Decimal("0.92"),
+    "CAD": Decimal("1.36"),
+    "JPY": Decimal(150),
+    "SGD": Decimal("1.34"),
+    "ZAR": Decimal("18.5"),
+    "CHF": Decimal("0.88"),
+    "HKD": Decimal("7.8"),
+    "CNY": Decimal("7.2"),
 }
 SALES_TYPES = ("ACCREC", "ACCRECCREDIT", "QUOTE")
 NOT_VALID = "%s not of valid status for modification"
@@ -52,22 +62,39 @@ def _tracking(ctx, entries):
     for entry in entries:
         cat = None
         for candidate in categories:
-            if (entry.get("TrackingCategoryID") and candidate["TrackingCategoryID"] == str(entry["TrackingCategoryID"]).lower()) or \
-                    (entry.get("Name") and candidate.get("Name", "").lower() == str(entry["Name"]).lower()):
+            if (
+                entry.get("TrackingCategoryID")
+                and candidate["TrackingCategoryID"] == str(entry["TrackingCategoryID"]).lower()
+            ) or (entry.get("Name") and candidate.get("Name", "").lower() == str(entry["Name"]).lower()):
                 cat = candidate
                 break
         if cat is None:
-            raise Invalid("Tracking category '%s' does not exist" % (entry.get("Name") or entry.get("TrackingCategoryID")))
+            raise Invalid(
+                "Tracking category '%s' does not exist"
+                % (entry.get("Name") or entry.get("TrackingCategoryID"))
+            )
         option = None
         for candidate in cat.get("Options", []):
-            if (entry.get("TrackingOptionID") and candidate["TrackingOptionID"] == str(entry["TrackingOptionID"]).lower()) or \
-                    (entry.get("Option") and candidate.get("Name", "").lower() == str(entry["Option"]).lower()):
+            if (
+                entry.get("TrackingOptionID")
+                and candidate["TrackingOptionID"] == str(entry["TrackingOptionID"]).lower()
+            ) or (entry.get("Option") and candidate.get("Name", "").lower() == str(entry["Option"]).lower()):
                 option = candidate
                 break
         if option is None:
-            raise Invalid("Tracking option '{}' does not exist in category '{}'".format(entry.get("Option") or entry.get("TrackingOptionID"), cat["Name"]))
-        out.append({"Name": cat["Name"], "Option": option["Name"], "TrackingCategoryID": cat["TrackingCategoryID"],
-                    "TrackingOptionID": option["TrackingOptionID"]})
+            raise Invalid(
+                "Tracking option '{}' does not exist in category '{}'".format(
+                    entry.get("Option") or entry.get("TrackingOptionID"), cat["Name"]
+                )
+            )
+        out.append(
+            {
+                "Name": cat["Name"],
+                "Option": option["Name"],
+                "TrackingCategoryID": cat["TrackingCategoryID"],
+                "TrackingOptionID": option["TrackingOptionID"],
+            }
+        )
     return out
 
 
@@ -89,7 +116,11 @@ def build_lines(ctx, lines, doc_type, amount_type, require_accounts, allow_disco
         details = (item or {}).get("SalesDetails" if sales else "PurchaseDetails") or {}
         description = line.get("Description")
         if description in (None, "") and item:
-            description = item.get("Description" if sales else "PurchaseDescription") or item.get("Description") or item.get("Name")
+            description = (
+                item.get("Description" if sales else "PurchaseDescription")
+                or item.get("Description")
+                or item.get("Name")
+            )
         quantity = dec(line.get("Quantity"), "Quantity")
         unit = dec(line.get("UnitAmount"), "UnitAmount")
         given_amount = dec(line.get("LineAmount"), "LineAmount")
@@ -116,16 +147,23 @@ def build_lines(ctx, lines, doc_type, amount_type, require_accounts, allow_disco
         if line.get("AccountID") or code:
             account = resolve_account(ctx, code, line.get("AccountID"))
             if account is None:
-                raise Invalid("Account code '%s' is not a valid code for this document." % (code or line.get("AccountID")))
+                raise Invalid(
+                    "Account code '%s' is not a valid code for this document."
+                    % (code or line.get("AccountID"))
+                )
         elif require_accounts and amount != 0:
-            raise Invalid("Account code must be specified for each line item with an amount on an approved document")
+            raise Invalid(
+                "Account code must be specified for each line item with an amount on an approved document"
+            )
         tax_type = line.get("TaxType") or details.get("TaxType") or (account or {}).get("TaxType")
         if amount_type.lower() == "notax" and not line.get("TaxType"):
             tax_type = "NONE"
         tax_type = tax_type or "NONE"
         tax_rate = resolve_tax_rate(ctx, tax_type)
         if tax_rate is None and tax_type != "NONE":
-            raise Invalid(f"The TaxType code '{tax_type}' does not exist or cannot be used for this type of transaction.")
+            raise Invalid(
+                f"The TaxType code '{tax_type}' does not exist or cannot be used for this type of transaction."
+            )
         percent = Decimal(str(tax_rate.get("EffectiveRate") or 0)) if tax_rate else Decimal(0)
         tax = totals.line_tax(amount, percent, amount_type)
         computed.append({"amount": amount, "tax": tax})
@@ -231,8 +269,13 @@ class Document(Kind):
             if counter not in ctx.tenant.counters:
                 # Continue after the highest number already used (seeded documents), as Xero's setting does.
                 ctx.tenant.counters[counter] = max(
-                    (int(r[field][len(prefix):]) for r in ctx.tenant.all(self.name)
-                     if str(r.get(field, "")).startswith(prefix) and r[field][len(prefix):].isdigit()), default=0)
+                    (
+                        int(r[field][len(prefix) :])
+                        for r in ctx.tenant.all(self.name)
+                        if str(r.get(field, "")).startswith(prefix) and r[field][len(prefix) :].isdigit()
+                    ),
+                    default=0,
+                )
             while True:
                 number = "%s%04d" % (prefix, ctx.tenant.next_number(self.name + doc_type))
                 if not self.number_taken(ctx, number, doc_type, None):
@@ -251,7 +294,9 @@ class Document(Kind):
         return other is not None and (existing is None or other[self.id_field] != existing[self.id_field])
 
     def default_due(self, ctx, contact, doc_type, day):
-        terms = (contact.get("PaymentTerms") or {}) or ((ctx.tenant.organisation or {}).get("PaymentTerms") or {})
+        terms = (contact.get("PaymentTerms") or {}) or (
+            (ctx.tenant.organisation or {}).get("PaymentTerms") or {}
+        )
         term = terms.get("Sales" if doc_type in SALES_TYPES else "Bills")
         if not term:
             terms = (ctx.tenant.organisation or {}).get("PaymentTerms") or {}
@@ -288,12 +333,21 @@ class Document(Kind):
             return stamp(record, now, self.has_updated_string)
         contact_ref = element.get("Contact") if "Contact" in element else old.get("Contact")
         contact = resolve_contact(ctx, contact_ref, new_document=False)
-        if (existing is None or contact["ContactID"] != old.get("Contact", {}).get("ContactID")) \
-                and contact.get("ContactStatus") == "ARCHIVED" and not ctx.seeding:
+        if (
+            (existing is None or contact["ContactID"] != old.get("Contact", {}).get("ContactID"))
+            and contact.get("ContactStatus") == "ARCHIVED"
+            and not ctx.seeding
+        ):
             # Archived contacts cannot be put on new documents (existing ones keep theirs).
-            raise Invalid("The contact '{}' is archived and cannot be used on new transactions. "
-                          "Restore the contact before using it.".format(contact.get("Name")))
-        day = parse_date_field(element["Date"], "Date") if element.get("Date") else (record_date(old) or ctx.today)
+            raise Invalid(
+                "The contact '{}' is archived and cannot be used on new transactions. "
+                "Restore the contact before using it.".format(contact.get("Name"))
+            )
+        day = (
+            parse_date_field(element["Date"], "Date")
+            if element.get("Date")
+            else (record_date(old) or ctx.today)
+        )
         if self.due_field in element:
             due = parse_date_field(element.get(self.due_field), self.due_field)
         else:
@@ -301,12 +355,17 @@ class Document(Kind):
         if due is None and self.due_field == "DueDate" and self.types:
             due = self.default_due(ctx, contact, doc_type, day)
             if due is None and new_status in ("AUTHORISED", "SUBMITTED") and doc_type in ("ACCREC", "ACCPAY"):
-                raise Invalid("Due Date is required for an approved invoice (set DueDate or the contact's payment terms)")
+                raise Invalid(
+                    "Due Date is required for an approved invoice (set DueDate or the contact's payment terms)"
+                )
         # Exclusive when omitted (API_FACTS section 5); the organisation's defaults apply to the web app only.
         raw_type = element.get("LineAmountTypes") or old.get("LineAmountTypes") or "Exclusive"
         amount_type = totals.normalise_amount_type(
-            {"TAX EXCLUSIVE": "Exclusive", "TAX INCLUSIVE": "Inclusive", "NO TAX": "NoTax"}.get(str(raw_type).upper(), raw_type),
-            quote=self.quote)
+            {"TAX EXCLUSIVE": "Exclusive", "TAX INCLUSIVE": "Inclusive", "NO TAX": "NoTax"}.get(
+                str(raw_type).upper(), raw_type
+            ),
+            quote=self.quote,
+        )
         if amount_type is None:
             raise Invalid(f"LineAmountTypes '{raw_type}' is not valid")
         if new_status in self.posting_statuses:
@@ -333,23 +392,31 @@ class Document(Kind):
         if self.requires_lines and not lines:
             raise Invalid("At least one line item is required")
         rendered, sub_total, total_tax, total, total_discount = build_lines(
-            ctx, lines, doc_type, amount_type, new_status in ("AUTHORISED", "SUBMITTED", "POSTED"), self.allow_discount(doc_type))
+            ctx,
+            lines,
+            doc_type,
+            amount_type,
+            new_status in ("AUTHORISED", "SUBMITTED", "POSTED"),
+            self.allow_discount(doc_type),
+        )
         number = self.number_field_value(ctx, element, existing, doc_type)
         record = dict(old)
         record.update(self.passthrough(element))
-        record.update({
-            self.id_field: old.get(self.id_field) or new_id(),
-            self.number_field: number,
-            "Contact": contact_summary(contact),
-            "Status": new_status,
-            "LineAmountTypes": amount_type,
-            "LineItems": rendered,
-            "SubTotal": money(sub_total),
-            "TotalTax": money(total_tax),
-            "Total": money(total),
-            "CurrencyCode": currency,
-            "CurrencyRate": num(rate, 6),
-        })
+        record.update(
+            {
+                self.id_field: old.get(self.id_field) or new_id(),
+                self.number_field: number,
+                "Contact": contact_summary(contact),
+                "Status": new_status,
+                "LineAmountTypes": amount_type,
+                "LineItems": rendered,
+                "SubTotal": money(sub_total),
+                "TotalTax": money(total_tax),
+                "Total": money(total),
+                "CurrencyCode": currency,
+                "CurrencyRate": num(rate, 6),
+            }
+        )
         if self.types:
             record["Type"] = doc_type
         if total_discount:
@@ -365,7 +432,14 @@ class Document(Kind):
         return stamp(record, now, self.has_updated_string)
 
     has_updated_string = True
-    passthrough_fields = ("Reference", "BrandingThemeID", "SentToContact", "ExpectedPaymentDate", "PlannedPaymentDate", "Url")
+    passthrough_fields = (
+        "Reference",
+        "BrandingThemeID",
+        "SentToContact",
+        "ExpectedPaymentDate",
+        "PlannedPaymentDate",
+        "Url",
+    )
 
     def passthrough(self, element):
         out = {}
@@ -410,7 +484,12 @@ class Document(Kind):
         if statuses:
             wanted = {s.strip().upper() for s in statuses.split(",") if s.strip()}
             preds.append(lambda r: r.get("Status") in wanted)
-        for name, key in (("DateFrom", "Date"), ("DateTo", "Date"), ("ExpiryDateFrom", "ExpiryDate"), ("ExpiryDateTo", "ExpiryDate")):
+        for name, key in (
+            ("DateFrom", "Date"),
+            ("DateTo", "Date"),
+            ("ExpiryDateFrom", "ExpiryDate"),
+            ("ExpiryDateTo", "ExpiryDate"),
+        ):
             value = ctx.param(name)
             if value:
                 bound = parse_date_field(value, name)
@@ -426,9 +505,13 @@ class Document(Kind):
 
 def _payment_summary(payment):
     return {
-        "PaymentID": payment["PaymentID"], "Date": payment["Date"], "Amount": payment["Amount"],
-        "Reference": payment.get("Reference", ""), "CurrencyRate": payment.get("CurrencyRate", 1.0),
-        "HasAccount": True, "HasValidationErrors": False,
+        "PaymentID": payment["PaymentID"],
+        "Date": payment["Date"],
+        "Amount": payment["Amount"],
+        "Reference": payment.get("Reference", ""),
+        "CurrencyRate": payment.get("CurrencyRate", 1.0),
+        "HasAccount": True,
+        "HasValidationErrors": False,
     }
 
 
@@ -481,7 +564,12 @@ class Invoices(Document):
         term = ctx.param("searchTerm")
         if term:
             term = term.lower()
-            preds.append(lambda r: term in str(r.get("InvoiceNumber", "")).lower() or term in str(r.get("Reference", "")).lower())
+            preds.append(
+                lambda r: (
+                    term in str(r.get("InvoiceNumber", "")).lower()
+                    or term in str(r.get("Reference", "")).lower()
+                )
+            )
         return preds
 
 
@@ -502,7 +590,9 @@ class CreditNotes(Document):
         return doc_type == "ACCRECCREDIT"
 
     def has_money_applied(self, record):
-        return _money_field(record, "RemainingCredit") != _money_field(record, "Total") and record.get("Status") in ("AUTHORISED", "PAID")
+        return _money_field(record, "RemainingCredit") != _money_field(record, "Total") and record.get(
+            "Status"
+        ) in ("AUTHORISED", "PAID")
 
     def finish(self, ctx, record, existing, total):
         used = sum((Decimal(str(a["Amount"])) for a in record.get("Allocations", [])), Decimal(0))
@@ -582,8 +672,15 @@ class PurchaseOrders(Document):
     has_where = False
     has_updated_string = False
     summary_drop = ()
-    passthrough_fields = ("Reference", "BrandingThemeID", "SentToContact", "DeliveryAddress", "AttentionTo",
-                          "Telephone", "DeliveryInstructions")
+    passthrough_fields = (
+        "Reference",
+        "BrandingThemeID",
+        "SentToContact",
+        "DeliveryAddress",
+        "AttentionTo",
+        "Telephone",
+        "DeliveryInstructions",
+    )
 
     # Approved orders are billed (or un-marked as billed), never sent back to draft or for
     # approval; DELETED is final.

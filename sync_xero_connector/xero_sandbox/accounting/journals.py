@@ -1,4 +1,5 @@
 """Manual journals: balanced lines, DRAFT / POSTED / VOIDED / DELETED."""
+
 from decimal import Decimal
 
 from .. import msdate
@@ -38,10 +39,16 @@ class ManualJournals(Kind):
         narration = element.get("Narration", old.get("Narration"))
         if not narration:
             raise Invalid("Narration is required")
-        day = parse_date_field(element["Date"], "Date") if element.get("Date") else (record_date(old) or ctx.today)
+        day = (
+            parse_date_field(element["Date"], "Date")
+            if element.get("Date")
+            else (record_date(old) or ctx.today)
+        )
         if new_status == "POSTED":
             check_lock_dates(ctx, day, "journal")
-        amount_type = totals.normalise_amount_type(element.get("LineAmountTypes") or old.get("LineAmountTypes") or "NoTax")
+        amount_type = totals.normalise_amount_type(
+            element.get("LineAmountTypes") or old.get("LineAmountTypes") or "NoTax"
+        )
         if amount_type is None:
             raise Invalid("LineAmountTypes '{}' is not valid".format(element.get("LineAmountTypes")))
         lines = element.get("JournalLines") if "JournalLines" in element else old.get("JournalLines", [])
@@ -56,32 +63,53 @@ class ManualJournals(Kind):
             amount = q(amount)
             account = resolve_account(ctx, line.get("AccountCode"), line.get("AccountID"))
             if account is None:
-                raise Invalid("Account code '%s' is not a valid code" % (line.get("AccountCode") or line.get("AccountID")))
-            tax_type = line.get("TaxType") or ("NONE" if amount_type == "NoTax" else account.get("TaxType") or "NONE")
+                raise Invalid(
+                    "Account code '%s' is not a valid code"
+                    % (line.get("AccountCode") or line.get("AccountID"))
+                )
+            tax_type = line.get("TaxType") or (
+                "NONE" if amount_type == "NoTax" else account.get("TaxType") or "NONE"
+            )
             rate = resolve_tax_rate(ctx, tax_type)
             if rate is None and tax_type != "NONE":
                 raise Invalid(f"The TaxType code '{tax_type}' does not exist")
-            tax = totals.line_tax(abs(amount), Decimal(str((rate or {}).get("EffectiveRate") or 0)), amount_type)
+            tax = totals.line_tax(
+                abs(amount), Decimal(str((rate or {}).get("EffectiveRate") or 0)), amount_type
+            )
             tax = tax if amount >= 0 else -tax
             gross = amount + tax if amount_type == "Exclusive" else amount
             if gross >= 0:
                 debit += gross
             else:
                 credit += gross
-            rendered.append({
-                "Description": line.get("Description", ""), "TaxType": tax_type, "TaxAmount": money(tax),
-                "LineAmount": money(amount), "AccountCode": account.get("Code", ""), "AccountID": account["AccountID"],
-                "Tracking": _tracking(ctx, line.get("Tracking")), "IsBlank": False,
-            })
+            rendered.append(
+                {
+                    "Description": line.get("Description", ""),
+                    "TaxType": tax_type,
+                    "TaxAmount": money(tax),
+                    "LineAmount": money(amount),
+                    "AccountCode": account.get("Code", ""),
+                    "AccountID": account["AccountID"],
+                    "Tracking": _tracking(ctx, line.get("Tracking")),
+                    "IsBlank": False,
+                }
+            )
         if debit + credit != 0:
             raise Invalid(f"The total debits ({q(debit)}) must equal total credits ({q(credit)})")
         record = dict(old)
-        record.update({
-            "ManualJournalID": old.get("ManualJournalID") or new_id(), "Narration": narration,
-            "Date": msdate.ms_json(day), "Status": new_status, "LineAmountTypes": amount_type,
-            "JournalLines": rendered,
-            "ShowOnCashBasisReports": element.get("ShowOnCashBasisReports", old.get("ShowOnCashBasisReports", True)),
-        })
+        record.update(
+            {
+                "ManualJournalID": old.get("ManualJournalID") or new_id(),
+                "Narration": narration,
+                "Date": msdate.ms_json(day),
+                "Status": new_status,
+                "LineAmountTypes": amount_type,
+                "JournalLines": rendered,
+                "ShowOnCashBasisReports": element.get(
+                    "ShowOnCashBasisReports", old.get("ShowOnCashBasisReports", True)
+                ),
+            }
+        )
         if "Url" in element:
             record["Url"] = element["Url"]
         record.setdefault("HasAttachments", False)

@@ -1,4 +1,5 @@
 """Payments (create, reverse) and credit-note allocations: the writes that move AmountDue."""
+
 from decimal import Decimal
 
 from .. import msdate
@@ -16,8 +17,10 @@ from .common import (
 from .documents import CREDIT_NOTES, INVOICES
 
 PAYMENT_TYPES = {
-    "ACCREC": "ACCRECPAYMENT", "ACCPAY": "ACCPAYPAYMENT",
-    "ACCRECCREDIT": "ARCREDITPAYMENT", "ACCPAYCREDIT": "APCREDITPAYMENT",
+    "ACCREC": "ACCRECPAYMENT",
+    "ACCPAY": "ACCPAYPAYMENT",
+    "ACCRECCREDIT": "ARCREDITPAYMENT",
+    "ACCPAYCREDIT": "APCREDITPAYMENT",
 }
 EXCEEDS = "Payment amount exceeds the amount outstanding on this document"
 
@@ -27,11 +30,32 @@ def _d(value):
 
 
 def invoice_summary(invoice):
-    out = {key: invoice.get(key) for key in ("Type", "InvoiceID", "InvoiceNumber", "Reference", "AmountDue",
-                                             "AmountPaid", "AmountCredited", "Status", "CurrencyCode", "CurrencyRate",
-                                             "Total", "SubTotal", "TotalTax", "Date", "DateString", "DueDate", "DueDateString",
-                                             "LineAmountTypes", "UpdatedDateUTC", "UpdatedDateUTCString")
-           if invoice.get(key) is not None}
+    out = {
+        key: invoice.get(key)
+        for key in (
+            "Type",
+            "InvoiceID",
+            "InvoiceNumber",
+            "Reference",
+            "AmountDue",
+            "AmountPaid",
+            "AmountCredited",
+            "Status",
+            "CurrencyCode",
+            "CurrencyRate",
+            "Total",
+            "SubTotal",
+            "TotalTax",
+            "Date",
+            "DateString",
+            "DueDate",
+            "DueDateString",
+            "LineAmountTypes",
+            "UpdatedDateUTC",
+            "UpdatedDateUTCString",
+        )
+        if invoice.get(key) is not None
+    }
     out["Contact"] = dict(invoice["Contact"])
     out["Payments"] = []
     out["CreditNotes"] = []
@@ -44,9 +68,25 @@ def invoice_summary(invoice):
 
 
 def credit_note_summary(note):
-    out = {key: note.get(key) for key in ("Type", "CreditNoteID", "CreditNoteNumber", "Reference", "RemainingCredit",
-                                          "Status", "CurrencyCode", "CurrencyRate", "Total", "Date", "DateString",
-                                          "UpdatedDateUTC", "UpdatedDateUTCString") if note.get(key) is not None}
+    out = {
+        key: note.get(key)
+        for key in (
+            "Type",
+            "CreditNoteID",
+            "CreditNoteNumber",
+            "Reference",
+            "RemainingCredit",
+            "Status",
+            "CurrencyCode",
+            "CurrencyRate",
+            "Total",
+            "Date",
+            "DateString",
+            "UpdatedDateUTC",
+            "UpdatedDateUTCString",
+        )
+        if note.get(key) is not None
+    }
     out["ID"] = note["CreditNoteID"]
     out["Contact"] = dict(note["Contact"])
     out["LineItems"] = []
@@ -98,7 +138,9 @@ class Payments(Kind):
         if element.get("CreditNoteNumber") and not note_ref:
             note_ref = {"CreditNoteNumber": element["CreditNoteNumber"]}
         if note_ref.get("CreditNoteID") or note_ref.get("CreditNoteNumber"):
-            doc = CREDIT_NOTES.find(ctx, str(note_ref.get("CreditNoteID") or note_ref.get("CreditNoteNumber")))
+            doc = CREDIT_NOTES.find(
+                ctx, str(note_ref.get("CreditNoteID") or note_ref.get("CreditNoteNumber"))
+            )
             if doc is None:
                 raise Invalid("Credit Note could not be found")
             return CREDIT_NOTES, doc
@@ -119,7 +161,9 @@ class Payments(Kind):
         if account is None:
             raise Invalid("Account could not be found")
         if account.get("Type") != "BANK" and not account.get("EnablePaymentsToAccount"):
-            raise Invalid("Payments can only be made to or from bank accounts, or accounts with 'Enable payments to this account' set")
+            raise Invalid(
+                "Payments can only be made to or from bank accounts, or accounts with 'Enable payments to this account' set"
+            )
         if not element.get("Date"):
             raise Invalid("Payment Date is required")
         day = parse_date_field(element["Date"], "Date")
@@ -128,14 +172,20 @@ class Payments(Kind):
             raise Invalid("Payment Amount must be greater than zero")
         amount = amount.quantize(Decimal("0.01"))
         if doc.get("Status") != "AUTHORISED":
-            raise Invalid("Payment can only be applied to an AUTHORISED document; this one is {}".format(doc.get("Status")))
+            raise Invalid(
+                "Payment can only be applied to an AUTHORISED document; this one is {}".format(
+                    doc.get("Status")
+                )
+            )
         check_lock_dates(ctx, day, "payment")
         outstanding_field = "AmountDue" if kind is INVOICES else "RemainingCredit"
         if amount > _d(doc[outstanding_field]):
             raise Invalid(EXCEEDS)
         rate = dec(element.get("CurrencyRate"), "CurrencyRate") or _d(doc.get("CurrencyRate") or 1)
         bank_currency = account.get("CurrencyCode") or doc.get("CurrencyCode")
-        bank_amount = amount if bank_currency == doc.get("CurrencyCode") else (amount / rate if rate else amount)
+        bank_amount = (
+            amount if bank_currency == doc.get("CurrencyCode") else (amount / rate if rate else amount)
+        )
         seeded_id = element.get("PaymentID") if ctx.seeding else None
         payment = {
             "PaymentID": str(seeded_id).lower() if seeded_id else new_id(),
@@ -148,7 +198,11 @@ class Payments(Kind):
             "Status": "AUTHORISED",
             "HasAccount": True,
             "IsReconciled": bool(element.get("IsReconciled", False)),
-            "Account": {"AccountID": account["AccountID"], "Code": account.get("Code", ""), "Name": account.get("Name", "")},
+            "Account": {
+                "AccountID": account["AccountID"],
+                "Code": account.get("Code", ""),
+                "Name": account.get("Name", ""),
+            },
             "HasValidationErrors": False,
         }
         stamp(payment, ctx.now)
@@ -156,10 +210,17 @@ class Payments(Kind):
         updated[outstanding_field] = money(_d(doc[outstanding_field]) - amount)
         if kind is INVOICES:
             updated["AmountPaid"] = money(_d(doc.get("AmountPaid")) + amount)
-        updated["Payments"] = list(doc.get("Payments", [])) + [{
-            "PaymentID": payment["PaymentID"], "Date": payment["Date"], "Amount": payment["Amount"],
-            "Reference": payment["Reference"], "CurrencyRate": payment["CurrencyRate"], "HasAccount": True,
-            "HasValidationErrors": False}]
+        updated["Payments"] = list(doc.get("Payments", [])) + [
+            {
+                "PaymentID": payment["PaymentID"],
+                "Date": payment["Date"],
+                "Amount": payment["Amount"],
+                "Reference": payment["Reference"],
+                "CurrencyRate": payment["CurrencyRate"],
+                "HasAccount": True,
+                "HasValidationErrors": False,
+            }
+        ]
         _settle(updated, outstanding_field, day)
         stamp(updated, ctx.now)
         ctx.tenant.put(kind.name, updated)
@@ -179,9 +240,17 @@ class Payments(Kind):
         check_lock_dates(ctx, record_date(payment), "payment")
         amount = _d(payment["Amount"])
         if "Invoice" in payment:
-            kind, doc, field = INVOICES, ctx.tenant.get("Invoices", payment["Invoice"]["InvoiceID"]), "AmountDue"
+            kind, doc, field = (
+                INVOICES,
+                ctx.tenant.get("Invoices", payment["Invoice"]["InvoiceID"]),
+                "AmountDue",
+            )
         else:
-            kind, doc, field = CREDIT_NOTES, ctx.tenant.get("CreditNotes", payment["CreditNote"]["CreditNoteID"]), "RemainingCredit"
+            kind, doc, field = (
+                CREDIT_NOTES,
+                ctx.tenant.get("CreditNotes", payment["CreditNote"]["CreditNoteID"]),
+                "RemainingCredit",
+            )
         updated = dict(doc)
         updated[field] = money(_d(doc[field]) + amount)
         if kind is INVOICES:
@@ -225,12 +294,20 @@ def allocate(ctx, note, element):
     amount = amount.quantize(Decimal("0.01"))
     day = parse_date_field(element["Date"], "Date")
     if note.get("Status") != "AUTHORISED":
-        raise Invalid("Only AUTHORISED credit notes can be allocated; this one is {}".format(note.get("Status")))
+        raise Invalid(
+            "Only AUTHORISED credit notes can be allocated; this one is {}".format(note.get("Status"))
+        )
     if invoice.get("Status") != "AUTHORISED":
-        raise Invalid("Credit can only be allocated to an AUTHORISED invoice; this one is {}".format(invoice.get("Status")))
+        raise Invalid(
+            "Credit can only be allocated to an AUTHORISED invoice; this one is {}".format(
+                invoice.get("Status")
+            )
+        )
     expected = {"ACCRECCREDIT": "ACCREC", "ACCPAYCREDIT": "ACCPAY"}[note["Type"]]
     if invoice["Type"] != expected:
-        raise Invalid("A {} credit note can only be allocated to an {} invoice".format(note["Type"], expected))
+        raise Invalid(
+            "A {} credit note can only be allocated to an {} invoice".format(note["Type"], expected)
+        )
     if invoice.get("CurrencyCode") != note.get("CurrencyCode"):
         raise Invalid("The credit note and invoice must be in the same currency")
     check_lock_dates(ctx, day, "allocation")
@@ -241,20 +318,41 @@ def allocate(ctx, note, element):
     allocation_id = new_id()
     new_note = dict(note)
     new_note["RemainingCredit"] = money(_d(note["RemainingCredit"]) - amount)
-    new_note["Allocations"] = list(note.get("Allocations", [])) + [{
-        "AllocationID": allocation_id, "Amount": money(amount), "Date": msdate.ms_json(day),
-        "Invoice": {"InvoiceID": invoice["InvoiceID"], "InvoiceNumber": invoice.get("InvoiceNumber", ""),
-                    "Payments": [], "CreditNotes": [], "Prepayments": [], "Overpayments": [], "HasErrors": False,
-                    "IsDiscounted": False, "LineItems": []}}]
+    new_note["Allocations"] = list(note.get("Allocations", [])) + [
+        {
+            "AllocationID": allocation_id,
+            "Amount": money(amount),
+            "Date": msdate.ms_json(day),
+            "Invoice": {
+                "InvoiceID": invoice["InvoiceID"],
+                "InvoiceNumber": invoice.get("InvoiceNumber", ""),
+                "Payments": [],
+                "CreditNotes": [],
+                "Prepayments": [],
+                "Overpayments": [],
+                "HasErrors": False,
+                "IsDiscounted": False,
+                "LineItems": [],
+            },
+        }
+    ]
     _settle(new_note, "RemainingCredit", day)
     stamp(new_note, ctx.now)
     new_invoice = dict(invoice)
     new_invoice["AmountCredited"] = money(_d(invoice.get("AmountCredited")) + amount)
     new_invoice["AmountDue"] = money(_d(invoice["AmountDue"]) - amount)
-    new_invoice["CreditNotes"] = list(invoice.get("CreditNotes", [])) + [{
-        "CreditNoteID": note["CreditNoteID"], "CreditNoteNumber": note.get("CreditNoteNumber", ""),
-        "ID": note["CreditNoteID"], "AppliedAmount": money(amount), "Date": msdate.ms_json(day),
-        "Total": note.get("Total"), "LineItems": [], "AllocationID": allocation_id}]
+    new_invoice["CreditNotes"] = list(invoice.get("CreditNotes", [])) + [
+        {
+            "CreditNoteID": note["CreditNoteID"],
+            "CreditNoteNumber": note.get("CreditNoteNumber", ""),
+            "ID": note["CreditNoteID"],
+            "AppliedAmount": money(amount),
+            "Date": msdate.ms_json(day),
+            "Total": note.get("Total"),
+            "LineItems": [],
+            "AllocationID": allocation_id,
+        }
+    ]
     _settle(new_invoice, "AmountDue", day)
     stamp(new_invoice, ctx.now)
     ctx.tenant.put("CreditNotes", new_note)
@@ -262,33 +360,48 @@ def allocate(ctx, note, element):
     CREDIT_NOTES.after_put(ctx, new_note, note)
     INVOICES.after_put(ctx, new_invoice, invoice)
     return {
-        "AllocationID": allocation_id, "Amount": money(amount), "Date": msdate.ms_json(day),
-        "Invoice": invoice_summary(new_invoice), "CreditNote": credit_note_summary(new_note),
-        "IsDeleted": False, "ValidationErrors": [],
+        "AllocationID": allocation_id,
+        "Amount": money(amount),
+        "Date": msdate.ms_json(day),
+        "Invoice": invoice_summary(new_invoice),
+        "CreditNote": credit_note_summary(new_note),
+        "IsDeleted": False,
+        "ValidationErrors": [],
     }
 
 
 def delete_allocation(ctx, note, allocation_id):
-    allocation = next((a for a in note.get("Allocations", []) if a["AllocationID"] == allocation_id.lower()), None)
+    allocation = next(
+        (a for a in note.get("Allocations", []) if a["AllocationID"] == allocation_id.lower()), None
+    )
     if allocation is None:
         return None
     amount = _d(allocation["Amount"])
     check_lock_dates(ctx, record_date(allocation), "allocation")
     invoice = ctx.tenant.get("Invoices", allocation["Invoice"]["InvoiceID"])
     new_note = dict(note)
-    new_note["Allocations"] = [a for a in note["Allocations"] if a["AllocationID"] != allocation["AllocationID"]]
+    new_note["Allocations"] = [
+        a for a in note["Allocations"] if a["AllocationID"] != allocation["AllocationID"]
+    ]
     new_note["RemainingCredit"] = money(_d(note["RemainingCredit"]) + amount)
     _settle(new_note, "RemainingCredit", None)
     stamp(new_note, ctx.now)
     ctx.tenant.put("CreditNotes", new_note)
     CREDIT_NOTES.after_put(ctx, new_note, note)
-    result = {"AllocationID": allocation["AllocationID"], "Amount": allocation["Amount"], "Date": allocation["Date"],
-              "CreditNote": credit_note_summary(new_note), "IsDeleted": True}
+    result = {
+        "AllocationID": allocation["AllocationID"],
+        "Amount": allocation["Amount"],
+        "Date": allocation["Date"],
+        "CreditNote": credit_note_summary(new_note),
+        "IsDeleted": True,
+    }
     if invoice is not None:
         new_invoice = dict(invoice)
         new_invoice["AmountCredited"] = money(_d(invoice.get("AmountCredited")) - amount)
         new_invoice["AmountDue"] = money(_d(invoice["AmountDue"]) + amount)
-        new_invoice["CreditNotes"] = [c for c in invoice.get("CreditNotes", []) if c.get("AllocationID") != allocation["AllocationID"]]
+        new_invoice["CreditNotes"] = [
+            c for c in invoice.get("CreditNotes", []) if c.get("AllocationID") != allocation["AllocationID"]
+        ]
         _settle(new_invoice, "AmountDue", None)
         stamp(new_invoice, ctx.now)
         ctx.tenant.put("Invoices", new_invoice)

@@ -1,4 +1,5 @@
 """List queries: ``where`` (common forms), ``order``, If-Modified-Since, paging."""
+
 import datetime as dt
 import math
 import re
@@ -84,7 +85,20 @@ def _tokens(text):
             raise _where_error(text)
         pos = m.end()
         kind = m.lastgroup if m.lastgroup not in ("guidv", "datev") else None
-        for name in ("lpar", "rpar", "and", "or", "not", "op", "guid", "date", "num", "bool", "method", "field"):
+        for name in (
+            "lpar",
+            "rpar",
+            "and",
+            "or",
+            "not",
+            "op",
+            "guid",
+            "date",
+            "num",
+            "bool",
+            "method",
+            "field",
+        ):
             if m.group(name) is not None:
                 kind = name
                 break
@@ -176,8 +190,11 @@ class _Parser:
             _, arg = self.take()
             self.take("rpar")
             arg = str(arg).lower()
-            test = {"contains": lambda s: arg in s, "startswith": lambda s: s.startswith(arg),
-                    "endswith": lambda s: s.endswith(arg)}[value]
+            test = {
+                "contains": lambda s: arg in s,
+                "startswith": lambda s: s.startswith(arg),
+                "endswith": lambda s: s.endswith(arg),
+            }[value]
             return lambda r: test(str(_field_value(r, field) or "").lower())
         if kind is None:
             # A bare boolean field, e.g. "IsSold".
@@ -306,5 +323,10 @@ def paginate(records, page_text, size_text, allow_size=True):
         size = min(size, MAX_PAGE_SIZE)
     total = len(records)
     start = (page - 1) * size
-    block = {"page": page, "pageSize": size, "pageCount": math.ceil(total / size) if total else 0, "itemCount": total}
-    return records[start:start + size], block
+    block = {
+        "page": page,
+        "pageSize": size,
+        "pageCount": math.ceil(total / size) if total else 0,
+        "itemCount": total,
+    }
+    return records[start : start + size], block

@@ -4,6 +4,7 @@ Documents are rebuilt by the server (totals recomputed from lines), then payment
 are applied, so AmountDue / AmountPaid / Status are consistent whatever the seed says. Lock dates and
 archived contacts are not enforced while seeding. IDs, numbers and UpdatedDateUTC from the seed are kept.
 """
+
 import json
 import os
 from decimal import Decimal
@@ -24,8 +25,21 @@ from .settings import (
     default_organisation,
 )
 
-ORDER = (CURRENCIES, TAX_RATES, ACCOUNTS, TRACKING_CATEGORIES, ITEMS, CONTACTS, CONTACT_GROUPS, INVOICES,
-         CREDIT_NOTES, PAYMENTS, MANUAL_JOURNALS, QUOTES, PURCHASE_ORDERS)
+ORDER = (
+    CURRENCIES,
+    TAX_RATES,
+    ACCOUNTS,
+    TRACKING_CATEGORIES,
+    ITEMS,
+    CONTACTS,
+    CONTACT_GROUPS,
+    INVOICES,
+    CREDIT_NOTES,
+    PAYMENTS,
+    MANUAL_JOURNALS,
+    QUOTES,
+    PURCHASE_ORDERS,
+)
 FILES = ("Organisation",) + tuple(kind.name for kind in ORDER)
 
 
@@ -80,7 +94,9 @@ def load(tenant, data, now):
             try:
                 record = _load_one(ctx, kind, element, archived, final_status, paid_docs, allocations)
             except Invalid as exc:
-                raise SeedError("{} {}: {}".format(kind.name, source.get(kind.id_field, ""), "; ".join(exc.messages))) from None
+                raise SeedError(
+                    "{} {}: {}".format(kind.name, source.get(kind.id_field, ""), "; ".join(exc.messages))
+                ) from None
             if record is not None:
                 tenant.put(kind.name, _keep_updated(record, source, now))
                 if kind is not PAYMENTS:
@@ -90,7 +106,9 @@ def load(tenant, data, now):
         try:
             allocate(ctx, note, element)
         except Invalid as exc:
-            raise SeedError("CreditNotes {} allocation: {}".format(note_id, "; ".join(exc.messages))) from None
+            raise SeedError(
+                "CreditNotes {} allocation: {}".format(note_id, "; ".join(exc.messages))
+            ) from None
     for collection, record_id, status in final_status.values():
         record = dict(tenant.get(collection, record_id))
         if status == "PAID" and record["Status"] != "PAID":
@@ -143,7 +161,9 @@ def _load_one(ctx, kind, element, archived, final_status, paid_docs, allocations
             record, made = TRACKING_CATEGORIES.option(ctx, record, {"Name": option["Name"]})
             if option.get("TrackingOptionID"):
                 made_id = str(option["TrackingOptionID"]).lower()
-                record["Options"] = [dict(o, TrackingOptionID=made_id) if o is made else o for o in record["Options"]]
+                record["Options"] = [
+                    dict(o, TrackingOptionID=made_id) if o is made else o for o in record["Options"]
+                ]
         return record
     if kind is PAYMENTS:
         if str(element.get("Status", "AUTHORISED")).upper() == "DELETED":
@@ -158,19 +178,35 @@ def _load_one(ctx, kind, element, archived, final_status, paid_docs, allocations
         if kind is CREDIT_NOTES:
             for allocation in element.get("Allocations") or []:
                 allocations.append((str(seed_id).lower(), allocation))
-        for key in ("Payments", "CreditNotes", "Allocations", "AmountPaid", "AmountCredited", "AmountDue",
-                    "RemainingCredit", "FullyPaidOnDate", "Prepayments", "Overpayments"):
+        for key in (
+            "Payments",
+            "CreditNotes",
+            "Allocations",
+            "AmountPaid",
+            "AmountCredited",
+            "AmountDue",
+            "RemainingCredit",
+            "FullyPaidOnDate",
+            "Prepayments",
+            "Overpayments",
+        ):
             element.pop(key, None)
         if status in ("PAID", "VOIDED", "DELETED"):
             final_status[(kind.name, seed_id)] = (kind.name, str(seed_id).lower(), status)
-    if kind is MANUAL_JOURNALS and str(element.get("Status", "")).upper() in ("VOIDED", "DELETED", "ARCHIVED"):
+    if kind is MANUAL_JOURNALS and str(element.get("Status", "")).upper() in (
+        "VOIDED",
+        "DELETED",
+        "ARCHIVED",
+    ):
         status = element["Status"].upper()
         element["Status"] = "POSTED" if status == "VOIDED" else "DRAFT"
         final_status[(kind.name, seed_id)] = (kind.name, str(seed_id).lower(), status)
     if kind in (QUOTES, PURCHASE_ORDERS):
         status = str(element.get("Status") or "DRAFT").upper()
         if status not in kind.create_statuses:
-            element["Status"] = "DRAFT" if status == "DELETED" else ("SENT" if kind is QUOTES else "AUTHORISED")
+            element["Status"] = (
+                "DRAFT" if status == "DELETED" else ("SENT" if kind is QUOTES else "AUTHORISED")
+            )
             final_status[(kind.name, seed_id)] = (kind.name, str(seed_id).lower(), status)
     element.pop(id_field, None)
     record = kind.build(ctx, element, None)

@@ -1,4 +1,5 @@
 """Organisation settings: accounts, tax rates, currencies, items, tracking categories, the organisation."""
+
 from decimal import Decimal
 
 from .. import msdate
@@ -7,25 +8,62 @@ from .base import Kind, resolve_account, resolve_tax_rate
 from .common import Invalid, dec, new_id, num, stamp
 
 ACCOUNT_CLASSES = {
-    "BANK": "ASSET", "CURRENT": "ASSET", "FIXED": "ASSET", "INVENTORY": "ASSET", "NONCURRENT": "ASSET",
-    "PREPAYMENT": "ASSET", "CURRLIAB": "LIABILITY", "LIABILITY": "LIABILITY", "TERMLIAB": "LIABILITY",
-    "PAYGLIABILITY": "LIABILITY", "SUPERANNUATIONLIABILITY": "LIABILITY", "WAGESPAYABLELIABILITY": "LIABILITY",
-    "EQUITY": "EQUITY", "DEPRECIATN": "EXPENSE", "DIRECTCOSTS": "EXPENSE", "EXPENSE": "EXPENSE",
-    "OVERHEADS": "EXPENSE", "SUPERANNUATIONEXPENSE": "EXPENSE", "WAGESEXPENSE": "EXPENSE",
-    "OTHERINCOME": "REVENUE", "REVENUE": "REVENUE", "SALES": "REVENUE", "PAYG": "LIABILITY",
+    "BANK": "ASSET",
+    "CURRENT": "ASSET",
+    "FIXED": "ASSET",
+    "INVENTORY": "ASSET",
+    "NONCURRENT": "ASSET",
+    "PREPAYMENT": "ASSET",
+    "CURRLIAB": "LIABILITY",
+    "LIABILITY": "LIABILITY",
+    "TERMLIAB": "LIABILITY",
+    "PAYGLIABILITY": "LIABILITY",
+    "SUPERANNUATIONLIABILITY": "LIABILITY",
+    "WAGESPAYABLELIABILITY": "LIABILITY",
+    "EQUITY": "EQUITY",
+    "DEPRECIATN": "EXPENSE",
+    "DIRECTCOSTS": "EXPENSE",
+    "EXPENSE": "EXPENSE",
+    "OVERHEADS": "EXPENSE",
+    "SUPERANNUATIONEXPENSE": "EXPENSE",
+    "WAGESEXPENSE": "EXPENSE",
+    "OTHERINCOME": "REVENUE",
+    "REVENUE": "REVENUE",
+    "SALES": "REVENUE",
+    "PAYG": "LIABILITY",
 }
 
 
 def default_organisation(name, tenant_id, now):
     return {
-        "OrganisationID": tenant_id, "APIKey": "SANDBOX", "Name": name, "LegalName": name, "PaysTax": True,
-        "Version": "NZ", "OrganisationType": "COMPANY", "BaseCurrency": "NZD", "CountryCode": "NZ",
-        "IsDemoCompany": True, "OrganisationStatus": "ACTIVE", "FinancialYearEndDay": 31,
-        "FinancialYearEndMonth": 3, "SalesTaxBasis": "PAYMENTS", "SalesTaxPeriod": "TWOMONTHS",
-        "DefaultSalesTax": "Tax Exclusive", "DefaultPurchasesTax": "Tax Inclusive",
-        "CreatedDateUTC": msdate.ms_json(now), "OrganisationEntityType": "COMPANY", "Timezone": "NEWZEALANDSTANDARDTIME",
-        "ShortCode": "!sbx01", "Class": "PREMIUM", "Edition": "BUSINESS", "LineOfBusiness": "Software",
-        "Addresses": [], "Phones": [], "ExternalLinks": [], "PaymentTerms": {},
+        "OrganisationID": tenant_id,
+        "APIKey": "SANDBOX",
+        "Name": name,
+        "LegalName": name,
+        "PaysTax": True,
+        "Version": "NZ",
+        "OrganisationType": "COMPANY",
+        "BaseCurrency": "NZD",
+        "CountryCode": "NZ",
+        "IsDemoCompany": True,
+        "OrganisationStatus": "ACTIVE",
+        "FinancialYearEndDay": 31,
+        "FinancialYearEndMonth": 3,
+        "SalesTaxBasis": "PAYMENTS",
+        "SalesTaxPeriod": "TWOMONTHS",
+        "DefaultSalesTax": "Tax Exclusive",
+        "DefaultPurchasesTax": "Tax Inclusive",
+        "CreatedDateUTC": msdate.ms_json(now),
+        "OrganisationEntityType": "COMPANY",
+        "Timezone": "NEWZEALANDSTANDARDTIME",
+        "ShortCode": "!sbx01",
+        "Class": "PREMIUM",
+        "Edition": "BUSINESS",
+        "LineOfBusiness": "Software",
+        "Addresses": [],
+        "Phones": [],
+        "ExternalLinks": [],
+        "PaymentTerms": {},
     }
 
 
@@ -36,8 +74,20 @@ class Accounts(Kind):
     def build(self, ctx, element, existing):
         old = existing or {}
         record = dict(old)
-        for field in ("Code", "Name", "Type", "BankAccountNumber", "Description", "BankAccountType", "CurrencyCode",
-                      "TaxType", "EnablePaymentsToAccount", "ShowInExpenseClaims", "ReportingCode", "AddToWatchlist"):
+        for field in (
+            "Code",
+            "Name",
+            "Type",
+            "BankAccountNumber",
+            "Description",
+            "BankAccountType",
+            "CurrencyCode",
+            "TaxType",
+            "EnablePaymentsToAccount",
+            "ShowInExpenseClaims",
+            "ReportingCode",
+            "AddToWatchlist",
+        ):
             if field in element:
                 record[field] = element[field]
         status = (element.get("Status") or old.get("Status") or "ACTIVE").upper()
@@ -64,7 +114,11 @@ class Accounts(Kind):
                 raise Invalid("Bank Account Number is required for bank accounts.")
             record.setdefault("BankAccountType", "BANK")
             record.setdefault("CurrencyCode", (ctx.tenant.organisation or {}).get("BaseCurrency", "NZD"))
-        if record.get("TaxType") and resolve_tax_rate(ctx, record["TaxType"]) is None and record["TaxType"] != "NONE":
+        if (
+            record.get("TaxType")
+            and resolve_tax_rate(ctx, record["TaxType"]) is None
+            and record["TaxType"] != "NONE"
+        ):
             raise Invalid("The TaxType code '{}' does not exist".format(record["TaxType"]))
         record["AccountID"] = old.get("AccountID") or new_id()
         record["Class"] = ACCOUNT_CLASSES[acc_type]
@@ -116,21 +170,42 @@ class TaxRates(Kind):
             if not comp.get("Name"):
                 raise Invalid("Each tax component must have a Name")
             rate = dec(comp.get("Rate"), "Rate") or Decimal(0)
-            clean.append({"Name": comp["Name"], "Rate": num(rate, 4), "IsCompound": bool(comp.get("IsCompound")),
-                          "IsNonRecoverable": bool(comp.get("IsNonRecoverable"))})
+            clean.append(
+                {
+                    "Name": comp["Name"],
+                    "Rate": num(rate, 4),
+                    "IsCompound": bool(comp.get("IsCompound")),
+                    "IsNonRecoverable": bool(comp.get("IsNonRecoverable")),
+                }
+            )
         display, effective = totals.effective_rate(clean)
         if existing is None:
-            used = [int(t[3:]) for t in ctx.tenant.collections[self.name] if t.startswith("TAX") and t[3:].isdigit()]
+            used = [
+                int(t[3:])
+                for t in ctx.tenant.collections[self.name]
+                if t.startswith("TAX") and t[3:].isdigit()
+            ]
             tax_type = "TAX%03d" % (max(used, default=0) + 1)
         else:
             tax_type = old["TaxType"]
-        record.update({
-            "Name": name, "TaxType": tax_type, "TaxComponents": clean,
-            "Status": (element.get("Status") or old.get("Status") or "ACTIVE").upper(),
-            "ReportTaxType": element.get("ReportTaxType", old.get("ReportTaxType", "OUTPUT")),
-            "DisplayTaxRate": num(display, 4), "EffectiveRate": num(effective, 4),
-        })
-        for flag in ("CanApplyToAssets", "CanApplyToEquity", "CanApplyToExpenses", "CanApplyToLiabilities", "CanApplyToRevenue"):
+        record.update(
+            {
+                "Name": name,
+                "TaxType": tax_type,
+                "TaxComponents": clean,
+                "Status": (element.get("Status") or old.get("Status") or "ACTIVE").upper(),
+                "ReportTaxType": element.get("ReportTaxType", old.get("ReportTaxType", "OUTPUT")),
+                "DisplayTaxRate": num(display, 4),
+                "EffectiveRate": num(effective, 4),
+            }
+        )
+        for flag in (
+            "CanApplyToAssets",
+            "CanApplyToEquity",
+            "CanApplyToExpenses",
+            "CanApplyToLiabilities",
+            "CanApplyToRevenue",
+        ):
             record.setdefault(flag, True)
         if record["Status"] not in ("ACTIVE", "DELETED", "ARCHIVED", "PENDING"):
             raise Invalid("Tax rate status '{}' is not valid".format(record["Status"]))
@@ -195,7 +270,15 @@ class Items(Kind):
     def build(self, ctx, element, existing):
         old = existing or {}
         record = dict(old)
-        for field in ("Code", "Name", "Description", "PurchaseDescription", "IsSold", "IsPurchased", "InventoryAssetAccountCode"):
+        for field in (
+            "Code",
+            "Name",
+            "Description",
+            "PurchaseDescription",
+            "IsSold",
+            "IsPurchased",
+            "InventoryAssetAccountCode",
+        ):
             if field in element:
                 record[field] = element[field]
         code = str(record.get("Code") or "").strip()
@@ -254,14 +337,19 @@ class TrackingCategories(Kind):
         if status not in ("ACTIVE", "ARCHIVED", "DELETED"):
             raise Invalid(f"Tracking category status '{status}' is not valid")
         for other in ctx.tenant.all(self.name):
-            if other["TrackingCategoryID"] != old.get("TrackingCategoryID") and other.get("Status") != "DELETED" \
-                    and other["Name"].lower() == name.lower():
+            if (
+                other["TrackingCategoryID"] != old.get("TrackingCategoryID")
+                and other.get("Status") != "DELETED"
+                and other["Name"].lower() == name.lower()
+            ):
                 raise Invalid(f"A tracking category with the name '{name}' already exists")
         if status == "ACTIVE" and old.get("Status") != "ACTIVE":
             active = sum(1 for c in ctx.tenant.all(self.name) if c.get("Status") == "ACTIVE")
             if active >= 2:
                 raise Invalid("You have reached the maximum number of active tracking categories (2)")
-        record.update({"TrackingCategoryID": old.get("TrackingCategoryID") or new_id(), "Name": name, "Status": status})
+        record.update(
+            {"TrackingCategoryID": old.get("TrackingCategoryID") or new_id(), "Name": name, "Status": status}
+        )
         record.setdefault("Options", [])
         return record
 
@@ -282,8 +370,12 @@ class TrackingCategories(Kind):
                 raise Invalid("Tracking option Name must be specified")
             if any(o["Name"].lower() == name.lower() for o in options if o.get("Status") != "DELETED"):
                 raise Invalid(f"A tracking option with the name '{name}' already exists")
-            target = {"TrackingOptionID": new_id(), "Name": name, "Status": "ACTIVE",
-                      "TrackingCategoryID": category["TrackingCategoryID"]}
+            target = {
+                "TrackingOptionID": new_id(),
+                "Name": name,
+                "Status": "ACTIVE",
+                "TrackingCategoryID": category["TrackingCategoryID"],
+            }
             options.append(target)
         record = dict(category)
         record["Options"] = options

@@ -5,6 +5,7 @@ Exclusive: tax = LineAmount * rate. Inclusive: LineAmount includes tax, tax = Li
 NoTax: tax = 0. SubTotal = sum(LineAmount) (less TotalTax when Inclusive); Total = SubTotal + TotalTax.
 All Decimal, ROUND_HALF_UP.
 """
+
 from decimal import Decimal
 
 from .common import q
@@ -56,7 +57,9 @@ def document_totals(lines, amount_type):
 
 def effective_rate(components):
     """(DisplayTaxRate, EffectiveRate) in percent from TaxComponents; compound ones apply on top."""
-    simple = sum((Decimal(str(c.get("Rate") or 0)) for c in components if not c.get("IsCompound")), Decimal(0))
+    simple = sum(
+        (Decimal(str(c.get("Rate") or 0)) for c in components if not c.get("IsCompound")), Decimal(0)
+    )
     compound = [Decimal(str(c.get("Rate") or 0)) for c in components if c.get("IsCompound")]
     display = simple + sum(compound, Decimal(0))
     effective = simple
