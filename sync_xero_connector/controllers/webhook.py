@@ -8,7 +8,7 @@ server must serve one database for it (``--db-filter``), as for any webhook Odoo
 from odoo import http
 from odoo.http import request
 
-from ..models.xero_account_webhook import WEBHOOK_PATH
+from ..models.xero_account import WEBHOOK_PATH
 
 
 class XeroWebhookController(http.Controller):

@@ -16,7 +16,7 @@ record too), ``closed`` afterwards: a closed or deleted link is never imported a
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .xero_account import SYNC_OBJECT_KEYS
+from ..xero.objects import SYNC_OBJECT_KEYS
 
 # Context key under which searches also see the bindings of the account's other organisations.
 ALL_TENANTS = "xero_all_tenants"

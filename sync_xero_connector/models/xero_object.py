@@ -93,7 +93,7 @@ class Sync:
         self.commit_hook = commit
         self.force = force
         self.cache = {}  # per-run lookups of the object hooks
-        # A preview (xero_account_sync._xero_preview): exports count what they would send.
+        # A preview (xero.account._xero_preview): exports count what they would send.
         self.dry_run = False
 
     def checkpoint(self, processed=0):

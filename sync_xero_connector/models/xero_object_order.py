@@ -20,7 +20,6 @@ from ..xero.mapping import orders as order_map
 from ..xero.mapping.common import MappingError, normalize_name, payload_hash
 from ..xero.mapping.tracking import short
 from .xero_object import _UNKNOWN
-from .xero_sync_status_mixin import USER_GROUP
 
 
 def _shown_lines(lines):
@@ -32,31 +31,6 @@ def order_datetime(day):
     """A Xero date as an Odoo order datetime: noon UTC, the same calendar day in every
     timezone from UTC-11 to UTC+11."""
     return datetime.combine(day, time(12, 0)) if day else False
-
-
-class XeroOrderMixin(models.AbstractModel):
-    """What sale.order and purchase.order show of Xero: the status mixin's fields, Xero's
-    status of the order, "Export to Xero"."""
-
-    _name = "xero.order.mixin"
-    _inherit = ["xero.sync.mixin", "xero.sync.status.mixin"]
-    _description = "Xero Order"
-    _xero_deep_link_url = None  # e.g. "https://go.xero.com/app/quotes/edit/{id}"
-
-    xero_status = fields.Char(compute="_compute_xero_status", groups=USER_GROUP)
-
-    def _xero_status_fill(self, bindings):
-        for order in self:
-            binding = bindings.get(order.id)
-            order.xero_status = (binding.xero_data or {}).get("status") or False if binding else False
-
-    def _xero_deep_link(self, binding):
-        return self._xero_deep_link_url.format(id=binding.xero_id)
-
-    def action_xero_export(self):
-        from .sync_contacts import _export_selected  # noqa: PLC0415 - loaded after this model
-
-        return _export_selected(self, self._xero_status_keys[0])
 
 
 class XeroObjectOrder(models.AbstractModel):

@@ -11,6 +11,7 @@ kept): the next export archives or deletes the Xero record (``xero.object``
 """
 
 from odoo import api, models
+from odoo.exceptions import UserError
 
 
 class XeroSyncMixin(models.AbstractModel):
@@ -88,3 +89,22 @@ class XeroSyncMixin(models.AbstractModel):
         if state == "deleted":
             for model, ids in self._xero_dirty_targets().items():
                 Binding._mark_pending(model, set(ids) - set(gone.get(model, ())))
+
+
+def _current_account(env):
+    return env["xero.account"].sudo().search([("company_id", "=", env.company.id)], limit=1)
+
+
+def _export_selected(records, key):
+    account = _current_account(records.env)
+    if not account:
+        raise UserError(
+            records.env._(
+                "The company %(company)s has no Xero account.",
+                company=records.env.company.name,
+            )
+        )
+    account._check_xero_user()
+    records.check_access("read")
+    run = account._xero_run_object(key, "export", trigger="manual", records=records, force=True)
+    return account._xero_runs_notification(run)

@@ -1,13 +1,77 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""One run of one object in one direction: what it did, how long, how many API calls."""
+"""One run of one object in one direction: what it did, how long, how many API calls.
+
+``xero.sync.run``, and ``RunRecorder``, which writes a run and its lines as the engine goes.
+"""
 
 from collections import Counter
 
 from odoo import api, fields, models
 
-from .xero_binding import object_selection, open_record_action
+from .xero_binding import object_selection
 
 RESULTS = [("created", "Created"), ("updated", "Updated"), ("skipped", "Skipped"), ("failed", "Failed")]
+
+
+class RunRecorder:
+    """Counts and lines of a run while it goes; written to the run at each checkpoint.
+
+    Skipped records are counted, not listed (an incremental run skips thousands).
+    """
+
+    def __init__(self, run):
+        self.run = run
+        self.counts = Counter()
+        self.lines = []
+        self.calls = Counter()
+
+    def add(self, result, record=None, xero_id=None, name=None, note=None):
+        self.counts[result] += 1
+        if result == "skipped":
+            return
+        self.line(result, record, xero_id, name, note)
+
+    def line(self, result, record=None, xero_id=None, name=None, note=None):
+        """A run line, not counted (``add`` counts): e.g. why a record was skipped."""
+        self.lines.append(
+            {
+                "run_id": self.run.id,
+                "result": result,
+                "res_model": record._name if record else False,
+                "res_id": record.id if record else False,
+                "record_name": name
+                or (record.display_name if record else None)
+                or self.run.env["xero.mismatch.log"]._unnamed(self.run.object_key, xero_id),
+                "xero_id": xero_id or False,
+                "note": note or False,
+            }
+        )
+
+    def log_hook(self, inner):
+        """Wrap the transport's log hook to count the calls of this run."""
+
+        def hook(record):
+            method = (record.get("method") or "GET").upper()
+            self.calls["write" if method in ("PUT", "POST", "DELETE") else "read"] += 1
+            if inner is not None:
+                inner(record)
+
+        return hook
+
+    def flush(self):
+        if self.lines:
+            self.run.env["xero.sync.run.line"].sudo().create(self.lines)
+            self.lines = []
+        self.run.sudo().write(
+            {
+                "created_count": self.counts["created"],
+                "updated_count": self.counts["updated"],
+                "skipped_count": self.counts["skipped"],
+                "failed_count": self.counts["failed"],
+                "api_calls": self.calls["read"] + self.calls["write"],
+                "api_writes": self.calls["write"],
+            }
+        )
 
 
 class XeroSyncRun(models.Model):
@@ -97,82 +161,3 @@ class XeroSyncRun(models.Model):
         action["domain"] = [("run_id", "=", self.id)]
         action["context"] = {}
         return action
-
-
-class XeroSyncRunLine(models.Model):
-    _name = "xero.sync.run.line"
-    _description = "Xero Sync Run Record"
-    _order = "id"
-
-    run_id = fields.Many2one("xero.sync.run", required=True, ondelete="cascade", index=True)
-    result = fields.Selection(RESULTS, required=True)
-    res_model = fields.Char(string="Odoo Model")
-    res_id = fields.Many2oneReference(string="Odoo Record ID", model_field="res_model")
-    record_name = fields.Char()
-    xero_id = fields.Char(string="Xero ID")
-    note = fields.Char()
-
-    def action_open_record(self):
-        self.ensure_one()
-        return open_record_action(self.res_model, self.res_id)
-
-
-class RunRecorder:
-    """Counts and lines of a run while it goes; written to the run at each checkpoint.
-
-    Skipped records are counted, not listed (an incremental run skips thousands).
-    """
-
-    def __init__(self, run):
-        self.run = run
-        self.counts = Counter()
-        self.lines = []
-        self.calls = Counter()
-
-    def add(self, result, record=None, xero_id=None, name=None, note=None):
-        self.counts[result] += 1
-        if result == "skipped":
-            return
-        self.line(result, record, xero_id, name, note)
-
-    def line(self, result, record=None, xero_id=None, name=None, note=None):
-        """A run line, not counted (``add`` counts): e.g. why a record was skipped."""
-        self.lines.append(
-            {
-                "run_id": self.run.id,
-                "result": result,
-                "res_model": record._name if record else False,
-                "res_id": record.id if record else False,
-                "record_name": name
-                or (record.display_name if record else None)
-                or self.run.env["xero.mismatch.log"]._unnamed(self.run.object_key, xero_id),
-                "xero_id": xero_id or False,
-                "note": note or False,
-            }
-        )
-
-    def log_hook(self, inner):
-        """Wrap the transport's log hook to count the calls of this run."""
-
-        def hook(record):
-            method = (record.get("method") or "GET").upper()
-            self.calls["write" if method in ("PUT", "POST", "DELETE") else "read"] += 1
-            if inner is not None:
-                inner(record)
-
-        return hook
-
-    def flush(self):
-        if self.lines:
-            self.run.env["xero.sync.run.line"].sudo().create(self.lines)
-            self.lines = []
-        self.run.sudo().write(
-            {
-                "created_count": self.counts["created"],
-                "updated_count": self.counts["updated"],
-                "skipped_count": self.counts["skipped"],
-                "failed_count": self.counts["failed"],
-                "api_calls": self.calls["read"] + self.calls["write"],
-                "api_writes": self.calls["write"],
-            }
-        )

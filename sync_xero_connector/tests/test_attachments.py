@@ -257,7 +257,7 @@ class TestAttachments(OrderCase):
         self.export_attachments()
         stored = self.in_xero("Invoices", self.invoice_id)
         bindings = self.bindings("attachments")
-        # What the commit before the sending left (sync_attachments._xero_mark_inflight).
+        # What the commit before the sending left (xero.object.attachments._xero_mark_inflight).
         for binding in bindings:
             binding.write(
                 {"state": "inflight", "xero_id": False, "xero_data": dict(binding.xero_data, uploads=0)}

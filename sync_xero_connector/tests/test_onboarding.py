@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """The first day on a database made with Odoo's defaults: connect runs the first-day check
-(models/xero_onboarding.py), adopts per-line tax rounding where nothing is posted, and
+(xero.account._xero_onboarding_check), adopts per-line tax rounding where nothing is posted, and
 documents are refused while the company's currency is not Xero's base currency.
 
 Nothing is set by hand but what a real user of the organisation has: where the test needs the

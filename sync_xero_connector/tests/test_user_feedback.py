@@ -10,7 +10,7 @@ from datetime import date
 from odoo import sql_db
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from odoo.addons.sync_xero_connector.models.xero_account_sync import RUN_LOCK_NAMESPACE
+from odoo.addons.sync_xero_connector.models.xero_account import RUN_LOCK_NAMESPACE
 
 from .common import USER
 from .test_documents import XeroDocumentCase

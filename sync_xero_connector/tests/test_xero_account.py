@@ -17,8 +17,8 @@ from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.sync_xero_connector.models.xero_account import SYNC_OBJECT_KEYS
 from odoo.addons.sync_xero_connector.xero import const
+from odoo.addons.sync_xero_connector.xero.objects import SYNC_OBJECT_KEYS
 
 from .common import CLIENT_SECRET, XeroTestMixin
 

@@ -110,3 +110,27 @@ def collection(name):
         return COLLECTIONS[name]
     except KeyError:
         raise ValueError(f"Unknown Xero collection {name!r}") from None
+
+
+# The Xero objects the connector knows about, in dependency order. Which of them are
+# implemented is answered by ``xero.object._xero_objects`` (the models inheriting xero.object).
+SYNC_OBJECT_KEYS = (
+    "currencies",
+    "taxes",
+    "accounts",
+    "bank_accounts",
+    "contact_groups",
+    "contacts",
+    "items",
+    "tracking_categories",
+    "tracking_options",  # the options' links (no object: tracking_categories carries them)
+    "invoices",
+    "bills",
+    "credit_notes",
+    "payments",
+    "manual_journals",
+    "quotes",
+    "purchase_orders",
+    "attachments",
+    "inventory",
+)

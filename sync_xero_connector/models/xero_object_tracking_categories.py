@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Tracking categories <-> root analytic plans, their options <-> the plans' analytic accounts.
+"""``xero.object.tracking_categories``: Tracking categories <-> root analytic plans, their options <-> the plans' analytic accounts.
 
 A Xero tracking category is a root analytic plan (matched by name); each of its options an
 analytic account of that plan (matched by name in the plan, created otherwise). A plan's link
@@ -21,6 +21,8 @@ from ..xero.mapping.common import MappingError, payload_hash
 from .xero_binding import TOMBSTONE_STATES
 
 OPTION_KEY = "tracking_options"
+
+
 ACCOUNT_MODEL = "account.analytic.account"
 
 

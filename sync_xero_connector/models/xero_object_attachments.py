@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Attachments -> Xero: the files attached in Odoo to invoices, bills, credit notes, contacts,
+"""``xero.object.attachments``: Attachments -> Xero: the files attached in Odoo to invoices, bills, credit notes, contacts,
 sale orders (Xero quotes) and purchase orders, uploaded to their Xero record.
 
 One binding per Odoo attachment (``res_model`` ir.attachment, ``xero_id`` Xero's
@@ -36,6 +36,8 @@ from .xero_object import BATCH_SIZE
 
 # Objects whose records' attachments are uploaded (their Xero collection takes attachments).
 PARENT_KEYS = ("invoices", "bills", "credit_notes", "contacts", "quotes", "purchase_orders")
+
+
 # Metadata read per attachment; the content only when it is sent, one file at a time.
 ATTACHMENT_FIELDS = ("name", "mimetype", "file_size", "checksum", "res_model", "res_id")
 
@@ -69,6 +71,14 @@ class AttachmentItem:
         self.replace = bool(binding and binding.xero_id)
         self.online = False
         self.inflight = False
+
+
+def _refusal(exc):
+    """Whether Xero refused this one upload (e.g. 413 too large, 415 type) rather than
+    stopping every call (authorisation, limits)."""
+    if isinstance(exc, (XeroAuthError, XeroForbidden, XeroRateLimitError)):
+        return False
+    return bool(exc.status) and 400 <= exc.status < 500
 
 
 class XeroObjectAttachments(models.AbstractModel):
@@ -550,11 +560,3 @@ class XeroObjectAttachments(models.AbstractModel):
             self.env["xero.mismatch.log"]._resolve(
                 sync.account, self._xero_key, "export", res_model=self._xero_model, res_ids=list(gone)
             )
-
-
-def _refusal(exc):
-    """Whether Xero refused this one upload (e.g. 413 too large, 415 type) rather than
-    stopping every call (authorisation, limits)."""
-    if isinstance(exc, (XeroAuthError, XeroForbidden, XeroRateLimitError)):
-        return False
-    return bool(exc.status) and 400 <= exc.status < 500

@@ -1,14 +1,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Invoices, bills and credit notes <-> account.move; one engine for the three.
+"""``xero.object.document``: Invoices, bills and credit notes <-> account.move; one engine for the three.
 
 The mapping is in ``xero/mapping/documents.py``. This adapter resolves codes through the
 bindings (contacts, items, accounts, taxes), maps statuses through the per-account state table,
 checks totals both ways, lock dates and voids, and keeps credit-note allocations in step.
+
+Not an object itself (no key): ``xero.object.invoices``, ``.bills`` and ``.credit_notes`` inherit it.
 """
 
 from decimal import Decimal
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.fields import Command
 
 from ..xero import XeroValidationError, validate
@@ -18,7 +20,6 @@ from ..xero.mapping.taxes import effective_rate
 from ..xero.mapping.tracking import short
 from ..xero.objects import collection
 from .xero_object import _UNKNOWN
-from .xero_sync_status_mixin import USER_GROUP
 
 MOVE_TYPES = {
     "ACCREC": "out_invoice",
@@ -26,8 +27,14 @@ MOVE_TYPES = {
     "ACCRECCREDIT": "out_refund",
     "ACCPAYCREDIT": "in_refund",
 }
+
+
 XERO_TYPES = {value: key for key, value in MOVE_TYPES.items()}
+
+
 DOCUMENT_KEYS = ("invoices", "bills", "credit_notes")
+
+
 XERO_STATUSES = [
     ("DRAFT", "Draft"),
     ("SUBMITTED", "Awaiting Approval"),
@@ -36,7 +43,11 @@ XERO_STATUSES = [
     ("VOIDED", "Voided"),
     ("DELETED", "Deleted"),
 ]
+
+
 ODOO_STATES = [("draft", "Draft"), ("posted", "Posted"), ("cancel", "Cancelled"), ("skip", "Do Not Import")]
+
+
 DEFAULT_STATE_MAP = {
     "DRAFT": "draft",
     "SUBMITTED": "draft",
@@ -45,18 +56,8 @@ DEFAULT_STATE_MAP = {
     "VOIDED": "cancel",
     "DELETED": "skip",
 }
-MOVE_TRACKED = (
-    "partner_id",
-    "invoice_date",
-    "invoice_date_due",
-    "ref",
-    "name",
-    "currency_id",
-    "invoice_currency_rate",
-    "invoice_line_ids",
-    "state",
-    "line_ids",
-)
+
+
 # The part of a document that, when Xero changes it, rewrites the Odoo document.
 CONTENT_KEYS = (
     "type",
@@ -83,199 +84,6 @@ def _xero_totals(neutral):
 
 def _d(value):
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
-
-
-class XeroDocumentStateMap(models.Model):
-    """Per account and object: what each Xero status becomes in Odoo on import."""
-
-    _name = "xero.document.state.map"
-    _description = "Xero Document Status Mapping"
-    _order = "sync_object_id, sequence"
-
-    sync_object_id = fields.Many2one("xero.sync.object", required=True, ondelete="cascade", index=True)
-    account_id = fields.Many2one(related="sync_object_id.account_id", store=True)
-    object_key = fields.Selection(related="sync_object_id.object_key", store=True)
-    sequence = fields.Integer(default=10)
-    xero_status = fields.Selection(XERO_STATUSES, required=True)
-    odoo_state = fields.Selection(
-        ODOO_STATES,
-        required=True,
-        help="What a Xero document in this status becomes in Odoo. A document already in Odoo "
-        "is never moved backwards (posted to draft): Xero cannot do it either.",
-    )
-
-    _uniq_status = models.Constraint(
-        "UNIQUE(sync_object_id, xero_status)", "Each Xero status is mapped once per object."
-    )
-
-    @api.model
-    def _xero_ensure_defaults(self, accounts):
-        settings = (
-            self.env["xero.sync.object"]
-            .sudo()
-            .search([("account_id", "in", accounts.ids), ("object_key", "in", DOCUMENT_KEYS)])
-        )
-        have = {
-            (r.sync_object_id.id, r.xero_status)
-            for r in self.search([("sync_object_id", "in", settings.ids)])
-        }
-        return self.create(
-            [
-                {
-                    "sync_object_id": row.id,
-                    "sequence": sequence,
-                    "xero_status": status,
-                    "odoo_state": DEFAULT_STATE_MAP[status],
-                }
-                for row in settings
-                for sequence, (status, __) in enumerate(XERO_STATUSES)
-                if (row.id, status) not in have
-            ]
-        )
-
-
-class AccountMove(models.Model):
-    _name = "account.move"
-    _inherit = ["account.move", "xero.sync.mixin", "xero.sync.status.mixin"]
-    _xero_tracked_fields = MOVE_TRACKED
-    _xero_status_keys = DOCUMENT_KEYS
-
-    xero_no_sync = fields.Boolean(
-        string="Do Not Sync with Xero",
-        copy=False,
-        help="Never export this document to Xero, nor update it from Xero.",
-    )
-    xero_number_override = fields.Char(
-        string="Number in Xero",
-        copy=False,
-        help="Set by Create Under Another Number: Xero already had this document's number for "
-        "another document, so it is sent to Xero under this one (Odoo keeps its own).",
-    )
-    xero_status = fields.Char(compute="_compute_xero_status", groups=USER_GROUP)
-    xero_contact_mismatch_id = fields.Many2one(
-        "xero.mismatch.log", compute="_compute_xero_status", groups=USER_GROUP
-    )
-
-    def _xero_key(self):
-        self.ensure_one()
-        if self.move_type in ("out_refund", "in_refund"):
-            return "credit_notes"
-        return "bills" if self.move_type == "in_invoice" else "invoices"
-
-    def _xero_status_fill(self, bindings):
-        """Xero's status of the document, and the contact entry that blocks it (ambiguous)."""
-        account = self._xero_status_account()
-        contact_mismatches = (
-            self.env["xero.mismatch.log"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "=", account.id),
-                    ("object_key", "=", "contacts"),
-                    ("state", "=", "open"),
-                    ("kind", "=", "ambiguous"),
-                ]
-            )
-            if account
-            else []
-        )
-        for move in self:
-            binding = bindings.get(move.id)
-            move.xero_status = (binding.xero_data or {}).get("status") or False if binding else False
-            partner_id = move.commercial_partner_id.id
-            move.xero_contact_mismatch_id = (
-                next(
-                    (
-                        m
-                        for m in contact_mismatches
-                        if (m.res_model == "res.partner" and m.res_id == partner_id)
-                        or partner_id in (m.candidate_ids or [])
-                    ),
-                    False,
-                )
-                if partner_id
-                else False
-            )
-
-    def _xero_deep_link(self, binding):
-        return _xero_url(self, binding)
-
-    def action_xero_export(self):
-        from .sync_contacts import _export_selected
-
-        moves = self.filtered(lambda m: m.move_type in MOVE_TYPES.values())
-        notification = None
-        for key in DOCUMENT_KEYS:
-            subset = moves.filtered(lambda m, k=key: m._xero_key() == k)
-            if subset:
-                notification = _export_selected(subset, key)
-        return notification
-
-    def action_xero_choose_contact(self):
-        """The partner matches several Xero contacts (or Odoo partners): pick one."""
-        self.ensure_one()
-        mismatch = self.xero_contact_mismatch_id
-        if not mismatch:
-            return False
-        return mismatch.action_resolve()
-
-
-def _xero_url(move, binding):
-    base = "https://go.xero.com"
-    if move.move_type in ("out_refund", "in_refund"):
-        section = "AccountsReceivable" if move.move_type == "out_refund" else "AccountsPayable"
-        return f"{base}/{section}/ViewCreditNote.aspx?creditNoteID={binding.xero_id}"
-    section = "AccountsReceivable" if move.move_type == "out_invoice" else "AccountsPayable"
-    return f"{base}/{section}/View.aspx?InvoiceID={binding.xero_id}"
-
-
-class AccountMoveLine(models.Model):
-    """A line written on its own (Journal Items, code, RPC; the invoice form writes through
-    its document) changes what Xero should have of the document."""
-
-    _name = "account.move.line"
-    _inherit = ["account.move.line", "xero.sync.mixin"]
-    _xero_tracked_fields = (
-        "name",
-        "quantity",
-        "price_unit",
-        "discount",
-        "tax_ids",
-        "account_id",
-        "product_id",
-        "analytic_distribution",
-    )
-
-    def _xero_dirty_targets(self):
-        return {"account.move": self.move_id.ids}
-
-    def _xero_unlink_targets(self):
-        return {}  # lines have no binding of their own
-
-
-class AccountPartialReconcile(models.Model):
-    """A reconciliation made or undone changes the allocations of credit notes."""
-
-    _inherit = "account.partial.reconcile"
-
-    def _xero_touch(self):
-        moves = (self.debit_move_id | self.credit_move_id).move_id.filtered(
-            lambda m: m.move_type in ("out_refund", "in_refund")
-        )
-        if moves:
-            self.env["xero.binding"].sudo()._mark_pending("account.move", moves.ids)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        partials = super().create(vals_list)
-        if not self.env.context.get("xero_inbound"):
-            partials._xero_touch()
-        return partials
-
-    def unlink(self):
-        if not self.env.context.get("xero_inbound"):
-            self._xero_touch()
-        return super().unlink()
 
 
 # ====================================================================== engine
@@ -371,7 +179,7 @@ class XeroObjectDocument(models.AbstractModel):
 
     def _xero_check_company(self, sync):
         """Same currency as Xero's base currency, taxes rounded per line: the first-day
-        check's guard (models/xero_onboarding.py), before anything is read or sent."""
+        check's guard (xero.account._xero_onboarding_check), before anything is read or sent."""
         sync.account._xero_check_documents(sync.client)
 
     def _xero_import(self, sync, full=False, xero_ids=None, since=None):
@@ -1578,277 +1386,3 @@ class XeroObjectDocument(models.AbstractModel):
     def _xero_import_links(self, sync, neutral, move):
         """Credit notes: allocations (payments come with the Payments object)."""
         return False
-
-
-class XeroObjectInvoices(models.AbstractModel):
-    _name = "xero.object.invoices"
-    _inherit = "xero.object.document"
-    _description = "Xero Invoices"
-    _xero_key = "invoices"
-    _xero_collection = "Invoices"
-    _xero_xero_types = ("ACCREC",)
-
-
-class XeroObjectBills(models.AbstractModel):
-    _name = "xero.object.bills"
-    _inherit = "xero.object.document"
-    _description = "Xero Bills"
-    _xero_key = "bills"
-    _xero_collection = "Invoices"
-    _xero_xero_types = ("ACCPAY",)
-    _xero_unique_key = None
-
-
-class XeroObjectCreditNotes(models.AbstractModel):
-    _name = "xero.object.credit_notes"
-    _inherit = "xero.object.document"
-    _description = "Xero Credit Notes"
-    _xero_key = "credit_notes"
-    _xero_collection = "CreditNotes"
-    _xero_xero_types = ("ACCRECCREDIT", "ACCPAYCREDIT")
-    _xero_unique_field = "CreditNoteNumber"
-
-    def _xero_invoice_bindings(self, sync, moves):
-        bindings = (
-            self.env["xero.binding"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "=", sync.account.id),
-                    ("object_key", "in", ("invoices", "bills")),
-                    ("res_id", "in", moves.ids),
-                    ("is_primary", "=", True),
-                ]
-            )
-        )
-        return {b.res_id: b for b in bindings}
-
-    def _xero_partials(self, move):
-        """``{invoice move: amount in document currency}`` Odoo reconciled with the note."""
-        out = {}
-        lines = move.line_ids.filtered(
-            lambda l: l.account_id.account_type in ("asset_receivable", "liability_payable")
-        )
-        for line in lines:
-            for partial in line.matched_debit_ids | line.matched_credit_ids:
-                other = partial.debit_move_id if partial.credit_move_id == line else partial.credit_move_id
-                target = other.move_id
-                if target.move_type not in ("out_invoice", "in_invoice"):
-                    continue
-                amount = (
-                    partial.debit_amount_currency
-                    if partial.credit_move_id == line
-                    else partial.credit_amount_currency
-                )
-                out[target] = out.get(target, 0.0) + abs(amount)
-        return out
-
-    def _xero_wanted_allocations(self, sync, records):
-        partials = {move.id: self._xero_partials(move) for move in records if move.state == "posted"}
-        targets = self.env["account.move"]
-        for found in partials.values():
-            for invoice in found:
-                targets |= invoice
-        bindings = self._xero_invoice_bindings(sync, targets)
-        out = {}
-        for move_id, found in partials.items():
-            wanted = {}
-            for invoice, amount in found.items():
-                if invoice.id in bindings:
-                    wanted[bindings[invoice.id].xero_id] = round(amount, 2)
-            if wanted:
-                out[move_id] = wanted
-        return out
-
-    def _xero_sync_allocations(self, sync, items):
-        for item in items:
-            if item.neutral["status"] != "AUTHORISED":
-                continue
-            binding = item.binding
-            data = dict(binding.xero_data or {})
-            current = data.get("allocations") or {}
-            wanted = item.neutral.get("allocations_wanted") or {}
-            to_delete, to_add = doc_map.allocation_changes(current, wanted)
-            if not to_delete and not to_add:
-                continue
-            note_id = binding.xero_id
-            errors = []
-            for allocation_id in to_delete:
-                try:
-                    sync.client.delete(f"/CreditNotes/{note_id}/Allocations/{allocation_id}")
-                except Exception as exc:  # noqa: BLE001 - reported in the mismatch log below
-                    errors.append(str(exc))
-            if to_add:
-                from datetime import date
-
-                day = item.record.invoice_date or date.today()
-                body = {
-                    "Allocations": [
-                        doc_map.allocation_to_xero(invoice_id, amount, day) for invoice_id, amount in to_add
-                    ]
-                }
-                try:
-                    sync.client.put(
-                        f"/CreditNotes/{note_id}/Allocations", body, params={"summarizeErrors": "false"}
-                    )
-                except Exception as exc:  # noqa: BLE001 - reported in the mismatch log below
-                    errors.append(getattr(exc, "message", None) or str(exc))
-                    for message in getattr(exc, "messages", None) or []:
-                        errors.append(message)
-            # What Xero holds now, read back once: the allocations and the note's state.
-            fresh = sync.client.get_record(self._xero_collection, note_id)
-            if fresh:
-                self._xero_bind(sync, item.record, fresh, item.neutral, "export", item.hash)
-                self._xero_refresh_invoices(
-                    sync,
-                    [a["invoice_id"] for a in doc_map.document_from_xero(fresh)["allocations"]]
-                    + list(wanted),
-                )
-            if errors:
-                sync.mismatch(
-                    "export",
-                    kind="validation",
-                    record_name=item.record.display_name,
-                    res_model=item.record._name,
-                    res_id=item.record.id,
-                    xero_id=note_id,
-                    messages=errors,
-                    payload=body if to_add else None,
-                    hint=self.env._(
-                        "Check the amounts still due on the invoices in Xero; "
-                        "reconcile in Odoo only what Xero can allocate."
-                    ),
-                )
-
-    def _xero_refresh_invoices(self, sync, invoice_ids):
-        """Allocations change what is due on invoices: note it on their bindings."""
-        bindings = (
-            self.env["xero.binding"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "=", sync.account.id),
-                    ("object_key", "in", ("invoices", "bills")),
-                    ("xero_id", "in", list(set(invoice_ids))),
-                    ("is_primary", "=", True),
-                ]
-            )
-        )
-        if bindings:
-            for binding in bindings:
-                data = dict(binding.xero_data or {})
-                data["stale"] = True
-                binding.xero_data = data
-
-    def _xero_import_page(self, sync, records):
-        invoice_ids = sorted(
-            {a.get("Invoice", {}).get("InvoiceID") for r in records for a in r.get("Allocations") or []}
-            - {None}
-        )
-        if invoice_ids:
-            known = set(
-                self.env["xero.binding"]
-                .sudo()
-                .search(
-                    [
-                        ("account_id", "=", sync.account.id),
-                        ("object_key", "in", ("invoices", "bills")),
-                        ("xero_id", "in", invoice_ids),
-                    ]
-                )
-                .mapped("xero_id")
-            )
-            missing = sorted(set(invoice_ids) - known)
-            for key in ("invoices", "bills"):
-                if missing and sync.account._xero_settings(key)._does("import"):
-                    self._xero_require(sync, key, missing)
-                    known |= set(self._xero_binding_map(sync, key, xero_ids=missing).mapped("xero_id"))
-                    missing = sorted(set(missing) - known)
-        return super()._xero_import_page(sync, records)
-
-    def _xero_import_links(self, sync, neutral, move):
-        if move.state != "posted":
-            return False
-        wanted = {}
-        for allocation in neutral.get("allocations") or []:
-            wanted[allocation["invoice_id"]] = wanted.get(allocation["invoice_id"], 0.0) + (
-                allocation["amount"] or 0.0
-            )
-        bindings = (
-            self.env["xero.binding"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "=", sync.account.id),
-                    ("object_key", "in", ("invoices", "bills")),
-                    ("xero_id", "in", list(wanted)),
-                    ("is_primary", "=", True),
-                ]
-            )
-        )
-        by_move = {self.env["account.move"].browse(b.res_id): b.xero_id for b in bindings}
-        have = self._xero_partials(move)
-        changed = False
-        note_line = move.line_ids.filtered(
-            lambda l: l.account_id.account_type in ("asset_receivable", "liability_payable")
-        )
-        for invoice, xero_id in by_move.items():
-            want = round(wanted.get(xero_id, 0.0), 2)
-            got = round(have.get(invoice, 0.0), 2)
-            if abs(want - got) < 0.005:
-                continue
-            if want < got:
-                raise MappingError(
-                    self.env._(
-                        "Xero allocates %(want)s of %(note)s to %(invoice)s; Odoo reconciles %(got)s.",
-                        want=want,
-                        note=move.display_name,
-                        invoice=invoice.display_name,
-                        got=got,
-                    ),
-                    hint=self.env._("Unreconcile them in Odoo, then click Retry."),
-                )
-            if invoice.state != "posted":
-                raise MappingError(
-                    self.env._(
-                        "Xero allocates %(note)s to %(invoice)s, which is not posted in Odoo.",
-                        note=move.display_name,
-                        invoice=invoice.display_name,
-                    ),
-                    hint=self.env._("Post the invoice in Odoo, then click Retry."),
-                )
-            invoice_line = invoice.line_ids.filtered(
-                lambda l, a=note_line.account_id: l.account_id == a and not l.reconciled
-            )
-            self._xero_reconcile_amount(note_line, invoice_line, want - got)
-            changed = True
-        return changed
-
-    def _xero_reconcile_amount(self, note_line, invoice_line, amount):
-        """Reconcile ``amount`` (document currency) of a credit note with an invoice."""
-        note_line = note_line.filtered(lambda l: not l.reconciled)
-        if not note_line or not invoice_line:
-            raise MappingError(
-                self.env._("Nothing is left to reconcile on the credit note or the invoice in Odoo.")
-            )
-        note_left = abs(sum(note_line.mapped("amount_residual_currency")))
-        invoice_left = abs(sum(invoice_line.mapped("amount_residual_currency")))
-        currency = invoice_line.currency_id
-        Lines = (note_line | invoice_line).with_context(xero_inbound=True)
-        if currency.is_zero(min(note_left, invoice_left) - amount):
-            Lines.reconcile()
-            return
-        debit = invoice_line if invoice_line.balance > 0 else note_line
-        credit = note_line if debit == invoice_line else invoice_line
-        rate = (
-            abs(invoice_line.balance / invoice_line.amount_currency) if invoice_line.amount_currency else 1.0
-        )
-        self.env["account.partial.reconcile"].with_context(xero_inbound=True).create(
-            {
-                "debit_move_id": debit[:1].id,
-                "credit_move_id": credit[:1].id,
-                "amount": invoice_line.company_currency_id.round(amount * rate),
-                "debit_amount_currency": amount,
-                "credit_amount_currency": amount,
-            }
-        )

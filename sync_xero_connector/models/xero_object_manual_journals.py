@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Manual journals <-> account.move (entry); the export is off unless the settings say so.
+"""``xero.object.manual_journals``: Manual journals <-> account.move (entry); the export is off unless the settings say so.
 
 Each Xero manual journal becomes a miscellaneous entry in the journal the object's settings
 name (default: the company's first miscellaneous journal), one line per journal line by
@@ -23,6 +23,8 @@ JOURNAL_STATES = {
     "DELETED": "cancel",
     "ARCHIVED": "cancel",
 }
+
+
 CLOSED = ("VOIDED", "DELETED", "ARCHIVED")
 
 

@@ -1,40 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Contacts <-> partners, contact groups <-> partner tags, currencies <-> currencies.
+"""``xero.object.contacts``: contacts <-> partners. The mapping is in ``xero/mapping/contacts.py``."""
 
-Thin adapters: the mapping itself is in ``xero/mapping/contacts.py`` and ``currencies.py``.
-"""
-
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, models
 from odoo.fields import Command
 
 from ..xero.mapping import contacts as contact_map
-from ..xero.mapping import currencies as currency_map
 from ..xero.mapping.common import normalize_email, normalize_name, payload_hash
 
-PARTNER_TRACKED = (
-    "name",
-    "is_company",
-    "active",
-    "ref",
-    "email",
-    "vat",
-    "phone",
-    "website",
-    "street",
-    "street2",
-    "city",
-    "zip",
-    "state_id",
-    "country_id",
-    "xero_currency_id",
-    "category_id",
-    "property_payment_term_id",
-    "property_supplier_payment_term_id",
-    "parent_id",
-    "type",
-    "child_ids",
-)
 # Xero payment term type <-> Odoo payment term line delay type.
 TERM_DELAY = {
     "DAYSAFTERBILLDATE": "days_after",
@@ -44,123 +16,6 @@ TERM_DELAY = {
 
 def _strip(value):
     return (value or "").strip()
-
-
-class ResPartner(models.Model):
-    _name = "res.partner"
-    _inherit = ["res.partner", "xero.sync.mixin", "xero.sync.status.mixin"]
-    _xero_tracked_fields = PARTNER_TRACKED
-    _xero_status_keys = ("contacts",)
-
-    xero_currency_id = fields.Many2one(
-        "res.currency",
-        string="Xero Default Currency",
-        help="The contact's default currency in Xero.",
-    )
-
-    def _xero_dirty_targets(self):
-        # A child contact or address is part of its parent's Xero contact.
-        parents = self.mapped("parent_id")
-        return {"res.partner": list(set(self.ids) | set(parents.ids))}
-
-    def action_xero_export(self):
-        """Server action "Export to Xero": export the selected partners now."""
-        return _export_selected(self, "contacts")
-
-
-class ResPartnerCategory(models.Model):
-    _name = "res.partner.category"
-    _inherit = ["res.partner.category", "xero.sync.mixin"]
-    _xero_tracked_fields = ("name", "active")
-
-
-def _current_account(env):
-    return env["xero.account"].sudo().search([("company_id", "=", env.company.id)], limit=1)
-
-
-def _export_selected(records, key):
-    account = _current_account(records.env)
-    if not account:
-        raise UserError(
-            records.env._(
-                "The company %(company)s has no Xero account.",
-                company=records.env.company.name,
-            )
-        )
-    account._check_xero_user()
-    records.check_access("read")
-    run = account._xero_run_object(key, "export", trigger="manual", records=records, force=True)
-    return account._xero_runs_notification(run)
-
-
-# ===================================================================== objects
-class XeroObjectCurrencies(models.AbstractModel):
-    _name = "xero.object.currencies"
-    _inherit = "xero.object"
-    _description = "Xero Currencies"
-    _xero_key = "currencies"
-    _xero_collection = "Currencies"
-    _xero_model = "res.currency"
-    _xero_match_keys = (("code", "name", lambda v: _strip(v).upper()),)
-    _xero_unique_key = "code"
-    _xero_unique_field = "Code"
-    _xero_number_key = "code"
-    _xero_updatable = False
-
-    def _xero_from_xero(self, sync, record):
-        neutral = currency_map.currency_from_xero(record)
-        neutral["xero_id"] = record.get("Code")
-        return neutral
-
-    def _xero_to_xero(self, sync, neutral, xero_id):
-        return currency_map.currency_to_xero(neutral)
-
-    def _xero_snapshot(self, sync, records):
-        return {r.id: {"code": r.name, "name": r.full_name or r.name} for r in records}
-
-    def _xero_vals(self, sync, neutral, record):
-        if record:
-            return {"active": True}
-        return {
-            "name": neutral["code"],
-            "symbol": neutral["code"],
-            "full_name": neutral.get("name") or neutral["code"],
-            "active": True,
-        }
-
-    def _xero_export_domain(self, sync):
-        return [("active", "=", True)]
-
-    def _xero_send(self, sync, payloads):
-        return sync.client.write(self._xero_collection, payloads, method="PUT")
-
-
-class XeroObjectContactGroups(models.AbstractModel):
-    _name = "xero.object.contact_groups"
-    _inherit = "xero.object"
-    _description = "Xero Contact Groups"
-    _xero_key = "contact_groups"
-    _xero_collection = "ContactGroups"
-    _xero_model = "res.partner.category"
-    _xero_match_keys = (("name", "name", normalize_name),)
-
-    def _xero_from_xero(self, sync, record):
-        return contact_map.group_from_xero(record)
-
-    def _xero_to_xero(self, sync, neutral, xero_id):
-        return contact_map.group_to_xero(neutral, xero_id)
-
-    def _xero_snapshot(self, sync, records):
-        return {r.id: {"name": r.name, "active": r.active} for r in records}
-
-    def _xero_vals(self, sync, neutral, record):
-        return {"name": neutral["name"], "active": neutral["active"]}
-
-    def _xero_wants(self, sync, xero_record):
-        # A group deleted in Xero that Odoo never had: nothing to do.
-        return xero_record.get("Status") != "DELETED" or bool(
-            self._xero_bindings_by_xero_id(sync, [xero_record.get("ContactGroupID")])
-        )
 
 
 class XeroObjectContacts(models.AbstractModel):

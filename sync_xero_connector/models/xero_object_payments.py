@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Payments <-> account.payment, on invoices, bills and credit notes (cash refunds).
+"""``xero.object.payments``: Payments <-> account.payment, on invoices, bills and credit notes (cash refunds).
 
 The mapping is in ``xero/mapping/payments.py``. A Xero payment is always on one document, in
 the document's currency, from a bank account; an imported one is registered on the Odoo
@@ -13,7 +13,6 @@ from odoo import models
 from ..xero import REJECTED, UPDATED, ElementResult, XeroDayLimitError, XeroError
 from ..xero.mapping import payments as pay_map
 from ..xero.mapping.common import MappingError
-from .sync_contacts import _export_selected
 
 DOCUMENT_OBJECTS = {
     "ACCREC": "invoices",
@@ -21,22 +20,14 @@ DOCUMENT_OBJECTS = {
     "ACCRECCREDIT": "credit_notes",
     "ACCPAYCREDIT": "credit_notes",
 }
+
+
 PAYMENT_DOCUMENT_TYPES = {
     "ACCRECPAYMENT": "ACCREC",
     "ACCPAYPAYMENT": "ACCPAY",
     "ARCREDITPAYMENT": "ACCRECCREDIT",
     "APCREDITPAYMENT": "ACCPAYCREDIT",
 }
-
-
-class AccountPayment(models.Model):
-    _name = "account.payment"
-    _inherit = ["account.payment", "xero.sync.mixin", "xero.sync.status.mixin"]
-    _xero_tracked_fields = ("state", "amount", "date", "journal_id", "memo", "invoice_ids")
-    _xero_status_keys = ("payments",)
-
-    def action_xero_export(self):
-        return _export_selected(self, "payments")
 
 
 class XeroObjectPayments(models.AbstractModel):
