@@ -91,7 +91,7 @@ table <"$WORK/import.json"
 echo "== Turning on two-way sync for contacts, items and documents (Synchronisation tab)"
 odoo shell -d "$DB" --log-level=warn --no-http >"$WORK/enable.log" 2>&1 <<'PY' || { cat "$WORK/enable.log" >&2; exit 1; }
 account = env["xero.account"].search([("company_id", "=", 1)])
-account.sync_object_ids.filtered(lambda s: s.object_key in (
+account.sync_setting_ids.filtered(lambda s: s.object_key in (
     "contact_groups", "contacts", "items", "invoices", "bills", "credit_notes", "payments",
     "quotes", "purchase_orders",
 ) and s.can_export).write({"enabled": True, "direction": "both"})

@@ -147,7 +147,7 @@ def account_status(account):
 def _object_rows(account):
     """Per object: enabled, direction and the last run of each direction with its counts."""
     rows = []
-    for settings in account.sync_object_ids:
+    for settings in account.sync_setting_ids:
         runs = {}
         for direction in ("import", "export"):
             run = settings[f"last_{direction}_run_id"]

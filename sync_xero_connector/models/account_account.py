@@ -6,5 +6,5 @@ from odoo import models
 
 class AccountAccount(models.Model):
     _name = "account.account"
-    _inherit = ["account.account", "xero.sync.mixin"]
+    _inherit = ["account.account", "xero.dirty.mixin"]
     _xero_tracked_fields = ("name", "code", "account_type", "description", "active")

@@ -8,7 +8,7 @@ class AccountAnalyticAccount(models.Model):
     becomes an option there)."""
 
     _name = "account.analytic.account"
-    _inherit = ["account.analytic.account", "xero.sync.mixin"]
+    _inherit = ["account.analytic.account", "xero.dirty.mixin"]
     _xero_tracked_fields = ("name", "active", "plan_id")
 
     def _xero_dirty_targets(self):

@@ -6,5 +6,5 @@ class AccountAnalyticPlan(models.Model):
     """A root plan linked to a Xero tracking category: a rename goes to Xero."""
 
     _name = "account.analytic.plan"
-    _inherit = ["account.analytic.plan", "xero.sync.mixin"]
+    _inherit = ["account.analytic.plan", "xero.dirty.mixin"]
     _xero_tracked_fields = ("name",)

@@ -6,5 +6,5 @@ from odoo import models
 
 class AccountJournal(models.Model):
     _name = "account.journal"
-    _inherit = ["account.journal", "xero.sync.mixin"]
+    _inherit = ["account.journal", "xero.dirty.mixin"]
     _xero_tracked_fields = ("name", "bank_account_id", "currency_id", "default_account_id", "active")

@@ -33,7 +33,7 @@ def _xero_url(move, binding):
 
 class AccountMove(models.Model):
     _name = "account.move"
-    _inherit = ["account.move", "xero.sync.mixin", "xero.sync.status.mixin"]
+    _inherit = ["account.move", "xero.dirty.mixin", "xero.sync.status.mixin"]
     _xero_tracked_fields = MOVE_TRACKED
     _xero_status_keys = DOCUMENT_KEYS
 
@@ -98,7 +98,7 @@ class AccountMove(models.Model):
         return _xero_url(self, binding)
 
     def action_xero_export(self):
-        from .xero_sync_mixin import _export_selected
+        from .xero_dirty_mixin import _export_selected
 
         moves = self.filtered(lambda m: m.move_type in MOVE_TYPES.values())
         notification = None

@@ -11,7 +11,7 @@ class AccountMoveLine(models.Model):
     its document) changes what Xero should have of the document."""
 
     _name = "account.move.line"
-    _inherit = ["account.move.line", "xero.sync.mixin"]
+    _inherit = ["account.move.line", "xero.dirty.mixin"]
     _xero_tracked_fields = (
         "name",
         "quantity",

@@ -3,12 +3,12 @@
 
 from odoo import models
 
-from .xero_sync_mixin import _export_selected
+from .xero_dirty_mixin import _export_selected
 
 
 class AccountPayment(models.Model):
     _name = "account.payment"
-    _inherit = ["account.payment", "xero.sync.mixin", "xero.sync.status.mixin"]
+    _inherit = ["account.payment", "xero.dirty.mixin", "xero.sync.status.mixin"]
     _xero_tracked_fields = ("state", "amount", "date", "journal_id", "memo", "invoice_ids")
     _xero_status_keys = ("payments",)
 

@@ -6,5 +6,5 @@ from odoo import models
 
 class AccountTax(models.Model):
     _name = "account.tax"
-    _inherit = ["account.tax", "xero.sync.mixin"]
+    _inherit = ["account.tax", "xero.dirty.mixin"]
     _xero_tracked_fields = ("name", "amount", "amount_type", "children_tax_ids", "active")

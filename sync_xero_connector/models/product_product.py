@@ -4,12 +4,12 @@
 from odoo import models
 
 from .product_template import PRODUCT_TRACKED
-from .xero_sync_mixin import _export_selected
+from .xero_dirty_mixin import _export_selected
 
 
 class ProductProduct(models.Model):
     _name = "product.product"
-    _inherit = ["product.product", "xero.sync.mixin", "xero.sync.status.mixin"]
+    _inherit = ["product.product", "xero.dirty.mixin", "xero.sync.status.mixin"]
     _xero_tracked_fields = PRODUCT_TRACKED + ("lst_price",)
     _xero_status_keys = ("items",)
 

@@ -3,7 +3,7 @@
 
 from odoo import fields, models
 
-from .xero_sync_mixin import _export_selected
+from .xero_dirty_mixin import _export_selected
 
 PRODUCT_TRACKED = (
     "name",
@@ -28,7 +28,7 @@ PRODUCT_TRACKED = (
 
 class ProductTemplate(models.Model):
     _name = "product.template"
-    _inherit = ["product.template", "xero.sync.mixin", "xero.sync.status.mixin"]
+    _inherit = ["product.template", "xero.dirty.mixin", "xero.sync.status.mixin"]
     _xero_tracked_fields = PRODUCT_TRACKED
     # Items are variants: a template shows its variants' links.
     _xero_status_keys = ("items",)

@@ -5,7 +5,7 @@
 
 from odoo import fields, models
 
-from .xero_sync_mixin import _export_selected
+from .xero_dirty_mixin import _export_selected
 
 PARTNER_TRACKED = (
     "name",
@@ -34,7 +34,7 @@ PARTNER_TRACKED = (
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "xero.sync.mixin", "xero.sync.status.mixin"]
+    _inherit = ["res.partner", "xero.dirty.mixin", "xero.sync.status.mixin"]
     _xero_tracked_fields = PARTNER_TRACKED
     _xero_status_keys = ("contacts",)
 

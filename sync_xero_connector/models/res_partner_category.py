@@ -6,5 +6,5 @@ from odoo import models
 
 class ResPartnerCategory(models.Model):
     _name = "res.partner.category"
-    _inherit = ["res.partner.category", "xero.sync.mixin"]
+    _inherit = ["res.partner.category", "xero.dirty.mixin"]
     _xero_tracked_fields = ("name", "active")

@@ -41,7 +41,7 @@ from ..xero.objects import SYNC_OBJECT_KEYS
 from .xero_binding import object_selection
 from .xero_object import Sync, naive_utc
 from .xero_rate_call import registry_for
-from .xero_sync_object import SETUP_KEYS
+from .xero_sync_setting import SETUP_KEYS
 
 _logger = logging.getLogger(__name__)
 
@@ -328,7 +328,7 @@ class XeroAccount(models.Model):
         vals_list = [self._xero_endpoint_vals(vals) for vals in vals_list]
         accounts = super().create(vals_list)
         accounts._fix_scopes()
-        accounts._xero_ensure_sync_objects()
+        accounts._xero_ensure_sync_settings()
         return accounts
 
     def write(self, vals):
@@ -342,7 +342,7 @@ class XeroAccount(models.Model):
                 # Links, cursors and mismatch entries follow the organisation.
                 self.env["xero.account.tenant"]._xero_tenant_changed(account, tenant_id)
         if "export_chart" in vals:
-            self.sudo().sync_object_ids._update_crons()
+            self.sudo().sync_setting_ids._update_crons()
         return res
 
     def _xero_endpoint_vals(self, vals):
@@ -968,7 +968,7 @@ class XeroAccount(models.Model):
             self.env["ir.cron"]._commit_progress(1, remaining=len(due) - processed)
         return done
 
-    sync_object_ids = fields.One2many("xero.sync.object", "account_id", string="Objects")
+    sync_setting_ids = fields.One2many("xero.sync.setting", "account_id", string="Objects")
 
     run_ids = fields.One2many("xero.sync.run", "account_id")
 
@@ -1022,16 +1022,16 @@ class XeroAccount(models.Model):
             account.day_limit_until = account._xero_resume_at() if account.id else False
 
     @api.model
-    def _xero_ensure_all_sync_objects(self):
+    def _xero_ensure_all_sync_settings(self):
         """Install / upgrade: every account gets the settings of every implemented object."""
-        self.with_context(active_test=False).search([])._xero_ensure_sync_objects()
+        self.with_context(active_test=False).search([])._xero_ensure_sync_settings()
 
-    def _xero_ensure_sync_objects(self):
+    def _xero_ensure_sync_settings(self):
         """One settings row per implemented object (new objects appear on upgrade)."""
         objects = self.env["xero.object"]._xero_objects()
-        Settings = self.env["xero.sync.object"].sudo()
+        Settings = self.env["xero.sync.setting"].sudo()
         for account in self:
-            have = set(account.sudo().sync_object_ids.mapped("object_key"))
+            have = set(account.sudo().sync_setting_ids.mapped("object_key"))
             missing = [key for key in SYNC_OBJECT_KEYS if key in objects and key not in have]
             if missing:
                 Settings.create(
@@ -1054,10 +1054,10 @@ class XeroAccount(models.Model):
 
     def _xero_settings(self, key):
         self.ensure_one()
-        settings = self.sudo().sync_object_ids.filtered(lambda s: s.object_key == key)
+        settings = self.sudo().sync_setting_ids.filtered(lambda s: s.object_key == key)
         if not settings:
-            self._xero_ensure_sync_objects()
-            settings = self.sudo().sync_object_ids.filtered(lambda s: s.object_key == key)
+            self._xero_ensure_sync_settings()
+            settings = self.sudo().sync_setting_ids.filtered(lambda s: s.object_key == key)
         if not settings:
             raise UserError(self.env._("Xero object %(key)s is not implemented.", key=key))
         return settings[:1]
@@ -1071,7 +1071,7 @@ class XeroAccount(models.Model):
             if stored.sync_defaults_applied:
                 continue
             stored.sync_defaults_applied = True
-            if stored.sync_object_ids.filtered("enabled") or stored.run_ids:
+            if stored.sync_setting_ids.filtered("enabled") or stored.run_ids:
                 continue
             account._xero_enable_recommended()
         for account in self:
@@ -1084,7 +1084,7 @@ class XeroAccount(models.Model):
         Returns the settings rows that were enabled."""
         self.ensure_one()
         self.sudo().sync_defaults_applied = True
-        rows = self.sudo().sync_object_ids.filtered(lambda s: s.can_import and not s.enabled)
+        rows = self.sudo().sync_setting_ids.filtered(lambda s: s.can_import and not s.enabled)
         if not rows:
             return rows
         rows.write({"enabled": True, "direction": "import"})
@@ -1127,10 +1127,10 @@ class XeroAccount(models.Model):
         in dependency order. Organisation setup objects are left out of exports while
         ``export_chart`` is off; ``held=True`` returns those left out instead."""
         self.ensure_one()
-        implemented = self._xero_sync_objects()
+        implemented = self._xero_sync_settings()
         enabled = {
             s.object_key
-            for s in self.sudo().sync_object_ids
+            for s in self.sudo().sync_setting_ids
             if s.enabled and s._does(step) and step in implemented.get(s.object_key, {})
         }
         keep_out = set(SETUP_KEYS) if step == "export" and not self.sudo().export_chart else set()
@@ -1210,7 +1210,7 @@ class XeroAccount(models.Model):
         export) goes through. ``keys`` None means "all": the enabled objects per step."""
         self.ensure_one()
         steps = ("import", "export") if direction == "sync" else (direction,)
-        implemented = self._xero_sync_objects()
+        implemented = self._xero_sync_settings()
         plan = []
         for step in steps:
             if keys is None:
@@ -1448,7 +1448,7 @@ class XeroAccount(models.Model):
         self.sudo()._xero_activity("failed_run", self.env._("Xero sync failed"), body)
 
     @api.model
-    def _xero_sync_objects(self):
+    def _xero_sync_settings(self):
         """``{key: {"import": fn, "export": fn}}`` of the implemented objects."""
         found = {}
         for key, name in self.env["xero.object"]._xero_objects().items():
@@ -1465,7 +1465,7 @@ class XeroAccount(models.Model):
         """Object keys named by ``objects``, checked and in dependency order; ``["all"]``
         lists every implemented one (what "all" may cover; which of them run is the
         account's choice: ``_xero_plan`` with ``keys=None``)."""
-        implemented = self._xero_sync_objects()
+        implemented = self._xero_sync_settings()
         wanted = list(objects or ["all"])
         if "all" in wanted:
             keys = [
@@ -1546,7 +1546,7 @@ class XeroAccount(models.Model):
         """Last run end per object and direction, e.g. ``{"contacts import": datetime}``."""
         self.ensure_one()
         out = {}
-        for settings in self.sudo().sync_object_ids:
+        for settings in self.sudo().sync_setting_ids:
             for direction in ("import", "export"):
                 run = settings[f"last_{direction}_run_id"]
                 if run:

@@ -127,7 +127,7 @@ class XeroAccountTenant(models.Model):
             return
         archived, reactivated = Binding._xero_follow_tenant(account)
         # Cursors are dates of the old organisation's records: read the new one in full.
-        settings = account.sudo().sync_object_ids.filtered(
+        settings = account.sudo().sync_setting_ids.filtered(
             lambda s: s.import_cursor or s.last_full_import_at or s.import_known_current
         )
         settings.write({"import_cursor": False, "last_full_import_at": False, "import_known_current": False})

@@ -33,7 +33,7 @@ def open_record_action(res_model, res_id):
 
 
 # "deleted": the Odoo record was deleted, Xero not told yet (a tombstone, see
-# xero.sync.mixin); "closed": Xero archived or deleted it too. Neither is ever imported again.
+# xero.dirty.mixin); "closed": Xero archived or deleted it too. Neither is ever imported again.
 BINDING_STATES = [
     ("synced", "Synced"),
     ("pending", "To Export"),

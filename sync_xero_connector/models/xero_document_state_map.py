@@ -11,11 +11,11 @@ class XeroDocumentStateMap(models.Model):
 
     _name = "xero.document.state.map"
     _description = "Xero Document Status Mapping"
-    _order = "sync_object_id, sequence"
+    _order = "sync_setting_id, sequence"
 
-    sync_object_id = fields.Many2one("xero.sync.object", required=True, ondelete="cascade", index=True)
-    account_id = fields.Many2one(related="sync_object_id.account_id", store=True)
-    object_key = fields.Selection(related="sync_object_id.object_key", store=True)
+    sync_setting_id = fields.Many2one("xero.sync.setting", required=True, ondelete="cascade", index=True)
+    account_id = fields.Many2one(related="sync_setting_id.account_id", store=True)
+    object_key = fields.Selection(related="sync_setting_id.object_key", store=True)
     sequence = fields.Integer(default=10)
     xero_status = fields.Selection(XERO_STATUSES, required=True)
     odoo_state = fields.Selection(
@@ -26,24 +26,24 @@ class XeroDocumentStateMap(models.Model):
     )
 
     _uniq_status = models.Constraint(
-        "UNIQUE(sync_object_id, xero_status)", "Each Xero status is mapped once per object."
+        "UNIQUE(sync_setting_id, xero_status)", "Each Xero status is mapped once per object."
     )
 
     @api.model
     def _xero_ensure_defaults(self, accounts):
         settings = (
-            self.env["xero.sync.object"]
+            self.env["xero.sync.setting"]
             .sudo()
             .search([("account_id", "in", accounts.ids), ("object_key", "in", DOCUMENT_KEYS)])
         )
         have = {
-            (r.sync_object_id.id, r.xero_status)
-            for r in self.search([("sync_object_id", "in", settings.ids)])
+            (r.sync_setting_id.id, r.xero_status)
+            for r in self.search([("sync_setting_id", "in", settings.ids)])
         }
         return self.create(
             [
                 {
-                    "sync_object_id": row.id,
+                    "sync_setting_id": row.id,
                     "sequence": sequence,
                     "xero_status": status,
                     "odoo_state": DEFAULT_STATE_MAP[status],

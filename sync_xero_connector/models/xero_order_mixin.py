@@ -11,7 +11,7 @@ class XeroOrderMixin(models.AbstractModel):
     status of the order, "Export to Xero"."""
 
     _name = "xero.order.mixin"
-    _inherit = ["xero.sync.mixin", "xero.sync.status.mixin"]
+    _inherit = ["xero.dirty.mixin", "xero.sync.status.mixin"]
     _description = "Xero Order"
     _xero_deep_link_url = None  # e.g. "https://go.xero.com/app/quotes/edit/{id}"
 
@@ -26,6 +26,6 @@ class XeroOrderMixin(models.AbstractModel):
         return self._xero_deep_link_url.format(id=binding.xero_id)
 
     def action_xero_export(self):
-        from .xero_sync_mixin import _export_selected  # noqa: PLC0415 - loaded after this model
+        from .xero_dirty_mixin import _export_selected  # noqa: PLC0415 - loaded after this model
 
         return _export_selected(self, self._xero_status_keys[0])

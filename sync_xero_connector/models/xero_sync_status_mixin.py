@@ -89,7 +89,7 @@ class XeroSyncStatusMixin(models.AbstractModel):
 
     # --------------------------------------------------------------- lookups
     def _xero_status_account(self):
-        from .xero_sync_mixin import _current_account  # noqa: PLC0415 - loaded after this model
+        from .xero_dirty_mixin import _current_account  # noqa: PLC0415 - loaded after this model
 
         return _current_account(self.env)
 

@@ -311,7 +311,7 @@ class TestAccess(XeroTestMixin, HttpCase):
         self.assertEqual(mismatch.state, "resolved")
 
         # Import All: the master data of the organisation arrives, created by the user.
-        self.account.sync_object_ids.write({"enabled": True})
+        self.account.sync_setting_ids.write({"enabled": True})
         self.allowed(user, "xero.account", "action_import_all", [self.account.id])
         runs = self.env["xero.sync.run"].search(
             [

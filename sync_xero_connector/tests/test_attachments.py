@@ -367,7 +367,7 @@ class TestAttachments(OrderCase):
         self.env.flush_all()
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            self.assertEqual(env["xero.sync.object"]._cron_sync("attachments", "export"), 1)
+            self.assertEqual(env["xero.sync.setting"]._cron_sync("attachments", "export"), 1)
         self.env.invalidate_all()
         self.assertEqual(settings.last_export_run_id.trigger, "cron")
         self.assertEqual(settings.last_export_run_id.created_count, 1)
@@ -445,8 +445,8 @@ class TestAttachmentAccess(XeroTestMixin, HttpCase):
             res_id=self.file.id,
         )
         attempts = [
-            ("xero.sync.object", "action_export", [settings.id]),
-            ("xero.sync.object", "action_open_wizard", [settings.id]),
+            ("xero.sync.setting", "action_export", [settings.id]),
+            ("xero.sync.setting", "action_open_wizard", [settings.id]),
             ("xero.account", "action_export_all", [self.account.id]),
             ("xero.mismatch.log", "action_retry", [entry.id]),
             ("xero.object.attachments", "_xero_export", []),
@@ -461,7 +461,7 @@ class TestAttachmentAccess(XeroTestMixin, HttpCase):
         self.assertEqual(entry.state, "open")
 
         # A Xero User may: the preview sends nothing, Confirm uploads the file.
-        answer = self.rpc(self.runner, "xero.sync.object", "action_export", [settings.id])
+        answer = self.rpc(self.runner, "xero.sync.setting", "action_export", [settings.id])
         self.assertNotIn("error", answer, answer)
         wizard = self.env["xero.sync.preview"].browse(answer["result"]["res_id"])
         self.assertEqual(wizard.to_send, 1)

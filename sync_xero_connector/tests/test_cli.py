@@ -178,7 +178,7 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         self.assertIn("No Xero object is enabled for export", err)
         # The user turns export on for every object, the chart of accounts and taxes included.
         account = self.env["xero.account"].search([("company_id", "=", self.company.id)])
-        account.sync_object_ids.write({"direction": "both"})
+        account.sync_setting_ids.write({"direction": "both"})
         account.export_chart = True
         self.env.flush_all()
         status, out, err = self.run_cli("export", "all")

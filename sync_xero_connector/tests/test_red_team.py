@@ -190,7 +190,7 @@ class TestRedTeamCompanies(XeroSyncCase):
             ("xero.mismatch.log", [("account_id", "=", account_b.id)]),
             ("xero.sync.run", [("account_id", "=", account_b.id)]),
             ("xero.sync.run.line", [("run_id.account_id", "=", account_b.id)]),
-            ("xero.sync.object", [("account_id", "=", account_b.id)]),
+            ("xero.sync.setting", [("account_id", "=", account_b.id)]),
             ("xero.document.state.map", [("account_id", "=", account_b.id)]),
         ):
             with self.subTest(model=model):
@@ -714,7 +714,7 @@ class TestRedTeamRpcSweep(XeroTestMixin, HttpCase):
             account.state,
             account.tenant_id,
             account.export_chart,
-            account.sync_object_ids.mapped(lambda s: (s.enabled, s.direction, s.mode)),
+            account.sync_setting_ids.mapped(lambda s: (s.enabled, s.direction, s.mode)),
             self.env.company.tax_calculation_rounding_method,
             self.env.company.currency_id.id,
         )
@@ -738,7 +738,7 @@ class TestRedTeamRpcSweep(XeroTestMixin, HttpCase):
             )
         ] + [
             ("xero.account", "write", [self.account.id], {"vals": {"export_chart": True}}),
-            ("xero.sync.object", "write", [settings.id], {"vals": {"enabled": True, "direction": "both"}}),
+            ("xero.sync.setting", "write", [settings.id], {"vals": {"enabled": True, "direction": "both"}}),
             ("xero.account.tenant", "action_use_tenant", [tenant.id], {}),
             ("xero.binding", "write", [self.binding.id], {"vals": {"xero_id": "x"}}),
             ("xero.binding", "unlink", [self.binding.id], {}),
@@ -759,8 +759,8 @@ class TestRedTeamRpcSweep(XeroTestMixin, HttpCase):
         settings = self.account._xero_settings("contacts")
         before = self.config_snapshot()
         attempts = [
-            ("xero.sync.object", "action_import", [settings.id]),
-            ("xero.sync.object", "action_export", [settings.id]),
+            ("xero.sync.setting", "action_import", [settings.id]),
+            ("xero.sync.setting", "action_export", [settings.id]),
             ("xero.binding", "action_xero_restore", [self.binding.id]),
             ("xero.binding", "action_xero_close", [self.binding.id]),
             ("xero.mismatch.log", "action_mark_resolved", [self.mismatch.id]),

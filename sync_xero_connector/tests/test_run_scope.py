@@ -95,7 +95,7 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
     def test_all_disabled_runs_nothing(self):
         """Every object disabled (a new account): Import All, Export All and sync run nothing,
         call nothing, and say what to do."""
-        self.assertFalse(any(self.account.sync_object_ids.mapped("enabled")))
+        self.assertFalse(any(self.account.sync_setting_ids.mapped("enabled")))
         before = self.sb.stats()["total"]
         with self.assertRaisesRegex(
             UserError, "No Xero object is enabled for import.*Enable Recommended Objects"
@@ -152,7 +152,7 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         self.assertFalse(account.sync_defaults_applied)
         account.action_connect()
         self.assertEqual(account.state, "connected")
-        rows = account.sync_object_ids
+        rows = account.sync_setting_ids
         self.assertEqual(sorted(rows.filtered("enabled").mapped("object_key")), sorted(IMPLEMENTED))
         self.assertEqual(set(rows.filtered("enabled").mapped("direction")), {"import"})
         self.assertFalse(account.export_chart)
@@ -182,7 +182,7 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         self.account.with_user(self.manager).action_enable_recommended()
         contacts = self.account._xero_settings("contacts")
         self.assertEqual((contacts.enabled, contacts.direction), (True, "both"))
-        others = self.account.sync_object_ids.filtered("can_import") - contacts
+        others = self.account.sync_setting_ids.filtered("can_import") - contacts
         self.assertEqual(set(others.mapped("enabled")), {True})
         self.assertEqual(set(others.mapped("direction")), {"import"})
         # Export-only objects (attachments) are not among what the recommended set imports.
@@ -201,7 +201,7 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         # What the documents' own error asks for (Xero rounds per line).
         self.env.company.tax_calculation_rounding_method = "round_per_line"
         self.account.action_enable_recommended()
-        self.account.sync_object_ids.write({"direction": "both"})
+        self.account.sync_setting_ids.write({"direction": "both"})
         partner = self.env["res.partner"].create({"name": "Fresh Customer", "customer_rank": 1})
         sale_tax = self.env.company.account_sale_tax_id
         self.assertTrue(sale_tax, "the default chart's sales tax")
@@ -373,7 +373,7 @@ class TestRunScopeCli(RunScopeMixin, XeroTestMixin, TransactionCase):
         self.assertEqual(self.run_cli(*self.connect_args())[0], 0)
         account = self.account()
         self.assertEqual(
-            sorted(account.sync_object_ids.filtered("enabled").mapped("object_key")), sorted(IMPLEMENTED)
+            sorted(account.sync_setting_ids.filtered("enabled").mapped("object_key")), sorted(IMPLEMENTED)
         )
         # The recommended set only imports: export all has nothing to run, and says so.
         status, out, err = self.run_cli("export", "all")
@@ -431,7 +431,7 @@ class TestRunScopeCli(RunScopeMixin, XeroTestMixin, TransactionCase):
         # The cron waits too, and plans its next run for then.
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            self.assertEqual(env["xero.sync.object"]._cron_sync("contacts", "import"), 0)
+            self.assertEqual(env["xero.sync.setting"]._cron_sync("contacts", "import"), 0)
         self.env.invalidate_all()
         self.assertEqual(self.new_api_ops(before), {"GET /Currencies": 1})
         self.assertGreaterEqual(self.account()._xero_settings("contacts").next_import_at, run.resume_at)

@@ -571,7 +571,7 @@ class TestCron(XeroTestMixin, TransactionCase):
         self.env.flush_all()
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            done = env["xero.sync.object"]._cron_sync("contacts", "export")
+            done = env["xero.sync.setting"]._cron_sync("contacts", "export")
         self.env.invalidate_all()
         self.assertEqual(done, 1)
         self.assertEqual(
@@ -584,4 +584,4 @@ class TestCron(XeroTestMixin, TransactionCase):
         # Not due again before its interval: the next cron run does nothing.
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            self.assertEqual(env["xero.sync.object"]._cron_sync("contacts", "export"), 0)
+            self.assertEqual(env["xero.sync.setting"]._cron_sync("contacts", "export"), 0)

@@ -375,7 +375,7 @@ class TestWebhooks(XeroHttpCase):
         settings = self.account._xero_settings("contacts")
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            self.assertEqual(env["xero.sync.object"]._cron_sync("contacts", "import"), 1)
+            self.assertEqual(env["xero.sync.setting"]._cron_sync("contacts", "import"), 1)
         self.env.invalidate_all()
         self.assertEqual(self.account.state, "xero_revoked")
         run = settings.last_import_run_id
@@ -396,7 +396,7 @@ class TestWebhooks(XeroHttpCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             for key in ("contacts", "invoices", "items"):
-                self.assertEqual(env["xero.sync.object"]._cron_sync(key, "import"), 0)
+                self.assertEqual(env["xero.sync.setting"]._cron_sync(key, "import"), 0)
         self.process()
         self.assertEqual(self.ops(), before)
         self.assertEqual(self.events().state, "ignored")

@@ -429,7 +429,7 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
     # ------------------------------------------------------------ sync hook
     def test_sync_objects_registry(self):
         Account = self.env["xero.account"]
-        implemented = Account._xero_sync_objects()
+        implemented = Account._xero_sync_settings()
         self.assertEqual(
             sorted(implemented),
             sorted(
@@ -482,5 +482,5 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
         )
         # Every account has the settings of every object, off until the user enables them.
         account = self.make_account()
-        self.assertEqual(sorted(account.sync_object_ids.mapped("object_key")), sorted(implemented))
-        self.assertFalse(any(account.sync_object_ids.mapped("enabled")))
+        self.assertEqual(sorted(account.sync_setting_ids.mapped("object_key")), sorted(implemented))
+        self.assertFalse(any(account.sync_setting_ids.mapped("enabled")))

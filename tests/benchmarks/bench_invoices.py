@@ -43,7 +43,7 @@ TEMPLATE_MODULES = "account,sale_management,purchase,stock"
 BOOKKEEPING_TABLES = {
     "xero_sync_run",
     "xero_sync_run_line",
-    "xero_sync_object",
+    "xero_sync_setting",
     "xero_api_log",
     "xero_account",
     "bus_bus",

@@ -168,7 +168,7 @@ def main():
         # Contacts only, and no polling: every read below is the webhook's (connect enabled
         # the recommended objects, whose hourly crons would otherwise run at server start).
         _psql(
-            "UPDATE xero_sync_object SET enabled = (object_key = 'contacts'), "
+            "UPDATE xero_sync_setting SET enabled = (object_key = 'contacts'), "
             "direction = 'import'; UPDATE ir_cron SET active = false WHERE id IN (SELECT res_id "
             "FROM ir_model_data WHERE module = 'sync_xero_connector' AND model = 'ir.cron' "
             "AND name NOT IN ('ir_cron_xero_webhook_events'))",

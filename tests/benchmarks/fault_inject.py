@@ -64,7 +64,7 @@ def _inner_setup(env, cfg):
     __, errors = account._xero_run("import", bench.MASTER_DATA)
     if errors:
         raise RuntimeError("master data import failed: %s" % errors)
-    account.sync_object_ids.filtered(lambda s: s.object_key in OBJECTS).write(
+    account.sync_setting_ids.filtered(lambda s: s.object_key in OBJECTS).write(
         {"enabled": True, "direction": "both"}
     )
     Binding = env["xero.binding"]

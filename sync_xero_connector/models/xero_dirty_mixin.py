@@ -14,8 +14,8 @@ from odoo import api, models
 from odoo.exceptions import UserError
 
 
-class XeroSyncMixin(models.AbstractModel):
-    _name = "xero.sync.mixin"
+class XeroDirtyMixin(models.AbstractModel):
+    _name = "xero.dirty.mixin"
     _description = "Xero Dirty Tracking"
 
     # Fields whose change queues an export. Set by each model.

@@ -20,9 +20,9 @@ MODES = [("create", "Create Only"), ("update", "Update Only"), ("both", "Create 
 SETUP_KEYS = ("currencies", "taxes", "accounts", "bank_accounts")
 
 
-class XeroSyncObject(models.Model):
-    _name = "xero.sync.object"
-    _description = "Xero Sync Object Settings"
+class XeroSyncSetting(models.Model):
+    _name = "xero.sync.setting"
+    _description = "Xero Sync Settings of an Object"
     _order = "account_id, sequence, id"
     _rec_name = "object_key"
 
@@ -145,7 +145,7 @@ class XeroSyncObject(models.Model):
         "to Xero as manual journals (new ones, and changes to those already linked). Off: "
         "Xero's manual journals are only imported.",
     )
-    state_map_ids = fields.One2many("xero.document.state.map", "sync_object_id", string="Status Mapping")
+    state_map_ids = fields.One2many("xero.document.state.map", "sync_setting_id", string="Status Mapping")
     last_import_run_id = fields.Many2one("xero.sync.run", readonly=True)
     last_export_run_id = fields.Many2one("xero.sync.run", readonly=True)
     binding_count = fields.Integer(compute="_compute_counts")
