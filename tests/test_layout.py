@@ -98,3 +98,60 @@ def test_odoo_runner_finds_every_test_module():
     with open(os.path.join(folder, "__init__.py"), encoding="utf-8") as handle:
         imported = _imported_test_modules(handle.read())
     assert sorted(on_disk - imported) == [], "add them to sync_xero_connector/tests/__init__.py"
+
+
+# ------------------------------------------------------------------ models/: one file per model
+MODELS_DIR = os.path.join(ADDON, "models")
+
+
+def _model_classes(path):
+    """``[(class name, model name)]`` of the Odoo model classes (with ``_name`` or ``_inherit``)."""
+    with open(path, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read(), filename=path)
+    out = []
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        names = {}
+        for stmt in node.body:
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
+                if stmt.targets[0].id in ("_name", "_inherit") and isinstance(stmt.value, ast.Constant):
+                    names[stmt.targets[0].id] = stmt.value.value
+                elif stmt.targets[0].id == "_inherit":
+                    names.setdefault("_inherit", None)
+        if names:
+            out.append((node.name, names.get("_name") or names.get("_inherit")))
+    return out
+
+
+def test_each_models_file_holds_the_model_it_is_named_after():
+    """``models/<model with _ for .>.py`` holds that model and no other (helpers aside)."""
+    wrong = []
+    for name in sorted(os.listdir(MODELS_DIR)):
+        if not name.endswith(".py") or name == "__init__.py":
+            continue
+        models = {model for __, model in _model_classes(os.path.join(MODELS_DIR, name))}
+        expected = name[:-3]
+        if len(models) != 1 or next(iter(models)).replace(".", "_") != expected:
+            wrong.append(f"{name}: {sorted(m or '?' for m in models)}")
+    assert not wrong, "files not named after their one model:\n" + "\n".join(wrong)
+
+
+def test_bindings_are_searched_only_by_xero_binding():
+    """Every lookup of xero.binding goes through its API (models/xero_binding.py)."""
+    import re
+
+    pattern = re.compile(
+        r'env\["xero\.binding"\](?:\.sudo\(\))?\.(?:search|search_count|search_read|_read_group|read_group)\b'
+        r"|FROM xero_binding|JOIN xero_binding|UPDATE xero_binding"
+    )
+    found = []
+    for package in ("models", "wizard", "controllers"):
+        for path in _python_files(package):
+            if path.endswith(os.path.join("models", "xero_binding.py")):
+                continue
+            with open(path, encoding="utf-8") as handle:
+                for number, line in enumerate(handle, 1):
+                    if pattern.search(line):
+                        found.append(f"{os.path.relpath(path, ROOT)}:{number}: {line.strip()}")
+    assert not found, "binding searches outside models/xero_binding.py:\n" + "\n".join(found)

@@ -20,7 +20,6 @@ from odoo.cli import Command
 _logger = logging.getLogger(__name__)
 
 SUBCOMMANDS = ("connect", "status", "import", "export", "sync", "disconnect")
-RESULT_KEYS = ("created", "updated", "skipped", "failed")
 
 
 class CommandError(Exception):
@@ -219,10 +218,18 @@ def cmd_status(env, companies=None):
     return [account_status(account) for account in _accounts(env, companies)]
 
 
+def _result_keys():
+    # The addon's own list (the CLI module is loaded before the addon: imported when used).
+    from odoo.addons.sync_xero_connector.models.xero_sync_run import RESULT_KEYS  # noqa: PLC0415  pylint: disable=odoo-addons-relative-import
+
+    return RESULT_KEYS
+
+
 def _merge(total, results):
+    result_keys = _result_keys()
     for key, counts in results.items():
-        into = total.setdefault(key, dict.fromkeys(RESULT_KEYS, 0))
-        for name in RESULT_KEYS:
+        into = total.setdefault(key, dict.fromkeys(result_keys, 0))
+        for name in result_keys:
             into[name] += counts.get(name, 0)
 
 
@@ -451,7 +458,7 @@ def dispatch(env, ns, out=sys.stdout, err=sys.stderr):
                 print(json.dumps(total, sort_keys=True), file=out)
             else:
                 for key, counts in total.items():
-                    text = ", ".join(f"{counts[k]} {k}" for k in RESULT_KEYS)
+                    text = ", ".join(f"{counts[k]} {k}" for k in _result_keys())
                     print(f"{key}: {text}", file=out)
             for error in errors:
                 print(f"error: {error}", file=err)

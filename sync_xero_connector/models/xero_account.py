@@ -37,10 +37,11 @@ from ..xero import (
     onboarding,
     webhooks,
 )
-from ..xero.objects import SYNC_OBJECT_KEYS
+from ..xero.objects import INVOICE_KEYS, SYNC_OBJECT_KEYS
 from .xero_binding import object_selection
 from .xero_object import Sync, naive_utc
 from .xero_rate_call import registry_for
+from .xero_sync_run import RESULT_KEYS
 from .xero_sync_setting import SETUP_KEYS
 
 _logger = logging.getLogger(__name__)
@@ -65,7 +66,6 @@ XERO_ENDPOINTS = {
 }
 ENDPOINT_FIELDS = ("endpoint_mode",) + tuple(XERO_ENDPOINTS)
 
-RESULT_KEYS = ("created", "updated", "skipped", "failed")
 
 # Fields written only through _store_token_state / the connect flows.
 TOKEN_FIELDS = ("access_token", "refresh_token", "token_expires_at", "refresh_token_at")
@@ -1015,7 +1015,7 @@ class XeroAccount(models.Model):
             account.mismatch_count = self.env["xero.mismatch.log"].search_count(
                 [("account_id", "=", account.id), ("state", "=", "open")]
             )
-            account.binding_count = self.env["xero.binding"].search_count([("account_id", "=", account.id)])
+            account.binding_count = self.env["xero.binding"]._xero_count(account)
 
     def _compute_day_limit_until(self):
         for account in self:
@@ -1983,15 +1983,7 @@ class XeroAccount(models.Model):
         )
         bound = {
             (b.res_id, b.xero_id)
-            for b in self.env["xero.binding"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "=", self.id),
-                    ("object_key", "=", "invoices"),
-                    ("res_id", "in", [m["id"] for m in moves]),
-                ]
-            )
+            for b in self.env["xero.binding"]._xero_find(self, "invoices", res_ids=[m["id"] for m in moves])
         }
         return [m["name"] for m in moves if (m["id"], by_number[m["name"]]) not in bound]
 
@@ -2249,15 +2241,7 @@ class XeroAccount(models.Model):
             return {}
         return {
             b.xero_id.lower(): b.object_key
-            for b in self.env["xero.binding"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "=", self.id),
-                    ("object_key", "in", ("invoices", "bills")),
-                    ("xero_id", "in", invoice_ids),
-                ]
-            )
+            for b in self.env["xero.binding"]._xero_find(self, INVOICE_KEYS, xero_ids=invoice_ids)
         }
 
     def _xero_event_keys(self, events):

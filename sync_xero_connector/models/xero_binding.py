@@ -15,6 +15,7 @@ record too), ``closed`` afterwards: a closed or deleted link is never imported a
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..xero.objects import SYNC_OBJECT_KEYS
 
@@ -183,6 +184,169 @@ class XeroBinding(models.Model):
             model = self.with_context(active_test=True)
         return super(XeroBinding, model)._search(domain, *args, **kwargs)
 
+    # ------------------------------------------------------------------ lookups
+    # The one place where bindings are searched. Every lookup sees the active links of the
+    # account's current organisation only (see _search), runs as superuser (links are technical
+    # records: the callers check the user's rights on the action and the records) and takes
+    # the object key(s) it is about: a key or a tuple of keys (xero.objects.INVOICE_KEYS...).
+    @api.model
+    def _xero_domain(
+        self,
+        account,
+        keys=None,
+        *,
+        records=None,
+        res_ids=None,
+        xero_ids=None,
+        numbers=None,
+        res_model=None,
+        primary=None,
+        states=None,
+        not_states=None,
+        extra=(),
+    ):
+        domain = [("account_id", "=", account.id)] + list(extra)
+        if keys is not None:
+            domain.append(
+                ("object_key", "=", keys) if isinstance(keys, str) else ("object_key", "in", list(keys))
+            )
+        if records is not None:
+            res_ids = records.ids
+        if res_ids is not None:
+            domain.append(("res_id", "in", list(res_ids)))
+        if xero_ids is not None:
+            domain.append(("xero_id", "in", list(xero_ids)))
+        if numbers is not None:
+            domain.append(("xero_number", "in", list(numbers)))
+        if res_model is not None:
+            domain.append(("res_model", "=", res_model))
+        if primary is not None:
+            domain.append(("is_primary", "=", bool(primary)))
+        if states is not None:
+            domain.append(("state", "in", list(states)))
+        if not_states is not None:
+            domain.append(("state", "not in", list(not_states)))
+        return domain
+
+    @api.model
+    def _xero_find(self, account, keys=None, *, limit=None, **filters):
+        """The bindings of ``account`` for ``keys``, filtered by Odoo records (``records`` or
+        ``res_ids``, ``res_model``), Xero IDs (``xero_ids``), Xero numbers or codes
+        (``numbers``), ``primary`` (True: the one link per Xero record), ``states`` or
+        ``not_states``, and ``extra`` domain leaves (a search on the Xero ID, say)."""
+        return self.sudo().search(self._xero_domain(account, keys, **filters), limit=limit)
+
+    @api.model
+    def _xero_count(self, account, keys=None, **filters):
+        return self.sudo().search_count(self._xero_domain(account, keys, **filters))
+
+    @api.model
+    def _xero_by_res_id(self, account, keys, res_ids, **filters):
+        """``{Odoo id: binding}`` (the last one found when a record has several links)."""
+        return {b.res_id: b for b in self._xero_find(account, keys, res_ids=res_ids, **filters)}
+
+    @api.model
+    def _xero_by_xero_id(self, account, keys, xero_ids, primary=True, **filters):
+        """``{Xero ID: binding}``, primary links by default (one per Xero record)."""
+        bindings = self._xero_find(account, keys, xero_ids=xero_ids, primary=primary, **filters)
+        return {b.xero_id: b for b in bindings}
+
+    @api.model
+    def _xero_ids_of(self, account, key, records, **filters):
+        """``{Odoo id: Xero ID}`` of the bound ``records``."""
+        return {b.res_id: b.xero_id for b in self._xero_find(account, key, records=records, **filters)}
+
+    @api.model
+    def _xero_codes_of(self, account, key, records):
+        """``{Odoo id: Xero code}`` (the number or code, else the Xero ID) of the bound
+        ``records``: account codes, tax types, item codes."""
+        bindings = self._xero_find(account, key, records=records)
+        return {b.res_id: b.xero_number or b.xero_id for b in bindings}
+
+    @api.model
+    def _xero_data_of(self, account, key, records, **filters):
+        """``{Odoo id: the link's xero_data}`` of the bound ``records``."""
+        bindings = self._xero_find(account, key, records=records, **filters)
+        return {b.res_id: b.xero_data or {} for b in bindings}
+
+    @api.model
+    def _xero_bound_res_ids(self, account, keys, res_ids=None, **filters):
+        """The Odoo ids among ``res_ids`` (all when None) that ``account`` has a link for."""
+        if res_ids is None and not filters and isinstance(keys, str):
+            # Every record of one object: one query and no records (objects of 100,000 links).
+            self.flush_model(["account_id", "object_key", "res_id", "active"])
+            self.env.cr.execute(
+                "SELECT res_id FROM xero_binding WHERE account_id = %s AND object_key = %s AND active",
+                [account.id, keys],
+            )
+            return {row[0] for row in self.env.cr.fetchall()}
+        return set(self._xero_find(account, keys, res_ids=res_ids, **filters).mapped("res_id"))
+
+    @api.model
+    def _xero_bound_xero_ids(self, account, keys, xero_ids, **filters):
+        """The Xero IDs among ``xero_ids`` that ``account`` has a link for."""
+        return set(self._xero_find(account, keys, xero_ids=xero_ids, **filters).mapped("xero_id"))
+
+    @api.model
+    def _xero_known_versions(self, account, key, since=None, exact=False):
+        """How many Xero records of ``key`` Odoo holds at a version of ``since`` or later
+        (``exact``: of ``since`` itself; None: all)."""
+        domain = self._xero_domain(account, key) + [("xero_id", "!=", False)]
+        if since:
+            domain.append(("xero_updated_at", "=" if exact else ">=", since))
+        [(count,)] = self.sudo()._read_group(domain, aggregates=["xero_id:count_distinct"])
+        return count
+
+    @api.model
+    def _xero_newest_version(self, account, key):
+        """The newest Xero version (UpdatedDateUTC) Odoo holds of ``key`` (False: none)."""
+        domain = self._xero_domain(account, key) + [
+            ("xero_id", "!=", False),
+            ("xero_updated_at", "!=", False),
+        ]
+        return self.sudo().search(domain, order="xero_updated_at desc", limit=1).xero_updated_at
+
+    @api.model
+    def _xero_inflight(self, account, key):
+        """Links of ``key`` whose sending was interrupted: in flight, or deleted in Odoo while
+        in flight (a tombstone still carrying its token)."""
+        domain = self._xero_domain(account, key) + [
+            "|",
+            ("state", "=", "inflight"),
+            "&",
+            ("state", "=", "deleted"),
+            ("inflight_token", "!=", False),
+        ]
+        return self.sudo().search(domain)
+
+    @api.model
+    def _xero_with_parent(self, account, key, refs):
+        """Links of ``key`` whose ``xero_data["parent"]`` is one of ``refs`` (attachments)."""
+        self.flush_model()
+        self.env.cr.execute(
+            "SELECT id FROM xero_binding WHERE account_id = %s AND object_key = %s AND active "
+            "AND xero_data->>'parent' = ANY(%s)",
+            [account.id, key, list(refs)],
+        )
+        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _xero_orphans(self, account, key, table, skip_states=()):
+        """Links of ``key`` whose Odoo record (a row of ``table``) no longer exists, in the
+        order they were made; links in ``skip_states`` left out."""
+        self.env.flush_all()
+        query = SQL(
+            "SELECT b.id FROM xero_binding b LEFT JOIN %s r ON r.id = b.res_id "
+            "WHERE b.account_id = %s AND b.object_key = %s AND b.active AND r.id IS NULL "
+            "AND b.state != ALL(%s) ORDER BY b.id",
+            SQL.identifier(table),
+            account.id,
+            key,
+            list(skip_states),
+        )
+        self.env.cr.execute(query)
+        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+
     # ----------------------------------------------------------- organisations
     @api.model
     def _xero_all_tenants(self):
@@ -242,6 +406,58 @@ class XeroBinding(models.Model):
     def _record(self):
         self.ensure_one()
         return self.env[self.res_model].browse(self.res_id).with_context(active_test=False)
+
+    @api.model
+    def _xero_links_of(self, model, ids, not_states=()):
+        """Every link of these Odoo records: all accounts, all their organisations (sudo)."""
+        if not ids:
+            return self.browse()
+        return self._xero_all_tenants().search(
+            [("res_model", "=", model), ("res_id", "in", list(ids)), ("state", "not in", list(not_states))]
+        )
+
+    def _xero_keep_names(self, names):
+        """Store the names (``{res_id: name}``) of records being deleted on their links."""
+        self.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE xero_binding b SET deleted_name = n.name FROM "
+            "(SELECT unnest(%s::int[]) AS id, unnest(%s::varchar[]) AS name) n "
+            "WHERE b.id = n.id",
+            [self.ids, [names.get(b.res_id) for b in self]],
+        )
+        self.invalidate_recordset(["deleted_name", "record_name"])
+
+    @api.model
+    def _xero_attached_files(self, account, parent_keys, key, ids=None, changed_only=True):
+        """``[(attachment id, parent key, parent Xero ID)]`` of the files attached to records
+        of ``parent_keys`` linked in ``account``'s organisation (with their Xero ID), in id
+        order; ``ids``: these attachments only; ``changed_only``: those without a synced link
+        of ``key`` at their current checksum."""
+        self.env.flush_all()
+        query = """
+            SELECT a.id, b.object_key, b.xero_id
+              FROM ir_attachment a
+              JOIN xero_binding b ON b.res_model = a.res_model AND b.res_id = a.res_id
+             WHERE b.account_id = %(account)s AND b.active AND b.is_primary
+               AND b.xero_id IS NOT NULL AND b.state NOT IN ('deleted', 'closed', 'inflight')
+               AND b.object_key = ANY(%(parents)s)
+               AND a.type = 'binary' AND a.res_field IS NULL AND a.res_id IS NOT NULL
+        """
+        params = {"account": account.id, "parents": list(parent_keys), "key": key}
+        if ids is not None:
+            query += " AND a.id = ANY(%(ids)s)"
+            params["ids"] = list(ids)
+        if changed_only:
+            query += """
+               AND NOT EXISTS (
+                   SELECT 1 FROM xero_binding x
+                    WHERE x.account_id = b.account_id AND x.object_key = %(key)s AND x.active
+                      AND x.res_id = a.id AND x.state = 'synced'
+                      AND x.payload_hash IS NOT DISTINCT FROM a.checksum)
+            """
+        query += " ORDER BY a.id"
+        self.env.cr.execute(query, params)
+        return self.env.cr.fetchall()
 
     @api.model
     def _mark_pending(self, model, ids):

@@ -61,31 +61,14 @@ class XeroDirtyMixin(models.AbstractModel):
         state = "closed" if self.env.context.get("xero_inbound") else "deleted"
         gone = self._xero_unlink_targets()
         for model, ids in gone.items():
-            bindings = (
-                Binding.search(
-                    [
-                        ("res_model", "=", model),
-                        ("res_id", "in", list(ids)),
-                        ("state", "not in", ("deleted", "closed")),
-                    ]
-                )
-                if ids
-                else Binding
-            )
+            bindings = Binding._xero_links_of(model, ids, not_states=("deleted", "closed"))
             if not bindings:
                 continue
             bindings.write({"state": state, "last_error": False})
             # Their names, for the run lines and entries that follow (one query).
             records = self.env[model].browse(set(bindings.mapped("res_id")))
             names = {r.id: r.display_name for r in records.with_context(active_test=False)}
-            bindings.flush_recordset()
-            self.env.cr.execute(
-                "UPDATE xero_binding b SET deleted_name = n.name FROM "
-                "(SELECT unnest(%s::int[]) AS id, unnest(%s::varchar[]) AS name) n "
-                "WHERE b.id = n.id",
-                [bindings.ids, [names.get(b.res_id) for b in bindings]],
-            )
-            bindings.invalidate_recordset(["deleted_name", "record_name"])
+            bindings._xero_keep_names(names)
         if state == "deleted":
             for model, ids in self._xero_dirty_targets().items():
                 Binding._mark_pending(model, set(ids) - set(gone.get(model, ())))

@@ -249,14 +249,12 @@ class XeroMismatchLog(models.Model):
         name = self.record_name
         if self.direction == "export" and self.res_id:
             records = self.env[self.res_model].browse(self.res_id).exists()
-            if not records and self.env["xero.binding"].sudo().search_count(
-                [
-                    ("account_id", "=", account.id),
-                    ("object_key", "=", self.object_key),
-                    ("res_model", "=", self.res_model),
-                    ("res_id", "=", self.res_id),
-                    ("state", "=", "deleted"),
-                ],
+            if not records and self.env["xero.binding"]._xero_find(
+                account,
+                self.object_key,
+                res_model=self.res_model,
+                res_ids=[self.res_id],
+                states=["deleted"],
                 limit=1,
             ):
                 # Deleted in Odoo, refused by Xero: archive or delete it in Xero again.
@@ -464,18 +462,8 @@ class XeroMismatchLog(models.Model):
             run = account._xero_run_object(
                 self.object_key, "import", trigger="retry", xero_ids=[self.xero_id], force=True
             )
-        binding = (
-            self.env["xero.binding"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "=", account.id),
-                    ("object_key", "=", self.object_key),
-                    ("res_model", "=", self.res_model),
-                    ("res_id", "=", self.res_id),
-                ],
-                limit=1,
-            )
+        binding = self.env["xero.binding"]._xero_find(
+            account, self.object_key, res_model=self.res_model, res_ids=[self.res_id], limit=1
         )
         if run.state == "failed" or binding.state != "synced":
             other = self.sudo().search(

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 import psycopg2
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
@@ -40,7 +40,7 @@ from ..xero.client import GUID
 from ..xero.const import MAX_PAGE_SIZE
 from ..xero.dates import parse_datetime
 from ..xero.mapping.common import MappingError, clash_field, normalize_name, payload_hash
-from ..xero.objects import collection
+from ..xero.objects import SYNC_OBJECT_KEYS, collection
 from .xero_binding import TOMBSTONE_STATES
 from .xero_sync_run import RunRecorder
 
@@ -131,7 +131,6 @@ class XeroObject(models.AbstractModel):
     _xero_model = None  # e.g. "res.partner"
     _xero_can_import = True
     _xero_can_export = True
-    _xero_sequence = 100  # order of "import all" / "export all" (dependencies first)
     # Matching before creating: (neutral key, Odoo field, normaliser), tried in order.
     _xero_match_keys = ()
     # Neutral key Xero keeps unique, and the Xero field holding it (export pre-matching).
@@ -141,8 +140,6 @@ class XeroObject(models.AbstractModel):
     _xero_number_key = None
     # Extra query parameters of imports (e.g. includeArchived).
     _xero_import_params = {}
-    # Several Odoo records may be bound to one Xero record (export only for the extra ones).
-    _xero_multi_bind = False
     # False: Xero records cannot be updated through the API (currencies): link, never resend.
     _xero_updatable = True
     # (neutral key, Xero field) of a number Xero matches records by on POST (ContactNumber).
@@ -150,14 +147,27 @@ class XeroObject(models.AbstractModel):
 
     @api.model
     def _xero_objects(self):
-        """``{object key: model name}`` of every implemented object."""
+        """``{object key: model name}`` of every implemented object, in the order of
+        ``SYNC_OBJECT_KEYS`` (dependencies first): the one declaration of that order."""
+        return dict(self._xero_object_registry())
+
+    @api.model
+    @tools.ormcache()
+    def _xero_object_registry(self):
+        # Once per registry (an install or upgrade makes a new one): no scan on every call.
         found = {}
-        for name in self.env.registry:
-            model = self.env[name]
-            key = getattr(type(model), "_xero_key", None)
-            if key and name != "xero.object" and getattr(model, "_abstract", False):
+        for name, model_class in self.env.registry.items():
+            key = getattr(model_class, "_xero_key", None)
+            if key and name != "xero.object" and model_class._abstract:
                 found[key] = name
-        return found
+        unknown = sorted(set(found) - set(SYNC_OBJECT_KEYS))
+        if unknown:
+            raise UserError(
+                self.env._(
+                    "Xero objects %(keys)s are not declared in SYNC_OBJECT_KEYS.", keys=", ".join(unknown)
+                )
+            )
+        return tuple((key, found[key]) for key in SYNC_OBJECT_KEYS if key in found)
 
     @api.model
     def _xero_object(self, key):
@@ -253,25 +263,18 @@ class XeroObject(models.AbstractModel):
 
     # ---------------------------------------------------------------- helpers
     def _xero_bindings(self, sync):
-        # Active bindings only: those of the account's current organisation.
+        """``xero.binding`` (superuser): its lookups are the only binding searches."""
         return self.env["xero.binding"].sudo()
 
-    def _xero_binding_domain(self, sync):
-        return [("account_id", "=", sync.account.id), ("object_key", "=", self._xero_key)]
-
     def _xero_bindings_by_xero_id(self, sync, xero_ids):
-        bindings = self._xero_bindings(sync).search(
-            self._xero_binding_domain(sync) + [("xero_id", "in", list(xero_ids)), ("is_primary", "=", True)]
-        )
-        return {b.xero_id: b for b in bindings}
+        return self._xero_bindings(sync)._xero_by_xero_id(sync.account, self._xero_key, xero_ids)
 
     def _xero_binding_of(self, sync, record):
         """The binding of ``record`` (from the run's cache when this run loaded it)."""
         known = sync.cache.setdefault("binding_of", {})
         if record.id not in known:
-            known[record.id] = self._xero_bindings(sync).search(
-                self._xero_binding_domain(sync) + [("res_id", "=", record.id)],
-                limit=1,
+            known[record.id] = self._xero_bindings(sync)._xero_find(
+                sync.account, self._xero_key, res_ids=[record.id], limit=1
             )
         return known[record.id]
 
@@ -280,12 +283,7 @@ class XeroObject(models.AbstractModel):
         sync.cache.setdefault("binding_of", {}).update({b.res_id: b for b in bindings})
 
     def _xero_bound_ids(self, sync):
-        self.env["xero.binding"].flush_model()
-        self.env.cr.execute(
-            "SELECT res_id FROM xero_binding WHERE account_id = %s AND object_key = %s AND active",
-            [sync.account.id, self._xero_key],
-        )
-        return {row[0] for row in self.env.cr.fetchall()}
+        return self._xero_bindings(sync)._xero_bound_res_ids(sync.account, self._xero_key)
 
     def _xero_diff(self, record, vals):
         """The part of ``vals`` that differs from ``record``."""
@@ -369,16 +367,15 @@ class XeroObject(models.AbstractModel):
         When that import fails as a whole, each record it left out gets a mismatch entry of its
         own (named from ``names``, ``{xero_id: name}``), so the records waiting for it can
         point at what blocks them."""
-        Binding = self.env["xero.binding"].sudo()
-        domain = [("account_id", "=", sync.account.id), ("object_key", "=", key), ("is_primary", "=", True)]
+        Binding = self._xero_bindings(sync)
         xero_ids = [x for x in xero_ids if x]
         if not xero_ids:
             return self.env[self.env["xero.object"]._xero_object(key)._xero_model]
-        found = Binding.search(domain + [("xero_id", "in", xero_ids)])
+        found = Binding._xero_find(sync.account, key, xero_ids=xero_ids, primary=True)
         missing = set(xero_ids) - set(found.mapped("xero_id"))
         if missing:
             run = sync.account._xero_run_object(key, "import", trigger="dependency", xero_ids=sorted(missing))
-            found = Binding.search(domain + [("xero_id", "in", xero_ids)])
+            found = Binding._xero_find(sync.account, key, xero_ids=xero_ids, primary=True)
             if run.state == "failed":
                 for xero_id in sorted(missing - set(found.mapped("xero_id"))):
                     self.env["xero.mismatch.log"]._log(
@@ -1019,10 +1016,10 @@ class XeroObject(models.AbstractModel):
         only, when given): archive or delete their Xero records, then close their links.
         What Xero refuses stays a tombstone with a mismatch entry, not sent again until
         Retry (``sync.force``)."""
-        domain = self._xero_binding_domain(sync) + [("state", "=", "deleted")]
-        if records is not None:
-            domain += [("res_model", "=", records._name), ("res_id", "in", records.ids)]
-        tombstones = self._xero_bindings(sync).search(domain)
+        scope = {"res_model": records._name, "records": records} if records is not None else {}
+        tombstones = self._xero_bindings(sync)._xero_find(
+            sync.account, self._xero_key, states=["deleted"], **scope
+        )
         if not tombstones:
             return
         refused = {
@@ -1143,9 +1140,8 @@ class XeroObject(models.AbstractModel):
     def _xero_export_candidates(self, sync):
         """Bound records changed since their last export, then new records."""
         model = self._xero_records_model(sync)
-        bindings = self._xero_bindings(sync).search(
-            self._xero_binding_domain(sync)
-            + [("state", "in", ("pending", "error")), ("is_primary", "=", True)]
+        bindings = self._xero_bindings(sync)._xero_find(
+            sync.account, self._xero_key, states=("pending", "error"), primary=True
         )
         records = model.browse(bindings.mapped("res_id")).exists()
         if sync.settings._allows("create"):
@@ -1213,9 +1209,7 @@ class XeroObject(models.AbstractModel):
         if not records:
             return
         self._xero_export_dependencies(sync, records)
-        binding_list = self._xero_bindings(sync).search(
-            self._xero_binding_domain(sync) + [("res_id", "in", records.ids)]
-        )
+        binding_list = self._xero_bindings(sync)._xero_find(sync.account, self._xero_key, records=records)
         bindings = {b.res_id: b for b in binding_list}
         self._xero_remember(sync, binding_list)
         # What Xero already refused, per record: not sent again until it changes.
@@ -1313,22 +1307,17 @@ class XeroObject(models.AbstractModel):
 
     def _xero_known_count(self, sync, since):
         """Xero records Odoo holds at a version of ``since`` or later (naive UTC; None: all)."""
-        domain = self._xero_binding_domain(sync) + [("xero_id", "!=", False)]
-        if since:
-            domain.append(("xero_updated_at", ">=", since))
-        [(count,)] = self._xero_bindings(sync)._read_group(domain, aggregates=["xero_id:count_distinct"])
-        return count
+        return self._xero_bindings(sync)._xero_known_versions(sync.account, self._xero_key, since)
 
     def _xero_known_since(self, sync, since):
         """True when what Xero changed since ``since`` is exactly what Odoo holds, at Xero's
         versions (one read). The second of ``since`` is moved back until it holds no known
         version, so that Xero's "since" reads alike whether it counts that second or not."""
         Binding = self._xero_bindings(sync)
-        domain = self._xero_binding_domain(sync) + [("xero_id", "!=", False)]
         if since:
             since = since.replace(microsecond=0)
             for __ in range(10):
-                if not Binding.search_count(domain + [("xero_updated_at", "=", since)]):
+                if not Binding._xero_known_versions(sync.account, self._xero_key, since, exact=True):
                     break
                 since -= timedelta(seconds=1)
             else:
@@ -1360,16 +1349,7 @@ class XeroObject(models.AbstractModel):
             return False
         if not self._xero_known_since(sync, since):
             return False
-        newest = (
-            self._xero_bindings(sync)
-            .search(
-                self._xero_binding_domain(sync)
-                + [("xero_id", "!=", False), ("xero_updated_at", "!=", False)],
-                order="xero_updated_at desc",
-                limit=1,
-            )
-            .xero_updated_at
-        )
+        newest = self._xero_bindings(sync)._xero_newest_version(sync.account, self._xero_key)
         ceiling = naive_utc(sync.client.server_time) or fields.Datetime.now()
         if newest and (not settings.import_cursor or min(newest, ceiling) > settings.import_cursor):
             settings.import_cursor = min(newest, ceiling)
@@ -1612,16 +1592,7 @@ class XeroObject(models.AbstractModel):
         if not field or sync.dry_run:
             return
         # Deleted in Odoo while in flight: a tombstone still carrying its token.
-        inflight = self._xero_bindings(sync).search(
-            self._xero_binding_domain(sync)
-            + [
-                "|",
-                ("state", "=", "inflight"),
-                "&",
-                ("state", "=", "deleted"),
-                ("inflight_token", "!=", False),
-            ]
-        )
+        inflight = self._xero_bindings(sync)._xero_inflight(sync.account, self._xero_key)
         if not inflight:
             return
         spec = collection(self._xero_collection)

@@ -5,7 +5,6 @@ from odoo import models
 from odoo.fields import Command
 
 from ..xero.mapping import accounts as account_map
-from .xero_object_taxes import _binding_data
 
 
 # ==================================================================== accounts
@@ -54,7 +53,7 @@ class XeroObjectAccounts(models.AbstractModel):
         return account_map.account_to_xero(neutral, self._xero_maps(sync)[1], xero_id)
 
     def _xero_snapshot(self, sync, records):
-        data = _binding_data(self, sync, records)
+        data = self._xero_bindings(sync)._xero_data_of(sync.account, self._xero_key, records)
         return {
             acc.id: {
                 "code": acc.code or None,

@@ -112,44 +112,20 @@ class XeroObjectAttachments(models.AbstractModel):
         """``[(attachment id, parent key, parent Xero ID)]`` of the files attached to records
         bound in the account's organisation (with their Xero ID), in id order: not uploaded
         yet or changed since (all of ``records`` when given with ``force``)."""
-        self.env.flush_all()
-        query = """
-            SELECT a.id, b.object_key, b.xero_id
-              FROM ir_attachment a
-              JOIN xero_binding b ON b.res_model = a.res_model AND b.res_id = a.res_id
-             WHERE b.account_id = %(account)s AND b.active AND b.is_primary
-               AND b.xero_id IS NOT NULL AND b.state NOT IN ('deleted', 'closed', 'inflight')
-               AND b.object_key = ANY(%(parents)s)
-               AND a.type = 'binary' AND a.res_field IS NULL AND a.res_id IS NOT NULL
-        """
-        params = {"account": sync.account.id, "parents": self._xero_parent_keys(), "key": self._xero_key}
-        if records is not None:
-            query += " AND a.id = ANY(%(ids)s)"
-            params["ids"] = records.ids
-        if records is None or not sync.force:
-            query += """
-               AND NOT EXISTS (
-                   SELECT 1 FROM xero_binding x
-                    WHERE x.account_id = b.account_id AND x.object_key = %(key)s AND x.active
-                      AND x.res_id = a.id AND x.state = 'synced'
-                      AND x.payload_hash IS NOT DISTINCT FROM a.checksum)
-            """
-        query += " ORDER BY a.id"
-        self.env.cr.execute(query, params)
-        return self.env.cr.fetchall()
+        return self.env["xero.binding"]._xero_attached_files(
+            sync.account,
+            self._xero_parent_keys(),
+            self._xero_key,
+            ids=records.ids if records is not None else None,
+            changed_only=records is None or not sync.force,
+        )
 
     def _xero_parent_bindings(self, sync, refs):
         """``{parent ref: attachment bindings}`` of the records ``refs`` (every file Odoo put
         on them in Xero, those deleted in Odoo since included: they are still in Xero)."""
         if not refs:
             return {}
-        self.env["xero.binding"].flush_model()
-        self.env.cr.execute(
-            "SELECT id FROM xero_binding WHERE account_id = %s AND object_key = %s AND active "
-            "AND xero_data->>'parent' = ANY(%s)",
-            [sync.account.id, self._xero_key, list(refs)],
-        )
-        bindings = self._xero_bindings(sync).browse([row[0] for row in self.env.cr.fetchall()])
+        bindings = self._xero_bindings(sync)._xero_with_parent(sync.account, self._xero_key, refs)
         out = {}
         for binding in bindings:
             out.setdefault((binding.xero_data or {}).get("parent"), []).append(binding)
@@ -209,9 +185,7 @@ class XeroObjectAttachments(models.AbstractModel):
         attachments.read(list(ATTACHMENT_FIELDS))  # one query, no file content
         self._xero_remember(
             sync,
-            self._xero_bindings(sync).search(
-                self._xero_binding_domain(sync) + [("res_id", "in", attachments.ids)]
-            ),
+            self._xero_bindings(sync)._xero_find(sync.account, self._xero_key, records=attachments),
         )
         by_id = {a.id: a for a in attachments}
         parents = {}
@@ -459,9 +433,7 @@ class XeroObjectAttachments(models.AbstractModel):
         Xero's answer. One read of the attachments of each record concerned: a file Xero has
         under the name it was sent as is bound to it (and sent again as a replacement only
         if its size differs, i.e. it is not the same file); the others are sent as new."""
-        inflight = self._xero_bindings(sync).search(
-            self._xero_binding_domain(sync) + [("state", "=", "inflight")]
-        )
+        inflight = self._xero_bindings(sync)._xero_find(sync.account, self._xero_key, states=["inflight"])
         if not inflight:
             return
         groups = {}
@@ -512,14 +484,9 @@ class XeroObjectAttachments(models.AbstractModel):
         """Attachments deleted in Odoo since their upload: Xero's API cannot delete an
         attachment, so the file stays there; the link is closed and the run says so."""
         Attachment = self.env["ir.attachment"].sudo()
-        self.env.flush_all()
-        self.env.cr.execute(
-            "SELECT b.id FROM xero_binding b LEFT JOIN ir_attachment a ON a.id = b.res_id "
-            "WHERE b.account_id = %s AND b.object_key = %s AND b.active AND a.id IS NULL "
-            "AND b.state NOT IN ('closed', 'deleted', 'inflight') ORDER BY b.id",
-            [sync.account.id, self._xero_key],
+        gone = self._xero_bindings(sync)._xero_orphans(
+            sync.account, self._xero_key, "ir_attachment", skip_states=("closed", "deleted", "inflight")
         )
-        gone = self._xero_bindings(sync).browse([row[0] for row in self.env.cr.fetchall()])
         for binding in gone:
             sync.recorder.add("skipped")
             sync.recorder.line(

@@ -66,7 +66,9 @@ class XeroObjectContacts(models.AbstractModel):
         return payload_hash([payload, sorted(neutral.get("group_ids") or [])])
 
     def _xero_snapshot(self, sync, records):
-        groups = self._xero_group_ids(sync, records.mapped("category_id"))
+        groups = self._xero_bindings(sync)._xero_ids_of(
+            sync.account, "contact_groups", records.mapped("category_id")
+        )
         out = {}
         for partner in records:
             children = partner.child_ids.filtered("active")
@@ -127,21 +129,6 @@ class XeroObjectContacts(models.AbstractModel):
             if lines.delay_type == delay:
                 return {"type": xero_type, "days": lines.nb_days}
         return None
-
-    def _xero_group_ids(self, sync, categories):
-        """``{category id: ContactGroupID}`` of the bound categories."""
-        bindings = (
-            self.env["xero.binding"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "=", sync.account.id),
-                    ("object_key", "=", "contact_groups"),
-                    ("res_id", "in", categories.ids),
-                ]
-            )
-        )
-        return {b.res_id: b.xero_id for b in bindings}
 
     # ------------------------------------------------------------ to Odoo vals
     def _xero_vals(self, sync, neutral, record):
@@ -268,16 +255,8 @@ class XeroObjectContacts(models.AbstractModel):
         """Partner tags after import: Odoo-only tags kept, Xero groups as Xero says."""
         groups = self._xero_require(sync, "contact_groups", group_ids)
         if "group_tags" not in sync.cache:
-            sync.cache["group_tags"] = set(
-                self.env["xero.binding"]
-                .sudo()
-                .search(
-                    [
-                        ("account_id", "=", sync.account.id),
-                        ("object_key", "=", "contact_groups"),
-                    ]
-                )
-                .mapped("res_id")
+            sync.cache["group_tags"] = self._xero_bindings(sync)._xero_bound_res_ids(
+                sync.account, "contact_groups"
             )
         bound_all = sync.cache["group_tags"] | set(groups.ids)
         keep = (
@@ -342,7 +321,7 @@ class XeroObjectContacts(models.AbstractModel):
         if not settings._does("export"):
             return
         categories = records.mapped("category_id")
-        bound = set(self._xero_group_ids(sync, categories))
+        bound = self._xero_bindings(sync)._xero_bound_res_ids(sync.account, "contact_groups", categories.ids)
         missing = categories.filtered(lambda c: c.id not in bound)
         if missing:
             sync.account._xero_run_object("contact_groups", "export", trigger="dependency", records=missing)

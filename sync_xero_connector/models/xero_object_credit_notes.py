@@ -7,6 +7,7 @@ from odoo import models
 
 from ..xero.mapping import documents as doc_map
 from ..xero.mapping.common import MappingError
+from ..xero.objects import INVOICE_KEYS
 
 
 class XeroObjectCreditNotes(models.AbstractModel):
@@ -17,21 +18,6 @@ class XeroObjectCreditNotes(models.AbstractModel):
     _xero_collection = "CreditNotes"
     _xero_xero_types = ("ACCRECCREDIT", "ACCPAYCREDIT")
     _xero_unique_field = "CreditNoteNumber"
-
-    def _xero_invoice_bindings(self, sync, moves):
-        bindings = (
-            self.env["xero.binding"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "=", sync.account.id),
-                    ("object_key", "in", ("invoices", "bills")),
-                    ("res_id", "in", moves.ids),
-                    ("is_primary", "=", True),
-                ]
-            )
-        )
-        return {b.res_id: b for b in bindings}
 
     def _xero_partials(self, move):
         """``{invoice move: amount in document currency}`` Odoo reconciled with the note."""
@@ -59,7 +45,9 @@ class XeroObjectCreditNotes(models.AbstractModel):
         for found in partials.values():
             for invoice in found:
                 targets |= invoice
-        bindings = self._xero_invoice_bindings(sync, targets)
+        bindings = self._xero_bindings(sync)._xero_by_res_id(
+            sync.account, INVOICE_KEYS, targets.ids, primary=True
+        )
         out = {}
         for move_id, found in partials.items():
             wanted = {}
@@ -132,17 +120,8 @@ class XeroObjectCreditNotes(models.AbstractModel):
 
     def _xero_refresh_invoices(self, sync, invoice_ids):
         """Allocations change what is due on invoices: note it on their bindings."""
-        bindings = (
-            self.env["xero.binding"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "=", sync.account.id),
-                    ("object_key", "in", ("invoices", "bills")),
-                    ("xero_id", "in", list(set(invoice_ids))),
-                    ("is_primary", "=", True),
-                ]
-            )
+        bindings = self._xero_bindings(sync)._xero_find(
+            sync.account, INVOICE_KEYS, xero_ids=set(invoice_ids), primary=True
         )
         if bindings:
             for binding in bindings:
@@ -156,23 +135,13 @@ class XeroObjectCreditNotes(models.AbstractModel):
             - {None}
         )
         if invoice_ids:
-            known = set(
-                self.env["xero.binding"]
-                .sudo()
-                .search(
-                    [
-                        ("account_id", "=", sync.account.id),
-                        ("object_key", "in", ("invoices", "bills")),
-                        ("xero_id", "in", invoice_ids),
-                    ]
-                )
-                .mapped("xero_id")
-            )
+            Binding = self._xero_bindings(sync)
+            known = Binding._xero_bound_xero_ids(sync.account, INVOICE_KEYS, invoice_ids)
             missing = sorted(set(invoice_ids) - known)
-            for key in ("invoices", "bills"):
+            for key in INVOICE_KEYS:
                 if missing and sync.account._xero_settings(key)._does("import"):
                     self._xero_require(sync, key, missing)
-                    known |= set(self._xero_binding_map(sync, key, xero_ids=missing).mapped("xero_id"))
+                    known |= Binding._xero_bound_xero_ids(sync.account, key, missing, primary=True)
                     missing = sorted(set(missing) - known)
         return super()._xero_import_page(sync, records)
 
@@ -184,17 +153,8 @@ class XeroObjectCreditNotes(models.AbstractModel):
             wanted[allocation["invoice_id"]] = wanted.get(allocation["invoice_id"], 0.0) + (
                 allocation["amount"] or 0.0
             )
-        bindings = (
-            self.env["xero.binding"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "=", sync.account.id),
-                    ("object_key", "in", ("invoices", "bills")),
-                    ("xero_id", "in", list(wanted)),
-                    ("is_primary", "=", True),
-                ]
-            )
+        bindings = self._xero_bindings(sync)._xero_find(
+            sync.account, INVOICE_KEYS, xero_ids=wanted, primary=True
         )
         by_move = {self.env["account.move"].browse(b.res_id): b.xero_id for b in bindings}
         have = self._xero_partials(move)

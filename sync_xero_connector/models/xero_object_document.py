@@ -144,17 +144,6 @@ class XeroObjectDocument(models.AbstractModel):
         )
 
     # ------------------------------------------------------------------ lookups
-    def _xero_binding_map(self, sync, key, res_ids=None, xero_ids=None, primary=True):
-        Binding = self.env["xero.binding"].sudo()
-        domain = [("account_id", "=", sync.account.id), ("object_key", "=", key)]
-        if res_ids is not None:
-            domain.append(("res_id", "in", list(res_ids)))
-        if xero_ids is not None:
-            domain.append(("xero_id", "in", list(xero_ids)))
-        if primary:
-            domain.append(("is_primary", "=", True))
-        return Binding.search(domain)
-
     def _xero_state_map(self, sync):
         cache = sync.cache.setdefault("state_map", {})
         if not cache:
@@ -218,7 +207,7 @@ class XeroObjectDocument(models.AbstractModel):
             if not sync.account._xero_may_export(key):
                 continue  # the document's mapping error says what to do
             bound = set(
-                self._xero_binding_map(sync, key, res_ids=targets.ids, primary=False).mapped("res_id")
+                self._xero_bindings(sync)._xero_find(sync.account, key, res_ids=targets.ids).mapped("res_id")
             )
             missing = targets.filtered(lambda r, bound=bound: r.id not in bound)
             if key == "items":
@@ -229,22 +218,27 @@ class XeroObjectDocument(models.AbstractModel):
             if missing:
                 sync.account._xero_run_object(key, "export", trigger="dependency", records=missing)
 
-    def _xero_codes(self, sync, key, records):
-        bindings = self._xero_binding_map(sync, key, res_ids=records.ids, primary=False)
-        return {b.res_id: b.xero_number or b.xero_id for b in bindings}
-
     def _xero_snapshot(self, sync, records):
         lines = records.mapped("invoice_line_ids")
         partners = records.mapped("commercial_partner_id")
         contact_ids = {
-            b.res_id: b.xero_id for b in self._xero_binding_map(sync, "contacts", res_ids=partners.ids)
+            b.res_id: b.xero_id
+            for b in self._xero_bindings(sync)._xero_find(
+                sync.account, "contacts", res_ids=partners.ids, primary=True
+            )
         }
-        item_codes = self._xero_codes(sync, "items", lines.mapped("product_id"))
-        account_codes = self._xero_codes(sync, "accounts", lines.mapped("account_id"))
-        tax_codes = self._xero_codes(sync, "taxes", lines.mapped("tax_ids"))
+        item_codes = self._xero_bindings(sync)._xero_codes_of(
+            sync.account, "items", lines.mapped("product_id")
+        )
+        account_codes = self._xero_bindings(sync)._xero_codes_of(
+            sync.account, "accounts", lines.mapped("account_id")
+        )
+        tax_codes = self._xero_bindings(sync)._xero_codes_of(sync.account, "taxes", lines.mapped("tax_ids"))
         data = {
             b.res_id: b.xero_data or {}
-            for b in self._xero_binding_map(sync, self._xero_key, res_ids=records.ids)
+            for b in self._xero_bindings(sync)._xero_find(
+                sync.account, self._xero_key, res_ids=records.ids, primary=True
+            )
         }
         allocations = self._xero_wanted_allocations(sync, records)
         out = {}
@@ -525,7 +519,11 @@ class XeroObjectDocument(models.AbstractModel):
         if abs(diff) > tolerance or sync.settings.rounding_policy != "line":
             return  # compared after the export: a mismatch entry says what differs
         account = sync.settings.rounding_account_id
-        code = self._xero_codes(sync, "accounts", account).get(account.id) if account else None
+        code = (
+            self._xero_bindings(sync)._xero_codes_of(sync.account, "accounts", account).get(account.id)
+            if account
+            else None
+        )
         if not code:
             raise MappingError(
                 self.env._(
@@ -750,7 +748,9 @@ class XeroObjectDocument(models.AbstractModel):
         if not ids or ids[0] != sync.company.id or self.env.context.get("xero_no_match"):
             return super()._xero_match(sync, neutral)
         move = self.env["account.move"].browse(ids[1]).exists()
-        contact = self._xero_binding_map(sync, "contacts", xero_ids=[neutral.get("contact_id")])
+        contact = self._xero_bindings(sync)._xero_find(
+            sync.account, "contacts", xero_ids=[neutral.get("contact_id")], primary=True
+        )
         if (
             move
             and move.company_id == sync.company
@@ -876,7 +876,11 @@ class XeroObjectDocument(models.AbstractModel):
             - {None}
         )
         if item_ids:
-            known = set(self._xero_binding_map(sync, "items", xero_ids=item_ids).mapped("xero_id"))
+            known = set(
+                self._xero_bindings(sync)
+                ._xero_find(sync.account, "items", xero_ids=item_ids, primary=True)
+                .mapped("xero_id")
+            )
             if set(item_ids) - known:
                 self._xero_require(sync, "items", item_ids)
 
@@ -968,10 +972,14 @@ class XeroObjectDocument(models.AbstractModel):
         return doc_map.document_from_xero(record)
 
     def _xero_partner(self, sync, neutral):
-        bindings = self._xero_binding_map(sync, "contacts", xero_ids=[neutral["contact_id"]])
+        bindings = self._xero_bindings(sync)._xero_find(
+            sync.account, "contacts", xero_ids=[neutral["contact_id"]], primary=True
+        )
         if not bindings:
             self._xero_require(sync, "contacts", [neutral["contact_id"]])
-            bindings = self._xero_binding_map(sync, "contacts", xero_ids=[neutral["contact_id"]])
+            bindings = self._xero_bindings(sync)._xero_find(
+                sync.account, "contacts", xero_ids=[neutral["contact_id"]], primary=True
+            )
         if not bindings:
             entry = self.env["xero.mismatch.log"]._open_entry(
                 sync.account, ["contacts"], "import", xero_id=neutral["contact_id"]
@@ -1012,7 +1020,9 @@ class XeroObjectDocument(models.AbstractModel):
         """The Odoo tax of a Xero TaxType, in its price-included or excluded variant."""
         if not tax_type:
             return self.env["account.tax"]
-        if tax_type == "NONE" and not self._xero_binding_map(sync, "taxes", xero_ids=["NONE"], primary=False):
+        if tax_type == "NONE" and not self._xero_bindings(sync)._xero_find(
+            sync.account, "taxes", xero_ids=["NONE"]
+        ):
             return self.env["account.tax"]
         cache = sync.cache.setdefault("doc_taxes", {})
         key = (tax_type, included)
@@ -1020,7 +1030,7 @@ class XeroObjectDocument(models.AbstractModel):
             return cache[key]
         items = self.env["xero.object.items"]
         primary = items._xero_odoo_of(sync, "taxes", tax_type)
-        extra = self._xero_binding_map(sync, "taxes", xero_ids=[tax_type], primary=False)
+        extra = self._xero_bindings(sync)._xero_find(sync.account, "taxes", xero_ids=[tax_type])
         taxes = self.env["account.tax"].browse(extra.mapped("res_id")).exists() | primary
         tax = taxes.filtered(lambda t: bool(t.price_include) == included)[:1]
         if not tax:
@@ -1056,7 +1066,7 @@ class XeroObjectDocument(models.AbstractModel):
                 }
             )
             twin = source.with_context(xero_inbound=True).copy(vals)
-        if not self._xero_binding_map(sync, "taxes", res_ids=[twin.id], primary=False):
+        if not self._xero_bindings(sync)._xero_find(sync.account, "taxes", res_ids=[twin.id]):
             self.env["xero.binding"].sudo().create(
                 {
                     "account_id": sync.account.id,
@@ -1111,17 +1121,12 @@ class XeroObjectDocument(models.AbstractModel):
         cache = sync.cache.setdefault("doc_products", {})
         key = line.get("item_id") or line.get("item_code")
         if key not in cache:
-            domain = [
-                ("account_id", "=", sync.account.id),
-                ("object_key", "=", "items"),
-                ("is_primary", "=", True),
-            ]
-            domain.append(
-                ("xero_id", "=", line["item_id"])
-                if line.get("item_id")
-                else ("xero_number", "=", line["item_code"])
+            which = (
+                {"xero_ids": [line["item_id"]]} if line.get("item_id") else {"numbers": [line["item_code"]]}
             )
-            binding = self.env["xero.binding"].sudo().search(domain, limit=1)
+            binding = self._xero_bindings(sync)._xero_find(
+                sync.account, "items", primary=True, limit=1, **which
+            )
             cache[key] = (
                 self.env["product.product"].browse(binding.res_id) if binding else self.env["product.product"]
             )

@@ -81,21 +81,6 @@ class XeroObjectItems(models.AbstractModel):
         return results
 
     # ---------------------------------------------------------------- lookups
-    def _xero_codes(self, sync, key, records):
-        """``{odoo id: Xero code}`` of bound accounts (key "accounts") or taxes ("taxes")."""
-        bindings = (
-            self.env["xero.binding"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "=", sync.account.id),
-                    ("object_key", "=", key),
-                    ("res_id", "in", records.ids),
-                ]
-            )
-        )
-        return {b.res_id: b.xero_number or b.xero_id for b in bindings}
-
     def _xero_odoo_of(self, sync, key, code):
         """The Odoo account (by code) or tax (by TaxType) bound to a Xero code, imported from
         Xero when missing; MappingError naming the mapping when it cannot be found."""
@@ -103,18 +88,11 @@ class XeroObjectItems(models.AbstractModel):
             return None
         cache = sync.cache.setdefault(key, {})
         if code not in cache:
-            Binding = self.env["xero.binding"].sudo()
-            field = "xero_number"
-            domain = [
-                ("account_id", "=", sync.account.id),
-                ("object_key", "=", key),
-                (field, "=", code),
-                ("is_primary", "=", True),
-            ]
-            binding = Binding.search(domain, limit=1)
+            Binding = self._xero_bindings(sync)
+            binding = Binding._xero_find(sync.account, key, numbers=[code], primary=True, limit=1)
             if not binding:
                 sync.account._xero_run_object(key, "import", trigger="dependency")
-                binding = Binding.search(domain, limit=1)
+                binding = Binding._xero_find(sync.account, key, numbers=[code], primary=True, limit=1)
             if not binding:
                 what = self.env._("account") if key == "accounts" else self.env._("tax rate")
                 raise MappingError(
@@ -174,11 +152,11 @@ class XeroObjectItems(models.AbstractModel):
             | records.mapped("xero_inventory_account_id")
             | records.mapped("xero_cogs_account_id")
         )
-        account_codes = self._xero_codes(sync, "accounts", accounts)
+        account_codes = self._xero_bindings(sync)._xero_codes_of(sync.account, "accounts", accounts)
         taxes = (records.mapped("taxes_id") | records.mapped("supplier_taxes_id")).filtered(
             lambda t: t.company_id == company
         )
-        tax_codes = self._xero_codes(sync, "taxes", taxes)
+        tax_codes = self._xero_bindings(sync)._xero_codes_of(sync.account, "taxes", taxes)
         from_name = self._xero_code_from_name(sync)
         out = {}
         for product in records:

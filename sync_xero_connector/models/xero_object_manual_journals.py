@@ -257,10 +257,14 @@ class XeroObjectManualJournals(models.AbstractModel):
         return []  # Xero keeps nothing of a journal unique: the in-flight token finds it again
 
     def _xero_snapshot(self, sync, records):
-        codes = self._xero_docs()._xero_codes(sync, "accounts", records.mapped("line_ids.account_id"))
+        codes = self._xero_bindings(sync)._xero_codes_of(
+            sync.account, "accounts", records.mapped("line_ids.account_id")
+        )
         data = {
             b.res_id: b.xero_data or {}
-            for b in self._xero_docs()._xero_binding_map(sync, self._xero_key, res_ids=records.ids)
+            for b in self._xero_bindings(sync)._xero_find(
+                sync.account, self._xero_key, res_ids=records.ids, primary=True
+            )
         }
         out = {}
         tracking = self._xero_tracking()

@@ -276,21 +276,27 @@ class XeroObjectOrder(models.AbstractModel):
         )
 
     def _xero_snapshot(self, sync, records):
-        docs = self._xero_docs()
         lines = records.mapped("order_line")
         partners = records.mapped("partner_id.commercial_partner_id")
         contact_ids = {
-            b.res_id: b.xero_id for b in docs._xero_binding_map(sync, "contacts", res_ids=partners.ids)
+            b.res_id: b.xero_id
+            for b in self._xero_bindings(sync)._xero_find(
+                sync.account, "contacts", res_ids=partners.ids, primary=True
+            )
         }
-        item_codes = docs._xero_codes(sync, "items", lines.mapped("product_id"))
-        tax_codes = docs._xero_codes(sync, "taxes", lines.mapped("tax_ids"))
+        item_codes = self._xero_bindings(sync)._xero_codes_of(
+            sync.account, "items", lines.mapped("product_id")
+        )
+        tax_codes = self._xero_bindings(sync)._xero_codes_of(sync.account, "taxes", lines.mapped("tax_ids"))
         accounts = {line.id: self._xero_line_account(sync, line) for line in lines}
-        account_codes = docs._xero_codes(
-            sync, "accounts", self.env["account.account"].union(*accounts.values())
+        account_codes = self._xero_bindings(sync)._xero_codes_of(
+            sync.account, "accounts", self.env["account.account"].union(*accounts.values())
         )
         data = {
             b.res_id: b.xero_data or {}
-            for b in docs._xero_binding_map(sync, self._xero_key, res_ids=records.ids)
+            for b in self._xero_bindings(sync)._xero_find(
+                sync.account, self._xero_key, res_ids=records.ids, primary=True
+            )
         }
         out = {}
         for order in records:

@@ -13,6 +13,7 @@ from odoo import models
 from ..xero import REJECTED, UPDATED, ElementResult, XeroDayLimitError, XeroError
 from ..xero.mapping import payments as pay_map
 from ..xero.mapping.common import MappingError
+from ..xero.objects import DOCUMENT_KEYS
 
 DOCUMENT_OBJECTS = {
     "ACCREC": "invoices",
@@ -74,42 +75,28 @@ class XeroObjectPayments(models.AbstractModel):
 
     # ---------------------------------------------------------------- helpers
     def _xero_document_binding(self, sync, xero_id, doc_type=None, require=True):
-        keys = (
-            [DOCUMENT_OBJECTS[doc_type]]
-            if doc_type in DOCUMENT_OBJECTS
-            else ["invoices", "bills", "credit_notes"]
-        )
-        Binding = self.env["xero.binding"].sudo()
-        domain = [
-            ("account_id", "=", sync.account.id),
-            ("object_key", "in", keys),
-            ("xero_id", "=", xero_id),
-            ("is_primary", "=", True),
-        ]
-        binding = Binding.search(domain, limit=1)
+        """The primary link of the document ``xero_id`` (imported first when ``require``)."""
+        keys = (DOCUMENT_OBJECTS[doc_type],) if doc_type in DOCUMENT_OBJECTS else DOCUMENT_KEYS
+        Binding = self._xero_bindings(sync)
+        binding = Binding._xero_find(sync.account, keys, xero_ids=[xero_id], primary=True, limit=1)
         if not binding and require and xero_id not in sync.cache.get("documents_tried", ()):
             for key in keys:
                 if sync.account._xero_settings(key)._does("import"):
                     self._xero_require(sync, key, [xero_id])
-            binding = Binding.search(domain, limit=1)
+            binding = Binding._xero_find(sync.account, keys, xero_ids=[xero_id], primary=True, limit=1)
         return binding
 
     def _xero_journal_of(self, sync, neutral):
-        Binding = self.env["xero.binding"].sudo()
-        base = [
-            ("account_id", "=", sync.account.id),
-            ("object_key", "=", "bank_accounts"),
-            ("is_primary", "=", True),
-        ]
-        domain = base + (
-            [("xero_id", "=", neutral["account_id"])]
+        Binding = self._xero_bindings(sync)
+        which = (
+            {"xero_ids": [neutral["account_id"]]}
             if neutral.get("account_id")
-            else [("xero_number", "=", neutral.get("account_code"))]
+            else {"numbers": [neutral.get("account_code")]}
         )
-        binding = Binding.search(domain, limit=1)
+        binding = Binding._xero_find(sync.account, "bank_accounts", primary=True, limit=1, **which)
         if not binding:
             sync.account._xero_run_object("bank_accounts", "import", trigger="dependency")
-            binding = Binding.search(domain, limit=1)
+            binding = Binding._xero_find(sync.account, "bank_accounts", primary=True, limit=1, **which)
         if not binding:
             raise MappingError(
                 self.env._(
@@ -134,18 +121,7 @@ class XeroObjectPayments(models.AbstractModel):
                     "document_number"
                 )
         for key, numbers in by_key.items():
-            bound = set(
-                self.env["xero.binding"]
-                .sudo()
-                .search(
-                    [
-                        ("account_id", "=", sync.account.id),
-                        ("object_key", "=", key),
-                        ("xero_id", "in", list(numbers)),
-                    ]
-                )
-                .mapped("xero_id")
-            )
+            bound = self._xero_bindings(sync)._xero_bound_xero_ids(sync.account, key, numbers)
             missing = sorted(set(numbers) - bound)
             if missing and sync.account._xero_settings(key)._does("import"):
                 self._xero_require(sync, key, missing, names=numbers)
@@ -269,31 +245,9 @@ class XeroObjectPayments(models.AbstractModel):
     # ================================================================= export
     def _xero_snapshot(self, sync, records):
         docs = records.mapped("invoice_ids")
-        doc_bindings = {
-            b.res_id: b
-            for b in self.env["xero.binding"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "=", sync.account.id),
-                    ("object_key", "in", ("invoices", "bills", "credit_notes")),
-                    ("res_id", "in", docs.ids),
-                    ("is_primary", "=", True),
-                ]
-            )
-        }
-        journals = {
-            b.res_id: b
-            for b in self.env["xero.binding"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "=", sync.account.id),
-                    ("object_key", "=", "bank_accounts"),
-                    ("res_id", "in", records.mapped("journal_id").ids),
-                ]
-            )
-        }
+        Binding = self._xero_bindings(sync)
+        doc_bindings = Binding._xero_by_res_id(sync.account, DOCUMENT_KEYS, docs.ids, primary=True)
+        journals = Binding._xero_by_res_id(sync.account, "bank_accounts", records.mapped("journal_id").ids)
         out = {}
         for payment in records:
             invoices = payment.invoice_ids
@@ -415,18 +369,8 @@ class XeroObjectPayments(models.AbstractModel):
             subset = docs.filtered(lambda m, t=types: m.move_type in t)
             if not subset or not sync.account._xero_settings(key)._does("export"):
                 continue
-            bound = (
-                self.env["xero.binding"]
-                .sudo()
-                .search(
-                    [
-                        ("account_id", "=", sync.account.id),
-                        ("object_key", "=", key),
-                        ("res_id", "in", subset.ids),
-                        ("state", "=", "synced"),
-                    ]
-                )
-                .mapped("res_id")
+            bound = self._xero_bindings(sync)._xero_bound_res_ids(
+                sync.account, key, subset.ids, states=["synced"]
             )
             missing = subset.filtered(lambda m, bound=bound: m.id not in bound)
             if missing:
@@ -504,18 +448,7 @@ class XeroObjectPayments(models.AbstractModel):
                 notes.setdefault(data["document_id"], []).append((binding, data))
         if not notes:
             return
-        docs = (
-            self.env["xero.binding"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "=", sync.account.id),
-                    ("object_key", "in", ("invoices", "bills", "credit_notes")),
-                    ("xero_id", "in", list(notes)),
-                    ("is_primary", "=", True),
-                ]
-            )
-        )
+        docs = self._xero_bindings(sync)._xero_find(sync.account, DOCUMENT_KEYS, xero_ids=notes, primary=True)
         for doc in docs:
             doc_data = dict(doc.xero_data or {})
             payments = set(doc_data.get("payments") or [])

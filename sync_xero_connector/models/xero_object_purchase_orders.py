@@ -29,7 +29,6 @@ class XeroObjectPurchaseOrders(models.AbstractModel):
     _xero_model = "purchase.order"
     _xero_kind_name = "purchase_order"
     _xero_qty_field = "product_qty"
-    _xero_sequence = 150
 
     def _xero_export_domain(self, sync):
         return self._xero_match_domain(sync) + [("state", "!=", "cancel")]

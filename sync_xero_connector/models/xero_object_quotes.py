@@ -31,7 +31,6 @@ class XeroObjectQuotes(models.AbstractModel):
     _xero_collection = "Quotes"
     _xero_model = "sale.order"
     _xero_kind_name = "quote"
-    _xero_sequence = 140
 
     def _xero_export_domain(self, sync):
         return self._xero_match_domain(sync) + [("state", "!=", "cancel")]

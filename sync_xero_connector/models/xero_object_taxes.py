@@ -8,21 +8,6 @@ from ..xero.mapping import taxes as tax_map
 from ..xero.mapping.common import MappingError, normalize_name
 
 
-def _binding_data(obj, sync, records):
-    bindings = (
-        obj.env["xero.binding"]
-        .sudo()
-        .search(
-            [
-                ("account_id", "=", sync.account.id),
-                ("object_key", "=", obj._xero_key),
-                ("res_id", "in", records.ids),
-            ]
-        )
-    )
-    return {b.res_id: (b.xero_data or {}) for b in bindings}
-
-
 # ======================================================================= taxes
 class XeroObjectTaxes(models.AbstractModel):
     _name = "xero.object.taxes"
@@ -32,7 +17,6 @@ class XeroObjectTaxes(models.AbstractModel):
     _xero_collection = "TaxRates"
     _xero_model = "account.tax"
     _xero_number_key = "xero_id"
-    _xero_multi_bind = True
 
     def _xero_match_domain(self, sync):
         return [
@@ -56,7 +40,7 @@ class XeroObjectTaxes(models.AbstractModel):
         return tax_map.tax_to_xero(neutral, xero_id)
 
     def _xero_snapshot(self, sync, records):
-        data = _binding_data(self, sync, records)
+        data = self._xero_bindings(sync)._xero_data_of(sync.account, self._xero_key, records)
         return {tax.id: self._xero_tax_neutral(tax, data.get(tax.id, {})) for tax in records}
 
     @api.model

@@ -54,20 +54,15 @@ class XeroObjectTrackingCategories(models.AbstractModel):
     def _xero_category_bindings(self, sync):
         """``{category xero id: binding}`` of the linked plans (cached per run)."""
         if "tracking_categories" not in sync.cache:
-            bindings = self._xero_bindings(sync).search(
-                self._xero_binding_domain(sync)
-                + [("state", "not in", TOMBSTONE_STATES), ("xero_id", "!=", False)]
+            bindings = self._xero_bindings(sync)._xero_find(
+                sync.account, self._xero_key, not_states=TOMBSTONE_STATES
             )
-            sync.cache["tracking_categories"] = {b.xero_id: b for b in bindings}
+            sync.cache["tracking_categories"] = {b.xero_id: b for b in bindings if b.xero_id}
         return sync.cache["tracking_categories"]
 
     def _xero_option_bindings(self, sync, category_id=None, states=None):
-        domain = [("account_id", "=", sync.account.id), ("object_key", "=", OPTION_KEY)]
-        if states:
-            domain.append(("state", "in", list(states)))
-        else:
-            domain.append(("state", "not in", TOMBSTONE_STATES))
-        bindings = self.env["xero.binding"].sudo().search(domain)
+        wanted = {"states": states} if states else {"not_states": TOMBSTONE_STATES}
+        bindings = self._xero_bindings(sync)._xero_find(sync.account, OPTION_KEY, **wanted)
         if category_id:
             bindings = bindings.filtered(lambda b: (b.xero_data or {}).get("category_id") == category_id)
         return bindings
@@ -254,18 +249,7 @@ class XeroObjectTrackingCategories(models.AbstractModel):
                 ("company_id", "in", (sync.company.id, False)),
             ]
         ).filtered(lambda a: tracking_map.key(a.name) == tracking_map.key(option["name"]))
-        bound = set(
-            self.env["xero.binding"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "=", sync.account.id),
-                    ("object_key", "=", OPTION_KEY),
-                    ("res_id", "in", candidates.ids),
-                ]
-            )
-            .mapped("res_id")
-        )
+        bound = self._xero_bindings(sync)._xero_bound_res_ids(sync.account, OPTION_KEY, candidates.ids)
         candidates = candidates.filtered(lambda a: a.id not in bound)
         if len(candidates) > 1:
             raise MappingError(
@@ -305,15 +289,8 @@ class XeroObjectTrackingCategories(models.AbstractModel):
             "last_error": False,
             "last_direction": "import",
         }
-        Binding = self.env["xero.binding"].sudo()
-        binding = Binding.search(
-            [
-                ("account_id", "=", sync.account.id),
-                ("object_key", "=", OPTION_KEY),
-                ("res_id", "=", account.id),
-            ],
-            limit=1,
-        )
+        Binding = self._xero_bindings(sync)
+        binding = Binding._xero_find(sync.account, OPTION_KEY, records=account, limit=1)
         if binding:
             binding.write(vals)
         else:
@@ -377,17 +354,7 @@ class XeroObjectTrackingCategories(models.AbstractModel):
             plans = records.exists().root_plan_id
             gone = records - records.exists()
             if gone:
-                links = (
-                    self.env["xero.binding"]
-                    .sudo()
-                    .search(
-                        [
-                            ("account_id", "=", sync.account.id),
-                            ("object_key", "=", OPTION_KEY),
-                            ("res_id", "in", gone.ids),
-                        ]
-                    )
-                )
+                links = self._xero_bindings(sync)._xero_find(sync.account, OPTION_KEY, records=gone)
                 categories = {(b.xero_data or {}).get("category_id") for b in links}
                 plans |= self.env[self._xero_model].browse(
                     [b.res_id for x, b in self._xero_category_bindings(sync).items() if x in categories]
@@ -400,19 +367,9 @@ class XeroObjectTrackingCategories(models.AbstractModel):
 
     def _xero_snapshot(self, sync, records):
         accounts = self._xero_plan_accounts(sync, records)
-        links = {
-            b.res_id: b
-            for b in self.env["xero.binding"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "=", sync.account.id),
-                    ("object_key", "=", OPTION_KEY),
-                    ("res_id", "in", accounts.ids),
-                    ("state", "not in", TOMBSTONE_STATES),
-                ]
-            )
-        }
+        links = self._xero_bindings(sync)._xero_by_res_id(
+            sync.account, OPTION_KEY, accounts.ids, not_states=TOMBSTONE_STATES
+        )
         categories = {b.res_id: b.xero_id for b in self._xero_category_bindings(sync).values()}
         out = {}
         for plan in records:

@@ -11,6 +11,7 @@ from odoo import api, fields, models
 from .xero_binding import object_selection
 
 RESULTS = [("created", "Created"), ("updated", "Updated"), ("skipped", "Skipped"), ("failed", "Failed")]
+RESULT_KEYS = tuple(key for key, __ in RESULTS)
 
 
 class RunRecorder:

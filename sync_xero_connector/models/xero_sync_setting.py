@@ -171,12 +171,7 @@ class XeroSyncSetting(models.Model):
 
     def _compute_counts(self):
         for rec in self:
-            rec.binding_count = self.env["xero.binding"].search_count(
-                [
-                    ("account_id", "=", rec.account_id.id),
-                    ("object_key", "=", rec.object_key),
-                ]
-            )
+            rec.binding_count = self.env["xero.binding"]._xero_count(rec.account_id, rec.object_key)
             rec.mismatch_count = self.env["xero.mismatch.log"].search_count(
                 [
                     ("account_id", "=", rec.account_id.id),

@@ -107,10 +107,7 @@ class XeroSyncStatusMixin(models.AbstractModel):
         model = self._xero_status_model or self._name
         keys = list(self._xero_status_keys)
         base = [("account_id", "=", account.id), ("object_key", "in", keys)]
-        bound_domain = base + [("res_model", "=", model)]
-        if res_ids is not None:
-            bound_domain.append(("res_id", "in", list(res_ids)))
-        bindings = self.env["xero.binding"].sudo().search(bound_domain)
+        bindings = self.env["xero.binding"]._xero_find(account, tuple(keys), res_model=model, res_ids=res_ids)
         by_xero = {b.xero_id: b for b in bindings if b.xero_id}
         own = ("res_id", "in", list(res_ids)) if res_ids is not None else ("res_id", "!=", False)
         # An export entry names the record; an import entry may name only its Xero ID.
@@ -197,24 +194,18 @@ class XeroSyncStatusMixin(models.AbstractModel):
         if not account:
             return Domain.FALSE if operator != "in" or False not in value else Domain.TRUE
         model = self._xero_status_model or self._name
-        domain = [
-            ("account_id", "=", account.id),
-            ("object_key", "in", list(self._xero_status_keys)),
-            ("res_model", "=", model),
-        ]
-        Binding = self.env["xero.binding"].sudo()
+        keys = tuple(self._xero_status_keys)
+
+        def bound(*leaves):
+            found = self.env["xero.binding"]._xero_find(account, keys, res_model=model, extra=leaves)
+            return found.mapped("res_id")
+
         if operator != "in":
-            found = Binding.search(domain + [("xero_id", operator, value)])
-            return self._xero_status_domain(found.mapped("res_id"))
+            return self._xero_status_domain(bound(("xero_id", operator, value)))
         wanted = [v for v in value if v]
-        result = Domain(
-            self._xero_status_domain(
-                Binding.search(domain + [("xero_id", "in", wanted)]).mapped("res_id") if wanted else []
-            )
-        )
+        result = Domain(self._xero_status_domain(bound(("xero_id", "in", wanted)) if wanted else []))
         if len(wanted) < len(value):  # also the records without a Xero ID
-            bound = Binding.search(domain + [("xero_id", "!=", False)]).mapped("res_id")
-            result |= ~Domain(self._xero_status_domain(bound))
+            result |= ~Domain(self._xero_status_domain(bound(("xero_id", "!=", False))))
         return result
 
     def _search_xero_sync_state(self, operator, value):

@@ -180,15 +180,7 @@ class XeroMismatchResolve(models.TransientModel):
         account._xero_check_company(record)
         log = self.mismatch_id
         Binding = self.env["xero.binding"].sudo()
-        holder = Binding.search(
-            [
-                ("account_id", "=", account.id),
-                ("object_key", "=", log.object_key),
-                ("xero_id", "=", xero_id),
-                ("is_primary", "=", True),
-            ],
-            limit=1,
-        )
+        holder = Binding._xero_find(account, log.object_key, xero_ids=[xero_id], primary=True, limit=1)
         if holder:
             raise UserError(
                 self.env._(
@@ -360,13 +352,7 @@ class XeroTaxMapWizard(models.TransientModel):
                 )
             )
         Binding = self.env["xero.binding"].sudo()
-        existing = Binding.search(
-            [
-                ("account_id", "=", self.account_id.id),
-                ("object_key", "=", "taxes"),
-                ("res_id", "=", self.tax_id.id),
-            ]
-        )
+        existing = Binding._xero_find(self.account_id, "taxes", records=self.tax_id)
         if existing:
             raise UserError(
                 self.env._(

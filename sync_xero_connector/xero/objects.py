@@ -134,3 +134,7 @@ SYNC_OBJECT_KEYS = (
     "attachments",
     "inventory",
 )
+
+# Object keys that several lookups take together.
+INVOICE_KEYS = ("invoices", "bills")  # ACCREC and ACCPAY invoices
+DOCUMENT_KEYS = INVOICE_KEYS + ("credit_notes",)  # what a payment or an allocation is on
