@@ -56,6 +56,11 @@ WATCHED_TABLES = ("account_move", "account_move_line", "xero_binding", "res_part
 
 
 def _emit(obj):
+    if isinstance(obj, dict) and obj.get("scenario") and isinstance(obj.get("api_calls"), int):
+        # Xero's day is 1,000 calls (Starter) or 5,000: what 1,000 documents cost of it.
+        docs = obj.get("sample") or obj.get("n")
+        if docs:
+            obj["api_calls_per_1000_docs"] = round(obj["api_calls"] * 1000 / docs, 1)
     print(MARK + json.dumps(obj, default=str), flush=True)
 
 
@@ -903,6 +908,7 @@ MEDIAN_KEYS = (
     "export_api_calls",
     "seconds_per_doc",
     "api_calls_per_doc",
+    "api_calls_per_1000_docs",
     "xero_60_per_minute_floor_seconds",
     "raw_orm_create_post_seconds",
     "ratio_to_raw_orm",
