@@ -267,6 +267,20 @@ class XeroObjectContacts(models.AbstractModel):
         return keep | groups
 
     # ------------------------------------------------------------------ apply
+    # A page's new contacts are created in one create (issue 13); their persons and delivery
+    # addresses after it, per contact. A failing batch goes one by one (see xero.object).
+    _xero_batch_create = True
+
+    def _xero_create_batch(self, sync, prepared):
+        partners = (
+            self._xero_records_model(sync)
+            .with_context(xero_inbound=True)
+            .create([vals for __, __, vals in prepared])
+        )
+        for (__, neutral, __), partner in zip(prepared, partners, strict=True):
+            self._xero_apply_children(sync, neutral, partner)
+        return partners
+
     def _xero_create(self, sync, neutral):
         partner = super()._xero_create(sync, neutral)
         self._xero_apply_children(sync, neutral, partner)

@@ -197,6 +197,17 @@ class XeroObjectItems(models.AbstractModel):
             out[product.id] = neutral
         return out
 
+    # A page's new items are created in one create (issue 13); a failing batch goes one by
+    # one (see xero.object).
+    _xero_batch_create = True
+
+    def _xero_create_batch(self, sync, prepared):
+        return (
+            self._xero_records_model(sync)
+            .with_context(xero_inbound=True)
+            .create([vals for __, __, vals in prepared])
+        )
+
     def _xero_vals(self, sync, neutral, record):
         vals = {
             "name": neutral.get("name") or neutral.get("code"),

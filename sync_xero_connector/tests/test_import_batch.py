@@ -130,3 +130,94 @@ class TestImportBatch(XeroDocumentCase):
         entry = self.mismatches("invoices")
         self.assertEqual((len(entry), entry.xero_id), (1, odd["InvoiceID"]), entry.mapped("messages"))
         self.assertFalse(self.env["account.move"].search([("ref", "=", "BATCH-ODD")]))
+
+
+@tagged("post_install", "-at_install")
+class TestImportBatchMasterData(XeroDocumentCase):
+    """Contacts and items: a page's new records are created in one create as well."""
+
+    def write_to_xero(self, collection, bodies):
+        results = self.account._xero_client().write(collection, bodies, method="PUT")
+        self.assertEqual({r.status for r in results}, {"created"}, [r.messages for r in results])
+        return [r.record for r in results]
+
+    def bound_records(self, key, xero_ids):
+        bindings = self.env["xero.binding"].search(
+            [
+                ("account_id", "=", self.account.id),
+                ("object_key", "=", key),
+                ("xero_id", "in", list(xero_ids)),
+            ]
+        )
+        return {b.xero_id: self.env[b.res_model].browse(b.res_id) for b in bindings}
+
+    def test_50_new_contacts_with_their_persons_and_one_invalid_one(self):
+        contacts = self.write_to_xero(
+            "Contacts",
+            [
+                {
+                    "Name": f"Batch Contact {i:02d} & Sons <ltd>",
+                    "EmailAddress": f"batch{i}@example.com",
+                    "ContactPersons": [
+                        {"FirstName": "Ann", "LastName": f"Person {i}", "EmailAddress": f"ann{i}@example.com"}
+                    ],
+                }
+                for i in range(50)
+            ],
+        )
+        # A Xero contact Odoo cannot take (no name): its own entry, never in the batch.
+        import uuid
+
+        bad_id = str(uuid.uuid4())
+        self.sb.inject_raw("Contacts", dict(contacts[0], ContactID=bad_id, Name="", ContactPersons=[]))
+        run = self.run_object("contacts", "import")
+        counts = run._counts()
+        self.assertEqual((counts["created"], counts["failed"]), (50, 1))
+        partners = self.bound_records("contacts", [c["ContactID"] for c in contacts])
+        self.assertEqual(len(partners), 50)
+        for contact in contacts:
+            partner = partners[contact["ContactID"]]
+            self.assertEqual((partner.name, partner.email), (contact["Name"], contact["EmailAddress"]))
+            person = partner.child_ids.filtered(lambda c: c.type == "contact")
+            self.assertEqual(person.mapped("name"), [f"Ann {contact['ContactPersons'][0]['LastName']}"])
+            self.assertEqual(person.email, contact["ContactPersons"][0]["EmailAddress"])
+        entry = self.mismatches("contacts")
+        self.assertEqual((len(entry), entry.xero_id), (1, bad_id))
+        # Nothing changed in Xero: a full re-read creates and writes nothing, duplicates nothing.
+        again = self.run_object("contacts", "import", full=True)
+        self.assertEqual((again._counts()["created"], again._counts()["updated"]), (0, 0))
+        self.assertEqual(self.env["res.partner"].search_count([("name", "=like", "Batch Contact %")]), 50)
+
+    def test_50_new_items_in_one_batch(self):
+        items = self.write_to_xero(
+            "Items",
+            [
+                {
+                    "Code": f"BATCH-{i:02d}",
+                    "Name": f"Batch item {i}",
+                    "SalesDetails": {"UnitPrice": 10.5 + i, "AccountCode": "200", "TaxType": "OUTPUT2"},
+                    "PurchaseDetails": {"UnitPrice": 4.25 + i, "AccountCode": "310", "TaxType": "INPUT2"},
+                }
+                for i in range(50)
+            ],
+        )
+        run = self.run_object("items", "import")
+        self.assertEqual((run._counts()["created"], run._counts()["failed"]), (50, 0))
+        products = self.bound_records("items", [i["ItemID"] for i in items])
+        self.assertEqual(len(products), 50)
+        income = self.bound("accounts", number="200")
+        for item in items:
+            product = products[item["ItemID"]]
+            self.assertEqual(
+                (product.default_code, product.name, product.lst_price, product.standard_price),
+                (
+                    item["Code"],
+                    item["Name"],
+                    item["SalesDetails"]["UnitPrice"],
+                    item["PurchaseDetails"]["UnitPrice"],
+                ),
+            )
+            self.assertEqual(product.property_account_income_id, income)
+        again = self.run_object("items", "import", full=True)
+        self.assertEqual((again._counts()["created"], again._counts()["updated"]), (0, 0))
+        self.assertEqual(self.env["product.product"].search_count([("default_code", "=like", "BATCH-%")]), 50)
