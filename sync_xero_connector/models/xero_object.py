@@ -18,6 +18,7 @@ import logging
 import re
 import traceback
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta, timezone
 from decimal import Decimal
 
@@ -80,7 +81,27 @@ def naive_utc(value):
 
 
 class Sync:
-    """Everything one run of one object needs, passed to every hook."""
+    """Everything one run of one object needs, passed to every hook, and nothing more: the
+    slots are the whole run context (per-run lookups go in ``cache``, keyed by their hook)."""
+
+    __slots__ = (
+        "env",
+        "account",
+        "company",
+        "settings",
+        "run",
+        "recorder",
+        "client",
+        "commit_hook",
+        "force",
+        "cache",
+        "dry_run",
+    )
+
+    @classmethod
+    def for_lookups(cls, account):
+        """A context without run nor client: enough for match domains and binding lookups."""
+        return cls(account.env, account, account.env["xero.sync.setting"], account.env["xero.sync.run"], None)
 
     def __init__(self, env, account, settings, run, client, commit=None, force=False):
         self.env = env
@@ -95,6 +116,16 @@ class Sync:
         self.cache = {}  # per-run lookups of the object hooks
         # A preview (xero.account._xero_preview): exports count what they would send.
         self.dry_run = False
+
+    @contextmanager
+    def forcing(self, force=True):
+        """``force`` (look at Xero's version even when its date did not move; send even what
+        Xero refused before) for the duration of the block, then back to the run's own."""
+        previous, self.force = self.force, force
+        try:
+            yield self
+        finally:
+            self.force = previous
 
     def checkpoint(self, processed=0):
         """End of a batch: write the run's figures, commit when the entry point commits."""
@@ -1309,10 +1340,11 @@ class XeroObject(models.AbstractModel):
         """Xero records Odoo holds at a version of ``since`` or later (naive UTC; None: all)."""
         return self._xero_bindings(sync)._xero_known_versions(sync.account, self._xero_key, since)
 
-    def _xero_known_since(self, sync, since):
+    def _xero_known_since(self, sync, since, counted=None):
         """True when what Xero changed since ``since`` is exactly what Odoo holds, at Xero's
         versions (one read). The second of ``since`` is moved back until it holds no known
-        version, so that Xero's "since" reads alike whether it counts that second or not."""
+        version, so that Xero's "since" reads alike whether it counts that second or not.
+        ``counted``: ``(since, count)`` the caller has just counted (not counted again)."""
         Binding = self._xero_bindings(sync)
         if since:
             since = since.replace(microsecond=0)
@@ -1327,7 +1359,10 @@ class XeroObject(models.AbstractModel):
             params=dict(self._xero_import_params),
             if_modified_since=since.replace(tzinfo=timezone.utc) if since else None,
         )
-        if count is None or count != self._xero_known_count(sync, since):
+        if count is None:
+            return False
+        known = counted[1] if counted and counted[0] == since else self._xero_known_count(sync, since)
+        if count != known:
             return False
         if not count:
             return True
@@ -1342,12 +1377,12 @@ class XeroObject(models.AbstractModel):
         cursor moved to the newest change, when Xero changed nothing that Odoo lacks."""
         settings = sync.settings
         since = naive_utc(ims) if ims else None
-        if (
-            not (settings.import_known_current and self._xero_known_checkable(sync))
-            or self._xero_known_count(sync, since) < self._xero_known_check_min
-        ):
+        if not (settings.import_known_current and self._xero_known_checkable(sync)):
             return False
-        if not self._xero_known_since(sync, since):
+        known = self._xero_known_count(sync, since)
+        if known < self._xero_known_check_min:
+            return False
+        if not self._xero_known_since(sync, since, counted=(since, known)):
             return False
         newest = self._xero_bindings(sync)._xero_newest_version(sync.account, self._xero_key)
         ceiling = naive_utc(sync.client.server_time) or fields.Datetime.now()
@@ -1367,9 +1402,10 @@ class XeroObject(models.AbstractModel):
             return None
         cursor = settings.import_cursor
         since = cursor - IMPORT_OVERLAP if cursor else None
-        if self._xero_known_count(sync, since) + sending < self._xero_known_check_min:
+        known = self._xero_known_count(sync, since)
+        if known + sending < self._xero_known_check_min:
             return None
-        if not self._xero_known_since(sync, since):
+        if not self._xero_known_since(sync, since, counted=(since, known)):
             settings.import_known_current = False
             return None
         return naive_utc(sync.client.server_time) - timedelta(seconds=1) if sync.client.server_time else None
@@ -1453,9 +1489,8 @@ class XeroObject(models.AbstractModel):
         (in a savepoint); -> the item to send (rebuilt from Odoo's record as it is now), or
         None when nothing is to be sent."""
         record, binding = item.record, item.binding
-        force, sync.force = sync.force, False
         try:
-            with self.env.cr.savepoint():
+            with sync.forcing(False), self.env.cr.savepoint():
                 result, __, note = self._xero_import_one(sync, xero_record, binding)
         except (psycopg2.OperationalError, XeroDayLimitError):
             raise
@@ -1476,8 +1511,6 @@ class XeroObject(models.AbstractModel):
                 "error",
             )
             return None
-        finally:
-            sync.force = force
         if result == "failed":  # a conflict entry (ask): neither side written
             sync.recorder.add("failed", record, xero_id=item.xero_id, note=note)
             return None

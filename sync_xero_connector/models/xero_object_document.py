@@ -901,11 +901,8 @@ class XeroObjectDocument(models.AbstractModel):
             ):
                 # Changed within the second the binding's date holds (Xero stamps to the
                 # millisecond): the engine's date comparison would take it for unchanged.
-                sync.force = True
-                try:
+                with sync.forcing():
                     return super()._xero_import_one(sync, xero_record, binding)
-                finally:
-                    sync.force = False
         return super()._xero_import_one(sync, xero_record, binding)
 
     def _xero_conflicting(self, sync, xero_record, binding, neutral, odoo):

@@ -77,7 +77,7 @@ class XeroObjectTrackingCategories(models.AbstractModel):
         if xero_ids:
             # A retry names an option (or the category): the whole small collection is read
             # again, and looked at even when Xero did not change it.
-            sync.force = True
+            sync.force = True  # for the rest of this run (a retry run)
         try:
             return super()._xero_import(sync, full=full, xero_ids=None, since=since)
         finally:

@@ -10,6 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..models.xero_binding import object_selection
+from ..models.xero_object import Sync
 from ..models.xero_sync_status_mixin import feedback
 from ..xero import where_equals
 from ..xero.mapping import documents as doc_map
@@ -54,20 +55,12 @@ class XeroSyncWizard(models.TransientModel):
                     [
                         ("write_date", ">=", self.date_from),
                     ]
-                    + obj._xero_match_domain(_FakeSync(account))
+                    + obj._xero_match_domain(Sync.for_lookups(account))
                 )
             )
             kwargs = {"records": records, "force": True}
         run = account._xero_run_object(self.object_key, self.direction, trigger="wizard", **kwargs)
         return account._xero_runs_notification(run)
-
-
-class _FakeSync:
-    """The little of a Sync that the match domains read."""
-
-    def __init__(self, account):
-        self.account = account
-        self.company = account.company_id
 
 
 class XeroMismatchResolve(models.TransientModel):
