@@ -8,7 +8,7 @@
     "website": "https://github.com/sync-xero-connector/sync_xero_connector",
     "license": "LGPL-3",
     "depends": ["account", "mail", "product", "sale_management", "purchase"],
-    "external_dependencies": {"python": ["requests", "python-dateutil"]},
+    "external_dependencies": {"python": ["requests", "requests-oauthlib", "python-dateutil"]},
     "data": [
         "security/xero_security.xml",
         "security/ir.model.access.csv",

@@ -5,8 +5,6 @@ The one place where tokens are refreshed is ``_get_access_token``; the one place
 are stored is ``_store_token_state`` (a separate cursor, committed at once, under a row lock).
 """
 
-import base64
-import hashlib
 import logging
 import secrets
 import time
@@ -29,10 +27,12 @@ from ..xero import (
     XeroDayLimitError,
     XeroError,
     XeroForbidden,
+    XeroInsecureEndpoint,
     XeroInvalidGrant,
     XeroNotFound,
     XeroOAuth,
     const,
+    new_code_verifier,
     normalize_scopes,
     onboarding,
     webhooks,
@@ -87,11 +87,6 @@ def _naive_utc(value):
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
     return value
-
-
-def pkce_challenge(verifier):
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 # Session-level advisory lock namespace: one run per (account, object) at a time.
@@ -393,14 +388,27 @@ class XeroAccount(models.Model):
                     name=account.name,
                 )
             )
-        return XeroOAuth(
-            account.client_id,
-            account.client_secret or None,
-            transport=transport or self._xero_transport(),
-            redirect_uri=account.redirect_uri,
-            scopes=account._normalized_scopes(account.scopes or ""),
-            **self._xero_endpoints(),
-        )
+        try:
+            return XeroOAuth(
+                account.client_id,
+                account.client_secret or None,
+                transport=transport or self._xero_transport(),
+                redirect_uri=account.redirect_uri,
+                scopes=account._normalized_scopes(account.scopes or ""),
+                **self._xero_endpoints(),
+            )
+        except XeroInsecureEndpoint as exc:
+            raise UserError(
+                self.env._(
+                    "The Xero account %(name)s cannot use %(url)s: that URL would receive its client "
+                    "secret and tokens. Use an https:// URL without user name, password, spaces or "
+                    "backslashes (plain http:// is accepted only for a sandbox on this machine: "
+                    "127.0.0.1, ::1 or localhost). A system administrator sets the URLs on the "
+                    "account's Advanced tab.",
+                    name=account.name,
+                    url=exc.url,
+                )
+            ) from None
 
     def _xero_client(self):
         """Accounting API client of the bound organisation."""
@@ -481,16 +489,13 @@ class XeroAccount(models.Model):
             "oauth_state_at": fields.Datetime.now(),
             "pkce_verifier": False,
         }
-        challenge = None
         if not account.client_secret:
-            verifier = secrets.token_urlsafe(64)
-            vals["pkce_verifier"] = verifier
-            challenge = pkce_challenge(verifier)
+            vals["pkce_verifier"] = new_code_verifier()
         account.write(vals)
         state = self._oauth_state_make(nonce, self.env.uid)
         return {
             "type": "ir.actions.act_url",
-            "url": oauth.authorization_url(state, code_challenge=challenge),
+            "url": oauth.authorization_url(state, code_verifier=vals["pkce_verifier"] or None),
             "target": "self",
         }
 
@@ -899,7 +904,7 @@ class XeroAccount(models.Model):
         if refresh_token and account.connection_type == "oauth":
             try:
                 account._xero_oauth().revoke(refresh_token)
-            except XeroError as exc:
+            except (UserError, XeroError) as exc:
                 notes.append(
                     self.env._(
                         "The refresh token could not be revoked (%(error)s).",

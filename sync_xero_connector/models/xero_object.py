@@ -43,6 +43,7 @@ from ..xero.dates import parse_datetime
 from ..xero.mapping.common import MappingError, clash_field, normalize_name, payload_hash
 from ..xero.objects import SYNC_OBJECT_KEYS, collection
 from .xero_binding import TOMBSTONE_STATES
+from .xero_mapping_messages import mapping_texts
 from .xero_sync_run import RunRecorder
 
 _logger = logging.getLogger(__name__)
@@ -638,17 +639,18 @@ class XeroObject(models.AbstractModel):
         except (psycopg2.OperationalError, XeroDayLimitError):
             raise  # the day limit stops the whole run
         except MappingError as exc:
+            message, hint = mapping_texts(self.env, exc)
             sync.mismatch(
                 "import",
                 record_name=name,
                 xero_id=xero_id,
                 kind=exc.kind,
-                messages=[exc.message],
-                hint=exc.hint,
+                messages=[message],
+                hint=hint,
                 payload=xero_record,
                 blocking=exc.blocking,
             )
-            sync.recorder.add("failed", xero_id=xero_id, name=name, note=exc.message[:200])
+            sync.recorder.add("failed", xero_id=xero_id, name=name, note=message[:200])
             return "failed"
         except (UserError, ValidationError) as exc:
             message = exc.args[0] if exc.args else str(exc)
@@ -1693,7 +1695,8 @@ class XeroObject(models.AbstractModel):
         try:
             item.payload = self._xero_to_xero(sync, item.neutral, item.xero_id)
         except MappingError as exc:
-            self._xero_export_failed(sync, item, [exc.message], exc.hint, exc.kind, blocking=exc.blocking)
+            message, hint = mapping_texts(self.env, exc)
+            self._xero_export_failed(sync, item, [message], hint, exc.kind, blocking=exc.blocking)
             return False
         item.hash = self._xero_hash(sync, item.neutral, item.payload)
         if item.binding and item.binding.payload_hash == item.hash and not sync.force:

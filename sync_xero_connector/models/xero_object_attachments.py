@@ -32,6 +32,7 @@ from ..xero import (
 )
 from ..xero.mapping import attachments as attachment_map
 from ..xero.mapping.common import MappingError
+from .xero_mapping_messages import mapping_texts
 from .xero_object import BATCH_SIZE
 
 # Objects whose records' attachments are uploaded (their Xero collection takes attachments).
@@ -232,7 +233,8 @@ class XeroObjectAttachments(models.AbstractModel):
                     item.name, attachment.file_size, None if item.replace else counts.get(ref, 0)
                 )
             except MappingError as exc:
-                self._xero_refused(sync, item, [exc.message], exc.hint, exc.kind)
+                message, hint = mapping_texts(self.env, exc)
+                self._xero_refused(sync, item, [message], hint, exc.kind)
                 continue
             if not item.replace:
                 counts[ref] = counts.get(ref, 0) + 1

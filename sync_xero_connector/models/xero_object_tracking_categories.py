@@ -19,6 +19,7 @@ from ..xero import CREATED, UPDATED
 from ..xero.mapping import tracking as tracking_map
 from ..xero.mapping.common import MappingError, payload_hash
 from .xero_binding import TOMBSTONE_STATES
+from .xero_mapping_messages import mapping_texts, translate_text
 
 OPTION_KEY = "tracking_options"
 
@@ -189,16 +190,17 @@ class XeroObjectTrackingCategories(models.AbstractModel):
                 with self.env.cr.savepoint():
                     result, account = self._xero_import_option(sync, neutral, option, plan, binding, Account)
             except MappingError as exc:
+                message, hint = mapping_texts(self.env, exc)
                 sync.mismatch(
                     "import",
                     kind=exc.kind,
                     record_name=name,
                     xero_id=option["xero_id"],
-                    messages=[exc.message],
-                    hint=exc.hint,
+                    messages=[message],
+                    hint=hint,
                     payload=option,
                 )
-                sync.recorder.add("failed", xero_id=option["xero_id"], name=name, note=exc.message[:200])
+                sync.recorder.add("failed", xero_id=option["xero_id"], name=name, note=message[:200])
                 continue
             self.env["xero.mismatch.log"]._resolve(
                 sync.account, self._xero_key, "import", xero_ids=[option["xero_id"]]
@@ -485,7 +487,7 @@ class XeroObjectTrackingCategories(models.AbstractModel):
             )
 
         for res_id, message in changes["refused"]:
-            log_refusal(res_id, [message], None)
+            log_refusal(res_id, [translate_text(self.env, message)], None)
             failed = True
         for res_id, xero_id in changes["bind"]:
             option = remote_by_id[xero_id]

@@ -12,7 +12,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from . import test_access
-from .common import USER, XeroTestMixin
+from .common import MANAGER, USER, XeroTestMixin
 from .test_documents import XeroDocumentCase
 from .test_sync_engine import XeroSyncCase
 
@@ -198,6 +198,77 @@ class TestRedTeamCompanies(XeroSyncCase):
                 self.assertTrue(of_b)
                 seen = self.env(user=only_a)[model].search([("id", "in", of_b.ids)])
                 self.assertFalse(seen, f"{model}: {seen.sudo().mapped('display_name')}")
+
+    def test_run_lines_and_state_maps_of_company_b_closed_to_a_manager_of_a(self):
+        """The two models reached through another record (a run line through its run, a
+        document status mapping through its account) have multi-company rules of their own:
+        a Xero Manager of company A (who may write both models) can neither read, change,
+        delete nor add rows of company B's account; working in both companies shows both."""
+        account_b = self.make_account(company=self.company_b, name="Xero B")
+        self.connect_with_issued_token(account_b)
+        partner_b = self.env["res.partner"].create(
+            {"name": "B Hidden Customer", "company_id": self.company_b.id}
+        )
+        run_b = account_b._xero_run_object("contacts", "export", records=partner_b)
+        lines_b = self.env["xero.sync.run.line"].search([("run_id", "=", run_b.id)])
+        maps_b = self.env["xero.document.state.map"].search([("account_id", "=", account_b.id)])
+        self.assertEqual(lines_b.mapped("record_name"), ["B Hidden Customer"])
+        self.assertTrue(maps_b)
+        maps_a = self.env["xero.document.state.map"].search([("account_id", "=", self.account.id)])
+        self.assertTrue(maps_a)
+        manager_a = new_test_user(
+            self.env,
+            login="red_manager_a",
+            groups=f"base.group_user,{MANAGER}",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        env_a = self.env(user=manager_a)
+        # (With the two rules inactive, every step below lets manager_a through.)
+        notes, states = lines_b.mapped("note"), maps_b.mapped("odoo_state")
+        self.assertEqual(env_a["xero.document.state.map"].search([]), maps_a.with_env(env_a))
+        self.assertFalse(env_a["xero.sync.run.line"].search([("run_id", "=", run_b.id)]))
+        for records, vals in ((lines_b, {"note": "changed"}), (maps_b[:1], {"odoo_state": "draft"})):
+            mine = records.with_env(env_a)
+            with (
+                self.subTest(model=records._name),
+                mute_logger("odoo.models", "odoo.addons.base.models.ir_rule"),
+            ):
+                with self.assertRaises(AccessError):
+                    mine.read(list(vals))
+                with self.assertRaises(AccessError):
+                    mine.write(vals)
+                with self.assertRaises(AccessError):
+                    mine.unlink()
+        # A status of B's mapping left free, so that only the rule can refuse the new row.
+        freed = maps_b[-1]
+        settings_b, status = freed.sync_object_id, freed.xero_status
+        freed.unlink()
+        maps_b -= freed
+        with mute_logger("odoo.models", "odoo.addons.base.models.ir_rule"):
+            with self.assertRaises(AccessError):
+                env_a["xero.sync.run.line"].create(
+                    {"run_id": run_b.id, "result": "failed", "record_name": "planted"}
+                )
+            with self.assertRaises(AccessError):
+                env_a["xero.document.state.map"].create(
+                    {"sync_object_id": settings_b.id, "xero_status": status, "odoo_state": "draft"}
+                )
+        self.assertEqual(self.env["xero.sync.run.line"].search([("run_id", "=", run_b.id)]), lines_b)
+        self.assertFalse(
+            self.env["xero.document.state.map"].search(
+                [("sync_object_id", "=", settings_b.id), ("xero_status", "=", status)]
+            )
+        )
+        # Nothing changed (the freed status was the last mapping of B's).
+        self.assertEqual((lines_b.mapped("note"), maps_b.mapped("odoo_state")), (notes, states[:-1]))
+        # The same manager, allowed in both companies and working in both, sees both.
+        manager_a.write({"company_ids": [Command.link(self.company_b.id)]})
+        both = self.env(user=manager_a, context=self.both)
+        self.assertEqual(both["xero.sync.run.line"].search([("run_id", "=", run_b.id)]).ids, lines_b.ids)
+        self.assertEqual(
+            set(both["xero.document.state.map"].search([]).ids), set(maps_a.ids) | set(maps_b.ids)
+        )
 
 
 @tagged("post_install", "-at_install")

@@ -122,6 +122,26 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
         with self.assertRaisesRegex(UserError, "Custom Connection"):
             account.action_connect()
 
+    def test_plain_http_only_to_this_machine(self):
+        """Custom endpoints may be http:// only for a sandbox on 127.0.0.1, ::1 or localhost:
+        any other host is refused before a request leaves, with what to do."""
+        account = self.make_account()
+        for field_name in ("login_url", "identity_url", "api_url"):
+            for connection_type in ("oauth", "custom"):
+                account.write({**self.sandbox_vals(), "connection_type": connection_type})
+                account.write({field_name: "http://xero.example.com"})
+                with self.assertRaisesRegex(UserError, r"http://xero\.example\.com.*https://.*127\.0\.0\.1"):
+                    account.with_user(self.manager).action_connect()
+                self.assertEqual(account.state, "draft")
+                self.assertFalse(account.sudo().oauth_state_nonce)
+        self.assertEqual(self.sb.stats()["total"], 0)
+        self.assertFalse(self.env["xero.api.log"].search([]))
+        # The sandbox on localhost (not only 127.0.0.1) works over plain http.
+        local = self.sb.url.replace("127.0.0.1", "localhost")
+        account.write({"login_url": local, "identity_url": local, "api_url": local})
+        account.with_user(self.manager).action_connect()
+        self.assertEqual(account.state, "connected")
+
     # ------------------------------------------------------------------ tokens
     def test_valid_token_is_reused(self):
         account = self.make_account()

@@ -19,13 +19,22 @@ from .errors import (
     XeroDayLimitError,
     XeroError,
     XeroForbidden,
+    XeroInsecureEndpoint,
     XeroInvalidGrant,
     XeroNotFound,
     XeroRateLimitError,
     XeroServerError,
     XeroValidationError,
 )
-from .oauth import Connection, TokenSet, XeroOAuth, normalize_scopes
+from .oauth import (
+    Connection,
+    TokenSet,
+    XeroOAuth,
+    check_endpoint,
+    new_code_verifier,
+    normalize_scopes,
+    pkce_challenge,
+)
 from .transport import RetryPolicy, Transport, XeroResponse
 
 __all__ = [
@@ -43,6 +52,7 @@ __all__ = [
     "XeroDayLimitError",
     "XeroError",
     "XeroForbidden",
+    "XeroInsecureEndpoint",
     "XeroInvalidGrant",
     "XeroNotFound",
     "XeroOAuth",
@@ -52,10 +62,13 @@ __all__ = [
     "XeroValidationError",
     "const",
     "dates",
+    "check_endpoint",
     "errors",
     "idempotency_key",
+    "new_code_verifier",
     "normalize_scopes",
     "objects",
+    "pkce_challenge",
     "redact",
     "validate",
     "url_chunks",

@@ -71,3 +71,12 @@ class XeroDayLimitError(XeroRateLimitError):
 
 class XeroServerError(XeroError):
     """5xx after the retries: Xero (or the organisation) is not available right now."""
+
+
+class XeroInsecureEndpoint(XeroError):
+    """An OAuth or API URL that would carry the client secret or tokens in clear text: plain
+    http to anything but this machine (``url`` is the URL refused, without its query)."""
+
+    def __init__(self, message, url=None):
+        super().__init__(message)
+        self.url = url

@@ -81,9 +81,9 @@ class Harness:
             kwargs.pop("client_secret", "sandbox-secret"),
             transport=self.transport,
             redirect_uri=redirect_uri,
-            login_url=self.sandbox.url,
-            identity_url=self.sandbox.url,
-            api_url=self.sandbox.url,
+            login_url=kwargs.pop("login_url", self.sandbox.url),
+            identity_url=kwargs.pop("identity_url", self.sandbox.url),
+            api_url=kwargs.pop("api_url", self.sandbox.url),
             **kwargs,
         )
 

@@ -9,6 +9,7 @@ Neutral account: ``{"xero_id", "code", "name", "description", "xero_type", "acco
 from ..dates import parse_datetime
 from .common import MappingError, check_length, clean
 from .currencies import check_code
+from .messages import Text
 
 # Xero account Type -> Odoo account_type: every AccountType of the spec, plus the payroll types
 # Xero's documentation lists for AU/NZ/UK organisations.
@@ -70,9 +71,8 @@ BANK_ACCOUNT_TYPES = ("BANK", "CREDITCARD", "PAYPAL", "NONE")
 CODE_MAX, NAME_MAX, DESCRIPTION_MAX = 10, 150, 4000
 
 _NOT_EXPORTABLE_HINTS = {
-    "liability_credit_card": "In Xero a credit card is a bank account: export it from its "
-    "journal as a bank account of type CREDITCARD.",
-    "off_balance": "Xero has no off-balance accounts; leave this account out of the export.",
+    "liability_credit_card": "accounts.credit_card.hint",
+    "off_balance": "accounts.off_balance.hint",
 }
 
 
@@ -84,7 +84,7 @@ def _text(value):
 
 
 def _label(code, name):
-    return " ".join(part for part in (code, name) if part) or "(unnamed)"
+    return " ".join(part for part in (code, name) if part) or Text("words.unnamed")
 
 
 def account_from_xero(acc, type_map=None):
@@ -94,9 +94,12 @@ def account_from_xero(acc, type_map=None):
     account_type = SYSTEM_ACCOUNT_TYPES.get(system) or type_map.get(xero_type)
     if not account_type:
         raise MappingError(
-            f"Xero account {_label(acc.get('Code'), acc.get('Name'))} has the type "
-            f"{xero_type or '(none)'}, which has no Odoo account type.",
-            hint=f"Add {xero_type or 'this type'} to the account type mapping table.",
+            Text(
+                "accounts.type_unmapped",
+                account=_label(acc.get("Code"), acc.get("Name")),
+                type=xero_type or Text("words.none"),
+            ),
+            hint=Text("accounts.type_unmapped.hint", type=xero_type or Text("words.this_type")),
         )
     return {
         "xero_id": acc.get("AccountID") or None,
@@ -119,23 +122,18 @@ def account_from_xero(acc, type_map=None):
 def _name(neutral):
     name = _text(neutral.get("name"))
     if not name:
-        raise MappingError("The account has no name.", hint="Give the account a name.")
-    return check_length(name, NAME_MAX, "Account name")
+        raise MappingError(Text("accounts.no_name"), hint=Text("accounts.no_name.hint"))
+    return check_length(name, NAME_MAX, "accounts.name")
 
 
 def _code(neutral, required=True):
     code = _text(neutral.get("code"))
     if not code and required:
         raise MappingError(
-            f"The account {neutral.get('name')!r} has no code; Xero requires one.",
-            hint="Give the account a code of at most 10 characters.",
+            Text("accounts.no_code", name=neutral.get("name")),
+            hint=Text("accounts.no_code.hint", limit=CODE_MAX),
         )
-    return check_length(
-        code,
-        CODE_MAX,
-        "Account code",
-        hint="Xero account codes have at most 10 characters: shorten the code.",
-    )
+    return check_length(code, CODE_MAX, "accounts.code")
 
 
 def _xero_type(neutral, reverse_map):
@@ -145,9 +143,7 @@ def _xero_type(neutral, reverse_map):
     known = (neutral.get("xero_type") or "").upper()
     label = _label(neutral.get("code"), neutral.get("name"))
     if not account_type:
-        raise MappingError(
-            f"The account {label} has no account type.", hint="Set the account's type in Odoo."
-        )
+        raise MappingError(Text("accounts.no_type", account=label), hint=Text("accounts.no_type.hint"))
     if known and account_type in (
         DEFAULT_TYPE_MAP.get(known),
         SYSTEM_ACCOUNT_TYPES.get(neutral.get("system_account")),
@@ -155,12 +151,10 @@ def _xero_type(neutral, reverse_map):
         return known
     xero_type = reverse_map.get(account_type)
     if not xero_type:
+        hint_code = _NOT_EXPORTABLE_HINTS.get(account_type)
         raise MappingError(
-            f"Accounts of the Odoo type {account_type!r} have no Xero account type: "
-            f"{label} cannot be exported to Xero.",
-            hint=_NOT_EXPORTABLE_HINTS.get(
-                account_type, f"Add {account_type!r} to the account type mapping table."
-            ),
+            Text("accounts.not_exportable", type=account_type, account=label),
+            hint=Text(hint_code) if hint_code else Text("accounts.not_exportable.hint", type=account_type),
         )
     return xero_type
 
@@ -173,14 +167,14 @@ def _status(neutral):
 def account_to_xero(neutral, reverse_map=None, xero_id=None):
     """The body of PUT /Accounts (one account) or the element of POST /Accounts/{AccountID}."""
     reverse_map = DEFAULT_REVERSE_MAP if reverse_map is None else reverse_map
-    bank_hint = "Export it from its bank journal: bank accounts go through the bank accounts object."
+    bank_hint = Text("accounts.is_bank.hint")
     if neutral.get("is_bank"):
-        raise MappingError(f"{neutral.get('name')!r} is a bank account.", hint=bank_hint)
+        raise MappingError(Text("accounts.is_bank", name=neutral.get("name")), hint=bank_hint)
     name = _name(neutral)
     xero_type = _xero_type(neutral, reverse_map)
     if xero_type == "BANK":
-        raise MappingError(f"{name!r} maps to a Xero bank account.", hint=bank_hint)
-    description = check_length(_text(neutral.get("description")), DESCRIPTION_MAX, "Account description")
+        raise MappingError(Text("accounts.maps_to_bank", name=name), hint=bank_hint)
+    description = check_length(_text(neutral.get("description")), DESCRIPTION_MAX, "accounts.description")
     return clean(
         {
             "AccountID": xero_id,
@@ -200,14 +194,13 @@ def bank_account_to_xero(neutral, xero_id=None):
     number = _text(neutral.get("bank_account_number"))
     if not number:
         raise MappingError(
-            f"The bank account {name!r} has no account number; Xero requires one.",
-            hint="Set the bank account number on the journal's bank account.",
+            Text("accounts.bank_no_number", name=name), hint=Text("accounts.bank_no_number.hint")
         )
     kind = (_text(neutral.get("bank_account_type")) or "BANK").upper()
     if kind not in BANK_ACCOUNT_TYPES:
         raise MappingError(
-            f"The bank account {name!r} has the type {kind!r}, unknown to Xero.",
-            hint="Use one of " + ", ".join(BANK_ACCOUNT_TYPES) + ".",
+            Text("accounts.bank_type_unknown", name=name, type=kind),
+            hint=Text("accounts.bank_type_unknown.hint", types=", ".join(BANK_ACCOUNT_TYPES)),
         )
     currency = neutral.get("currency_code")
     return clean(
@@ -218,7 +211,7 @@ def bank_account_to_xero(neutral, xero_id=None):
             "Type": "BANK",
             "BankAccountNumber": number,
             "BankAccountType": kind,
-            "CurrencyCode": check_code(currency, "Bank account currency") if currency else None,
+            "CurrencyCode": check_code(currency, Text("accounts.bank_currency")) if currency else None,
             "Status": _status(neutral),
         }
     )

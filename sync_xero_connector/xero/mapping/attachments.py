@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from .common import MappingError
+from .messages import Text
 
 # Xero's size limit per attachment is given as 10 MB, 25 MB and 3 MB by different sources
 # (API_FACTS section 7, unverified): the smallest current figure, 10 MB, is the safe one.
@@ -129,24 +130,29 @@ def check(file_name, size, count_in_xero):
     ext = extension(file_name)
     if ext not in ALLOWED_EXTENSIONS:
         raise MappingError(
-            f"Xero does not accept files of type {('.' + ext) if ext else '(none)'} "
-            f"({file_name}): it takes {', '.join(sorted(ALLOWED_EXTENSIONS))}.",
-            hint="Attach the document to the record in a type Xero takes (e.g. a PDF) if "
-            "Xero should have it; this one stays in Odoo only. Then Mark as Resolved.",
+            Text(
+                "attachments.type_refused",
+                type=("." + ext) if ext else Text("words.none"),
+                file=file_name,
+                types=", ".join(sorted(ALLOWED_EXTENSIONS)),
+            ),
+            hint=Text("attachments.type_refused.hint"),
             kind="unsupported",
         )
     if size > MAX_BYTES:
         raise MappingError(
-            f"{file_name} is {size / 1048576:.1f} MB; Xero takes attachments of at most "
-            f"{MAX_BYTES // 1048576} MB.",
-            hint="Attach a smaller version of the file (e.g. a compressed PDF), then Retry; "
-            "this one stays in Odoo only.",
+            Text(
+                "attachments.too_big",
+                file=file_name,
+                size=f"{size / 1048576:.1f}",
+                limit=MAX_BYTES // 1048576,
+            ),
+            hint=Text("attachments.too_big.hint"),
             kind="unsupported",
         )
     if count_in_xero is not None and count_in_xero >= MAX_PER_RECORD:
         raise MappingError(
-            f"The Xero record has {count_in_xero} attachments already; Xero keeps at most "
-            f"{MAX_PER_RECORD} per record, so {file_name} was not sent.",
-            hint="Remove an attachment from the record in Xero (or combine files), then click Retry.",
+            Text("attachments.too_many", count=count_in_xero, limit=MAX_PER_RECORD, file=file_name),
+            hint=Text("attachments.too_many.hint"),
             kind="unsupported",
         )

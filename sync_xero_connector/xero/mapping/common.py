@@ -12,12 +12,18 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
+from .messages import Text
+
 
 class MappingError(Exception):
     """A record that cannot be mapped. ``message`` says what is wrong, ``hint`` what to fix.
 
     Raised before anything is sent or written, so the record goes to the mismatch log and the
     rest of the batch goes on.
+
+    The mappings raise it with ``Text`` messages (messages.py): English strings that carry a
+    stable ``code`` and their ``params``, which the Odoo layer translates. The Odoo layer
+    raises it with messages it translated itself (then ``code`` is None).
     """
 
     def __init__(self, message, hint=None, kind="mapping", missing=None, blocking=None):
@@ -31,6 +37,24 @@ class MappingError(Exception):
         # For a dependency: (model name, id) of the record that blocks, e.g. the partner of a
         # document that is not in Xero yet; shown as "Open Blocking Record" on the entry.
         self.blocking = blocking
+
+    @property
+    def code(self):
+        """Stable code of the message (xero/mapping/messages.py), or None."""
+        return self.message.code if isinstance(self.message, Text) else None
+
+    @property
+    def params(self):
+        """The message's parameters (a copy; nested messages stay Texts)."""
+        return dict(self.message.params) if isinstance(self.message, Text) else {}
+
+    @property
+    def hint_code(self):
+        return self.hint.code if isinstance(self.hint, Text) else None
+
+    @property
+    def hint_params(self):
+        return dict(self.hint.params) if isinstance(self.hint, Text) else {}
 
 
 _SPACES = re.compile(r"\s+")
@@ -114,12 +138,14 @@ def number(value, digits=4):
     return float(quantized)
 
 
-def check_length(value, limit, what, hint=None):
-    """Refuse (not truncate) a text Xero would reject for its length."""
+def check_length(value, limit, what, **params):
+    """Refuse (not truncate) a text Xero would reject for its length. ``what`` names the
+    field: the messages ``<what>.too_long`` and ``<what>.too_long.hint`` (messages.py) say it,
+    with ``params`` besides the length and the limit."""
     if value and len(value) > limit:
         raise MappingError(
-            f"{what} is {len(value)} characters long; Xero accepts at most {limit}.",
-            hint=hint or f"Shorten the {what.lower()} to {limit} characters or fewer.",
+            Text(f"{what}.too_long", length=len(value), limit=limit, **params),
+            hint=Text(f"{what}.too_long.hint", limit=limit, **params),
         )
     return value
 

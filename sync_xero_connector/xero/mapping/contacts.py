@@ -12,6 +12,7 @@ from datetime import timezone
 
 from ..dates import parse_datetime
 from .common import MappingError, check_length, clean, normalize_email, normalize_name
+from .messages import Text
 
 STATUS_ACTIVE = "ACTIVE"
 STATUS_ARCHIVED = "ARCHIVED"
@@ -32,20 +33,20 @@ EMAIL_MAX = 255
 TAX_NUMBER_MAX = 50
 PHONE_NUMBER_MAX = 50
 
-# Neutral address key -> (Xero field, maxLength, label used in messages).
+# Neutral address key -> (Xero field, maxLength, message code of the field: xero/mapping/messages.py).
 ADDRESS_FIELDS = (
-    ("street", "AddressLine1", 500, "Street"),
-    ("street2", "AddressLine2", 500, "Street 2"),
-    ("city", "City", 255, "City"),
-    ("state", "Region", 255, "State / region"),
-    ("zip", "PostalCode", 50, "ZIP / postal code"),
-    ("country", "Country", 50, "Country"),
-    ("attention", "AttentionTo", 255, "Attention"),
+    ("street", "AddressLine1", 500, "contacts.street"),
+    ("street2", "AddressLine2", 500, "contacts.street2"),
+    ("city", "City", 255, "contacts.city"),
+    ("state", "Region", 255, "contacts.state"),
+    ("zip", "PostalCode", 50, "contacts.zip"),
+    ("country", "Country", 50, "contacts.country"),
+    ("attention", "AttentionTo", 255, "contacts.attention"),
 )
 ADDRESS_KEYS = tuple(key for key, _field, _limit, _label in ADDRESS_FIELDS)
 
-# Neutral payment term key -> (Xero PaymentTerms key, label used in messages).
-TERM_FIELDS = (("sale_term", "Sales", "customer"), ("purchase_term", "Bills", "supplier"))
+# Neutral payment term key -> (Xero PaymentTerms key, message code of its label).
+TERM_FIELDS = (("sale_term", "Sales", "contacts.customer"), ("purchase_term", "Bills", "contacts.supplier"))
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -63,11 +64,9 @@ def _text(value):
     return text or None
 
 
-def _limit(value, limit, what, where):
-    """``check_length`` with a hint naming the Odoo field to shorten."""
-    return check_length(
-        value, limit, what, hint=f"Shorten {where} on the Odoo contact to {limit} characters or fewer."
-    )
+def _limit(value, limit, what, **params):
+    """``check_length``; the hints of the ``what`` codes name the Odoo field to shorten."""
+    return check_length(value, limit, what, **params)
 
 
 def _by_type(items, type_key, wanted):
@@ -177,10 +176,10 @@ def _check_email(email, whose):
     """Refuse an address Xero would reject: one @, a dot in the domain, no spaces."""
     if email and not _EMAIL.match(email):
         raise MappingError(
-            f"The email address {email!r} of {whose} is not a valid email address.",
-            hint=f"Correct the email of {whose} in Odoo (one @, a domain with a dot, no spaces) or clear it.",
+            Text("contacts.email_invalid", email=email, whose=whose),
+            hint=Text("contacts.email_invalid.hint", whose=whose),
         )
-    return _limit(email, EMAIL_MAX, f"The email address of {whose}", f"the email of {whose}")
+    return _limit(email, EMAIL_MAX, "contacts.email", whose=whose)
 
 
 def _address_to_xero(address, address_type, label):
@@ -188,28 +187,28 @@ def _address_to_xero(address, address_type, label):
     if not any(values.values()):
         return None
     out = {"AddressType": address_type}
-    for key, field, limit, field_label in ADDRESS_FIELDS:
-        what = f"{field_label} of the {label}"
-        out[field] = _limit(values[key], limit, what, f"the {what.lower()}")
+    for key, field, limit, what in ADDRESS_FIELDS:
+        out[field] = _limit(values[key], limit, what, address=Text(label))
     return out
 
 
 def _phone_to_xero(number, phone_type, label):
-    number = _limit(_text(number), PHONE_NUMBER_MAX, f"The {label} number", f"the {label} number")
+    number = _limit(_text(number), PHONE_NUMBER_MAX, label)
     return {"PhoneType": phone_type, "PhoneNumber": number} if number else None
 
 
 def _person_to_xero(person, index):
     first, last = _text(person.get("first_name")), _text(person.get("last_name"))
     email = _text(person.get("email"))
-    whose = f"contact person {index} ({join_person_name(first, last) or email or 'no name'})"
+    whose = Text(
+        "contacts.person", index=index, name=join_person_name(first, last) or email or Text("words.no_name")
+    )
     if not (first or last):
         raise MappingError(
-            f"The {whose} has neither a first nor a last name; Xero needs at least one of them.",
-            hint="Give that child contact a name in Odoo, or archive it.",
+            Text("contacts.person_no_name", whose=whose), hint=Text("contacts.person_no_name.hint")
         )
-    for value, part in ((first, "first"), (last, "last")):
-        _limit(value, NAME_MAX, f"The {part} name of {whose}", f"the name of {whose}")
+    for value, what in ((first, "contacts.first_name"), (last, "contacts.last_name")):
+        _limit(value, NAME_MAX, what, whose=whose)
     return {
         "FirstName": first,
         "LastName": last,
@@ -222,9 +221,8 @@ def _persons_to_xero(persons):
     persons = list(persons or ())
     if len(persons) > MAX_PERSONS:
         raise MappingError(
-            f"The contact has {len(persons)} contact persons; Xero allows at most {MAX_PERSONS}.",
-            hint=f"Archive the extra child contacts in Odoo, or move them to another company, so that at most "
-            f"{MAX_PERSONS} remain.",
+            Text("contacts.too_many_persons", count=len(persons), limit=MAX_PERSONS),
+            hint=Text("contacts.too_many_persons.hint", limit=MAX_PERSONS),
         )
     return [_person_to_xero(person, index) for index, person in enumerate(persons, 1)]
 
@@ -235,10 +233,13 @@ def _term_to_xero(term, label):
     term_type = (_text(term.get("type")) or "").upper()
     if term_type not in PAYMENT_TERM_TYPES:
         raise MappingError(
-            f"The {label} payment term type {term.get('type')!r} is not one Xero knows "
-            f"({', '.join(PAYMENT_TERM_TYPES)}).",
-            hint=f"Set a {label} payment term in Odoo that Xero can express: a number of days after the invoice "
-            "date or after the end of the invoice month, or a day of the current or following month.",
+            Text(
+                "contacts.term_type_unknown",
+                term=Text(label),
+                type=term.get("type"),
+                types=", ".join(PAYMENT_TERM_TYPES),
+            ),
+            hint=Text("contacts.term_type_unknown.hint", term=Text(label)),
         )
     return {"Day": int(term.get("days") or 0), "Type": term_type}
 
@@ -247,19 +248,15 @@ def _currency_to_xero(code):
     code = (_text(code) or "").upper() or None
     if code and not _CURRENCY.match(code):
         raise MappingError(
-            f"The currency {code!r} is not an ISO 4217 currency code.",
-            hint="Set a standard three-letter currency (e.g. NZD, EUR) on the Odoo contact, or clear it.",
+            Text("contacts.currency_invalid", code=code), hint=Text("contacts.currency_invalid.hint")
         )
     return code
 
 
 def _check_name(name):
     if not name:
-        raise MappingError(
-            "The contact has no name; Xero requires a name on every contact.",
-            hint="Fill in the contact's name in Odoo.",
-        )
-    return _limit(name, NAME_MAX, "The contact name", "the name")
+        raise MappingError(Text("contacts.no_name"), hint=Text("contacts.no_name.hint"))
+    return _limit(name, NAME_MAX, "contacts.name")
 
 
 def contact_to_xero(neutral, xero_id=None):
@@ -277,19 +274,17 @@ def contact_to_xero(neutral, xero_id=None):
         "Name": name,
         "FirstName": first,
         "LastName": last,
-        "ContactNumber": _limit(
-            _text(neutral.get("ref")), CONTACT_NUMBER_MAX, "The contact number (reference)", "the reference"
-        ),
-        "EmailAddress": _check_email(_text(neutral.get("email")), "the contact"),
-        "TaxNumber": _limit(_text(neutral.get("vat")), TAX_NUMBER_MAX, "The tax number", "the tax ID"),
+        "ContactNumber": _limit(_text(neutral.get("ref")), CONTACT_NUMBER_MAX, "contacts.ref"),
+        "EmailAddress": _check_email(_text(neutral.get("email")), Text("contacts.the_contact")),
+        "TaxNumber": _limit(_text(neutral.get("vat")), TAX_NUMBER_MAX, "contacts.vat"),
         "DefaultCurrency": _currency_to_xero(neutral.get("currency_code")),
         "Addresses": [
-            _address_to_xero(address, POBOX, "invoice address"),
-            _address_to_xero(neutral.get("delivery_address") or address, STREET, "delivery address"),
+            _address_to_xero(address, POBOX, "contacts.invoice_address"),
+            _address_to_xero(neutral.get("delivery_address") or address, STREET, "contacts.delivery_address"),
         ],
         "Phones": [
-            _phone_to_xero(neutral.get("phone"), PHONE_DEFAULT, "phone"),
-            _phone_to_xero(neutral.get("mobile"), PHONE_MOBILE, "mobile"),
+            _phone_to_xero(neutral.get("phone"), PHONE_DEFAULT, "contacts.phone"),
+            _phone_to_xero(neutral.get("mobile"), PHONE_MOBILE, "contacts.mobile"),
         ],
         "ContactPersons": _persons_to_xero(neutral.get("persons")),
         "PaymentTerms": {
@@ -315,11 +310,8 @@ def group_to_xero(neutral, xero_id=None):
     """The Xero ContactGroup payload of a neutral group (Status DELETED when inactive)."""
     name = _text(neutral.get("name"))
     if not name:
-        raise MappingError(
-            "The contact group has no name; Xero requires one.",
-            hint="Fill in the name of the contact tag / group in Odoo.",
-        )
-    _limit(name, NAME_MAX, "The contact group name", "the name of the contact tag / group")
+        raise MappingError(Text("contacts.group_no_name"), hint=Text("contacts.group_no_name.hint"))
+    _limit(name, NAME_MAX, "contacts.group_name")
     payload = {"Name": name, "Status": STATUS_ACTIVE if neutral.get("active", True) else GROUP_DELETED}
     xero_id = xero_id or neutral.get("xero_id")
     return {"ContactGroupID": xero_id, **payload} if xero_id else payload

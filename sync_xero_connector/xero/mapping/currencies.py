@@ -2,15 +2,17 @@
 """Currencies: Xero ``{Code, Description}`` <-> neutral ``{"code", "name"}``."""
 
 from .common import MappingError, clean
+from .messages import Text
 
 
-def check_code(code, what="Currency code"):
-    """The upper-cased ISO 4217 code; MappingError unless it is three letters."""
+def check_code(code, what=None):
+    """The upper-cased ISO 4217 code; MappingError unless it is three letters. ``what``: a
+    Text naming the field (default: "Currency code")."""
     text = (code or "").strip().upper()
     if len(text) != 3 or not (text.isascii() and text.isalpha()):
         raise MappingError(
-            f"{what} {code!r} is not a three-letter ISO 4217 code.",
-            hint="Use the currency's ISO code, e.g. USD or EUR.",
+            Text("currencies.code_invalid", what=what or Text("currencies.code"), code=code),
+            hint=Text("currencies.code_invalid.hint"),
         )
     return text
 

@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..dates import format_date, parse_date, parse_datetime
 from .common import MappingError, check_length, clean, number
+from .messages import Text
 
 INVOICE_TYPES = ("ACCREC", "ACCPAY")
 CREDIT_TYPES = ("ACCRECCREDIT", "ACCPAYCREDIT")
@@ -165,12 +166,7 @@ def amount_type_of(tax_flags):
         return "Inclusive"
     if flags == {False}:
         return "Exclusive"
-    raise MappingError(
-        "The document mixes taxes included in the price and taxes excluded from it; a Xero "
-        "document is either tax inclusive or tax exclusive as a whole.",
-        hint="Use only price-included taxes or only price-excluded taxes on this document "
-        "(e.g. swap the tax for its included/excluded twin), then click Retry.",
-    )
+    raise MappingError(Text("documents.mixed_taxes"), hint=Text("documents.mixed_taxes.hint"))
 
 
 def line_amount(line):
@@ -223,17 +219,14 @@ def line_to_xero(line, doc_type, index):
         text = (line.get("description") or "").strip()
         if not text:
             return None
-        check_length(text, DESCRIPTION_MAX, f"Description of line {index}")
+        check_length(text, DESCRIPTION_MAX, "documents.line_description", index=index)
         return {"Description": text}
     if (line.get("discount_rate") or line.get("discount_amount")) and doc_type not in SALES_TYPES:
         raise MappingError(
-            f"Line {index} has a discount; Xero accepts line discounts on sales documents only, "
-            "so this bill would be sent with a different amount.",
-            hint="Remove the discount and lower the unit price by it (or add a negative line), "
-            "then click Retry.",
+            Text("documents.bill_discount", index=index), hint=Text("documents.bill_discount.hint")
         )
     description = (line.get("description") or "").strip()
-    check_length(description, DESCRIPTION_MAX, f"Description of line {index}")
+    check_length(description, DESCRIPTION_MAX, "documents.line_description", index=index)
     out = {
         "Description": description or None,
         "Quantity": number(line.get("quantity"), 4),
@@ -256,30 +249,28 @@ def document_to_xero(neutral, xero_id=None, base_currency=None):
     """The Xero payload of a document (Invoices or CreditNotes collection)."""
     doc_type = neutral["type"]
     if doc_type not in INVOICE_TYPES + CREDIT_TYPES:
-        raise MappingError(f"Unknown document type {doc_type!r}.")
+        raise MappingError(Text("documents.type_unknown", type=doc_type))
     if not neutral.get("contact_id"):
         raise MappingError(
-            "The document has no Xero contact.",
+            Text("documents.no_contact"),
             kind="dependency",
-            hint="Export the partner to Xero first, then click Retry.",
+            hint=Text("documents.no_contact.hint"),
             missing=("contacts", neutral.get("contact_name")),
         )
     status = neutral.get("status") or "DRAFT"
     if status not in WRITABLE_STATUSES:
-        raise MappingError(f"Xero does not accept the status {status} from the API.")
+        raise MappingError(Text("documents.status_not_writable", status=status))
     number_ = (neutral.get("number") or "").strip()
-    check_length(number_, NUMBER_MAX, "Number")
+    check_length(number_, NUMBER_MAX, "documents.number")
     reference = (neutral.get("reference") or "").strip()
-    check_length(reference, REFERENCE_MAX, "Reference")
+    check_length(reference, REFERENCE_MAX, "documents.reference")
     lines = []
     for index, line in enumerate(neutral.get("lines") or [], 1):
         converted = line_to_xero(line, doc_type, index)
         if converted:
             lines.append(converted)
     if not lines:
-        raise MappingError(
-            "The document has no lines; Xero needs at least one.", hint="Add a line, then click Retry."
-        )
+        raise MappingError(Text("documents.no_lines"), hint=Text("documents.no_lines.hint"))
     payload = {
         id_field(doc_type): xero_id or None,
         "Type": doc_type,
@@ -300,11 +291,8 @@ def document_to_xero(neutral, xero_id=None, base_currency=None):
         rate = neutral.get("rate")
         if not rate or abs(float(rate) - 1.0) < 1e-9:
             raise MappingError(
-                f"The document is in {currency} but has no exchange rate to {base_currency} "
-                "(Odoo would send 1.0, which is almost never right).",
-                hint=f"Add a {currency} rate for the document date in Accounting > "
-                "Configuration > Currencies (or set the rate on the document), then click "
-                "Retry.",
+                Text("documents.no_rate", currency=currency, base_currency=base_currency),
+                hint=Text("documents.no_rate.hint", currency=currency),
             )
         payload["CurrencyRate"] = number(rate, 6)
     return clean(payload)

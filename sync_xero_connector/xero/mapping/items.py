@@ -9,6 +9,7 @@ Neutral item: ``{"xero_id", "code", "name", "description" (sales), "purchase_des
 
 from ..dates import parse_datetime
 from .common import MappingError, check_length, clean, number
+from .messages import Text
 
 CODE_MAX, NAME_MAX, DESCRIPTION_MAX = 30, 50, 4000
 
@@ -45,50 +46,34 @@ def item_from_xero(item):
 def _checked_texts(neutral):
     code = (neutral.get("code") or "").strip()
     if not code:
-        raise MappingError(
-            f"The product {neutral.get('name')!r} has no code; Xero items need one.",
-            hint="Set the product's internal reference (it becomes the Xero item code).",
-        )
-    check_length(
-        code,
-        CODE_MAX,
-        "Item code",
-        hint=f"Shorten the product's internal reference to {CODE_MAX} characters or fewer.",
-    )
+        raise MappingError(Text("items.no_code", name=neutral.get("name")), hint=Text("items.no_code.hint"))
+    check_length(code, CODE_MAX, "items.code")
     name = (neutral.get("name") or "").strip()
     if not name:
-        raise MappingError(f"The product {code!r} has no name.", hint="Give the product a name.")
-    check_length(
-        name,
-        NAME_MAX,
-        "Item name",
-        hint=f"Shorten the product name to {NAME_MAX} "
-        "characters or map the Code from the internal reference.",
-    )
-    check_length(neutral.get("description"), DESCRIPTION_MAX, "Sales description")
-    check_length(neutral.get("purchase_description"), DESCRIPTION_MAX, "Purchase description")
+        raise MappingError(Text("items.no_name", code=code), hint=Text("items.no_name.hint"))
+    check_length(name, NAME_MAX, "items.name")
+    check_length(neutral.get("description"), DESCRIPTION_MAX, "items.sales_description")
+    check_length(neutral.get("purchase_description"), DESCRIPTION_MAX, "items.purchase_description")
     return code, name
 
 
 def _check_tracking(neutral, code):
     """A tracked item needs an INVENTORY account and a COGS account (in PurchaseDetails)."""
     for key, what in (
-        ("inventory_account_code", "inventory asset account"),
-        ("cogs_account_code", "cost of goods sold account"),
+        ("inventory_account_code", "items.inventory_account"),
+        ("cogs_account_code", "items.cogs_account"),
     ):
         if not neutral.get(key):
+            label = Text(what)
             raise MappingError(
-                f"The tracked item {code!r} has no {what}.",
-                hint=f"Set the {what} of the product (its category's stock accounts) and map it "
-                "to a Xero account.",
+                Text("items.tracked_no_account", code=code, account=label),
+                hint=Text("items.tracked_no_account.hint", account=label),
                 kind="dependency",
-                missing=("accounts", what),
+                missing=("accounts", label),
             )
     if not neutral.get("purchased", True):
         raise MappingError(
-            f"The tracked item {code!r} is not purchased; Xero keeps a tracked item's cost of goods "
-            "sold account in its purchase details, which it clears for items not purchased.",
-            hint="Allow the product to be purchased, or do not track it as inventory in Xero.",
+            Text("items.tracked_not_purchased", code=code), hint=Text("items.tracked_not_purchased.hint")
         )
 
 

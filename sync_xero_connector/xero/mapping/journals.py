@@ -19,6 +19,7 @@ from decimal import Decimal
 from ..dates import format_date, parse_date, parse_datetime
 from .common import MappingError, check_length, clean, number
 from .documents import amount_type_from_any
+from .messages import Text
 from .tracking import line_tracking_to_xero
 
 NARRATION_MAX, DESCRIPTION_MAX = 4000, 4000
@@ -76,22 +77,19 @@ def journal_to_xero(neutral, xero_id=None):
     journal."""
     narration = (neutral.get("narration") or "").strip()
     if not narration:
-        raise MappingError(
-            "The entry has no reference; a Xero manual journal needs a narration.",
-            hint="Give the entry a reference, then click Retry.",
-        )
-    check_length(narration, NARRATION_MAX, "Narration")
+        raise MappingError(Text("journals.no_narration"), hint=Text("journals.no_narration.hint"))
+    check_length(narration, NARRATION_MAX, "journals.narration")
     lines = []
     for index, line in enumerate(neutral.get("lines") or [], 1):
         if not line.get("account_code"):
             raise MappingError(
-                f"Line {index} has no account in Xero.",
+                Text("journals.line_no_account", index=index),
                 kind="dependency",
-                hint="Export the account (Accounts object), then click Retry.",
+                hint=Text("journals.line_no_account.hint"),
                 missing=("accounts", line.get("account_name")),
             )
         description = (line.get("description") or "").strip()
-        check_length(description, DESCRIPTION_MAX, f"Description of line {index}")
+        check_length(description, DESCRIPTION_MAX, "documents.line_description", index=index)
         lines.append(
             {
                 "Description": description or None,
@@ -102,10 +100,7 @@ def journal_to_xero(neutral, xero_id=None):
             }
         )
     if len(lines) < 2:
-        raise MappingError(
-            "A Xero manual journal needs at least two lines.",
-            hint="Add the counterpart line, then click Retry.",
-        )
+        raise MappingError(Text("journals.too_few_lines"), hint=Text("journals.too_few_lines.hint"))
     return clean(
         {
             "ManualJournalID": xero_id or None,

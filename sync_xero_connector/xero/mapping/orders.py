@@ -19,6 +19,7 @@ order, to bring a Xero order from where it is to where Odoo has it.
 from ..dates import format_date, parse_date, parse_datetime
 from . import documents
 from .common import MappingError, check_length, clean, number
+from .messages import Text
 
 
 class Kind:
@@ -108,6 +109,8 @@ PURCHASE_ORDER = Kind(
     False,
 )
 KINDS = {k.name: k for k in (QUOTE, PURCHASE_ORDER)}
+# The kinds as messages name them (xero/mapping/messages.py).
+_KIND_LABELS = {"quote": "orders.kind.quote", "purchase_order": "orders.kind.purchase_order"}
 
 
 def _float(value):
@@ -167,12 +170,13 @@ def status_path(kind, current, wanted):
     """The statuses to send, in order, to move a Xero order from ``current`` (None: not in
     Xero yet) to ``wanted`` along Xero's workflow; [] when it is there already. MappingError
     when Xero cannot get there (e.g. an invoiced quote)."""
+    label = Text(_KIND_LABELS[kind.name])
     if wanted not in kind.statuses:
-        raise MappingError(f"{wanted} is not a status of a Xero {kind.label.lower()}.")
+        raise MappingError(Text("orders.status_unknown", status=wanted, kind=label))
     if current == wanted:
         return [wanted]  # an edit in the same status
     if current is None and wanted == "DELETED":
-        raise MappingError(f"The {kind.label.lower()} is deleted and was never sent to Xero: nothing to do.")
+        raise MappingError(Text("orders.deleted_never_sent", kind=label))
     start = (
         [(s, [s]) for s in kind.create_statuses]
         if current is None
@@ -188,11 +192,11 @@ def status_path(kind, current, wanted):
             if nxt not in seen:
                 seen.add(nxt)
                 queue.append((nxt, path + [nxt]))
-    where = f"is {current} in Xero" if current else "is not in Xero yet"
     raise MappingError(
-        f"The {kind.label.lower()} {where}; Xero cannot move it to {wanted}.",
-        hint="Change the order's status in Odoo to one Xero allows (or create a new order), "
-        "then click Retry.",
+        Text("orders.cannot_move", kind=label, current=current, wanted=wanted)
+        if current
+        else Text("orders.cannot_move_new", kind=label, wanted=wanted),
+        hint=Text("orders.cannot_move.hint"),
     )
 
 
@@ -200,22 +204,20 @@ def order_to_xero(kind, neutral, xero_id=None, status=None):
     """The Xero payload of an order in ``status`` (default: the neutral's)."""
     if not neutral.get("contact_id"):
         raise MappingError(
-            "The order has no Xero contact.",
+            Text("orders.no_contact"),
             kind="dependency",
-            hint="Export the partner to Xero first, then click Retry.",
+            hint=Text("documents.no_contact.hint"),
             missing=("contacts", neutral.get("contact_name")),
         )
     number_ = (neutral.get("number") or "").strip()
-    check_length(number_, 255, "Number")
+    check_length(number_, 255, "documents.number")
     lines = []
     for index, line in enumerate(neutral.get("lines") or [], 1):
         converted = documents.line_to_xero(line, kind.doc_type, index)
         if converted:
             lines.append(converted)
     if not lines:
-        raise MappingError(
-            "The order has no lines; Xero needs at least one.", hint="Add a line, then click Retry."
-        )
+        raise MappingError(Text("orders.no_lines"), hint=Text("documents.no_lines.hint"))
     amount_type = neutral.get("amount_type") or "Exclusive"
     payload = {
         kind.id_field: xero_id or None,
@@ -230,7 +232,8 @@ def order_to_xero(kind, neutral, xero_id=None, status=None):
     }
     for key, field, limit in kind.text_fields:
         text = (neutral.get(key) or "").strip()
-        check_length(text, limit, field)
+        # ``field`` is Xero's own field name (Title, DeliveryInstructions...): not translated.
+        check_length(text, limit, "orders.field", field=field, field_lower=field.lower())
         payload[field] = text or None
     if neutral.get("rate") and neutral.get("currency") and neutral.get("foreign"):
         payload["CurrencyRate"] = number(neutral["rate"], 6)

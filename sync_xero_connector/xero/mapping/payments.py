@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..dates import format_date, parse_date, parse_datetime
 from .common import MappingError, check_length, clean, number
+from .messages import Text
 
 # The in-flight token the engine adds to a new payment's Reference (models/xero_object.py).
 INFLIGHT_MARK = re.compile(r"\s*\[odoo:[0-9a-f]{12}\]")
@@ -92,33 +93,35 @@ def payment_to_xero(neutral, amount_due=None):
     """
     if not neutral.get("document_id"):
         raise MappingError(
-            "The payment is not reconciled with a document synced to Xero.",
+            Text("payments.no_document"),
             kind="dependency",
-            hint="Reconcile the payment with an invoice, bill or credit note that "
-            "is in Xero, then click Retry.",
+            hint=Text("payments.no_document.hint"),
             missing=("invoices", neutral.get("document_number")),
         )
     if not (neutral.get("account_code") or neutral.get("account_id")):
         raise MappingError(
-            "The payment's journal is not mapped to a Xero bank account.",
+            Text("payments.journal_unmapped"),
             kind="dependency",
-            hint="Map the journal to a Xero bank account (Bank Accounts object), then click Retry.",
+            hint=Text("payments.journal_unmapped.hint"),
             missing=("bank_accounts", neutral.get("journal")),
         )
     amount = Decimal(str(neutral.get("amount") or 0)).quantize(Decimal("0.01"), ROUND_HALF_UP)
     if amount <= 0:
-        raise MappingError("The payment amount must be greater than zero.")
+        raise MappingError(Text("payments.not_positive"))
     if not neutral.get("date"):
-        raise MappingError("The payment has no date.", hint="Set the payment date, then click Retry.")
+        raise MappingError(Text("payments.no_date"), hint=Text("payments.no_date.hint"))
     if amount_due is not None and amount > Decimal(str(amount_due)).quantize(Decimal("0.01")):
         raise MappingError(
-            f"The payment of {amount} is larger than the {Decimal(str(amount_due)):.2f} still "
-            f"due on {neutral.get('document_number') or 'the document'} in Xero.",
-            hint="Check the payments already recorded in Xero for this document; register only "
-            "what is due (record an overpayment in Xero itself), then click Retry.",
+            Text(
+                "payments.more_than_due",
+                amount=str(amount),
+                due=f"{Decimal(str(amount_due)):.2f}",
+                document=neutral.get("document_number") or Text("payments.the_document"),
+            ),
+            hint=Text("payments.more_than_due.hint"),
         )
     reference = (neutral.get("reference") or "").strip()
-    check_length(reference, REFERENCE_MAX, "Payment reference")
+    check_length(reference, REFERENCE_MAX, "payments.reference")
     target = (
         {"InvoiceID": neutral["document_id"]}
         if neutral.get("document_kind") == "invoice"

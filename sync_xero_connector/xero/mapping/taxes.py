@@ -10,6 +10,7 @@ from collections import Counter
 from decimal import Decimal
 
 from .common import MappingError, check_length, clean, money, number
+from .messages import Text
 
 # The spec gives TaxRate.Name no maxLength; 50 is the limit of Xero's tax rate form (unverified
 # for the API). Refusing early beats a rejected write.
@@ -204,25 +205,19 @@ def tax_to_xero(neutral, xero_id=None):
     """
     name = (neutral.get("name") or "").strip()
     if not name:
-        raise MappingError("The tax has no name.", hint="Give the tax a name.")
-    check_length(name, NAME_MAX, "Tax rate name")
+        raise MappingError(Text("taxes.no_name"), hint=Text("taxes.no_name.hint"))
+    check_length(name, NAME_MAX, "taxes.name")
     components = neutral.get("components") or []
     if not components:
-        raise MappingError(
-            f"The tax {name!r} has no rate component.",
-            hint="Give the tax a rate (a group tax needs at least one child tax).",
-        )
+        raise MappingError(Text("taxes.no_component", name=name), hint=Text("taxes.no_component.hint"))
     for comp in components:
         if (comp.get("rate") or 0) < 0:
             raise MappingError(
-                f"The tax {name!r} has a negative rate ({comp['rate']}); Xero tax rates are 0 or more.",
-                hint="Use a rate of 0 or more; record a negative tax as a separate line instead.",
+                Text("taxes.negative_rate", name=name, rate=comp["rate"]),
+                hint=Text("taxes.negative_rate.hint"),
             )
     if len(components) == 1 and components[0].get("compound"):
-        raise MappingError(
-            f"The tax {name!r} is compound but has nothing to compound on.",
-            hint="Untick 'compound' or add the tax it applies on top of.",
-        )
+        raise MappingError(Text("taxes.compound_alone", name=name), hint=Text("taxes.compound_alone.hint"))
     return clean(
         {
             "TaxType": xero_id,

@@ -23,6 +23,7 @@ own (projects, ...): they are left out of the tracking, never refused.
 
 from .. import validate
 from .common import MappingError, clean
+from .messages import Text
 
 NAME_MAX = 100
 MAX_PER_LINE = 2
@@ -99,28 +100,39 @@ def category_from_xero(record):
 
 
 # -------------------------------------------------------------------- to Xero
-def check_name(name, what):
-    """Refuse (never truncate) a name Xero would reject."""
+# What ``check_name`` names: (no name, too long, control character) messages.
+_NAME_CHECKS = {
+    "plan": ("tracking.plan_no_name", "tracking.plan_name_too_long", "tracking.plan_name_control"),
+    "account": (
+        "tracking.account_no_name",
+        "tracking.account_name_too_long",
+        "tracking.account_name_control",
+    ),
+}
+
+
+def check_name(name, what, label=None):
+    """Refuse (never truncate) a name Xero would reject. ``what``: "plan" (analytic plan) or
+    "account" (analytic account); ``label``: how the messages show it (default: the name)."""
     name = (name or "").strip()
+    label = short(name) if label is None else label
+    no_name, too_long, control = _NAME_CHECKS[what]
     if not name:
-        raise MappingError(f"{what} has no name; Xero needs one.", hint="Give it a name, then click Retry.")
+        raise MappingError(Text(no_name, name=label), hint=Text("tracking.no_name.hint"))
     if len(name) > NAME_MAX:
         raise MappingError(
-            f"{what} is named with {len(name)} characters; Xero accepts at most {NAME_MAX}.",
-            hint=f"Shorten the name to {NAME_MAX} characters or fewer, then click Retry.",
+            Text(too_long, name=label, length=len(name), limit=NAME_MAX),
+            hint=Text("tracking.name_too_long.hint", limit=NAME_MAX),
         )
     if not validate.is_clean(name):
-        raise MappingError(
-            f"The name of {what.lower()} contains a control character.",
-            hint="Retype the name without it, then click Retry.",
-        )
+        raise MappingError(Text(control, name=label), hint=Text("tracking.name_control.hint"))
     return name
 
 
 def category_to_xero(neutral, xero_id=None):
     """The category itself (its options go through ``option_changes``). Its status is left
     as Xero has it: archiving a category is done in Xero."""
-    name = check_name(neutral.get("name"), f"The analytic plan {short(neutral.get('name'))}")
+    name = check_name(neutral.get("name"), "plan", label=short(neutral.get("name")))
     return clean({"TrackingCategoryID": xero_id or None, "Name": name})
 
 
@@ -155,7 +167,7 @@ def option_changes(local, remote):
     for item in sorted(local, key=lambda i: (i.get("xero_id") not in remote_by_id, i["res_id"])):
         name = (item.get("name") or "").strip()
         try:
-            check_name(name, f"The analytic account {short(name)}")
+            check_name(name, "account")
         except MappingError as exc:
             if item.get("active") or item.get("xero_id") in remote_by_id:
                 out["refused"].append((item["res_id"], exc.message))
@@ -170,10 +182,7 @@ def option_changes(local, remote):
                 out["refused"].append(
                     (
                         item["res_id"],
-                        (
-                            f"Another analytic account of the plan ({other}) has the same name "
-                            f"{short(name)}; Xero keeps option names unique in a category."
-                        ),
+                        Text("tracking.same_option_name", other=other, name=short(name)),
                     )
                 )
                 continue
@@ -234,9 +243,13 @@ def tracking_from_distribution(distribution, accounts, label):
             percentage = float(percentage)
         except (TypeError, ValueError):
             raise MappingError(
-                f"{label}: its analytic distribution cannot be read ({short(combination)!r}: "
-                f"{short(percentage)!r}).",
-                hint="Set the line's analytic distribution again, then click Retry.",
+                Text(
+                    "tracking.distribution_unreadable",
+                    line=label,
+                    combination=short(combination),
+                    percentage=short(percentage),
+                ),
+                hint=Text("tracking.distribution_unreadable.hint"),
             ) from None
         for account_id in ids:
             info = accounts.get(account_id)
@@ -253,29 +266,34 @@ def tracking_from_distribution(distribution, accounts, label):
                 f"{_percent(pct)} % {short(accounts[a]['name'])}" for a, pct in sorted(parts.items())
             )
             raise MappingError(
-                f"{label}: its analytic distribution on {short(first['plan_name'])} is "
-                f"{split}. A Xero line goes to one option of the tracking category "
-                f"{short(first['category'])}, at 100 %: the document was not sent.",
-                hint="Split the line into one line per analytic account (each at 100 %), or "
-                "put 100 % on one account of the plan; then click Retry.",
+                Text(
+                    "tracking.split",
+                    line=label,
+                    plan=short(first["plan_name"]),
+                    split=split,
+                    category=short(first["category"]),
+                ),
+                hint=Text("tracking.split.hint"),
             )
         account_id = next(iter(parts))
         info = accounts[account_id]
         if not info.get("option"):
             raise MappingError(
-                f"{label}: the analytic account {short(info['name'])} is not an option of "
-                f"the Xero tracking category {short(info['category'])} yet.",
+                Text(
+                    "tracking.not_an_option",
+                    line=label,
+                    account=short(info["name"]),
+                    category=short(info["category"]),
+                ),
                 kind="dependency",
                 missing=("tracking_categories", info["name"]),
-                hint="Export the Tracking Categories object (it adds the plan's analytic "
-                "accounts as options), then click Retry.",
+                hint=Text("tracking.not_an_option.hint"),
             )
         out.append({"category": info["category"], "option": info["option"]})
     if len(out) > MAX_PER_LINE:
         raise MappingError(
-            f"{label}: its analytic distribution uses {len(out)} plans linked to Xero "
-            f"tracking categories; a Xero line takes at most {MAX_PER_LINE}.",
-            hint="Keep analytic accounts of at most two of those plans on the line, then click Retry.",
+            Text("tracking.too_many_categories", line=label, count=len(out), limit=MAX_PER_LINE),
+            hint=Text("tracking.too_many_categories.hint"),
         )
     return sorted(out, key=lambda entry: key(entry["category"]))
 

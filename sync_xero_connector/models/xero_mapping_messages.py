@@ -1,0 +1,449 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""The mapping messages (xero/mapping/messages.py) in the user's language.
+
+The framework-free mappings raise ``MappingError`` with ``Text`` messages: English, with a
+stable code and parameters. This module holds the same templates once more, as literals in
+``_lt(...)`` so that Odoo's translation export (``i18n``) finds them, and renders a Text in the
+language of an environment: where a mapping error goes into the mismatch log, a run line or a
+binding, the caller passes it through ``mapping_texts`` first. A tier-1 test keeps the two
+catalogues equal: same codes, same placeholders.
+
+Not a model: a helper module of the models that catch MappingError.
+"""
+
+import logging
+
+from odoo.tools.translate import LazyTranslate
+
+from ..xero.mapping.messages import MESSAGES, Text
+
+_logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
+
+TEMPLATES = {
+    "words.unnamed": _lt("(unnamed)"),
+    "words.none": _lt("(none)"),
+    "words.this_type": _lt("this type"),
+    "words.no_name": _lt("no name"),
+    "accounts.type_unmapped": _lt(
+        "Xero account %(account)s has the type %(type)s, which has no Odoo account type."
+    ),
+    "accounts.type_unmapped.hint": _lt("Add %(type)s to the account type mapping table."),
+    "accounts.no_name": _lt("The account has no name."),
+    "accounts.no_name.hint": _lt("Give the account a name."),
+    "accounts.name.too_long": _lt(
+        "Account name is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "accounts.name.too_long.hint": _lt("Shorten the account name to %(limit)s characters or fewer."),
+    "accounts.no_code": _lt("The account %(name)r has no code; Xero requires one."),
+    "accounts.no_code.hint": _lt("Give the account a code of at most %(limit)s characters."),
+    "accounts.code.too_long": _lt(
+        "Account code is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "accounts.code.too_long.hint": _lt(
+        "Xero account codes have at most %(limit)s characters: shorten the code."
+    ),
+    "accounts.no_type": _lt("The account %(account)s has no account type."),
+    "accounts.no_type.hint": _lt("Set the account's type in Odoo."),
+    "accounts.not_exportable": _lt(
+        "Accounts of the Odoo type %(type)r have no Xero account type: %(account)s cannot be exported "
+        "to Xero."
+    ),
+    "accounts.not_exportable.hint": _lt("Add %(type)r to the account type mapping table."),
+    "accounts.credit_card.hint": _lt(
+        "In Xero a credit card is a bank account: export it from its journal as a bank account of type "
+        "CREDITCARD."
+    ),
+    "accounts.off_balance.hint": _lt(
+        "Xero has no off-balance accounts; leave this account out of the export."
+    ),
+    "accounts.is_bank": _lt("%(name)r is a bank account."),
+    "accounts.is_bank.hint": _lt(
+        "Export it from its bank journal: bank accounts go through the bank accounts object."
+    ),
+    "accounts.maps_to_bank": _lt("%(name)r maps to a Xero bank account."),
+    "accounts.description.too_long": _lt(
+        "Account description is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "accounts.description.too_long.hint": _lt(
+        "Shorten the account description to %(limit)s characters or fewer."
+    ),
+    "accounts.bank_no_number": _lt("The bank account %(name)r has no account number; Xero requires one."),
+    "accounts.bank_no_number.hint": _lt("Set the bank account number on the journal's bank account."),
+    "accounts.bank_type_unknown": _lt("The bank account %(name)r has the type %(type)r, unknown to Xero."),
+    "accounts.bank_type_unknown.hint": _lt("Use one of %(types)s."),
+    "accounts.bank_currency": _lt("Bank account currency"),
+    "currencies.code": _lt("Currency code"),
+    "currencies.code_invalid": _lt("%(what)s %(code)r is not a three-letter ISO 4217 code."),
+    "currencies.code_invalid.hint": _lt("Use the currency's ISO code, e.g. USD or EUR."),
+    "contacts.the_contact": _lt("the contact"),
+    "contacts.person": _lt("contact person %(index)s (%(name)s)"),
+    "contacts.customer": _lt("customer"),
+    "contacts.supplier": _lt("supplier"),
+    "contacts.invoice_address": _lt("invoice address"),
+    "contacts.delivery_address": _lt("delivery address"),
+    "contacts.email_invalid": _lt("The email address %(email)r of %(whose)s is not a valid email address."),
+    "contacts.email_invalid.hint": _lt(
+        "Correct the email of %(whose)s in Odoo (one @, a domain with a dot, no spaces) or clear it."
+    ),
+    "contacts.email.too_long": _lt(
+        "The email address of %(whose)s is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "contacts.email.too_long.hint": _lt(
+        "Shorten the email of %(whose)s on the Odoo contact to %(limit)s characters or fewer."
+    ),
+    "contacts.person_no_name": _lt(
+        "The %(whose)s has neither a first nor a last name; Xero needs at least one of them."
+    ),
+    "contacts.person_no_name.hint": _lt("Give that child contact a name in Odoo, or archive it."),
+    "contacts.first_name.too_long": _lt(
+        "The first name of %(whose)s is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "contacts.first_name.too_long.hint": _lt(
+        "Shorten the name of %(whose)s on the Odoo contact to %(limit)s characters or fewer."
+    ),
+    "contacts.last_name.too_long": _lt(
+        "The last name of %(whose)s is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "contacts.last_name.too_long.hint": _lt(
+        "Shorten the name of %(whose)s on the Odoo contact to %(limit)s characters or fewer."
+    ),
+    "contacts.too_many_persons": _lt(
+        "The contact has %(count)s contact persons; Xero allows at most %(limit)s."
+    ),
+    "contacts.too_many_persons.hint": _lt(
+        "Archive the extra child contacts in Odoo, or move them to another company, so that at most "
+        "%(limit)s remain."
+    ),
+    "contacts.term_type_unknown": _lt(
+        "The %(term)s payment term type %(type)r is not one Xero knows (%(types)s)."
+    ),
+    "contacts.term_type_unknown.hint": _lt(
+        "Set a %(term)s payment term in Odoo that Xero can express: a number of days after the invoice "
+        "date or after the end of the invoice month, or a day of the current or following month."
+    ),
+    "contacts.currency_invalid": _lt("The currency %(code)r is not an ISO 4217 currency code."),
+    "contacts.currency_invalid.hint": _lt(
+        "Set a standard three-letter currency (e.g. NZD, EUR) on the Odoo contact, or clear it."
+    ),
+    "contacts.no_name": _lt("The contact has no name; Xero requires a name on every contact."),
+    "contacts.no_name.hint": _lt("Fill in the contact's name in Odoo."),
+    "contacts.name.too_long": _lt(
+        "The contact name is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "contacts.name.too_long.hint": _lt(
+        "Shorten the name on the Odoo contact to %(limit)s characters or fewer."
+    ),
+    "contacts.ref.too_long": _lt(
+        "The contact number (reference) is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "contacts.ref.too_long.hint": _lt(
+        "Shorten the reference on the Odoo contact to %(limit)s characters or fewer."
+    ),
+    "contacts.vat.too_long": _lt(
+        "The tax number is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "contacts.vat.too_long.hint": _lt(
+        "Shorten the tax ID on the Odoo contact to %(limit)s characters or fewer."
+    ),
+    "contacts.street.too_long": _lt(
+        "Street of the %(address)s is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "contacts.street.too_long.hint": _lt(
+        "Shorten the street of the %(address)s on the Odoo contact to %(limit)s characters or fewer."
+    ),
+    "contacts.street2.too_long": _lt(
+        "Street 2 of the %(address)s is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "contacts.street2.too_long.hint": _lt(
+        "Shorten the street 2 of the %(address)s on the Odoo contact to %(limit)s characters or fewer."
+    ),
+    "contacts.city.too_long": _lt(
+        "City of the %(address)s is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "contacts.city.too_long.hint": _lt(
+        "Shorten the city of the %(address)s on the Odoo contact to %(limit)s characters or fewer."
+    ),
+    "contacts.state.too_long": _lt(
+        "State / region of the %(address)s is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "contacts.state.too_long.hint": _lt(
+        "Shorten the state / region of the %(address)s on the Odoo contact to %(limit)s characters or fewer."
+    ),
+    "contacts.zip.too_long": _lt(
+        "ZIP / postal code of the %(address)s is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "contacts.zip.too_long.hint": _lt(
+        "Shorten the zip / postal code of the %(address)s on the Odoo contact to %(limit)s characters "
+        "or fewer."
+    ),
+    "contacts.country.too_long": _lt(
+        "Country of the %(address)s is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "contacts.country.too_long.hint": _lt(
+        "Shorten the country of the %(address)s on the Odoo contact to %(limit)s characters or fewer."
+    ),
+    "contacts.attention.too_long": _lt(
+        "Attention of the %(address)s is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "contacts.attention.too_long.hint": _lt(
+        "Shorten the attention of the %(address)s on the Odoo contact to %(limit)s characters or fewer."
+    ),
+    "contacts.phone.too_long": _lt(
+        "The phone number is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "contacts.phone.too_long.hint": _lt(
+        "Shorten the phone number on the Odoo contact to %(limit)s characters or fewer."
+    ),
+    "contacts.mobile.too_long": _lt(
+        "The mobile number is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "contacts.mobile.too_long.hint": _lt(
+        "Shorten the mobile number on the Odoo contact to %(limit)s characters or fewer."
+    ),
+    "contacts.group_no_name": _lt("The contact group has no name; Xero requires one."),
+    "contacts.group_no_name.hint": _lt("Fill in the name of the contact tag / group in Odoo."),
+    "contacts.group_name.too_long": _lt(
+        "The contact group name is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "contacts.group_name.too_long.hint": _lt(
+        "Shorten the name of the contact tag / group on the Odoo contact to %(limit)s characters or fewer."
+    ),
+    "documents.mixed_taxes": _lt(
+        "The document mixes taxes included in the price and taxes excluded from it; a Xero document is "
+        "either tax inclusive or tax exclusive as a whole."
+    ),
+    "documents.mixed_taxes.hint": _lt(
+        "Use only price-included taxes or only price-excluded taxes on this document (e.g. swap the tax "
+        "for its included/excluded twin), then click Retry."
+    ),
+    "documents.line_description.too_long": _lt(
+        "Description of line %(index)s is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "documents.line_description.too_long.hint": _lt(
+        "Shorten the description of line %(index)s to %(limit)s characters or fewer."
+    ),
+    "documents.bill_discount": _lt(
+        "Line %(index)s has a discount; Xero accepts line discounts on sales documents only, so this "
+        "bill would be sent with a different amount."
+    ),
+    "documents.bill_discount.hint": _lt(
+        "Remove the discount and lower the unit price by it (or add a negative line), then click Retry."
+    ),
+    "documents.type_unknown": _lt("Unknown document type %(type)r."),
+    "documents.no_contact": _lt("The document has no Xero contact."),
+    "documents.no_contact.hint": _lt("Export the partner to Xero first, then click Retry."),
+    "documents.status_not_writable": _lt("Xero does not accept the status %(status)s from the API."),
+    "documents.number.too_long": _lt("Number is %(length)s characters long; Xero accepts at most %(limit)s."),
+    "documents.number.too_long.hint": _lt("Shorten the number to %(limit)s characters or fewer."),
+    "documents.reference.too_long": _lt(
+        "Reference is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "documents.reference.too_long.hint": _lt("Shorten the reference to %(limit)s characters or fewer."),
+    "documents.no_lines": _lt("The document has no lines; Xero needs at least one."),
+    "documents.no_lines.hint": _lt("Add a line, then click Retry."),
+    "documents.no_rate": _lt(
+        "The document is in %(currency)s but has no exchange rate to %(base_currency)s (Odoo would send "
+        "1.0, which is almost never right)."
+    ),
+    "documents.no_rate.hint": _lt(
+        "Add a %(currency)s rate for the document date in Accounting > Configuration > Currencies (or "
+        "set the rate on the document), then click Retry."
+    ),
+    "orders.kind.quote": _lt("quote"),
+    "orders.kind.purchase_order": _lt("purchase order"),
+    "orders.status_unknown": _lt("%(status)s is not a status of a Xero %(kind)s."),
+    "orders.deleted_never_sent": _lt("The %(kind)s is deleted and was never sent to Xero: nothing to do."),
+    "orders.cannot_move": _lt("The %(kind)s is %(current)s in Xero; Xero cannot move it to %(wanted)s."),
+    "orders.cannot_move_new": _lt("The %(kind)s is not in Xero yet; Xero cannot move it to %(wanted)s."),
+    "orders.cannot_move.hint": _lt(
+        "Change the order's status in Odoo to one Xero allows (or create a new order), then click Retry."
+    ),
+    "orders.no_contact": _lt("The order has no Xero contact."),
+    "orders.no_lines": _lt("The order has no lines; Xero needs at least one."),
+    "orders.field.too_long": _lt("%(field)s is %(length)s characters long; Xero accepts at most %(limit)s."),
+    "orders.field.too_long.hint": _lt("Shorten the %(field_lower)s to %(limit)s characters or fewer."),
+    "items.no_code": _lt("The product %(name)r has no code; Xero items need one."),
+    "items.no_code.hint": _lt("Set the product's internal reference (it becomes the Xero item code)."),
+    "items.code.too_long": _lt("Item code is %(length)s characters long; Xero accepts at most %(limit)s."),
+    "items.code.too_long.hint": _lt(
+        "Shorten the product's internal reference to %(limit)s characters or fewer."
+    ),
+    "items.no_name": _lt("The product %(code)r has no name."),
+    "items.no_name.hint": _lt("Give the product a name."),
+    "items.name.too_long": _lt("Item name is %(length)s characters long; Xero accepts at most %(limit)s."),
+    "items.name.too_long.hint": _lt(
+        "Shorten the product name to %(limit)s characters or map the Code from the internal reference."
+    ),
+    "items.sales_description.too_long": _lt(
+        "Sales description is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "items.sales_description.too_long.hint": _lt(
+        "Shorten the sales description to %(limit)s characters or fewer."
+    ),
+    "items.purchase_description.too_long": _lt(
+        "Purchase description is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "items.purchase_description.too_long.hint": _lt(
+        "Shorten the purchase description to %(limit)s characters or fewer."
+    ),
+    "items.inventory_account": _lt("inventory asset account"),
+    "items.cogs_account": _lt("cost of goods sold account"),
+    "items.tracked_no_account": _lt("The tracked item %(code)r has no %(account)s."),
+    "items.tracked_no_account.hint": _lt(
+        "Set the %(account)s of the product (its category's stock accounts) and map it to a Xero account."
+    ),
+    "items.tracked_not_purchased": _lt(
+        "The tracked item %(code)r is not purchased; Xero keeps a tracked item's cost of goods sold "
+        "account in its purchase details, which it clears for items not purchased."
+    ),
+    "items.tracked_not_purchased.hint": _lt(
+        "Allow the product to be purchased, or do not track it as inventory in Xero."
+    ),
+    "journals.no_narration": _lt("The entry has no reference; a Xero manual journal needs a narration."),
+    "journals.no_narration.hint": _lt("Give the entry a reference, then click Retry."),
+    "journals.narration.too_long": _lt(
+        "Narration is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "journals.narration.too_long.hint": _lt("Shorten the narration to %(limit)s characters or fewer."),
+    "journals.line_no_account": _lt("Line %(index)s has no account in Xero."),
+    "journals.line_no_account.hint": _lt("Export the account (Accounts object), then click Retry."),
+    "journals.too_few_lines": _lt("A Xero manual journal needs at least two lines."),
+    "journals.too_few_lines.hint": _lt("Add the counterpart line, then click Retry."),
+    "payments.no_document": _lt("The payment is not reconciled with a document synced to Xero."),
+    "payments.no_document.hint": _lt(
+        "Reconcile the payment with an invoice, bill or credit note that is in Xero, then click Retry."
+    ),
+    "payments.journal_unmapped": _lt("The payment's journal is not mapped to a Xero bank account."),
+    "payments.journal_unmapped.hint": _lt(
+        "Map the journal to a Xero bank account (Bank Accounts object), then click Retry."
+    ),
+    "payments.not_positive": _lt("The payment amount must be greater than zero."),
+    "payments.no_date": _lt("The payment has no date."),
+    "payments.no_date.hint": _lt("Set the payment date, then click Retry."),
+    "payments.the_document": _lt("the document"),
+    "payments.more_than_due": _lt(
+        "The payment of %(amount)s is larger than the %(due)s still due on %(document)s in Xero."
+    ),
+    "payments.more_than_due.hint": _lt(
+        "Check the payments already recorded in Xero for this document; register only what is due "
+        "(record an overpayment in Xero itself), then click Retry."
+    ),
+    "payments.reference.too_long": _lt(
+        "Payment reference is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "payments.reference.too_long.hint": _lt(
+        "Shorten the payment reference to %(limit)s characters or fewer."
+    ),
+    "taxes.no_name": _lt("The tax has no name."),
+    "taxes.no_name.hint": _lt("Give the tax a name."),
+    "taxes.name.too_long": _lt(
+        "Tax rate name is %(length)s characters long; Xero accepts at most %(limit)s."
+    ),
+    "taxes.name.too_long.hint": _lt("Shorten the tax rate name to %(limit)s characters or fewer."),
+    "taxes.no_component": _lt("The tax %(name)r has no rate component."),
+    "taxes.no_component.hint": _lt("Give the tax a rate (a group tax needs at least one child tax)."),
+    "taxes.negative_rate": _lt(
+        "The tax %(name)r has a negative rate (%(rate)s); Xero tax rates are 0 or more."
+    ),
+    "taxes.negative_rate.hint": _lt(
+        "Use a rate of 0 or more; record a negative tax as a separate line instead."
+    ),
+    "taxes.compound_alone": _lt("The tax %(name)r is compound but has nothing to compound on."),
+    "taxes.compound_alone.hint": _lt("Untick 'compound' or add the tax it applies on top of."),
+    "attachments.type_refused": _lt(
+        "Xero does not accept files of type %(type)s (%(file)s): it takes %(types)s."
+    ),
+    "attachments.type_refused.hint": _lt(
+        "Attach the document to the record in a type Xero takes (e.g. a PDF) if Xero should have it; "
+        "this one stays in Odoo only. Then Mark as Resolved."
+    ),
+    "attachments.too_big": _lt("%(file)s is %(size)s MB; Xero takes attachments of at most %(limit)s MB."),
+    "attachments.too_big.hint": _lt(
+        "Attach a smaller version of the file (e.g. a compressed PDF), then Retry; this one stays in "
+        "Odoo only."
+    ),
+    "attachments.too_many": _lt(
+        "The Xero record has %(count)s attachments already; Xero keeps at most %(limit)s per record, so "
+        "%(file)s was not sent."
+    ),
+    "attachments.too_many.hint": _lt(
+        "Remove an attachment from the record in Xero (or combine files), then click Retry."
+    ),
+    "tracking.plan_no_name": _lt("The analytic plan %(name)s has no name; Xero needs one."),
+    "tracking.plan_name_too_long": _lt(
+        "The analytic plan %(name)s is named with %(length)s characters; Xero accepts at most %(limit)s."
+    ),
+    "tracking.plan_name_control": _lt("The name of the analytic plan %(name)s contains a control character."),
+    "tracking.account_no_name": _lt("The analytic account %(name)s has no name; Xero needs one."),
+    "tracking.account_name_too_long": _lt(
+        "The analytic account %(name)s is named with %(length)s characters; Xero accepts at most %(limit)s."
+    ),
+    "tracking.account_name_control": _lt(
+        "The name of the analytic account %(name)s contains a control character."
+    ),
+    "tracking.no_name.hint": _lt("Give it a name, then click Retry."),
+    "tracking.name_too_long.hint": _lt(
+        "Shorten the name to %(limit)s characters or fewer, then click Retry."
+    ),
+    "tracking.name_control.hint": _lt("Retype the name without it, then click Retry."),
+    "tracking.same_option_name": _lt(
+        "Another analytic account of the plan (%(other)s) has the same name %(name)s; Xero keeps option "
+        "names unique in a category."
+    ),
+    "tracking.distribution_unreadable": _lt(
+        "%(line)s: its analytic distribution cannot be read (%(combination)r: %(percentage)r)."
+    ),
+    "tracking.distribution_unreadable.hint": _lt(
+        "Set the line's analytic distribution again, then click Retry."
+    ),
+    "tracking.split": _lt(
+        "%(line)s: its analytic distribution on %(plan)s is %(split)s. A Xero line goes to one option "
+        "of the tracking category %(category)s, at 100 %%: the document was not sent."
+    ),
+    "tracking.split.hint": _lt(
+        "Split the line into one line per analytic account (each at 100 %%), or put 100 %% on one "
+        "account of the plan; then click Retry."
+    ),
+    "tracking.not_an_option": _lt(
+        "%(line)s: the analytic account %(account)s is not an option of the Xero tracking category "
+        "%(category)s yet."
+    ),
+    "tracking.not_an_option.hint": _lt(
+        "Export the Tracking Categories object (it adds the plan's analytic accounts as options), then "
+        "click Retry."
+    ),
+    "tracking.too_many_categories": _lt(
+        "%(line)s: its analytic distribution uses %(count)s plans linked to Xero tracking categories; a "
+        "Xero line takes at most %(limit)s."
+    ),
+    "tracking.too_many_categories.hint": _lt(
+        "Keep analytic accounts of at most two of those plans on the line, then click Retry."
+    ),
+}
+
+
+def translate_text(env, text):
+    """``text`` in the language of ``env``. A mapping ``Text`` is rendered from the
+    translated templates of its code (and of the Texts among its parameters); anything else
+    (a message the Odoo layer translated itself, None) is returned as it is."""
+    if not isinstance(text, Text):
+        return text
+
+    def template(code):
+        lazy = TEMPLATES.get(code)
+        return env._(lazy) if lazy is not None else MESSAGES[code]
+
+    try:
+        return text.render(template)
+    except (KeyError, TypeError, ValueError):
+        # A translation whose placeholders do not match its template: English, not a crash.
+        _logger.warning(
+            "The translation of the Xero mapping message %s does not fit its parameters", text.code
+        )
+        return str(text)
+
+
+def mapping_texts(env, exc):
+    """(message, hint) of a MappingError in the language of ``env``."""
+    return translate_text(env, exc.message), translate_text(env, exc.hint)
