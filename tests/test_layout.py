@@ -93,8 +93,9 @@ def test_import_detector():
 
 def test_odoo_runner_finds_every_test_module():
     """Odoo's own runner (--test-enable) only runs the test modules tests/__init__.py imports."""
-    folder = os.path.join(ADDON, "tests")
-    on_disk = {name[:-3] for name in os.listdir(folder) if name.startswith("test_") and name.endswith(".py")}
-    with open(os.path.join(folder, "__init__.py"), encoding="utf-8") as handle:
-        imported = _imported_test_modules(handle.read())
-    assert sorted(on_disk - imported) == [], "add them to sync_xero_connector/tests/__init__.py"
+    for addon in ("sync_xero_connector", "sync_xero_connector_stock"):
+        folder = os.path.join(ROOT, addon, "tests")
+        on_disk = {n[:-3] for n in os.listdir(folder) if n.startswith("test_") and n.endswith(".py")}
+        with open(os.path.join(folder, "__init__.py"), encoding="utf-8") as handle:
+            imported = _imported_test_modules(handle.read())
+        assert sorted(on_disk - imported) == [], f"add them to {addon}/tests/__init__.py"

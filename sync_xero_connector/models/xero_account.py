@@ -76,6 +76,8 @@ SYNC_OBJECT_KEYS = (
     "attachments",
     "inventory",
 )
+# Objects implemented by a module of their own (installed with what they need).
+OBJECT_MODULES = {"inventory": "sync_xero_connector_stock"}
 RESULT_KEYS = ("created", "updated", "skipped", "failed")
 
 # Fields written only through _store_token_state / the connect flows.

@@ -21,7 +21,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..xero import XeroDayLimitError, XeroError
-from .xero_account import SYNC_OBJECT_KEYS
+from .xero_account import OBJECT_MODULES, SYNC_OBJECT_KEYS
 from .xero_binding import object_selection
 from .xero_object import Sync, naive_utc
 from .xero_sync_object import SETUP_KEYS
@@ -568,6 +568,16 @@ class XeroAccount(models.Model):
             for k in wanted
             if not implemented.get(k) or (direction != "sync" and direction not in implemented[k])
         ]
+        absent = [k for k in missing if k in OBJECT_MODULES and not implemented.get(k)]
+        if absent:
+            raise UserError(
+                self.env._(
+                    "The %(object)s object needs the module %(module)s, which is not installed: "
+                    "install it (Apps), then run again.",
+                    object=absent[0],
+                    module=OBJECT_MODULES[absent[0]],
+                )
+            )
         if missing:
             raise UserError(
                 self.env._(
