@@ -9,7 +9,6 @@ class XeroAccount(models.Model):
 
     inventory_adjustment_account_id = fields.Many2one(
         "account.account",
-        string="Inventory Adjustment Account",
         help="Inventory object: the account (in Xero too) that takes the other side of the "
         "inventory adjustments sent to Xero, e.g. an expense account 'Inventory Adjustments' "
         "or the cost of goods sold. Without it no adjustment is sent.",

@@ -67,7 +67,7 @@ class XeroInventoryAdjustment(models.Model):
         readonly=True, index=True, help="What identifies the document in Xero (in its number)."
     )
     xero_id = fields.Char(string="Xero ID", compute="_compute_xero")
-    xero_number = fields.Char(string="Xero Number", compute="_compute_xero")
+    xero_number = fields.Char(compute="_compute_xero")
     state = fields.Selection(
         [("inflight", "Being Sent"), ("synced", "In Xero")], compute="_compute_xero", string="Status"
     )
