@@ -495,6 +495,11 @@ class XeroObjectInventory(models.AbstractModel):
         # A clean stop: nothing marked in flight for a batch Xero's day cannot take.
         sync.client.check_day_budget(1)
         self._xero_mark_inflight(sync, chunk)
+        # Resending what Xero refused (Retry): not the refusal's Idempotency-Key again (Xero
+        # replays the answer of a known key, refusals too).
+        refused = self._xero_refused(sync)
+        if any((plan.product.id, plan.hash) in refused for plan in chunk):
+            sync.client.idempotency_salt = f"retry-{sync.run.id}"
         try:
             results = sync.client.write(
                 collection, [plan.payload for plan in chunk], method="PUT", hint="inventory"
@@ -505,6 +510,8 @@ class XeroObjectInventory(models.AbstractModel):
             if not isinstance(exc, (XeroConnectionError, XeroServerError)):
                 self._xero_drop_inflight(sync, chunk)
             raise
+        finally:
+            sync.client.idempotency_salt = None
         number_field = inventory_map.NUMBER_FIELDS[collection]
         for plan, result in zip(chunk, results):
             if result.status in (CREATED, UPDATED):

@@ -409,6 +409,35 @@ class TestInventory(InventoryCase):
         self.assertEqual(self.new_writes(before), {"PUT /Invoices": 1})
         self.assert_xero_matches_odoo()
 
+    def test_xero_refusal_is_a_mismatch_not_sent_again_until_retry(self):
+        self.count(5)
+        self.sb.update_organisation(PeriodLockDate="2099-12-31")
+        before = self.writes()
+        run = self.export_inventory()
+        self.assertEqual((run.state, run.created_count, run.failed_count), ("partial", 0, 1))
+        self.assertEqual(self.new_writes(before), {"PUT /Invoices": 1})
+        self.assertEqual(self.adjustment_documents(), ([], []))
+        self.assertFalse(self.adjustments())
+        self.assertFalse(self.bindings("inventory"))
+        [entry] = self.mismatches("inventory")
+        self.assertEqual(
+            (entry.kind, entry.res_model, entry.res_id), ("validation", "product.product", self.product.id)
+        )
+        self.assertIn("Xero refused the inventory adjustment of", entry.messages)
+        self.assertIn("lock date (2099-12-31)", entry.messages)
+        self.assertIn('"ItemCode": "FRIDGE-T"', entry.payload)
+        # The same adjustment is not sent again by the next runs...
+        before = self.writes()
+        run = self.export_inventory()
+        self.assertEqual((run.created_count, run.failed_count, run.skipped_count), (0, 0, 1))
+        self.assertEqual(self.writes(), before)
+        # ... until the lock date is moved and Retry sends it.
+        self.sb.update_organisation(PeriodLockDate=None)
+        entry.action_retry()
+        self.assertEqual(entry.state, "resolved")
+        self.assertEqual(self.new_writes(before), {"PUT /Invoices": 1})
+        self.assert_xero_matches_odoo()
+
     def test_negative_stock_in_odoo_is_a_mismatch(self):
         self.deliver(2)  # nothing on hand: Odoo goes negative
         self.assertEqual(self.on_hand(), -2)
