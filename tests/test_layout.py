@@ -93,15 +93,16 @@ def test_import_detector():
 
 def test_odoo_runner_finds_every_test_module():
     """Odoo's own runner (--test-enable) only runs the test modules tests/__init__.py imports."""
-    folder = os.path.join(ADDON, "tests")
-    on_disk = {name[:-3] for name in os.listdir(folder) if name.startswith("test_") and name.endswith(".py")}
-    with open(os.path.join(folder, "__init__.py"), encoding="utf-8") as handle:
-        imported = _imported_test_modules(handle.read())
-    assert sorted(on_disk - imported) == [], "add them to sync_xero_connector/tests/__init__.py"
+    for addon in ("sync_xero_connector", "sync_xero_connector_stock"):
+        folder = os.path.join(ROOT, addon, "tests")
+        on_disk = {n[:-3] for n in os.listdir(folder) if n.startswith("test_") and n.endswith(".py")}
+        with open(os.path.join(folder, "__init__.py"), encoding="utf-8") as handle:
+            imported = _imported_test_modules(handle.read())
+        assert sorted(on_disk - imported) == [], f"add them to {addon}/tests/__init__.py"
 
 
 # ------------------------------------------------------------------ models/: one file per model
-MODELS_DIR = os.path.join(ADDON, "models")
+ADDONS = ("sync_xero_connector", "sync_xero_connector_stock")
 
 
 def _model_classes(path):
@@ -127,15 +128,18 @@ def _model_classes(path):
 def test_each_models_file_holds_the_model_it_is_named_after():
     """``models/<model with _ for .>.py`` holds that model and no other (helpers aside)."""
     wrong = []
-    for name in sorted(os.listdir(MODELS_DIR)):
+    files = [
+        (addon, name) for addon in ADDONS for name in sorted(os.listdir(os.path.join(ROOT, addon, "models")))
+    ]
+    for addon, name in files:
         if not name.endswith(".py") or name == "__init__.py":
             continue
-        models = {model for __, model in _model_classes(os.path.join(MODELS_DIR, name))}
+        models = {model for __, model in _model_classes(os.path.join(ROOT, addon, "models", name))}
         expected = name[:-3]
         if not models:
             continue  # a helper module (no model): e.g. the mapping messages' translations
         if len(models) != 1 or next(iter(models)).replace(".", "_") != expected:
-            wrong.append(f"{name}: {sorted(m or '?' for m in models)}")
+            wrong.append(f"{addon}/models/{name}: {sorted(m or '?' for m in models)}")
     assert not wrong, "files not named after their one model:\n" + "\n".join(wrong)
 
 
@@ -148,8 +152,16 @@ def test_bindings_are_searched_only_by_xero_binding():
         r"|FROM xero_binding|JOIN xero_binding|UPDATE xero_binding"
     )
     found = []
-    for package in ("models", "wizard", "controllers"):
-        for path in _python_files(package):
+    packages = [
+        os.path.join(ROOT, addon, package)
+        for addon in ADDONS
+        for package in ("models", "wizard", "controllers")
+    ]
+    for base in packages:
+        paths = [
+            os.path.join(d, n) for d, __, names in os.walk(base) for n in sorted(names) if n.endswith(".py")
+        ]
+        for path in paths:
             if path.endswith(os.path.join("models", "xero_binding.py")):
                 continue
             with open(path, encoding="utf-8") as handle:

@@ -1,4 +1,4 @@
-"""The addon's README.rst is the one tools/gen_readme.py makes from its readme/ fragments."""
+"""Each addon's README.rst is the one tools/gen_readme.py makes from its readme/ fragments."""
 
 import os
 import subprocess
@@ -19,6 +19,7 @@ def test_readme_is_made_from_fragments():
 
 def test_readme_is_valid_restructuredtext():
     docutils_core = __import__("pytest").importorskip("docutils.core")
-    with open(os.path.join(ROOT, "sync_xero_connector", "README.rst"), encoding="utf-8") as handle:
-        text = handle.read()
-    docutils_core.publish_doctree(text, settings_overrides={"halt_level": 2, "report_level": 2})
+    for addon in ("sync_xero_connector", "sync_xero_connector_stock"):
+        with open(os.path.join(ROOT, addon, "README.rst"), encoding="utf-8") as handle:
+            text = handle.read()
+        docutils_core.publish_doctree(text, settings_overrides={"halt_level": 2, "report_level": 2})

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Make the addon's README.rst from its ``readme/`` fragments (the OCA layout).
+"""Make each addon's README.rst from its ``readme/`` fragments (the OCA layout).
 
-    python3 tools/gen_readme.py          # write sync_xero_connector/README.rst
-    python3 tools/gen_readme.py --check  # exit 1 when README.rst is not what the fragments make
+    python3 tools/gen_readme.py          # write sync_xero_connector/README.rst and the bridge's
+    python3 tools/gen_readme.py --check  # exit 1 when a README.rst is not what its fragments make
 
 Fragments (reStructuredText, sections inside them underlined with ``-``): DESCRIPTION, INSTALL,
 CONFIGURE, USAGE, ROADMAP, CONTRIBUTORS. Each becomes a top-level section of README.rst in that order.
@@ -14,7 +14,7 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ADDON = os.path.join(ROOT, "sync_xero_connector")
+ADDONS = [os.path.join(ROOT, name) for name in ("sync_xero_connector", "sync_xero_connector_stock")]
 SECTIONS = [
     ("DESCRIPTION", "What it does"),
     ("INSTALL", "Installation"),
@@ -30,8 +30,8 @@ def heading(title, char, overline=False):
     return ([bar] if overline else []) + [title, bar, ""]
 
 
-def render():
-    with open(os.path.join(ADDON, "__manifest__.py"), encoding="utf-8") as handle:
+def render(addon):
+    with open(os.path.join(addon, "__manifest__.py"), encoding="utf-8") as handle:
         manifest = ast.literal_eval(handle.read())
     out = [
         ".. Made by tools/gen_readme.py from the readme/ fragments: edit those, then run it.",
@@ -48,7 +48,7 @@ def render():
         "",
     ]
     for name, title in SECTIONS:
-        path = os.path.join(ADDON, "readme", name + ".rst")
+        path = os.path.join(addon, "readme", name + ".rst")
         with open(path, encoding="utf-8") as handle:
             body = handle.read().strip("\n")
         if title:
@@ -58,17 +58,19 @@ def render():
 
 
 def main(argv):
-    target = os.path.join(ADDON, "README.rst")
-    text = render()
-    if "--check" in argv:
-        current = open(target, encoding="utf-8").read() if os.path.exists(target) else ""
-        if current != text:
-            sys.stderr.write(f"{target} is not what readme/ makes: run python3 tools/gen_readme.py\n")
-            return 1
-        return 0
-    with open(target, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    return 0
+    status = 0
+    for addon in ADDONS:
+        target = os.path.join(addon, "README.rst")
+        text = render(addon)
+        if "--check" in argv:
+            current = open(target, encoding="utf-8").read() if os.path.exists(target) else ""
+            if current != text:
+                sys.stderr.write(f"{target} is not what readme/ makes: run python3 tools/gen_readme.py\n")
+                status = 1
+            continue
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    return status
 
 
 if __name__ == "__main__":

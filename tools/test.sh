@@ -4,8 +4,9 @@
 # Tier 1 (always): the framework-free pytest suite in tests/.
 # Tier 2 (when Odoo 19.0 is importable by python3): the addon is installed into a fresh copy of a
 # template database (account, sale_management, purchase, stock; built once per machine and Odoo
-# tree), and its Odoo tests (sync_xero_connector/tests: TransactionCase and HttpCase) run under
-# pytest-odoo, in the SAME pytest run as tier 1, so the last line printed is one pytest summary.
+# tree) with its inventory bridge sync_xero_connector_stock, and their Odoo tests
+# (sync_xero_connector/tests, sync_xero_connector_stock/tests: TransactionCase and HttpCase) run
+# under pytest-odoo, in the SAME pytest run as tier 1, so the last line printed is one pytest summary.
 #
 # Environment:
 #   XERO_TEST_TIER=1        run tier 1 only, even where Odoo is importable
@@ -23,6 +24,8 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT" || exit 2
 ADDON=sync_xero_connector
+BRIDGE=sync_xero_connector_stock   # the inventory object (depends on stock; auto-installed)
+MODULES="$ADDON,$BRIDGE"
 PY="${PYTHON:-python3}"
 TEMPLATE_MODULES=account,sale_management,purchase,stock
 # Never put the current folder on sys.path (python -m would): the addon must only import as
@@ -164,23 +167,27 @@ trap cleanup EXIT
 # installing the addon comes from the addon (its Python code, manifest, data or views), whichever
 # logger reports it (odoo.addons.sync_xero_connector.*, odoo.modules.*, odoo.models, ...).
 # ---------------------------------------------------------------------------------------------
-say "Odoo $ODOO_VERSION at $ODOO_ROOT: installing $ADDON into $DB (clone of $TEMPLATE)..."
+say "Odoo $ODOO_VERSION at $ODOO_ROOT: installing $MODULES into $DB (clone of $TEMPLATE)..."
 INSTALL_LOG="$LOG_DIR/install.log"
 start=$SECONDS
-odoo server -d "$DB" -i "$ADDON" "${ODOO_OPTS[@]}" > "$INSTALL_LOG" 2>&1
+odoo server -d "$DB" -i "$MODULES" "${ODOO_OPTS[@]}" > "$INSTALL_LOG" 2>&1
 install_rc=$?
 LOG_LINE='^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) '
 problems="$(grep -E "$LOG_LINE" "$INSTALL_LOG" \
     | { if [ -n "${XERO_TEST_ALLOWED_WARNINGS:-}" ]; then
             grep -vE -- " WARNING .*(${XERO_TEST_ALLOWED_WARNINGS})"; else cat; fi; })"
-state="$(psql -X -d "$DB" -Atc "SELECT state FROM ir_module_module WHERE name = '$ADDON'" 2>/dev/null)"
 INSTALL_FAILURE=""
 if [ "$install_rc" -ne 0 ]; then
-    INSTALL_FAILURE="odoo exited with status $install_rc while installing $ADDON"
-elif [ "$state" != "installed" ]; then
-    INSTALL_FAILURE="$ADDON is in state '${state:-unknown}' after the install, not 'installed'"
-elif [ -n "$problems" ]; then
-    INSTALL_FAILURE="installing $ADDON logged WARNING/ERROR lines"
+    INSTALL_FAILURE="odoo exited with status $install_rc while installing $MODULES"
+fi
+for module in $ADDON $BRIDGE; do
+    state="$(psql -X -d "$DB" -Atc "SELECT state FROM ir_module_module WHERE name = '$module'" 2>/dev/null)"
+    if [ -z "$INSTALL_FAILURE" ] && [ "$state" != "installed" ]; then
+        INSTALL_FAILURE="$module is in state '${state:-unknown}' after the install, not 'installed'"
+    fi
+done
+if [ -z "$INSTALL_FAILURE" ] && [ -n "$problems" ]; then
+    INSTALL_FAILURE="installing $MODULES logged WARNING/ERROR lines"
 fi
 if [ -n "$INSTALL_FAILURE" ]; then
     {
@@ -220,11 +227,11 @@ PYEOF
         "$PY" -m pytest -p no:odoo -p xero_install_failed $(paths tests) "$@"
     exit 1
 fi
-say "Installed $ADDON in $((SECONDS - start)) s. Running tier 1 and tier 2 in one pytest run."
+say "Installed $MODULES in $((SECONDS - start)) s. Running tier 1 and tier 2 in one pytest run."
 
 # ---------------------------------------------------------------------------------------------
-# One pytest run: tests/ (framework-free) and sync_xero_connector/tests (pytest-odoo, with
-# Odoo's HTTP server up for HttpCase: --odoo-http).
+# One pytest run: tests/ (framework-free) and the addons' tests (pytest-odoo, with Odoo's HTTP
+# server up for HttpCase: --odoo-http).
 # ---------------------------------------------------------------------------------------------
 "$PY" -m pytest \
     --odoo-database="$DB" \
@@ -234,7 +241,7 @@ say "Installed $ADDON in $((SECONDS - start)) s. Running tier 1 and tier 2 in on
     --odoo-extra=data-dir="$DATA_DIR" \
     --odoo-extra=http-interface=127.0.0.1 \
     -W "ignore:the load_module() method is deprecated:DeprecationWarning" \
-    $(paths tests "$ADDON/tests") "$@"
+    $(paths tests "$ADDON/tests" "$BRIDGE/tests") "$@"
 rc=$?
 [ "$rc" -eq 5 ] && rc=1   # nothing collected, not even tier 1
 exit "$rc"

@@ -37,7 +37,7 @@ from ..xero import (
     onboarding,
     webhooks,
 )
-from ..xero.objects import INVOICE_KEYS, SYNC_OBJECT_KEYS
+from ..xero.objects import INVOICE_KEYS, OBJECT_MODULES, SYNC_OBJECT_KEYS
 from .xero_binding import object_selection
 from .xero_object import Sync, naive_utc
 from .xero_rate_call import registry_for
@@ -1500,6 +1500,16 @@ class XeroAccount(models.Model):
             for k in wanted
             if not implemented.get(k) or (direction != "sync" and direction not in implemented[k])
         ]
+        absent = [k for k in missing if k in OBJECT_MODULES and not implemented.get(k)]
+        if absent:
+            raise UserError(
+                self.env._(
+                    "The %(object)s object needs the module %(module)s, which is not installed: "
+                    "install it (Apps), then run again.",
+                    object=absent[0],
+                    module=OBJECT_MODULES[absent[0]],
+                )
+            )
         if missing:
             raise UserError(
                 self.env._(

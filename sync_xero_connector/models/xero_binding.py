@@ -460,6 +460,51 @@ class XeroBinding(models.Model):
         return self.env.cr.fetchall()
 
     @api.model
+    def _xero_all_xero_ids(self, account, key):
+        """Every Xero ID ``account`` has a link of ``key`` for (one query, no records)."""
+        self.flush_model()
+        self.env.cr.execute(
+            "SELECT xero_id FROM xero_binding WHERE account_id = %s AND object_key = %s "
+            "AND active AND xero_id IS NOT NULL",
+            [account.id, key],
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _xero_document_product_lines(self, account, keys, products, company, types, approved):
+        """``[(product id, move id, move type, move state, quantity, link state)]``: the product
+        lines of the company's posted or cancelled documents (``types``) whose state differs
+        from what Xero holds (posted in Odoo but not ``approved`` in Xero through a link of
+        ``keys``, or cancelled in Odoo and approved in Xero). For the inventory object."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT l.product_id, m.id, m.move_type, m.state, SUM(l.quantity), b.state
+              FROM account_move_line l
+              JOIN account_move m ON m.id = l.move_id
+              LEFT JOIN xero_binding b
+                ON b.account_id = %(account)s AND b.active AND b.is_primary
+               AND b.res_model = 'account.move' AND b.res_id = m.id AND b.object_key = ANY(%(keys)s)
+             WHERE l.product_id = ANY(%(products)s) AND l.display_type = 'product'
+               AND m.company_id = %(company)s AND m.move_type = ANY(%(types)s)
+               AND m.state IN ('posted', 'cancel')
+             GROUP BY l.product_id, m.id, m.move_type, m.state, b.id
+            HAVING (m.state = 'posted') <> COALESCE(
+                       b.xero_id IS NOT NULL AND b.xero_data->>'status' IN %(approved)s, FALSE)
+            """,
+            {
+                "account": account.id,
+                "keys": list(keys),
+                "products": [p.id for p in products],
+                "company": company.id,
+                "types": list(types),
+                "approved": tuple(approved),
+            },
+        )
+        rows = self.env.cr.fetchall()
+        return rows
+
+    @api.model
     def _mark_pending(self, model, ids):
         """A synced field of these records changed in Odoo: export them next time, to every
         organisation they are linked in (archived links too: the change must reach an

@@ -128,6 +128,15 @@ class TestXeroCli(XeroTestMixin, TransactionCase):
         self.assertEqual(status, 1)
         self.assertIn("Unknown Xero object", err)
 
+    def test_inventory_names_its_module(self):
+        """Without sync_xero_connector_stock, the inventory object says what to install."""
+        if "xero.object.inventory" in self.env:
+            self.skipTest("sync_xero_connector_stock is installed: its own tests run the object")
+        self.assertEqual(self.run_cli(*self.connect_args())[0], 0)
+        status, out, err = self.run_cli("export", "inventory")
+        self.assertEqual((status, out), (1, ""))
+        self.assertIn("The inventory object needs the module sync_xero_connector_stock", err)
+
     def test_run_without_connected_account(self):
         status, _out, err = self.run_cli("sync", "--json")
         self.assertEqual(status, 1)

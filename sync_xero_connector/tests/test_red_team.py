@@ -242,7 +242,7 @@ class TestRedTeamCompanies(XeroSyncCase):
                     mine.unlink()
         # A status of B's mapping left free, so that only the rule can refuse the new row.
         freed = maps_b[-1]
-        settings_b, status = freed.sync_object_id, freed.xero_status
+        settings_b, status = freed.sync_setting_id, freed.xero_status
         freed.unlink()
         maps_b -= freed
         with mute_logger("odoo.models", "odoo.addons.base.models.ir_rule"):
@@ -252,12 +252,12 @@ class TestRedTeamCompanies(XeroSyncCase):
                 )
             with self.assertRaises(AccessError):
                 env_a["xero.document.state.map"].create(
-                    {"sync_object_id": settings_b.id, "xero_status": status, "odoo_state": "draft"}
+                    {"sync_setting_id": settings_b.id, "xero_status": status, "odoo_state": "draft"}
                 )
         self.assertEqual(self.env["xero.sync.run.line"].search([("run_id", "=", run_b.id)]), lines_b)
         self.assertFalse(
             self.env["xero.document.state.map"].search(
-                [("sync_object_id", "=", settings_b.id), ("xero_status", "=", status)]
+                [("sync_setting_id", "=", settings_b.id), ("xero_status", "=", status)]
             )
         )
         # Nothing changed (the freed status was the last mapping of B's).

@@ -450,10 +450,13 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
     def test_sync_objects_registry(self):
         Account = self.env["xero.account"]
         implemented = Account._xero_sync_settings()
+        # The inventory object comes with its own module (sync_xero_connector_stock).
+        bridge = ["inventory"] if "xero.object.inventory" in self.env else []
         self.assertEqual(
             sorted(implemented),
             sorted(
-                [
+                bridge
+                + [
                     "currencies",
                     "taxes",
                     "accounts",
@@ -498,8 +501,13 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
                 "quotes",
                 "purchase_orders",
                 "attachments",
-            ],
+            ]
+            + bridge,
         )
+        if not bridge:
+            # Without its module, the inventory object says which module it needs.
+            with self.assertRaisesRegex(UserError, "needs the module sync_xero_connector_stock"):
+                Account._xero_resolve_objects(["inventory"], "export")
         # Every account has the settings of every object, off until the user enables them.
         account = self.make_account()
         self.assertEqual(sorted(account.sync_setting_ids.mapped("object_key")), sorted(implemented))

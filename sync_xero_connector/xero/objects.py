@@ -134,6 +134,8 @@ SYNC_OBJECT_KEYS = (
     "attachments",
     "inventory",
 )
+# Objects implemented by a module of their own (installed with what they need).
+OBJECT_MODULES = {"inventory": "sync_xero_connector_stock"}
 
 # Object keys that several lookups take together.
 INVOICE_KEYS = ("invoices", "bills")  # ACCREC and ACCPAY invoices

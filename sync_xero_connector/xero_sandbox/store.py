@@ -78,6 +78,9 @@ class Tenant:
         self.organisation = None
         self.attachments = {}  # (collection, record id) -> tuple of attachment dicts (with "_content")
         self.group_members = {}  # contact group id -> tuple of contact ids
+        # What each approved document did to its tracked items (accounting/inventory.py):
+        # (collection, document id) -> {item id: (quantity, value)}.
+        self.inventory = {}
         # Elements planted as they are (Sandbox.inject_raw): listed verbatim, never validated,
         # never written to; a hostile Xero for the client's tests.
         self.raw = {}  # collection -> list of elements
@@ -136,16 +139,18 @@ class Tenant:
             self.organisation,
             dict(self.attachments),
             dict(self.group_members),
+            dict(self.inventory),
         )
 
     def restore(self, snap):
-        (collections, indexes, counters, organisation, attachments, members) = snap
+        (collections, indexes, counters, organisation, attachments, members, inventory) = snap
         self.collections = {k: dict(v) for k, v in collections.items()}
         self.indexes = {k: dict(v) for k, v in indexes.items()}
         self.counters = dict(counters)
         self.organisation = organisation
         self.attachments = dict(attachments)
         self.group_members = dict(members)
+        self.inventory = dict(inventory)
 
 
 class Store:

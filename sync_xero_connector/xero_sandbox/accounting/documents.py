@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from .. import msdate
-from . import totals
+from . import inventory, totals
 from .base import (
     Kind,
     base_currency,
@@ -457,6 +457,8 @@ class Document(Kind):
         pass
 
     def after_put(self, ctx, record, old):
+        # Tracked items first: a transaction taking one below zero is refused as a whole.
+        inventory.apply(ctx, self.name, record)
         super().after_put(ctx, record, old)
         if self.types and old is None:
             contact = ctx.tenant.get("Contacts", record["Contact"]["ContactID"])

@@ -10,7 +10,7 @@ import os
 from decimal import Decimal
 
 from .. import msdate
-from .common import Invalid, money, record_date
+from .common import Invalid, dec, money, num, record_date
 from .contacts import CONTACT_GROUPS, CONTACTS
 from .context import Ctx
 from .documents import CREDIT_NOTES, INVOICES, PURCHASE_ORDERS, QUOTES
@@ -210,6 +210,10 @@ def _load_one(ctx, kind, element, archived, final_status, paid_docs, allocations
             final_status[(kind.name, seed_id)] = (kind.name, str(seed_id).lower(), status)
     element.pop(id_field, None)
     record = kind.build(ctx, element, None)
+    if kind is ITEMS and record.get("IsTrackedAsInventory"):
+        # A seed's tracked items say what is on hand (its documents do not move it again).
+        record["QuantityOnHand"] = num(dec(element.get("QuantityOnHand")) or Decimal(0), 4)
+        record["TotalCostPool"] = money(dec(element.get("TotalCostPool")) or Decimal(0))
     if seed_id:
         record[id_field] = str(seed_id).lower()
         if kind is CREDIT_NOTES:
