@@ -575,6 +575,7 @@ def rounding_line_index(lines, account_code):
             and not line.get("discount_rate")
             and not line.get("discount_amount")
             and not line.get("tracking")
+            and amount.is_finite()
             and amount
             and abs(amount) <= rounding_tolerance(others)
         ):
