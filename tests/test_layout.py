@@ -1,4 +1,5 @@
-"""Layout rule: the framework-free packages never import Odoo.
+"""Layout rules: the framework-free packages never import Odoo; Xero endpoint paths are built in
+the client only.
 
 ``sync_xero_connector/xero`` (the Xero client) and ``sync_xero_connector/xero_sandbox`` (the local
 Xero) must run without Odoo, so no module under them may import ``odoo`` in any form.
@@ -6,6 +7,7 @@ Xero) must run without Odoo, so no module under them may import ``odoo`` in any 
 
 import ast
 import os
+import re
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDON = os.path.join(ROOT, "sync_xero_connector")
@@ -169,3 +171,47 @@ def test_bindings_are_searched_only_by_xero_binding():
                     if pattern.search(line):
                         found.append(f"{os.path.relpath(path, ROOT)}:{number}: {line.strip()}")
     assert not found, "binding searches outside models/xero_binding.py:\n" + "\n".join(found)
+
+
+# Xero endpoint paths ("/Invoices", f"/CreditNotes/{id}/Allocations") are built in the client
+# (xero/), which quotes the IDs in them; the Odoo side calls its methods.
+_ENDPOINT = re.compile(r"^/[A-Z][A-Za-z]+(?:/|$)")
+_ODOO_SIDE = ("models", "controllers", "wizards", "cli")
+
+
+def _endpoint_paths(source, filename="<source>"):
+    """Sorted (line, text) of the string literals, and literal parts of f-strings, shaped like
+    an endpoint path of the Xero API."""
+    return sorted(
+        {
+            (node.lineno, node.value)
+            for node in ast.walk(ast.parse(source, filename=filename))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _ENDPOINT.match(node.value)
+        }
+    )
+
+
+def test_endpoint_detector_sees_paths():
+    source = (
+        'a = "/Organisation"\nb = f"/CreditNotes/{x}/Allocations"\nc = "/odoo/action"\n'
+        'd = "Invoices"\ne = f"{base}/Items"\nf = "/Items/" + x\n'
+    )
+    assert _endpoint_paths(source) == [
+        (1, "/Organisation"),
+        (2, "/Allocations"),
+        (2, "/CreditNotes/"),
+        (5, "/Items"),
+        (6, "/Items/"),
+    ]
+
+
+def test_endpoint_paths_only_in_the_client():
+    offenders = []
+    for package in _ODOO_SIDE:
+        for path in _python_files(package):
+            with open(path, encoding="utf-8") as handle:
+                source = handle.read()
+            for line, text in _endpoint_paths(source, path):
+                offenders.append(f"{os.path.relpath(path, ROOT)}:{line}: {text!r}")
+    assert not offenders, "build Xero paths in xero/client.py:\n" + "\n".join(offenders)
+    assert list(_python_files("models")), "no model found"

@@ -223,6 +223,55 @@ TEMPLATES = {
     "documents.line_description.too_long.hint": _lt(
         "Shorten the description of line %(index)s to %(limit)s characters or fewer."
     ),
+    "documents.void.never_sent": _lt("The document is cancelled and was never sent to Xero: nothing to do."),
+    "documents.void.has_money": _lt(
+        "%(name)s cannot be voided in Xero: Xero still has payments or credit-note allocations on it."
+    ),
+    "documents.void.has_money.hint": _lt(
+        "Remove the payments and allocations in Xero (or cancel the payments in Odoo and export them), "
+        "then click Retry."
+    ),
+    "documents.contact_missing": _lt("The partner %(partner)s is not in Xero yet."),
+    "documents.contact_missing.hint": _lt(
+        "Export the partner (if it matches several Xero contacts, open the document and click 'Choose "
+        "Xero Contact'), then click Retry."
+    ),
+    "documents.approved_to_draft": _lt(
+        "%(name)s is approved in Xero and is a draft in Odoo; Xero cannot turn an approved document back "
+        "into a draft."
+    ),
+    "documents.approved_to_draft.hint": _lt(
+        "Post the document again in Odoo (or cancel it to void it in Xero), then click Retry."
+    ),
+    "documents.voided_in_xero": _lt("%(name)s is %(status)s in Xero and cannot be changed there."),
+    "documents.voided_in_xero.hint": _lt("Cancel the document in Odoo (or create a new one)."),
+    "documents.lock_date": _lt(
+        "%(name)s is dated %(date)s, on or before Xero's lock date %(lock)s: Xero refuses to post it."
+    ),
+    "documents.lock_date.hint": _lt(
+        "Change the document date, or ask the Xero adviser to move the lock date, then click Retry."
+    ),
+    "documents.rounding_account_missing": _lt(
+        "Odoo's total differs from Xero's by %(diff)s (tax rounded per line in Xero) and no rounding "
+        "account is mapped to Xero."
+    ),
+    "documents.rounding_account_missing.hint": _lt(
+        "Set a rounding account (exported to Xero) on the object's settings, or choose the 'mismatch "
+        "entry' policy."
+    ),
+    "inventory.negative": _lt(
+        "Odoo's quantity on hand of %(code)r is negative (%(quantity)s); Xero cannot hold a negative "
+        "quantity of a tracked item."
+    ),
+    "inventory.negative.hint": _lt(
+        "Receive the missing stock or count the product in Odoo (Inventory > Physical Inventory), then "
+        "click Retry."
+    ),
+    "inventory.no_asset_account": _lt("The Xero item %(code)r has no inventory asset account."),
+    "inventory.no_asset_account.hint": _lt(
+        "Export the product again with the Items object (its Xero Inventory Asset Account set), then "
+        "click Retry."
+    ),
     "documents.bill_discount": _lt(
         "Line %(index)s has a discount; Xero accepts line discounts on sales documents only, so this "
         "bill would be sent with a different amount."

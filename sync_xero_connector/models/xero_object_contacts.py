@@ -353,9 +353,6 @@ class XeroObjectContacts(models.AbstractModel):
             removes.extend((group_id, contact_id) for group_id in before - wanted)
             binding.xero_data = {"groups": sorted(wanted)}
         for group_id, contact_ids in adds.items():
-            sync.client.put(
-                f"/ContactGroups/{group_id}/Contacts",
-                {"Contacts": [{"ContactID": cid} for cid in contact_ids]},
-            )
+            sync.client.add_contacts_to_group(group_id, contact_ids)
         for group_id, contact_id in removes:
-            sync.client.delete(f"/ContactGroups/{group_id}/Contacts/{contact_id}")
+            sync.client.remove_contact_from_group(group_id, contact_id)

@@ -73,7 +73,7 @@ class XeroObjectCreditNotes(models.AbstractModel):
             errors = []
             for allocation_id in to_delete:
                 try:
-                    sync.client.delete(f"/CreditNotes/{note_id}/Allocations/{allocation_id}")
+                    sync.client.delete_allocation(note_id, allocation_id)
                 except Exception as exc:  # noqa: BLE001 - reported in the mismatch log below
                     errors.append(str(exc))
             if to_add:
@@ -86,13 +86,13 @@ class XeroObjectCreditNotes(models.AbstractModel):
                     ]
                 }
                 try:
-                    sync.client.put(
-                        f"/CreditNotes/{note_id}/Allocations", body, params={"summarizeErrors": "false"}
-                    )
+                    results = sync.client.allocate_credit_note(note_id, body["Allocations"])
                 except Exception as exc:  # noqa: BLE001 - reported in the mismatch log below
                     errors.append(getattr(exc, "message", None) or str(exc))
                     for message in getattr(exc, "messages", None) or []:
                         errors.append(message)
+                else:
+                    errors.extend(m for result in results if not result.ok for m in result.messages)
             # What Xero holds now, read back once: the allocations and the note's state.
             fresh = sync.client.get_record(self._xero_collection, note_id)
             if fresh:

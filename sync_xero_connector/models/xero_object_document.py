@@ -78,8 +78,9 @@ def content_hash(neutral):
 
 
 def _xero_totals(neutral):
-    """Xero's subtotal, tax and total of a neutral document (Decimals)."""
-    return [_d(neutral.get(k)) for k in ("sub_total", "total_tax", "total")]
+    """Xero's subtotal, tax and total of a neutral document (Decimals), its rounding line
+    counted as the tax rounding it is (``doc_map.xero_totals``)."""
+    return doc_map.xero_totals(neutral)
 
 
 def _d(value):
@@ -155,16 +156,35 @@ class XeroObjectDocument(models.AbstractModel):
     def _xero_base_currency(self, sync):
         return sync.company.currency_id.name
 
-    def _xero_lock_date(self, sync):
-        """Xero's lock date (the later of PeriodLockDate and EndOfYearLockDate), read once
-        per run and only when a document is about to be sent."""
-        if "xero_lock" not in sync.cache:
-            from ..xero.dates import parse_date
+    def _xero_lock_date(self, sync, neutrals):
+        """Xero's lock date (``doc_map.organisation_lock_date``): read once per run, by the
+        snapshot, before any payload is built, and only when one of ``neutrals`` is to be
+        posted (``doc_map.lock_date_applies``). The payload hook never calls Xero."""
+        if "xero_lock" not in sync.cache and any(doc_map.lock_date_applies(n) for n in neutrals):
+            sync.cache["xero_lock"] = doc_map.organisation_lock_date(sync.client.organisation())
+        return sync.cache.get("xero_lock")
 
-            org = sync.client.organisation() or {}
-            dates = [parse_date(org[f]) for f in ("PeriodLockDate", "EndOfYearLockDate") if org.get(f)]
-            sync.cache["xero_lock"] = max(dates) if dates else None
-        return sync.cache["xero_lock"]
+    def _xero_rounding_code(self, sync):
+        """The Xero code of the object's rounding account (None: none set, or not in Xero),
+        looked up once per run."""
+        if "rounding_code" not in sync.cache:
+            account = sync.settings.rounding_account_id
+            sync.cache["rounding_code"] = (
+                self._xero_bindings(sync)._xero_codes_of(sync.account, "accounts", account).get(account.id)
+                if account
+                else None
+            )
+        return sync.cache["rounding_code"]
+
+    def _xero_rounding_label(self, sync, move):
+        """The rounding line's text in the language of the document's partner (what Xero
+        prints on the document), whoever exports it: the payload, and so its hash, is the
+        same for every user. Nothing recognises the line by it (``doc_map.rounding_line_index``)."""
+        lang = move.partner_id.lang or "en_US"
+        labels = sync.cache.setdefault("rounding_labels", {})
+        if lang not in labels:
+            labels[lang] = self.with_context(lang=lang).env._("Rounding")
+        return labels[lang]
 
     def _xero_check_company(self, sync):
         """Same currency as Xero's base currency, taxes rounded per line: the first-day
@@ -253,6 +273,7 @@ class XeroObjectDocument(models.AbstractModel):
                 data.get(move.id, {}),
                 allocations.get(move.id),
             )
+        self._xero_lock_date(sync, out.values())
         return out
 
     def _xero_move_neutral(
@@ -325,6 +346,7 @@ class XeroObjectDocument(models.AbstractModel):
             "date": move.invoice_date or move.date,
             "due_date": None if credit else move.invoice_date_due,
             "status": self._xero_status_for(sync, move, data),
+            "rounding_label": self._xero_rounding_label(sync, move),
             "currency": move.currency_id.name,
             "rate": move.invoice_currency_rate if foreign else None,
             "amount_type": amount_type,
@@ -406,145 +428,35 @@ class XeroObjectDocument(models.AbstractModel):
         nothing when Xero voided or deleted it already (read now: the link's status may
         be older than an approval in Xero)."""
         current = sync.client.get_record(self._xero_collection, binding.xero_id)
-        status = (current or {}).get("Status")
-        if current is None or status in ("VOIDED", "DELETED"):
+        status = doc_map.tombstone_status((current or {}).get("Status"))
+        if current is None or status is None:
             return None
-        return {
-            doc_map.id_field(current.get("Type")): binding.xero_id,
-            "Status": "VOIDED" if status in ("AUTHORISED", "PAID") else "DELETED",
-        }
+        return {doc_map.id_field(current.get("Type")): binding.xero_id, "Status": status}
 
     def _xero_tombstone_settled(self, sync, xero_record):
         return xero_record.get("Status") in ("VOIDED", "DELETED")
 
     def _xero_status_for(self, sync, move, data):
-        xero_status = data.get("status")
-        if move.state == "cancel":
-            return "VOIDED" if xero_status in ("AUTHORISED", "PAID") else "DELETED"
-        if move.state == "posted":
-            return "AUTHORISED"
-        return sync.settings.draft_status or "DRAFT"
+        return doc_map.status_to_send(move.state, data.get("status"), sync.settings.draft_status)
 
     def _xero_to_xero(self, sync, neutral, xero_id):
-        status = neutral["status"]
-        xero_status = neutral.get("xero_status")
-        record_name = neutral.get("number") or neutral.get("contact_name")
-        if status in ("VOIDED", "DELETED"):
-            if not xero_id:
-                raise MappingError(
-                    self.env._("The document is cancelled and was never sent to Xero: nothing to do."),
-                    kind="mapping",
-                )
-            if xero_status in ("VOIDED", "DELETED"):
-                return doc_map.status_payload(neutral, xero_id, xero_status)
-            if neutral.get("xero_money"):
-                raise MappingError(
-                    self.env._(
-                        "%(name)s cannot be voided in Xero: Xero still has payments or "
-                        "credit-note allocations on it.",
-                        name=record_name,
-                    ),
-                    hint=self.env._(
-                        "Remove the payments and allocations in Xero (or cancel the "
-                        "payments in Odoo and export them), then click Retry."
-                    ),
-                )
-            return doc_map.status_payload(neutral, xero_id, status)
-        for error in neutral.get("errors") or ():
-            raise error
-        if not neutral.get("contact_id"):
-            raise MappingError(
-                self.env._(
-                    "The partner %(partner)s is not in Xero yet.", partner=neutral.get("contact_name")
-                ),
-                hint=self.env._(
-                    "Export the partner (if it matches several Xero contacts, open "
-                    "the document and click 'Choose Xero Contact'), then click "
-                    "Retry."
-                ),
-                kind="dependency",
-                missing=("contacts", neutral.get("contact_name")),
-                blocking=neutral.get("contact_blocking"),
-            )
-        if xero_status in ("AUTHORISED", "PAID") and status in ("DRAFT", "SUBMITTED"):
-            raise MappingError(
-                self.env._(
-                    "%(name)s is approved in Xero and is a draft in Odoo; Xero cannot "
-                    "turn an approved document back into a draft.",
-                    name=record_name,
-                ),
-                hint=self.env._(
-                    "Post the document again in Odoo (or cancel it to void it in Xero), then click Retry."
-                ),
-            )
-        if xero_status in ("VOIDED", "DELETED"):
-            raise MappingError(
-                self.env._(
-                    "%(name)s is %(status)s in Xero and cannot be changed there.",
-                    name=record_name,
-                    status=xero_status.lower(),
-                ),
-                hint=self.env._("Cancel the document in Odoo (or create a new one)."),
-            )
-        if status == "AUTHORISED" and neutral.get("date"):
-            lock = self._xero_lock_date(sync)
-            if lock and neutral["date"] <= lock:
-                raise MappingError(
-                    self.env._(
-                        "%(name)s is dated %(date)s, on or before Xero's lock date "
-                        "%(lock)s: Xero refuses to post it.",
-                        name=record_name,
-                        date=neutral["date"],
-                        lock=lock,
-                    ),
-                    hint=self.env._(
-                        "Change the document date, or ask the Xero adviser to "
-                        "move the lock date, then click Retry."
-                    ),
-                )
-        payload = doc_map.document_to_xero(neutral, xero_id, self._xero_base_currency(sync))
-        self._xero_rounding(sync, neutral, payload)
+        """``doc_map.export_payload``, the one place where a document becomes its payload,
+        with the inputs gathered here: the base currency, Xero's lock date (read by the
+        snapshot before the batch), the object's rounding policy and account. What the
+        comparison after the export needs of it goes on ``neutral``."""
+        if doc_map.lock_date_applies(neutral) and "xero_lock" not in sync.cache:
+            raise RuntimeError("Xero's lock date is read by _xero_snapshot, before any payload is built.")
+        payload, facts = doc_map.export_payload(
+            neutral,
+            xero_id,
+            base_currency=self._xero_base_currency(sync),
+            lock_date=sync.cache.get("xero_lock"),
+            rounding_policy=sync.settings.rounding_policy,
+            rounding_code=self._xero_rounding_code(sync),
+            rounding_label=neutral.get("rounding_label") or "Rounding",
+        )
+        neutral.update(facts)
         return payload
-
-    def _xero_rounding(self, sync, neutral, payload):
-        """Per-line tax rounding in Xero vs Odoo's: apply the account's policy."""
-        lines = [line for line in neutral["lines"] if not line.get("display")]
-        expected = doc_map.expected_totals(lines, neutral["amount_type"])
-        odoo_total = _d(neutral["odoo_totals"][2])
-        diff = odoo_total - expected[2]
-        neutral["expected_totals"] = [float(x) for x in expected]
-        if not diff:
-            return
-        tolerance = Decimal("0.01") * max(len(lines), 1)
-        if abs(diff) > tolerance or sync.settings.rounding_policy != "line":
-            return  # compared after the export: a mismatch entry says what differs
-        account = sync.settings.rounding_account_id
-        code = (
-            self._xero_bindings(sync)._xero_codes_of(sync.account, "accounts", account).get(account.id)
-            if account
-            else None
-        )
-        if not code:
-            raise MappingError(
-                self.env._(
-                    "Odoo's total differs from Xero's by %(diff)s (tax rounded per "
-                    "line in Xero) and no rounding account is mapped to Xero.",
-                    diff=diff,
-                ),
-                hint=self.env._(
-                    "Set a rounding account (exported to Xero) on the object's "
-                    "settings, or choose the 'mismatch entry' policy."
-                ),
-            )
-        payload["LineItems"].append(
-            {
-                "Description": self.env._("Rounding"),
-                "Quantity": 1,
-                "UnitAmount": float(diff),
-                "AccountCode": code,
-                "TaxType": "NONE",
-            }
-        )
 
     def _xero_hash(self, sync, neutral, payload):
         if neutral.get("allocations_wanted"):
@@ -804,10 +716,7 @@ class XeroObjectDocument(models.AbstractModel):
             odoo = [_d(x) for x in neutral["odoo_totals"]]
             xero = [_d(x) for x in data["totals"]]
             diff = doc_map.totals_difference(odoo, xero)
-            rounded = any(
-                line.get("Description") == self.env._("Rounding")
-                for line in item.payload.get("LineItems", [])
-            )
+            rounded = neutral.get("rounding") is not None
             if rounded and "Total" not in diff:
                 continue  # reconciled by the rounding line
             if diff:
@@ -966,7 +875,7 @@ class XeroObjectDocument(models.AbstractModel):
         return rows
 
     def _xero_from_xero(self, sync, record):
-        return doc_map.document_from_xero(record)
+        return doc_map.document_from_xero(record, self._xero_rounding_code(sync))
 
     def _xero_partner(self, sync, neutral):
         bindings = self._xero_bindings(sync)._xero_find(
@@ -1163,7 +1072,9 @@ class XeroObjectDocument(models.AbstractModel):
             "ref": (neutral.get("reference") if sales else neutral.get("number")) or False,
             "invoice_line_ids": [
                 Command.create(self._xero_line_vals(sync, neutral, line))
-                for line in neutral.get("lines") or []
+                for index, line in enumerate(neutral.get("lines") or [])
+                # The rounding line is Odoo's own tax rounding: Odoo computes it, not a line.
+                if index != neutral.get("rounding_line")
             ],
         }
         if record is None:
@@ -1247,7 +1158,7 @@ class XeroObjectDocument(models.AbstractModel):
         difference refuses the document."""
         if neutral.get("total") is None:
             return
-        xero = [_d(neutral.get(k)) for k in ("sub_total", "total_tax", "total")]
+        xero = _xero_totals(neutral)
 
         def odoo():
             return [_d(move.amount_untaxed), _d(move.amount_tax), _d(move.amount_total)]

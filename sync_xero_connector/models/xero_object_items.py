@@ -6,7 +6,6 @@ Xero gets a mismatch naming the missing mapping (export), or brings it from Xero
 """
 
 import logging
-from urllib.parse import quote
 
 from odoo import models
 from odoo.fields import Command
@@ -65,7 +64,7 @@ class XeroObjectItems(models.AbstractModel):
         results = []
         for index, payload in enumerate(payloads):
             try:
-                sync.client.delete(f"/Items/{quote(payload['ItemID'], safe='')}")
+                sync.client.delete_item(payload["ItemID"])
             except XeroNotFound:
                 _logger.debug("item %s was deleted in Xero already", payload["ItemID"])
             except XeroDayLimitError:

@@ -20,6 +20,8 @@ UPDATED = "updated"
 REJECTED = "rejected"
 # The options of a tracking category, written under /TrackingCategories/{id}/Options.
 _OPTIONS = Collection("Options", "TrackingOptionID")
+# The allocations of a credit note, written under /CreditNotes/{id}/Allocations.
+_ALLOCATIONS = Collection("Allocations", "AllocationID")
 
 
 @dataclass
@@ -379,6 +381,56 @@ class XeroClient:
         response = self.call("DELETE", path)
         return response.data
 
+    # ------------------------------------------------- endpoints of one record
+    def allocate_credit_note(self, note_id, allocations, hint=None):
+        """Allocate credit note ``note_id`` to invoices: one PUT
+        ``/CreditNotes/{id}/Allocations`` of ``allocations`` (``{"Invoice": {"InvoiceID"},
+        "Amount", "Date"}`` each), with ``summarizeErrors=false`` -> one ElementResult per
+        allocation, in order: Xero refuses one (more than the invoice still owes, or than the
+        note has left) in its element, or the whole request with a 400; either way its
+        messages are on the REJECTED results."""
+        allocations = list(allocations)
+        try:
+            response = self.write_call(
+                "PUT",
+                f"/CreditNotes/{_id(note_id)}/Allocations",
+                {"Allocations": allocations},
+                params={"summarizeErrors": "false"},
+                hint=hint,
+            )
+        except errors.XeroValidationError as exc:
+            return _rejected_batch(_ALLOCATIONS, 0, allocations, exc)
+        returned = (response.data or {}).get("Allocations") or []
+        return [
+            _element_result(_ALLOCATIONS, i, payload, returned[i] if i < len(returned) else None)
+            for i, payload in enumerate(allocations)
+        ]
+
+    def delete_allocation(self, note_id, allocation_id):
+        """Remove one allocation of a credit note (DELETE
+        ``/CreditNotes/{id}/Allocations/{allocation id}``): what it allocated is due again."""
+        return self.delete(f"/CreditNotes/{_id(note_id)}/Allocations/{_id(allocation_id)}")
+
+    def add_contacts_to_group(self, group_id, contact_ids, hint=None):
+        """Put contacts into a contact group: one PUT ``/ContactGroups/{id}/Contacts`` ->
+        the Contacts Xero returned. A contact already in the group stays in it once."""
+        data = self.put(
+            f"/ContactGroups/{_id(group_id)}/Contacts",
+            {"Contacts": [{"ContactID": contact_id} for contact_id in contact_ids]},
+            hint=hint,
+        )
+        return (data or {}).get("Contacts") or []
+
+    def remove_contact_from_group(self, group_id, contact_id):
+        """Take one contact out of a contact group (DELETE
+        ``/ContactGroups/{id}/Contacts/{contact id}``); the contact itself stays."""
+        return self.delete(f"/ContactGroups/{_id(group_id)}/Contacts/{_id(contact_id)}")
+
+    def delete_item(self, item_id):
+        """Delete an item (DELETE ``/Items/{id}``): Xero has no archived items; documents that
+        used it keep their lines. XeroNotFound when Xero has no such item (deleted already)."""
+        return self.delete(f"/Items/{_id(item_id)}")
+
     # ------------------------------------------------------------ attachments
     def upload_attachment(
         self, name, object_id, filename, content, mime=None, include_online=False, replace=False, hint=None
@@ -444,6 +496,15 @@ def _server_time(data, headers):
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc) if moment else None
+
+
+def _id(value):
+    """An ID (or code) as one path segment, quoted: nothing in it can reach another endpoint
+    (an empty value, "." and ".." would: HTTP clients resolve them as part of the path)."""
+    text = "" if value is None else str(value)
+    if text in ("", ".", ".."):
+        raise ValueError(f"Not a Xero ID: {value!r}")
+    return quote(text, safe="")
 
 
 def _query_text(params):

@@ -25,8 +25,8 @@ Texts go through ``_`` (``env._`` in Odoo, so they are translated; plain formatt
 
 import re
 
-from .dates import parse_date
 from .mapping.accounts import SYSTEM_ACCOUNT_TYPES
+from .mapping.documents import organisation_lock_date
 
 LEVELS = ("blocking", "warning", "info")
 # Mechanical fixes (the account form's buttons).
@@ -214,13 +214,8 @@ def _tax_defaults(org, company, adopted, _):
     ]
 
 
-def _xero_lock_date(org):
-    dates = [parse_date(org[f]) for f in ("PeriodLockDate", "EndOfYearLockDate") if org.get(f)]
-    return max(dates) if dates else None
-
-
 def _lock_dates(org, company, adopted, _):
-    xero, odoo = _xero_lock_date(org), company.get("lock_date")
+    xero, odoo = organisation_lock_date(org), company.get("lock_date")
     if xero == odoo:
         return []
     if odoo and (not xero or odoo > xero):

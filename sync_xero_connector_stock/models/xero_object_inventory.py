@@ -33,6 +33,7 @@ from odoo.fields import Command
 from odoo.tools import float_is_zero
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.sync_xero_connector.models.xero_mapping_messages import mapping_texts
 from odoo.addons.sync_xero_connector.models.xero_object import BATCH_SIZE, INFLIGHT_MARGIN, naive_utc
 from odoo.addons.sync_xero_connector.xero import (
     CREATED,
@@ -276,7 +277,8 @@ class XeroObjectInventory(models.AbstractModel):
                     item.get("Code"), plan.odoo_qty, item.get("InventoryAssetAccountCode")
                 )
             except MappingError as exc:
-                self._xero_plan_failed(sync, plan, [exc.message], exc.hint, exc.kind)
+                message, hint = mapping_texts(self.env, exc)
+                self._xero_plan_failed(sync, plan, [message], hint, exc.kind)
                 continue
             target = max(plan.odoo_qty - plan.pending, 0.0)
             plan.quantity = inventory_map.adjustment_quantity(target, plan.xero_qty)

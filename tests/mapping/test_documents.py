@@ -201,6 +201,7 @@ def test_document_from_xero_sales_invoice():
                 tax_amount=0.0,
             )
         ],
+        "rounding_line": None,
         "sub_total": 40.0,
         "total_tax": 0.0,
         "total": 40.0,
@@ -238,6 +239,7 @@ def test_document_from_xero_supplier_credit_note_uses_remaining_credit_as_amount
                 tax_amount=6.0,
             )
         ],
+        "rounding_line": None,
         "sub_total": 40.0,
         "total_tax": 6.0,
         "total": 46.0,
@@ -368,6 +370,7 @@ def test_document_from_xero_bare_record_defaults():
         "rate": None,
         "amount_type": "Exclusive",
         "lines": [],
+        "rounding_line": None,
         "sub_total": None,
         "total_tax": None,
         "total": None,

@@ -19,6 +19,17 @@ Neutral line::
 
 ``rate`` follows Xero's convention, which is also Odoo's ``invoice_currency_rate``: units of the
 document currency per one unit of the base currency.
+
+``export_payload`` is the one place where an Odoo document (its neutral snapshot) becomes what is
+sent to Xero: the status it goes with (``status_to_send``), the void of a cancelled one, what
+Xero's own status and its lock date forbid, the payload (``document_to_xero``) and the rounding
+line (``rounding_line``). Each rule takes its inputs as plain values (Xero's last known status,
+the organisation's lock date, the object's rounding policy and account): no database, no HTTP.
+Texts go through ``_`` (``env._`` in Odoo, so they are translated; plain formatting here).
+
+The rounding line is recognised by what it is, never by its text (``rounding_line_index``): on the
+rounding account, no item, no tax (TaxType NONE), one unit, no discount nor tracking, and within
+the cent a line that Xero's rounding can differ by. Its Description is for people only.
 """
 
 import re
@@ -36,6 +47,14 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 # Statuses an API write may set (PAID is set by Xero when nothing is due).
 WRITABLE_STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED", "VOIDED", "DELETED")
+# A cancelled document goes to Xero with one of these; Xero keeps no other change to it.
+VOID_STATUSES = ("VOIDED", "DELETED")
+# Approved in Xero: a draft cannot come back, a cancelled document is voided (not deleted).
+APPROVED_STATUSES = ("AUTHORISED", "PAID")
+DRAFT_STATUSES = ("DRAFT", "SUBMITTED")
+# What the object does when Xero's per-line tax rounding gives another total than Odoo's
+# (xero.sync.setting.rounding_policy): a mismatch entry, or a rounding line.
+ROUNDING_POLICIES = ("mismatch", "line")
 
 
 def is_credit(doc_type):
@@ -103,7 +122,10 @@ def line_from_xero(line):
     }
 
 
-def document_from_xero(record):
+def document_from_xero(record, rounding_code=None):
+    """The neutral document of a Xero Invoice or CreditNote. With ``rounding_code`` (the
+    object's rounding account, as Xero codes it), ``rounding_line`` is the index in ``lines``
+    of the rounding line this connector adds (``rounding_line_index``), else None."""
     doc_type = record.get("Type")
     credit = is_credit(doc_type)
     allocations = [
@@ -124,6 +146,7 @@ def document_from_xero(record):
         }
         for p in record.get("Payments") or []
     ]
+    lines = [line_from_xero(line) for line in record.get("LineItems") or []]
     return {
         "xero_id": record.get(id_field(doc_type)) or None,
         "type": doc_type,
@@ -137,7 +160,8 @@ def document_from_xero(record):
         "currency": record.get("CurrencyCode") or None,
         "rate": _float(record.get("CurrencyRate")),
         "amount_type": record.get("LineAmountTypes") or "Exclusive",
-        "lines": [line_from_xero(line) for line in record.get("LineItems") or []],
+        "lines": lines,
+        "rounding_line": rounding_line_index(lines, rounding_code),
         "sub_total": _float(record.get("SubTotal")),
         "total_tax": _float(record.get("TotalTax")),
         "total": _float(record.get("Total")),
@@ -302,6 +326,228 @@ def status_payload(neutral, xero_id, status):
     """The minimal write that changes only a document's status (void or delete)."""
     doc_type = neutral["type"]
     return {id_field(doc_type): xero_id, "Status": status}
+
+
+# ---------------------------------------------------------------- export rules
+def status_to_send(odoo_state, xero_status=None, draft_status="DRAFT"):
+    """The Xero status an Odoo document in ``odoo_state`` (draft, posted, cancel) is sent
+    with, Xero's copy being last seen ``xero_status`` (None: never sent): a cancelled one is
+    VOIDED once Xero approved it (Xero deletes drafts only), else DELETED; a posted one
+    AUTHORISED; a draft ``draft_status`` (the object's setting: DRAFT or SUBMITTED)."""
+    if odoo_state == "cancel":
+        return "VOIDED" if xero_status in APPROVED_STATUSES else "DELETED"
+    if odoo_state == "posted":
+        return "AUTHORISED"
+    return draft_status or "DRAFT"
+
+
+def tombstone_status(xero_status):
+    """The status that retires a Xero document whose Odoo draft was deleted, Xero's copy
+    being ``xero_status`` now: VOIDED once approved, DELETED before; None when Xero voided or
+    deleted it already (nothing to send)."""
+    if xero_status in VOID_STATUSES:
+        return None
+    return status_to_send("cancel", xero_status)
+
+
+def void_payload(neutral, xero_id):
+    """The write of a cancelled document (``neutral["status"]`` VOIDED or DELETED): its status
+    only. Xero already voided or deleted: its own status again (nothing changes there).
+    Refused: a document never sent (nothing to do), and one Xero still has payments or
+    credit-note allocations on (``neutral["xero_money"]``; Xero would refuse the void)."""
+    name = neutral.get("number") or neutral.get("contact_name")
+    xero_status = neutral.get("xero_status")
+    if not xero_id:
+        raise MappingError(Text("documents.void.never_sent"), kind="mapping")
+    if xero_status in VOID_STATUSES:
+        return status_payload(neutral, xero_id, xero_status)
+    if neutral.get("xero_money"):
+        raise MappingError(
+            Text("documents.void.has_money", name=name),
+            hint=Text("documents.void.has_money.hint"),
+        )
+    return status_payload(neutral, xero_id, neutral["status"])
+
+
+def check_sendable(neutral):
+    """Refuse, before anything is sent, what Xero would not take: the snapshot's own mapping
+    errors (``neutral["errors"]``, the first one), a contact not in Xero, a draft of a
+    document Xero approved (Xero cannot turn it back), any change to a document Xero voided
+    or deleted (``neutral["xero_status"]``: Xero's status at the last exchange)."""
+    name = neutral.get("number") or neutral.get("contact_name")
+    status = neutral["status"]
+    xero_status = neutral.get("xero_status")
+    for error in neutral.get("errors") or ():
+        raise error
+    if not neutral.get("contact_id"):
+        raise MappingError(
+            Text("documents.contact_missing", partner=neutral.get("contact_name")),
+            hint=Text("documents.contact_missing.hint"),
+            kind="dependency",
+            missing=("contacts", neutral.get("contact_name")),
+            blocking=neutral.get("contact_blocking"),
+        )
+    if xero_status in APPROVED_STATUSES and status in DRAFT_STATUSES:
+        raise MappingError(
+            Text("documents.approved_to_draft", name=name),
+            hint=Text("documents.approved_to_draft.hint"),
+        )
+    if xero_status in VOID_STATUSES:
+        raise MappingError(
+            Text("documents.voided_in_xero", name=name, status=xero_status.lower()),
+            hint=Text("documents.voided_in_xero.hint"),
+        )
+
+
+def lock_date_applies(neutral):
+    """Whether Xero's lock date matters to the export of ``neutral``: it is to be approved
+    (AUTHORISED) and has a date. The adapter reads the organisation's lock date for a run
+    only when one of its documents needs it."""
+    return neutral.get("status") == "AUTHORISED" and bool(neutral.get("date"))
+
+
+def organisation_lock_date(organisation):
+    """The lock date of a Xero Organisation record: the later of PeriodLockDate (no one but
+    advisers posts on or before it) and EndOfYearLockDate (no one at all); None without
+    either."""
+    org = organisation or {}
+    dates = [parse_date(org[key]) for key in ("PeriodLockDate", "EndOfYearLockDate") if org.get(key)]
+    return max(dates) if dates else None
+
+
+def check_lock_date(neutral, lock_date):
+    """Refuse to approve a document dated on or before Xero's ``lock_date`` (Xero refuses
+    to post it; ``organisation_lock_date``). Drafts and cancelled documents are not checked."""
+    if not lock_date or not lock_date_applies(neutral) or neutral["date"] > lock_date:
+        return
+    raise MappingError(
+        Text(
+            "documents.lock_date",
+            name=neutral.get("number") or neutral.get("contact_name"),
+            date=neutral["date"],
+            lock=lock_date,
+        ),
+        hint=Text("documents.lock_date.hint"),
+    )
+
+
+def rounding_tolerance(lines):
+    """The largest difference a rounding line may carry: a cent per line (Xero rounds tax
+    once per line; Odoo each component of a group tax)."""
+    return CENT * max(sum(1 for line in lines if not line.get("display")), 1)
+
+
+def rounding_line(neutral, policy, account_code, label="Rounding"):
+    """The line that makes Xero's total Odoo's, and the totals Xero computes without it.
+
+    ``neutral``: the Odoo document (``lines``, ``amount_type``, ``odoo_totals``);
+    ``policy``: the object's rounding policy (ROUNDING_POLICIES); ``account_code``: the
+    rounding account as Xero codes it (None: not mapped); ``label``: the line's text.
+    -> ``(expected, line)``: ``expected`` the (SubTotal, TotalTax, Total) Xero computes for
+    the lines (Decimals, ``expected_totals``); ``line`` the LineItem of the difference
+    (Odoo's total less Xero's: one unit, no tax, on the rounding account), or None when the
+    totals agree, the policy is "mismatch" or the difference is more than a cent a line
+    (the comparison after the export logs what differs). MappingError when a line is due and
+    ``account_code`` is None.
+    """
+    lines = [line for line in neutral.get("lines") or [] if not line.get("display")]
+    expected = expected_totals(lines, neutral.get("amount_type"))
+    diff = _q(_dec((neutral.get("odoo_totals") or [0, 0, 0])[2])) - expected[2]
+    if not diff or policy != "line" or abs(diff) > rounding_tolerance(lines):
+        return expected, None
+    if not account_code:
+        raise MappingError(
+            Text("documents.rounding_account_missing", diff=diff),
+            hint=Text("documents.rounding_account_missing.hint"),
+        )
+    return expected, {
+        "Description": label,
+        "Quantity": 1,
+        "UnitAmount": float(diff),
+        "AccountCode": account_code,
+        "TaxType": "NONE",
+    }
+
+
+def export_payload(
+    neutral,
+    xero_id=None,
+    *,
+    base_currency=None,
+    lock_date=None,
+    rounding_policy="mismatch",
+    rounding_code=None,
+    rounding_label="Rounding",
+):
+    """What is sent to Xero for the Odoo document ``neutral`` (its snapshot): every rule, in
+    order. -> ``(payload, facts)``.
+
+    A cancelled document is its void (``void_payload``); any other must be sendable
+    (``check_sendable``) and, to be approved, dated after Xero's ``lock_date``
+    (``check_lock_date``); then the payload (``document_to_xero``) and its rounding line
+    (``rounding_line`` with the object's ``rounding_policy``, its rounding account's Xero
+    ``rounding_code`` and the line's ``rounding_label``). ``facts``: ``expected_totals`` (what
+    Xero computes for the lines, floats) and ``rounding`` (the rounding line's amount, float,
+    or None), which the comparison after the export reads. MappingError when refused.
+    """
+    if neutral["status"] in VOID_STATUSES:
+        return void_payload(neutral, xero_id), {"expected_totals": None, "rounding": None}
+    check_sendable(neutral)
+    check_lock_date(neutral, lock_date)
+    payload = document_to_xero(neutral, xero_id, base_currency)
+    expected, line = rounding_line(neutral, rounding_policy, rounding_code, rounding_label)
+    if line:
+        payload["LineItems"].append(line)
+    facts = {
+        "expected_totals": [float(x) for x in expected],
+        "rounding": line["UnitAmount"] if line else None,
+    }
+    return payload, facts
+
+
+# ----------------------------------------------------------- the rounding line
+def rounding_line_index(lines, account_code):
+    """The index in ``lines`` (neutral lines of a Xero document) of the rounding line this
+    connector adds (``rounding_line``), or None: the last line on the rounding account
+    ``account_code`` with no item, tax NONE (or none), one unit, no discount, no tracking,
+    and an amount within ``rounding_tolerance`` of the other lines. Never by its text,
+    which is in whatever language it was sent in. A line on that account with a tax, an
+    item or a larger amount is an ordinary line."""
+    if not account_code:
+        return None
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
+        others = [other for i, other in enumerate(lines) if i != index and not other.get("display")]
+        amount = _dec(line.get("unit_amount"))
+        if (
+            others
+            and not line.get("display")
+            and line.get("account_code") == account_code
+            and not line.get("item_code")
+            and not line.get("item_id")
+            and (line.get("tax_type") or "NONE") == "NONE"
+            and _dec(line.get("quantity")) == 1
+            and not line.get("discount_rate")
+            and not line.get("discount_amount")
+            and not line.get("tracking")
+            and amount.is_finite()
+            and amount
+            and abs(amount) <= rounding_tolerance(others)
+        ):
+            return index
+    return None
+
+
+def xero_totals(neutral):
+    """(SubTotal, TotalTax, Total) of a document from Xero (Decimals, 2 dp) as Odoo computes
+    them: the rounding line (``neutral["rounding_line"]``) is Odoo's tax rounding, so its
+    amount moves from the subtotal to the tax; the total is Xero's."""
+    totals = [_q(_dec(neutral.get(key))) for key in ("sub_total", "total_tax", "total")]
+    index = neutral.get("rounding_line")
+    if index is not None:
+        amount = _q(_dec(neutral["lines"][index].get("unit_amount")))
+        totals = [totals[0] - amount, totals[1] + amount, totals[2]]
+    return totals
 
 
 # -------------------------------------------------------------------- identity

@@ -16,6 +16,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from .common import MappingError, clean
+from .messages import Text
 
 CONTACT_NAME = "Inventory Adjustments"
 # Quantities go with Xero's four decimals; unit costs too (the client asks unitdp=4).
@@ -75,17 +76,14 @@ def check_adjustment(code, odoo_qty, inventory_account):
     """MappingError when an adjustment of the item cannot be sent."""
     if _d(odoo_qty) < 0:
         raise MappingError(
-            f"Odoo's quantity on hand of {code!r} is negative ({float(odoo_qty):g}); Xero cannot "
-            "hold a negative quantity of a tracked item.",
-            hint="Receive the missing stock or count the product in Odoo (Inventory > Physical "
-            "Inventory), then click Retry.",
+            Text("inventory.negative", code=code, quantity=f"{float(odoo_qty):g}"),
+            hint=Text("inventory.negative.hint"),
             kind="unsupported",
         )
     if not inventory_account:
         raise MappingError(
-            f"The Xero item {code!r} has no inventory asset account.",
-            hint="Export the product again with the Items object (its Xero Inventory Asset "
-            "Account set), then click Retry.",
+            Text("inventory.no_asset_account", code=code),
+            hint=Text("inventory.no_asset_account.hint"),
             kind="dependency",
             missing=("items", code),
         )
