@@ -135,7 +135,7 @@ class TestXeroAccount(XeroTestMixin, TransactionCase):
                 self.assertEqual(account.state, "draft")
                 self.assertFalse(account.sudo().oauth_state_nonce)
         self.assertEqual(self.sb.stats()["total"], 0)
-        self.assertFalse(self.env["xero.api.log"].search([]))
+        self.assertFalse(self.env["xero.api.log"].search([("account_id", "=", account.id)]))
         # The sandbox on localhost (not only 127.0.0.1) works over plain http.
         local = self.sb.url.replace("127.0.0.1", "localhost")
         account.write({"login_url": local, "identity_url": local, "api_url": local})

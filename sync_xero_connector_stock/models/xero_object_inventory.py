@@ -204,15 +204,13 @@ class XeroObjectInventory(models.AbstractModel):
 
     def _xero_products(self, sync, records):
         """Storable products bound to a Xero item: ``{product: item binding}``."""
-        bindings = self._xero_bindings(sync).search(
-            [
-                ("account_id", "=", sync.account.id),
-                ("object_key", "=", "items"),
-                ("res_model", "=", "product.product"),
-                ("is_primary", "=", True),
-                ("xero_id", "!=", False),
-                ("state", "not in", ("deleted", "closed", "inflight")),
-            ]
+        bindings = self._xero_bindings(sync)._xero_find(
+            sync.account,
+            "items",
+            res_model="product.product",
+            primary=True,
+            not_states=("deleted", "closed", "inflight"),
+            extra=[("xero_id", "!=", False)],
         )
         by_product = {b.res_id: b for b in bindings}
         products = (
@@ -637,9 +635,7 @@ class XeroObjectInventory(models.AbstractModel):
         Xero's answer. One read per document type of what Xero changed since they were sent
         finds those Xero created, by the token in their number: they are bound. The others
         were not created: their records go (this run sends what is still missing)."""
-        inflight = self._xero_bindings(sync).search(
-            self._xero_binding_domain(sync) + [("state", "=", "inflight")]
-        )
+        inflight = self._xero_bindings(sync)._xero_find(sync.account, self._xero_key, states=["inflight"])
         if not inflight:
             return
         since = (min(inflight.mapped("inflight_at")) - INFLIGHT_MARGIN).replace(tzinfo=timezone.utc)
