@@ -1610,37 +1610,26 @@ class XeroAccount(models.Model):
     def _xero_preview_rows(self, plan, runs):
         labels = dict(object_selection(self.env))
         rows, by_key = [], {}
-        for step, key in plan:
-            by_key[(step, key)] = row = {
+
+        def new_row(step, key):
+            return {
                 "step": step,
                 "key": key,
                 "label": labels[key],
                 "held": False,
-                "created": 0,
-                "updated": 0,
-                "skipped": 0,
-                "failed": 0,
+                **dict.fromkeys(RESULT_KEYS, 0),
                 "names": {"created": [], "updated": [], "failed": []},
                 "problems": [],
                 "message": False,
             }
+
+        for step, key in plan:
+            by_key[(step, key)] = row = new_row(step, key)
             rows.append(row)
         for run in runs:
             row = by_key.get((run.direction, run.object_key))
             if row is None:  # a dependency of another object, outside the plan
-                by_key[(run.direction, run.object_key)] = row = {
-                    "step": run.direction,
-                    "key": run.object_key,
-                    "label": labels[run.object_key],
-                    "held": False,
-                    "created": 0,
-                    "updated": 0,
-                    "skipped": 0,
-                    "failed": 0,
-                    "names": {"created": [], "updated": [], "failed": []},
-                    "problems": [],
-                    "message": False,
-                }
+                by_key[(run.direction, run.object_key)] = row = new_row(run.direction, run.object_key)
                 rows.append(row)
             for name, value in run._counts().items():
                 row[name] += value
