@@ -2,12 +2,12 @@
 {
     "name": "Xero Connector",
     "summary": "Two-way synchronisation between Odoo and Xero: contacts, items, invoices, payments, quotes, purchase orders",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "author": "sync_xero_connector contributors",
     "website": "https://github.com/sync-xero-connector/sync_xero_connector",
     "license": "LGPL-3",
-    "depends": ["account", "mail", "product", "sale_management", "purchase"],
+    "depends": ["account", "bus", "mail", "product", "sale_management", "purchase"],
     "external_dependencies": {"python": ["requests", "requests-oauthlib", "python-dateutil"]},
     "data": [
         "security/xero_security.xml",

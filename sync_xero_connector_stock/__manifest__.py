@@ -3,7 +3,7 @@
     "name": "Xero Connector: Inventory",
     "summary": "Tracked inventory in Xero follows Odoo's stock: inventory adjustments for what no synced "
     "bill or invoice brings",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "author": "sync_xero_connector contributors",
     "website": "https://github.com/sync-xero-connector/sync_xero_connector",
@@ -12,7 +12,6 @@
     "data": [
         "security/xero_inventory_security.xml",
         "security/ir.model.access.csv",
-        "data/ir_cron_data.xml",
         "views/xero_inventory_adjustment_views.xml",
         "views/xero_account_views.xml",
         "data/xero_sync_data.xml",

@@ -6,6 +6,7 @@ from . import (
     xero_rate_call,
     xero_binding,
     xero_mismatch_log,
+    xero_sync_request,
     xero_sync_run,
     xero_sync_run_line,
     xero_sync_setting,

@@ -41,7 +41,7 @@ from ..xero.objects import INVOICE_KEYS, OBJECT_MODULES, SYNC_OBJECT_KEYS
 from .xero_binding import object_selection
 from .xero_object import Sync, naive_utc
 from .xero_rate_call import registry_for
-from .xero_sync_run import RESULT_KEYS
+from .xero_sync_run import RESULT_KEYS, RunStopped
 from .xero_sync_setting import SETUP_KEYS
 
 _logger = logging.getLogger(__name__)
@@ -336,8 +336,6 @@ class XeroAccount(models.Model):
             if account.tenant_id != tenant_id:
                 # Links, cursors and mismatch entries follow the organisation.
                 self.env["xero.account.tenant"]._xero_tenant_changed(account, tenant_id)
-        if "export_chart" in vals:
-            self.sudo().sync_setting_ids._update_crons()
         return res
 
     def _xero_endpoint_vals(self, vals):
@@ -978,6 +976,16 @@ class XeroAccount(models.Model):
     run_ids = fields.One2many("xero.sync.run", "account_id")
 
     run_count = fields.Integer(compute="_compute_sync_counts")
+    sync_request_ids = fields.One2many("xero.sync.request", "account_id", string="Background Runs")
+    active_request_id = fields.Many2one(
+        "xero.sync.request", string="Background Run", compute="_compute_active_request"
+    )
+    active_request_state = fields.Selection(
+        lambda self: self.env["xero.sync.request"]._fields["state"].selection,
+        string="Background Run State",
+        compute="_compute_active_request",
+    )
+    active_request_progress = fields.Text(string="Progress", compute="_compute_active_request")
 
     mismatch_count = fields.Integer(compute="_compute_sync_counts")
 
@@ -1274,8 +1282,12 @@ class XeroAccount(models.Model):
         full=False,
         since=None,
         commit=None,
+        stop=None,
     ):
         """Run one object in one direction; returns the ``xero.sync.run``.
+
+        ``stop()``, with ``commit``, is called after each batch's commit and may raise
+        RunStopped: the run ends there in state "stopped" (a Cancel, a time slice).
 
         ``commit(processed)`` is called after each batch by entry points that own their
         transaction (crons, the CLI); buttons and wizards pass none. With the context key
@@ -1311,9 +1323,11 @@ class XeroAccount(models.Model):
                 "object_key": key,
                 "direction": direction,
                 "trigger": trigger,
+                # A background run (xero.sync.request) and the dependency runs it starts.
+                "request_id": self.env.context.get("xero_request_id") or False,
             }
         )
-        sync = Sync(self.env, account, settings, run, client, commit=commit, force=force)
+        sync = Sync(self.env, account, settings, run, client, commit=commit, force=force, stop=stop)
         sync.dry_run = dry_run
         client.transport.log_hook = sync.recorder.log_hook(client.transport.log_hook)
         started = time.monotonic()
@@ -1329,7 +1343,7 @@ class XeroAccount(models.Model):
                 }
             )
             return run
-        state, message, day_limit = "done", False, None
+        state, message, day_limit, stopped = "done", False, None, None
         resume_at = self._xero_resume_at()
         try:
             if resume_at:
@@ -1358,6 +1372,10 @@ class XeroAccount(models.Model):
                 self._xero_alert(run, message)
         except UserError as exc:
             state, message = "failed", exc.args[0] if exc.args else str(exc)
+        except RunStopped as exc:
+            # Right after a commit, at a batch boundary: what was done stays, a later run
+            # goes on from there (cursors and in-flight marks were committed with it).
+            state, message, stopped = "stopped", str(exc), exc
         finally:
             self._xero_unlock(settings)
         sync.recorder.flush()
@@ -1388,6 +1406,8 @@ class XeroAccount(models.Model):
             commit(0)
         if day_limit and trigger == "dependency":
             raise day_limit
+        if stopped and trigger == "dependency":
+            raise stopped
         return run
 
     def _xero_resume_of(self, exc):
@@ -1662,10 +1682,34 @@ class XeroAccount(models.Model):
 
     # --------------------------------------------------------------- buttons
     def _xero_button_run(self, direction, keys=None):
-        """Run from a button: ``keys`` None means the enabled objects."""
+        """Run from a button (``keys`` None: the enabled objects), in the background: the
+        scheduler carries it out at once (a long first import never holds the browser) and
+        the account shows its progress, with Cancel. The caller checked the user's rights."""
         self.ensure_one()
-        runs = self._xero_run_plan(self._xero_plan(direction, keys), "manual")
-        return self._xero_runs_notification(runs)
+        if self.state != "connected":
+            raise UserError(self._not_connected_message())
+        self._xero_plan(direction, keys)  # what cannot run says so now, not in the background
+        request = self.env["xero.sync.request"]._xero_queue(self, direction, keys)
+        return request._xero_queued_notification()
+
+    @api.depends("sync_request_ids.state")
+    def _compute_active_request(self):
+        for account in self:
+            active = account.sync_request_ids.filtered(lambda r: r.state in ("queued", "running"))
+            request = active.sorted("id")[:1]
+            account.active_request_id = request
+            account.active_request_state = request.state
+            account.active_request_progress = request.progress
+
+    def action_cancel_background(self):
+        self.ensure_one()
+        self._check_xero_user()
+        if self.active_request_id:
+            self.active_request_id.action_cancel()
+        return True
+
+    def action_refresh_background(self):
+        return True
 
     def _xero_runs_notification(self, runs):
         """A toast naming each object with its counts, failed runs' messages once each, and

@@ -94,6 +94,7 @@ class Sync:
         "recorder",
         "client",
         "commit_hook",
+        "stop_hook",
         "force",
         "cache",
         "dry_run",
@@ -104,7 +105,7 @@ class Sync:
         """A context without run nor client: enough for match domains and binding lookups."""
         return cls(account.env, account, account.env["xero.sync.setting"], account.env["xero.sync.run"], None)
 
-    def __init__(self, env, account, settings, run, client, commit=None, force=False):
+    def __init__(self, env, account, settings, run, client, commit=None, force=False, stop=None):
         self.env = env
         self.account = account
         self.company = account.company_id
@@ -113,6 +114,8 @@ class Sync:
         self.recorder = RunRecorder(run)
         self.client = client
         self.commit_hook = commit
+        # Called after the commit that ends a batch; raises RunStopped to end the run there.
+        self.stop_hook = stop if commit else None
         self.force = force
         self.cache = {}  # per-run lookups of the object hooks
         # A preview (xero.account._xero_preview): exports count what they would send.
@@ -128,11 +131,16 @@ class Sync:
         finally:
             self.force = previous
 
-    def checkpoint(self, processed=0):
-        """End of a batch: write the run's figures, commit when the entry point commits."""
+    def checkpoint(self, processed=0, more=True):
+        """Write the run's figures, commit when the entry point commits. At the end of a
+        batch (``processed`` > 0) with ``more`` to come, once committed, the entry point may
+        stop the run there (``stop_hook`` raises RunStopped: a Cancel, the scheduler's time
+        slice)."""
         self.recorder.flush()
         if self.commit_hook:
             self.commit_hook(processed)
+            if processed and more and self.stop_hook:
+                self.stop_hook()
 
     def mismatch(self, direction, **kwargs):
         return self.env["xero.mismatch.log"]._log(
@@ -450,14 +458,19 @@ class XeroObject(models.AbstractModel):
             return
         if spec.paged:
             kwargs["order"] = "UpdatedDateUTC ASC"
+        page_size = MAX_PAGE_SIZE if spec.page_size else spec.default_page_size
         wanted = set(xero_ids or ())
         # By IDs: Xero's IDs filter, or (paged collections without it) a where on the ID.
         by_ids = wanted and (spec.ids_filter or (spec.paged and all(GUID.fullmatch(str(x)) for x in wanted)))
         if by_ids:
             kwargs["ids"] = sorted(wanted)
+        sync.client.item_count, read = None, sync.recorder.total
         for page in sync.client.iter_pages(
             self._xero_collection, if_modified_since=ims, params=params, **kwargs
         ):
+            # Progress: Xero's count of the read when it gives one, else what was read so far.
+            read += len(page)
+            sync.recorder.total = max(sync.client.item_count or 0, read)
             if wanted and not by_ids:
                 page = [r for r in page if isinstance(r, dict) and r.get(spec.id_field) in wanted]
             valid = self._xero_valid_records(sync, page)
@@ -472,7 +485,8 @@ class XeroObject(models.AbstractModel):
                     newest = max(stamps)
                     # Same transaction as the page: committed together or not at all.
                     settings.import_cursor = newest
-            sync.checkpoint(len(page))
+            # A short page is the last one (iter_pages stops there): nothing more to stop before.
+            sync.checkpoint(len(page), more=bool(spec.paged and len(page) >= page_size))
         if full and not xero_ids:
             settings.last_full_import_at = fields.Datetime.now()
         if not partial:
@@ -1263,6 +1277,7 @@ class XeroObject(models.AbstractModel):
             )
         )
         sync.cache["refused"] = {(r["res_id"], r["payload_hash"]) for r in refused}
+        sync.recorder.total += len(records)  # progress: the records this export looks at
         snapshots = self._xero_snapshot(sync, records)
         items = []
         for record in records:
@@ -1315,7 +1330,7 @@ class XeroObject(models.AbstractModel):
                 )
                 if not sync.dry_run:
                     self._xero_after_export(sync, accepted)
-            sync.checkpoint(len(chunk))
+            sync.checkpoint(len(chunk), more=start + BATCH_SIZE < len(items))
 
     # ------------------------------------- what Xero changed is what Odoo holds
     # An incremental import re-reads every record changed since its cursor (less an

@@ -14,6 +14,16 @@ RESULTS = [("created", "Created"), ("updated", "Updated"), ("skipped", "Skipped"
 RESULT_KEYS = tuple(key for key, __ in RESULTS)
 
 
+class RunStopped(Exception):  # noqa: N818 (a stop, not an error)
+    """Raised by a run's commit hook right after a commit, at a batch boundary: the run ends
+    there, cleanly (what was committed stays, the rest is done by a later run). ``reason``:
+    "cancelled" (a user's Cancel) or "slice" (the scheduler's time slice is over)."""
+
+    def __init__(self, message, reason="slice"):
+        super().__init__(message)
+        self.reason = reason
+
+
 class RunRecorder:
     """Counts and lines of a run while it goes; written to the run at each checkpoint.
 
@@ -25,6 +35,7 @@ class RunRecorder:
         self.counts = Counter()
         self.lines = []
         self.calls = Counter()
+        self.total = 0  # how many elements the run has to go through, when known
 
     def add(self, result, record=None, xero_id=None, name=None, note=None):
         self.counts[result] += 1
@@ -71,6 +82,7 @@ class RunRecorder:
                 "failed_count": self.counts["failed"],
                 "api_calls": self.calls["read"] + self.calls["write"],
                 "api_writes": self.calls["write"],
+                "total_count": self.total,
             }
         )
 
@@ -99,7 +111,13 @@ class XeroSyncRun(models.Model):
         required=True,
     )
     state = fields.Selection(
-        [("running", "Running"), ("done", "Done"), ("partial", "Done with Errors"), ("failed", "Failed")],
+        [
+            ("running", "Running"),
+            ("done", "Done"),
+            ("partial", "Done with Errors"),
+            ("stopped", "Stopped"),
+            ("failed", "Failed"),
+        ],
         default="running",
         required=True,
         index=True,
@@ -111,6 +129,19 @@ class XeroSyncRun(models.Model):
     updated_count = fields.Integer(string="Updated")
     skipped_count = fields.Integer(string="Skipped")
     failed_count = fields.Integer(string="Failed")
+    total_count = fields.Integer(
+        string="To Process",
+        help="How many records the run had to go through, when known (Xero's count for an "
+        "import, the candidate records for an export).",
+    )
+    processed_count = fields.Integer(string="Processed", compute="_compute_processed_count")
+    request_id = fields.Many2one(
+        "xero.sync.request",
+        string="Background Run",
+        ondelete="set null",
+        index="btree_not_null",
+        readonly=True,
+    )
     api_calls = fields.Integer(string="API Calls")
     api_writes = fields.Integer(string="API Write Calls")
     message = fields.Text()
@@ -134,6 +165,11 @@ class XeroSyncRun(models.Model):
                 run.direction or "",
                 fields.Datetime.to_string(run.started_at) if run.started_at else "",
             )
+
+    @api.depends("created_count", "updated_count", "skipped_count", "failed_count")
+    def _compute_processed_count(self):
+        for run in self:
+            run.processed_count = sum(run._counts().values())
 
     def _compute_mismatch_count(self):
         for run in self:

@@ -6,11 +6,15 @@ account row is written by the token cursor, and a sync transaction must not hold
 """
 
 import logging
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
 
 from odoo import api, fields, models
+from odoo.tools import config
 
 from .xero_binding import object_selection
+from .xero_sync_request import SCHEDULER_XMLID
+from .xero_sync_run import RunStopped
 
 _logger = logging.getLogger(__name__)
 
@@ -18,6 +22,9 @@ DIRECTIONS = [("import", "Import"), ("export", "Export"), ("both", "Both")]
 MODES = [("create", "Create Only"), ("update", "Update Only"), ("both", "Create and Update")]
 # The organisation's setup: exported only while the account's export_chart is ticked.
 SETUP_KEYS = ("currencies", "taxes", "accounts", "bank_accounts")
+# The scheduler's time slice (seconds), unless ir.config_parameter SLICE_PARAM says otherwise.
+SLICE_PARAM = "sync_xero_connector.scheduler_slice_seconds"
+DEFAULT_SLICE_SECONDS = 300
 
 
 class XeroSyncSetting(models.Model):
@@ -194,16 +201,13 @@ class XeroSyncSetting(models.Model):
             )
             rec.last_success_at = run.ended_at or run.started_at
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        records._update_crons()
-        return records
-
     def write(self, vals):
         res = super().write(vals)
-        if {"enabled", "direction"} & set(vals):
-            self._update_crons()
+        if {"enabled", "direction"} & set(vals) and any(s.enabled for s in self):
+            # Newly enabled: the scheduler looks at once (not at its next interval).
+            scheduler = self.env.ref(SCHEDULER_XMLID, raise_if_not_found=False)
+            if scheduler:
+                scheduler.sudo()._trigger()
         return res
 
     def _does(self, direction):
@@ -251,53 +255,131 @@ class XeroSyncSetting(models.Model):
         action["domain"] = [("account_id", "=", self.account_id.id), ("object_key", "=", self.object_key)]
         return action
 
-    # ------------------------------------------------------------------- crons
+    # --------------------------------------------------------------- scheduler
+    # One cron (ir_cron_xero_scheduler) runs everything that is due: first the background
+    # runs asked for from buttons (xero.sync.request), then each enabled object of each
+    # connected account whose next run time has come. It works in time slices: a run
+    # stops at a batch boundary when the slice is over (a clean point: what it did is
+    # committed, cursors included) and the scheduler re-triggers itself at once
+    # (ir.cron._trigger); at the end of a pass it triggers itself for the next due time.
     @api.model
-    def _cron_xmlid(self, key, direction):
-        return "sync_xero_connector.ir_cron_xero_%s_%s" % (direction, key)
+    def _xero_slice_seconds(self):
+        """How long one pass may run: the configured slice, never more than half the
+        worker's real-time limit for crons (a killed pass would count as a time-out)."""
+        configured = self.env["ir.config_parameter"].sudo().get_param(SLICE_PARAM)
+        try:
+            seconds = max(float(configured), 0.0) if configured else DEFAULT_SLICE_SECONDS
+        except ValueError:
+            seconds = DEFAULT_SLICE_SECONDS
+        limit = config.get("limit_time_real_cron")
+        if limit is None or limit < 0:
+            limit = config.get("limit_time_real") if config.get("workers") else 0
+        if limit and limit > 0:
+            seconds = min(seconds, limit / 2)
+        return seconds
 
-    def _update_crons(self):
-        """A cron per object and direction runs only while some account enables it."""
-        for key in set(self.mapped("object_key")):
-            for direction in ("import", "export"):
-                cron = self.env.ref(self._cron_xmlid(key, direction), raise_if_not_found=False)
-                if not cron:
-                    continue
-                domain = [
-                    ("object_key", "=", key),
+    @api.model
+    def _xero_due(self, now, keys=None, directions=("import", "export")):
+        """``[(settings, direction)]`` due at ``now``: enabled, of a connected active account,
+        next run time passed or never set; the longest waiting first, then in the order of
+        the objects (dependencies first), imports before exports."""
+        due = []
+        for direction in directions:
+            domain = [
+                ("enabled", "=", True),
+                ("direction", "in", (direction, "both")),
+                ("account_id.state", "=", "connected"),
+                ("account_id.active", "=", True),
+                "|",
+                (f"next_{direction}_at", "=", False),
+                (f"next_{direction}_at", "<=", now),
+            ]
+            if keys:
+                domain.append(("object_key", "in", list(keys)))
+            for settings in self.sudo().search(domain):
+                if direction == "export" and settings.object_key in SETUP_KEYS:
+                    if not settings.account_id.export_chart:
+                        continue
+                due.append((settings, direction))
+        order = {key: index for index, key in enumerate(self.env["xero.object"]._xero_objects())}
+        epoch = datetime.min
+        due.sort(
+            key=lambda pair: (
+                pair[0][f"next_{pair[1]}_at"] or epoch,
+                order.get(pair[0].object_key, len(order)),
+                pair[1] != "import",
+                pair[0].id,
+            )
+        )
+        return due
+
+    @api.model
+    def _cron_xero_scheduler(self):
+        """The one scheduled entry point. Returns how many object runs it made."""
+        cron = self.env["ir.cron"]
+        scheduler = self.env.ref(SCHEDULER_XMLID, raise_if_not_found=False)
+        deadline = time.monotonic() + self._xero_slice_seconds()
+
+        def stopping():
+            return time.monotonic() >= deadline
+
+        def commit(done):
+            cron._commit_progress(done)
+
+        if not self.env["xero.sync.request"]._xero_process_queue(commit=commit, stopping=stopping):
+            if scheduler:
+                scheduler._trigger()  # the rest of the background run, at once
+            return 0
+        ran, finished = self._xero_run_due(self._xero_due(fields.Datetime.now()), stopping)
+        if scheduler:
+            if not finished:
+                scheduler._trigger()
+            else:
+                upcoming = self._xero_next_due()
+                if upcoming:
+                    scheduler._trigger(at=max(upcoming, fields.Datetime.now()))
+        return ran
+
+    @api.model
+    def _xero_next_due(self):
+        """The earliest next run time of the enabled objects of connected accounts."""
+        times = []
+        for direction in ("import", "export"):
+            settings = self.sudo().search(
+                [
                     ("enabled", "=", True),
                     ("direction", "in", (direction, "both")),
+                    ("account_id.state", "=", "connected"),
                     ("account_id.active", "=", True),
-                ]
-                if direction == "export" and key in SETUP_KEYS:
-                    domain.append(("account_id.export_chart", "=", True))
-                wanted = bool(self.sudo().search_count(domain))
-                if cron.sudo().active != wanted:
-                    cron.sudo().active = wanted
+                    (f"next_{direction}_at", "!=", False),
+                ],
+                order=f"next_{direction}_at",
+                limit=1,
+            )
+            if settings:
+                times.append(settings[f"next_{direction}_at"])
+        return min(times) if times else False
 
     @api.model
     def _cron_sync(self, key, direction):
-        """Scheduled run of one object in one direction for every account that enables it
-        (not before the time Xero gave after its day limit); returns how many ran."""
+        """What the scheduler does for one object in one direction (every account that has it
+        due); returns how many ran. For the command line and tests."""
+        ran, __ = self._xero_run_due(self._xero_due(fields.Datetime.now(), [key], [direction]))
+        return ran
+
+    @api.model
+    def _xero_run_due(self, due, stopping=None):
+        """Run each due ``(settings, direction)`` (not before the time Xero gave after its day
+        limit); ``stopping()`` ends the pass at a batch boundary. Returns ``(ran, finished)``."""
         now = fields.Datetime.now()
-        domain = [
-            ("object_key", "=", key),
-            ("enabled", "=", True),
-            ("direction", "in", (direction, "both")),
-            ("account_id.state", "=", "connected"),
-            ("account_id.active", "=", True),
-            "|",
-            (f"next_{direction}_at", "=", False),
-            (f"next_{direction}_at", "<=", now),
-        ]
-        if direction == "export" and key in SETUP_KEYS:
-            domain.append(("account_id.export_chart", "=", True))
-        due = self.sudo().search(domain)
         cron = self.env["ir.cron"]
         ran = 0
-        for index, settings in enumerate(due):
+        for index, (settings, direction) in enumerate(due):
+            if ran and stopping and stopping():
+                return ran, False  # each pass does at least one run's first batch
+            key = settings.object_key
             if settings.account_id.state != "connected":
-                continue  # e.g. disconnected in Xero by an earlier run of this cron
+                continue  # e.g. disconnected in Xero by an earlier run of this pass
             interval = settings[f"{direction}_interval"]
             next_at = now + timedelta(minutes=max(interval, 1))
             resume_at = settings.account_id._xero_resume_at()
@@ -311,13 +393,32 @@ class XeroSyncSetting(models.Model):
             if direction == "import" and settings.full_sync_days:
                 last = settings.last_full_import_at
                 full = not last or last < now - timedelta(days=settings.full_sync_days)
-            settings.account_id.with_company(settings.company_id)._xero_run_object(
+
+            def stop():
+                if stopping and stopping():
+                    raise RunStopped(
+                        self.env._(
+                            "Paused at the end of the scheduler's time slice: it goes on at its next pass."
+                        ),
+                        "slice",
+                    )
+
+            run = settings.account_id.with_company(settings.company_id)._xero_run_object(
                 key,
                 direction,
                 trigger="cron",
                 full=full,
                 commit=lambda done: cron._commit_progress(done),
+                stop=stop,
             )
             ran += 1
+            if run.resume_at:
+                # Xero's day limit: the next run waits for the time Xero gave.
+                settings.write({f"next_{direction}_at": max(next_at, run.resume_at)})
+            if run.state == "stopped":
+                # Due again at once: the next pass goes on from where this one stopped.
+                settings.write({f"next_{direction}_at": now})
+                cron._commit_progress(0)
+                return ran, False
             cron._commit_progress(0, remaining=len(due) - index - 1)
-        return ran
+        return ran, True

@@ -22,3 +22,4 @@ from . import test_known_versions
 from . import test_attachments
 from . import test_tracking
 from . import test_mapping_messages
+from . import test_scheduler

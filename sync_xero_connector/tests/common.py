@@ -136,3 +136,33 @@ class XeroTestMixin:
         )
         response.raise_for_status()
         return response.json()
+
+    def run_background(self, action, account=None):
+        """A button queued a background run (``action`` is its notice): carry it out as the
+        scheduler does and return the notice of its end (the toast its user gets)."""
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("started in the background", action["params"]["title"])
+        return self.process_background(account)
+
+    def process_background(self, account=None):
+        """Carry out the queued background runs (of ``account``) as the scheduler does, in
+        this transaction (no commit); the notice of the last one's end."""
+        domain = [("state", "in", ("queued", "running"))]
+        if account is not None:
+            domain.append(("account_id", "=", account.id))
+        requests = self.env["xero.sync.request"].sudo().search(domain, order="id")
+        self.assertTrue(requests, "nothing was queued")
+        params = None
+        for request in requests:
+            request._xero_process()
+            params = request._xero_notify_end()
+        return {"type": "ir.actions.client", "tag": "xero_run_notification", "params": params}
+
+    def due_pairs(self, account):
+        """What the scheduler would run now for ``account``: ``{(key, direction)}``."""
+        now = fields.Datetime.now()
+        return {
+            (settings.object_key, direction)
+            for settings, direction in self.env["xero.sync.setting"]._xero_due(now)
+            if settings.account_id == account
+        }

@@ -313,6 +313,7 @@ class TestAccess(XeroTestMixin, HttpCase):
         # Import All: the master data of the organisation arrives, created by the user.
         self.account.sync_setting_ids.write({"enabled": True})
         self.allowed(user, "xero.account", "action_import_all", [self.account.id])
+        self.process_background(self.account)
         runs = self.env["xero.sync.run"].search(
             [
                 ("account_id", "=", self.account.id),

@@ -358,10 +358,9 @@ class TestAttachments(OrderCase):
         settings = self.account._xero_settings("attachments")
         self.assertEqual(settings.direction, "export")
         self.assertEqual(self.account._xero_resolve_objects(["attachments"], "export"), ["attachments"])
-        cron = self.env.ref("sync_xero_connector.ir_cron_xero_export_attachments")
-        self.assertFalse(cron.active)
+        self.assertNotIn(("attachments", "export"), self.due_pairs(self.account))
         settings.enabled = True
-        self.assertTrue(cron.active)
+        self.assertIn(("attachments", "export"), self.due_pairs(self.account))
         # The scheduled path commits per batch (on a test cursor, as test_sync_engine's).
         self.registry_enter_test_mode()
         self.env.flush_all()
@@ -468,5 +467,6 @@ class TestAttachmentAccess(XeroTestMixin, HttpCase):
         self.assertEqual(self.attachment_calls(), {})
         answer = self.rpc(self.runner, "xero.sync.preview", "action_confirm", [wizard.id])
         self.assertNotIn("error", answer, answer)
+        self.process_background()
         self.assertEqual(self.attachment_calls(), {"PUT /Contacts/Attachments": 1})
         self.assertEqual([a["FileName"] for a in self.sb.attachments()], ["card.pdf"])

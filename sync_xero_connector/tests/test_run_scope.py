@@ -112,7 +112,7 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
     def test_one_enabled_runs_only_it_and_the_toast_names_it(self):
         self.account._xero_settings("contacts").write({"enabled": True, "direction": "import"})
         before = self.api_ops()
-        action = self.account.action_import_all()
+        action = self.run_background(self.account.action_import_all())
         self.assertEqual(self.account.run_ids.mapped("object_key"), ["contacts"])
         self.assertEqual(self.new_api_ops(before), {"GET /Contacts": 1})
         self.assertEqual(len(self.bindings("contacts")), 3)
@@ -129,7 +129,7 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         with self.assertRaisesRegex(UserError, "No Xero object is enabled for export"):
             self.account.action_export_all()
         # Named explicitly, a disabled object still runs (its own button).
-        action = self.account._xero_settings("items").action_import()
+        action = self.run_background(self.account._xero_settings("items").action_import())
         self.assertEqual(len(self.bindings("items")), 1)
         self.assertEqual(action["params"]["lines"], ["Items: 1 created"])
         self.assertEqual(self.new_api_ops(before), {"GET /Contacts": 1, "GET /Items": 1})
@@ -137,7 +137,7 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
     def test_toast_names_every_object_and_each_failure_once(self):
         for key in ("contacts", "items", "invoices"):
             self.account._xero_settings(key).write({"enabled": True, "direction": "import"})
-        action = self.account.action_import_all()
+        action = self.run_background(self.account.action_import_all())
         params = action["params"]
         self.assertEqual(
             params["lines"][:3], ["Contacts: 3 created", "Items: 1 created", "Invoices: nothing to do"]
@@ -167,8 +167,10 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
             "Export Chart of Accounts and Taxes",
         ):
             self.assertIn(text, message.body)
-        self.assertTrue(self.env.ref("sync_xero_connector.ir_cron_xero_import_contacts").active)
-        self.assertFalse(self.env.ref("sync_xero_connector.ir_cron_xero_export_contacts").active)
+        # The scheduler runs the enabled imports, no export.
+        due = self.due_pairs(account)
+        self.assertIn(("contacts", "import"), due)
+        self.assertNotIn(("contacts", "export"), due)
         # A later connection leaves the user's choices alone.
         account._xero_settings("contacts").enabled = False
         account.action_connect()
@@ -232,7 +234,7 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         self.assertIn(invoice.name, lines["invoices"].notes)
         self.assertIn(invoice.name, lines["invoices"].records)
 
-        wizard.action_confirm()
+        self.run_background(wizard.action_confirm())
         writes = self.writes()
         self.assertIn("POST /Contacts", writes)
         self.assertFalse(SETUP_WRITES & set(writes), writes)
@@ -248,11 +250,11 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         with self.assertRaisesRegex(UserError, "Taxes are not exported"):
             self.account._xero_run("export", ["taxes"])
         self.assertFalse(SETUP_WRITES & set(self.writes()))
-        self.assertFalse(self.env.ref("sync_xero_connector.ir_cron_xero_export_accounts").active)
+        self.assertNotIn(("accounts", "export"), self.due_pairs(self.account))
 
         # Once the user asks for it, the invoice's account and tax go with it.
         self.account.export_chart = True
-        self.assertTrue(self.env.ref("sync_xero_connector.ir_cron_xero_export_accounts").active)
+        self.assertIn(("accounts", "export"), self.due_pairs(self.account))
         action = self.account._xero_settings("invoices").action_export()
         wizard = self.env["xero.sync.preview"].browse(action["res_id"])
         lines = {line.object_key: line for line in wizard.line_ids}
@@ -264,7 +266,7 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         self.assertEqual(lines["accounts"].created, 1)
         self.assertEqual(lines["taxes"].created, 1)
         self.assertFalse(SETUP_WRITES & set(self.writes()))
-        wizard.action_confirm()
+        self.run_background(wizard.action_confirm())
         self.assertTrue(SETUP_WRITES & set(self.writes()))
         self.assertEqual(len(self.sb.records("Accounts")), 1)
         self.assertTrue(self.bindings("invoices").filtered(lambda b: b.res_id == invoice.id))
@@ -298,7 +300,7 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
             "rate_limit", problem="day", retry_after=DAY_LIMIT_SECONDS, path="/api.xro/2.0/Currencies"
         )
         before = self.api_ops()
-        action = self.account.action_import_all()
+        action = self.run_background(self.account.action_import_all())
         # The first object hit the limit; no later object's call reached Xero.
         self.assertEqual(self.new_api_ops(before), {"GET /Currencies": 1})
         run = self.account.run_ids
@@ -314,7 +316,7 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         self.assertEqual(len(failures), 1)
         self.assertTrue(failures[0].startswith("Currencies failed: "))
         # Until then no button calls Xero (the cron: TestRunScopeCli).
-        action = self.account._xero_settings("contacts").action_import()
+        action = self.run_background(self.account._xero_settings("contacts").action_import())
         self.assertIn("used up until", action["params"]["lines"][-1])
         self.assertEqual(self.new_api_ops(before), {"GET /Currencies": 1})
         self.assertFalse(self.bindings("contacts"))
@@ -338,7 +340,7 @@ class TestDayLimitInDependency(RunScopeMixin, XeroSyncCase):
             "rate_limit", problem="day", retry_after=DAY_LIMIT_SECONDS, path="/api.xro/2.0/ContactGroups"
         )
         before = self.api_ops()
-        self.account.action_import_all()
+        self.run_background(self.account.action_import_all())
         self.assertEqual(self.new_api_ops(before), {"GET /Contacts": 1, "GET /ContactGroups": 1})
         contacts = self.account.run_ids.filtered(lambda r: r.object_key == "contacts")
         self.assertEqual(contacts.state, "failed")
@@ -452,7 +454,7 @@ class TestRunToastInBrowser(RunScopeMixin, XeroTestMixin, HttpCase):
         account = self.make_account()
         self.connect_with_issued_token(account)
         account._xero_settings("contacts").write({"enabled": True, "direction": "import"})
-        action = account.action_import_all()  # partners: created by an admin
+        action = self.run_background(account.action_import_all(), account)  # partners: created by an admin
         run = account.run_ids
         self.assertEqual(run.created_count, len(MASTER_SEED["Contacts"]))
         code = """(async () => {

@@ -474,18 +474,38 @@ class TestMultiCompany(XeroSyncCase):
 
 
 class TestSettingsAndCrons(XeroSyncCase):
-    def test_enabling_an_object_activates_its_crons(self):
-        cron = self.env.ref("sync_xero_connector.ir_cron_xero_import_contacts")
-        export_cron = self.env.ref("sync_xero_connector.ir_cron_xero_export_contacts")
-        self.assertFalse(cron.active)
+    def test_enabling_an_object_makes_it_due_for_the_one_scheduler(self):
+        scheduler = self.env.ref("sync_xero_connector.ir_cron_xero_scheduler")
+        self.assertTrue(scheduler.active)
+        self.assertEqual(scheduler.code, "model._cron_xero_scheduler()")
+        # One scheduler for every object and direction: no cron per object is left.
+        crons = self.env["ir.model.data"].search(
+            [("model", "=", "ir.cron"), ("module", "like", "sync_xero_connector%")]
+        )
+        self.assertEqual(
+            sorted(crons.mapped("name")),
+            [
+                "ir_cron_xero_alerts",
+                "ir_cron_xero_keep_alive",
+                "ir_cron_xero_scheduler",
+                "ir_cron_xero_webhook_events",
+            ],
+        )
+        self.assertNotIn(("contacts", "import"), self.due_pairs(self.account))
         settings = self.account._xero_settings("contacts")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", scheduler.id)])
         settings.write({"enabled": True, "direction": "import"})
-        self.assertTrue(cron.active)
-        self.assertFalse(export_cron.active)
+        # Enabling wakes the scheduler at once (not at its next interval).
+        self.assertGreater(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", scheduler.id)]), triggers
+        )
+        due = self.due_pairs(self.account)
+        self.assertIn(("contacts", "import"), due)
+        self.assertNotIn(("contacts", "export"), due)
         settings.direction = "both"
-        self.assertTrue(export_cron.active)
+        self.assertIn(("contacts", "export"), self.due_pairs(self.account))
         settings.enabled = False
-        self.assertFalse(cron.active)
+        self.assertFalse({pair for pair in self.due_pairs(self.account) if pair[0] == "contacts"})
 
     def test_mode_create_only_never_updates(self):
         partner = self.env["res.partner"].create({"name": "Kept As Is"})

@@ -93,6 +93,8 @@ class XeroClient:
         # Xero's clock at its last list answer (aware UTC; None before any): import cursors
         # never move past it.
         self.server_time = None
+        # Xero's count of what the last paged read yields (its ``pagination.itemCount``).
+        self.item_count = None
         # Set while resending what Xero refused (a Retry): Xero replays the answer of a known
         # Idempotency-Key, refusals too, so the resent write needs keys of its own.
         self.idempotency_salt = None
@@ -221,6 +223,9 @@ class XeroClient:
                 if records:
                     yield records
                 pagination = data.get("pagination") or {}
+                count = pagination.get("itemCount")
+                if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+                    self.item_count = count  # what the whole read will yield (progress)
                 page_count = pagination.get("pageCount")
                 if len(records) < size or (page_count is not None and page >= page_count):
                     break

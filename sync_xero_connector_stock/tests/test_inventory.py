@@ -466,10 +466,9 @@ class TestInventory(InventoryCase):
         self.assertEqual((row["key"], row["created"]), ("inventory", 1))
         self.assertEqual(self.writes(), before)
         self.assertFalse(self.env["xero.inventory.adjustment"].search([]))
-        cron = self.env.ref("sync_xero_connector_stock.ir_cron_xero_export_inventory")
-        self.assertFalse(cron.active)
+        self.assertNotIn(("inventory", "export"), self.due_pairs(self.account))
         settings.enabled = True
-        self.assertTrue(cron.active)
+        self.assertIn(("inventory", "export"), self.due_pairs(self.account))
         self.assertIn("inventory", self.account._xero_keys_for("export"))
         self.registry_enter_test_mode()
         self.env.flush_all()

@@ -31,3 +31,17 @@ function xeroRunNotification(env, action) {
 }
 
 registry.category("actions").add("xero_run_notification", xeroRunNotification);
+
+// The end of a background run (xero.sync.request): the same toast, sent over the bus to the
+// user who asked for it.
+export const xeroRunDoneService = {
+    dependencies: ["bus_service", "notification", "action"],
+    start(env, { bus_service }) {
+        bus_service.subscribe("sync_xero_connector/run_done", (params) => {
+            xeroRunNotification(env, { params });
+        });
+        bus_service.start();
+    },
+};
+
+registry.category("services").add("xero_run_done", xeroRunDoneService);
