@@ -31,6 +31,7 @@ SCREENS = [
     ("xero_health", "/odoo/action-sync_xero_connector.xero_health_action"),
     ("xero_mismatches", "/odoo/action-sync_xero_connector.xero_mismatch_log_action"),
     ("xero_runs", "/odoo/action-sync_xero_connector.xero_sync_run_action"),
+    ("xero_background_runs", "/odoo/action-sync_xero_connector.xero_sync_request_action"),
     ("xero_links", "/odoo/action-sync_xero_connector.xero_binding_action"),
     ("invoices", "/odoo/action-account.action_move_out_invoice_type"),
 ]
@@ -152,6 +153,12 @@ def main():
     parser.add_argument("--password", default="admin")
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--height", type=int, default=1000)
+    parser.add_argument(
+        "--crons",
+        action="store_true",
+        help="run the server with a cron thread (the scheduler carries out queued runs)",
+    )
+    parser.add_argument("--wait", type=float, default=0, help="seconds to wait after the server starts")
     parser.add_argument("paths", nargs="*", help="NAME=PATH pairs (default: the Xero screens)")
     args = parser.parse_args()
     screens = [tuple(p.split("=", 1)) for p in args.paths] or SCREENS
@@ -180,7 +187,7 @@ def main():
             "--http-interface=127.0.0.1",
             f"--http-port={port}",
             "--workers=0",
-            "--max-cron-threads=0",
+            "--max-cron-threads=%d" % (1 if args.crons else 0),
             "--log-level=warn",
         ],
         stdout=subprocess.DEVNULL,
@@ -192,6 +199,7 @@ def main():
         if not wait_http(base + "/web/login"):
             raise SystemExit("the Odoo server did not start: see server.log")
         session = login(base, args.db, args.login, args.password)
+        time.sleep(args.wait)
         chrome = Chrome(args.width, args.height)
         chrome.call("Network.enable")
         chrome.call("Network.setCookie", name="session_id", value=session, domain="127.0.0.1", path="/")

@@ -1378,6 +1378,10 @@ class XeroAccount(models.Model):
             state, message, stopped = "stopped", str(exc), exc
         finally:
             self._xero_unlock(settings)
+        if state == "done":
+            # Finished: what it went through is the whole (Xero's count may include records
+            # another object reads, such as bank accounts among the accounts).
+            sync.recorder.total = sum(sync.recorder.counts[k] for k in RESULT_KEYS)
         sync.recorder.flush()
         if state == "done" and sync.recorder.counts["failed"]:
             state = "partial"

@@ -92,15 +92,16 @@ class XeroSyncRequest(models.Model):
             request.processed_count = sum(done for done, __ in per_object.values())
             request.total_count = sum(total for __, total in per_object.values())
 
-    @api.depends("account_id", "direction", "create_date")
+    @api.depends("direction", "object_keys")
     def _compute_display_name(self):
-        directions = dict(self._fields["direction"].selection)
         for request in self:
-            request.display_name = self.env._(
-                "%(direction)s (%(account)s)",
-                direction=directions.get(request.direction, request.direction or ""),
-                account=request.account_id.display_name or "",
-            )
+            objects = request.objects_label if request._xero_keys() else self.env._("the enabled objects")
+            if request.direction == "export":
+                request.display_name = self.env._("Export of %(objects)s", objects=objects)
+            elif request.direction == "sync":
+                request.display_name = self.env._("Import and export of %(objects)s", objects=objects)
+            else:
+                request.display_name = self.env._("Import of %(objects)s", objects=objects)
 
     def _xero_keys(self):
         self.ensure_one()

@@ -61,7 +61,9 @@ class TestScheduler(SchedulerMixin, XeroSyncCase):
         self.make_partners(3, prefix="Due")
         self.triggers().unlink()
         self.assertEqual(self.pass_(), 1)
-        self.assertEqual(sorted(c["Name"] for c in self.sb.records("Contacts")), ["Due 0000", "Due 0001", "Due 0002"])
+        self.assertEqual(
+            sorted(c["Name"] for c in self.sb.records("Contacts")), ["Due 0000", "Due 0001", "Due 0002"]
+        )
         run = settings.last_export_run_id
         self.assertEqual((run.trigger, run.state, run.created_count, run.total_count), ("cron", "done", 3, 3))
         # Next due in 30 minutes: the scheduler is triggered for then, not before.
@@ -219,9 +221,7 @@ class TestBackgroundRuns(SchedulerMixin, XeroSyncCase):
         action = self.account.with_user(self.runner).action_import_all()
         # The click answers at once: nothing asked of Xero yet, the scheduler is woken.
         self.assertEqual(self.sb.stats()["total"], before)
-        self.assertEqual(
-            action["params"]["title"], f"Import ({self.account.display_name}) started in the background"
-        )
+        self.assertEqual(action["params"]["title"], "Import of the enabled objects started in the background")
         self.assertIn("Background Runs", action["params"]["message"])
         self.assertIn("Cancel", action["params"]["message"])
         self.assertTrue(self.triggers())
