@@ -251,6 +251,16 @@ class XeroObjectContacts(models.AbstractModel):
             cache[(delay, days)] = term_rec.id
         return self.env["account.payment.term"].browse(cache[(delay, days)])
 
+    def _xero_import_page(self, sync, records):
+        """The page's contact groups imported first, in one dependency run before the batch
+        (not one per contact in the middle of it)."""
+        group_ids = sorted({gid for r in records for gid in contact_map.group_ids_of(r)})
+        if group_ids:
+            known = self._xero_bindings(sync)._xero_bound_xero_ids(sync.account, "contact_groups", group_ids)
+            if set(group_ids) - known:
+                self._xero_require(sync, "contact_groups", group_ids)
+        return super()._xero_import_page(sync, records)
+
     def _xero_categories(self, sync, group_ids, record):
         """Partner tags after import: Odoo-only tags kept, Xero groups as Xero says."""
         groups = self._xero_require(sync, "contact_groups", group_ids)

@@ -332,7 +332,7 @@ class TestDayLimitInDependency(RunScopeMixin, XeroSyncCase):
         cls.sb.load_seed(seed)
 
     def test_day_limit_in_a_dependency_stops_the_run_needing_it(self):
-        """Contacts import their groups as a dependency, record by record: the day limit
+        """Contacts import their groups as a dependency, once per page: the day limit
         there stops the contacts run and Import All, without a call more."""
         for key in ("contacts", "items"):
             self.account._xero_settings(key).write({"enabled": True, "direction": "import"})

@@ -133,6 +133,17 @@ def _is_company(contact, name):
     return join_person_name(first, last) != name
 
 
+def group_ids_of(contact):
+    """The IDs of the active contact groups a Xero contact is in."""
+    return [
+        group["ContactGroupID"]
+        for group in contact.get("ContactGroups") or ()
+        if isinstance(group, dict)
+        and group.get("ContactGroupID")
+        and (group.get("Status") or STATUS_ACTIVE).upper() == STATUS_ACTIVE
+    ]
+
+
 def contact_from_xero(contact):
     """The neutral dict of a Xero Contact (every key present)."""
     name = _text(contact.get("Name")) or ""
@@ -157,11 +168,7 @@ def contact_from_xero(contact):
         "address": address,
         "delivery_address": None if delivery == address else delivery,
         "persons": [_person_from_xero(person) for person in contact.get("ContactPersons") or ()],
-        "group_ids": [
-            group["ContactGroupID"]
-            for group in contact.get("ContactGroups") or ()
-            if group.get("ContactGroupID") and (group.get("Status") or STATUS_ACTIVE).upper() == STATUS_ACTIVE
-        ],
+        "group_ids": group_ids_of(contact),
         "sale_term": _term_from_xero(terms.get("Sales")),
         "purchase_term": _term_from_xero(terms.get("Bills")),
         "is_customer": bool(contact.get("IsCustomer")),
