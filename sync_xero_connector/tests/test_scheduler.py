@@ -334,6 +334,47 @@ class TestBackgroundRunRpc(XeroTestMixin, HttpCase):
         cls.setup_xero()
         cls.plain_user = new_test_user(cls.env, login="xero_bg_plain", groups="base.group_user")
 
+    def call(self, user, model, method, args, kwargs=None):
+        self.authenticate(user.login, user.login)
+        self.env.flush_all()
+        response = self.url_open(
+            "/web/dataset/call_kw",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": 1,
+                "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+            },
+            timeout=60,
+        ).json()
+        self.env.invalidate_all()
+        return response
+
+    def test_nobody_redirects_a_background_run_to_another_user(self):
+        """A run is carried out as the user who asked: not even a Xero Manager may change
+        whose it is (or its objects) over RPC, nor create one by hand."""
+        account = self.make_account()
+        self.connect_with_issued_token(account)
+        request = (
+            self.env["xero.sync.request"]
+            .sudo()
+            .create({"account_id": account.id, "direction": "import", "user_id": self.manager.id})
+        )
+        admin = self.env.ref("base.user_admin")
+        for method, args in (
+            ("write", [[request.id], {"user_id": admin.id}]),
+            ("write", [[request.id], {"object_keys": "contacts", "state": "queued"}]),
+            ("create", [{"account_id": account.id, "direction": "export", "user_id": admin.id}]),
+        ):
+            with self.subTest(method=method, args=args):
+                response = self.call(self.manager, "xero.sync.request", method, args)
+                self.assertIn("error", response, response)
+                self.assertEqual(response["error"]["data"]["name"], ACCESS_ERROR, response)
+        self.assertEqual(request.user_id, self.manager)
+        self.assertEqual(
+            self.env["xero.sync.request"].sudo().search_count([("account_id", "=", account.id)]), 1
+        )
+
     def test_without_xero_rights_nothing_is_queued_nor_cancelled(self):
         account = self.make_account()
         self.connect_with_issued_token(account)
