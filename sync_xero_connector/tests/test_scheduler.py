@@ -384,7 +384,6 @@ class TestBackgroundRunRpc(XeroTestMixin, HttpCase):
             .sudo()
             .create({"account_id": account.id, "direction": "import", "user_id": self.manager.id})
         )
-        self.authenticate(self.plain_user.login, self.plain_user.login)
         for model, method, ids in (
             ("xero.account", "action_import_all", [account.id]),
             ("xero.account", "action_cancel_background", [account.id]),
@@ -392,17 +391,7 @@ class TestBackgroundRunRpc(XeroTestMixin, HttpCase):
             ("xero.sync.request", "_xero_process", [request.id]),
         ):
             with self.subTest(method=method):
-                self.env.flush_all()
-                response = self.url_open(
-                    "/web/dataset/call_kw",
-                    json={
-                        "jsonrpc": "2.0",
-                        "method": "call",
-                        "id": 1,
-                        "params": {"model": model, "method": method, "args": [ids], "kwargs": {}},
-                    },
-                    timeout=60,
-                ).json()
+                response = self.call(self.plain_user, model, method, [ids])
                 self.assertIn("error", response, response)
                 self.assertEqual(response["error"]["data"]["name"], ACCESS_ERROR, response)
         self.env.invalidate_all()
