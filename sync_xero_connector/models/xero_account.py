@@ -1009,6 +1009,19 @@ class XeroAccount(models.Model):
         "they are only visible inside Xero.",
     )
 
+    attachments_import = fields.Boolean(
+        string="Import Xero Attachments",
+        help="Attachments object: its runs also bring into Odoo the files attached in Xero to "
+        "the invoices, bills, credit notes, contacts, quotes and purchase orders linked to Odoo "
+        "records, each file once, on its Odoo record (in a run of their own, before the "
+        "uploads; the files Odoo sent are never brought back, the files brought in never sent "
+        "back). Only records whose Xero version says they have attachments, and changed since "
+        "they were last looked at, are asked for their files. A file replaced in Xero comes "
+        "again (the earlier one stays in Odoo); files of more than 25 MB or of a type Xero does "
+        "not take are mismatch entries. Off (the default): nothing is read from Xero's "
+        "attachments.",
+    )
+
     day_limit_until = fields.Datetime(
         compute="_compute_day_limit_until",
         help="Xero's daily API limit for this organisation is used up: no call is made before this time.",
@@ -1301,11 +1314,8 @@ class XeroAccount(models.Model):
         self.ensure_one()
         account = self.with_company(self.company_id)
         obj = self.env["xero.object"]._xero_object(key).with_company(self.company_id)
-        can = obj._xero_can_import if direction == "import" else obj._xero_can_export
-        if not can:
-            raise UserError(
-                self.env._("Xero %(direction)s of %(key)s is not supported.", direction=direction, key=key)
-            )
+        if not obj._xero_supports(self, direction):
+            raise UserError(obj._xero_unsupported_message(self, direction))
         if direction == "export":
             self._xero_check_setup_export([key])
             if records is not None:

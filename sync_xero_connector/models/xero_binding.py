@@ -114,6 +114,16 @@ class XeroBinding(models.Model):
         help="Hash of the Xero record as last read (for objects without dates).",
     )
     payload_hash = fields.Char(readonly=True, help="Hash of the last payload sent to Xero.")
+    xero_has_attachments = fields.Boolean(
+        string="Has Xero Attachments",
+        readonly=True,
+        help="Xero's HasAttachments of the record as last read.",
+    )
+    attachments_listed_hash = fields.Char(
+        readonly=True,
+        help="The version of the Xero record (Xero Hash) whose attachments the attachments "
+        "import last listed: its list is asked for again only once the record changes in Xero.",
+    )
     state = fields.Selection(BINDING_STATES, default="synced", required=True, index=True)
     last_error = fields.Text(readonly=True)
     # "inflight": sent to Xero as new, answer not recorded yet (xero_object._xero_mark_inflight).
@@ -447,6 +457,14 @@ class XeroBinding(models.Model):
         if ids is not None:
             query += " AND a.id = ANY(%(ids)s)"
             params["ids"] = list(ids)
+        # A closed link of an existing file: replaced in Xero by a newer version (imported as
+        # a file of its own): this one is never sent over it.
+        query += """
+               AND NOT EXISTS (
+                   SELECT 1 FROM xero_binding r
+                    WHERE r.account_id = b.account_id AND r.object_key = %(key)s AND r.active
+                      AND r.res_id = a.id AND r.state = 'closed')
+        """
         if changed_only:
             query += """
                AND NOT EXISTS (
@@ -458,6 +476,32 @@ class XeroBinding(models.Model):
         query += " ORDER BY a.id"
         self.env.cr.execute(query, params)
         return self.env.cr.fetchall()
+
+    @api.model
+    def _xero_with_xero_attachments(self, account, parent_keys, changed_only=True, xero_ids=None):
+        """Links of ``parent_keys`` (in the account's organisation, with their Xero ID, their
+        Odoo record not deleted) whose Xero record has attachments (HasAttachments as last
+        read), in id order; ``changed_only``: those whose Xero version moved since their
+        attachments were last listed (or never listed: ``attachments_listed_hash``);
+        ``xero_ids``: these Xero records only."""
+        self.flush_model()
+        query = """
+            SELECT b.id FROM xero_binding b
+             WHERE b.account_id = %(account)s AND b.active AND b.is_primary
+               AND b.xero_id IS NOT NULL AND b.state NOT IN ('deleted', 'closed', 'inflight')
+               AND b.object_key = ANY(%(parents)s) AND b.xero_has_attachments
+        """
+        params = {"account": account.id, "parents": list(parent_keys)}
+        if changed_only:
+            query += """
+               AND (b.attachments_listed_hash IS NULL
+                    OR b.attachments_listed_hash != COALESCE(b.xero_hash, '-'))
+            """
+        if xero_ids is not None:
+            query += " AND b.xero_id = ANY(%(xero_ids)s)"
+            params["xero_ids"] = list(xero_ids)
+        self.env.cr.execute(query + " ORDER BY b.id", params)
+        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
     def _xero_all_xero_ids(self, account, key):

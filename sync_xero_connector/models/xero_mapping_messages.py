@@ -419,6 +419,22 @@ TEMPLATES = {
     "attachments.too_many.hint": _lt(
         "Remove an attachment from the record in Xero (or combine files), then click Retry."
     ),
+    "attachments.unreadable": _lt("Xero listed an attachment Odoo cannot read (no valid %(what)s)."),
+    "attachments.import_type_refused": _lt(
+        "%(file)s is of type %(type)s: Odoo only brings in from Xero the file types Xero itself takes "
+        "(%(types)s)."
+    ),
+    "attachments.import_type_refused.hint": _lt(
+        "Open the record in Xero and save the file there as one of these types (e.g. a PDF) if Odoo "
+        "should have it; then click Retry, or Mark as Resolved to leave it in Xero only."
+    ),
+    "attachments.import_too_big": _lt(
+        "%(file)s is %(size)s MB; Odoo brings in from Xero files of at most %(limit)s MB."
+    ),
+    "attachments.import_too_big.hint": _lt(
+        "Download the file from the record in Xero and attach it in Odoo yourself, or replace it in "
+        "Xero by a smaller version (then click Retry); Mark as Resolved leaves it in Xero only."
+    ),
     "tracking.plan_no_name": _lt("The analytic plan %(name)s has no name; Xero needs one."),
     "tracking.plan_name_too_long": _lt(
         "The analytic plan %(name)s is named with %(length)s characters; Xero accepts at most %(limit)s."

@@ -210,6 +210,18 @@ class XeroObject(models.AbstractModel):
         return tuple((key, found[key]) for key in SYNC_OBJECT_KEYS if key in found)
 
     @api.model
+    def _xero_supports(self, account, direction):
+        """Whether ``account`` may run this object in ``direction`` (default: what the object
+        declares, ``_xero_can_import`` / ``_xero_can_export``)."""
+        return self._xero_can_import if direction == "import" else self._xero_can_export
+
+    @api.model
+    def _xero_unsupported_message(self, account, direction):
+        return self.env._(
+            "Xero %(direction)s of %(key)s is not supported.", direction=direction, key=self._xero_key
+        )
+
+    @api.model
     def _xero_object(self, key):
         name = self._xero_objects().get(key)
         if not name:
@@ -367,6 +379,9 @@ class XeroObject(models.AbstractModel):
         }
         if payload_hash_ is not None:
             vals["payload_hash"] = payload_hash_
+        if xero_record and "HasAttachments" in xero_record:
+            # What the attachments import asks Xero's lists of attachments for.
+            vals["xero_has_attachments"] = xero_record["HasAttachments"] is True
         if self._xero_field_merge:
             vals["synced_values"] = self._xero_synced_values(sync, record, xero_record)
         if self._xero_number_key and xero_record and spec.number_field:
@@ -387,6 +402,15 @@ class XeroObject(models.AbstractModel):
             self._xero_remember(sync, binding)
         sync.cache.setdefault("bound", set()).add(record.id)
         return binding
+
+    @staticmethod
+    def _xero_note_attachments(binding, xero_record):
+        """Xero's HasAttachments of a record read again without a change: a file attached
+        in Xero need not move the record's UpdatedDateUTC (undocumented), so the flag the
+        attachments import goes by is kept current from every read."""
+        flag = xero_record.get("HasAttachments")
+        if isinstance(flag, bool) and binding.xero_has_attachments != flag:
+            binding.xero_has_attachments = flag
 
     def _xero_hash(self, sync, neutral, payload):
         """What decides whether a record changed since its last export (default: the
@@ -711,6 +735,7 @@ class XeroObject(models.AbstractModel):
         """-> (result, record, note)."""
         if binding and not sync.force and not self._xero_remote_changed(sync, xero_record, binding):
             # Unchanged since the last exchange (or the echo of our own export).
+            self._xero_note_attachments(binding, xero_record)
             return "skipped", None, None
         if binding and (binding.state in TOMBSTONE_STATES or not binding._record().exists()):
             return self._xero_import_tombstoned(sync, xero_record, binding)
@@ -1473,6 +1498,8 @@ class XeroObject(models.AbstractModel):
                 or (self._xero_remote_dated and not xero_record.get("UpdatedDateUTC"))
                 or not self._xero_remote_changed(sync, xero_record, item.binding)
             ):
+                if xero_record is not None:
+                    self._xero_note_attachments(item.binding, xero_record)
                 kept.append(item)
                 continue
             fresh = self._xero_meet_remote_change(sync, item, xero_record)

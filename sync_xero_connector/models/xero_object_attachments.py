@@ -13,12 +13,27 @@ A file goes only once its record has its Xero ID (the parent objects run first).
 would refuse (type, size, more than 10 attachments a record) is a mismatch entry before
 anything is sent; what Xero refuses is one with Xero's message; the other files go on. An
 attachment deleted in Odoo is left in Xero (the API cannot delete attachments): its run line
-says so. Export only: Xero's attachments are not imported.
+says so.
+
+Xero -> Odoo, behind the account's "Import Xero Attachments" (off by default): the object's
+runs first bring in, in an import run of their own, the files attached in Xero to the records
+linked in Odoo, each as an ``ir.attachment`` on its record, bound like the uploads (so a file
+Odoo sent is never brought back, and a file brought in is never sent back: its link holds its
+checksum). Only records whose Xero version says ``HasAttachments`` are asked for their list,
+and only once that version moved since the last look (``attachments_listed_hash`` on their
+link): a rerun asks Xero nothing. A file Xero holds under a known name with another
+AttachmentID or length was replaced there: it comes in again as a new file, the earlier one
+stays in Odoo, its link closed (never sent over Xero's). What Odoo does not bring in (larger
+than 25 MB, a type Xero does not take, a download Xero refuses, a file Odoo refuses) is an
+import mismatch entry and the other files go on; names are made safe (xero/mapping).
 """
 
 import json
 
-from odoo import fields, models
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from ..xero import (
     XeroAuthError,
@@ -31,7 +46,8 @@ from ..xero import (
     XeroValidationError,
 )
 from ..xero.mapping import attachments as attachment_map
-from ..xero.mapping.common import MappingError
+from ..xero.mapping.common import MappingError, payload_hash
+from ..xero.validate import safe_json, safe_text
 from .xero_mapping_messages import mapping_texts
 from .xero_object import BATCH_SIZE
 
@@ -129,13 +145,22 @@ class XeroObjectAttachments(models.AbstractModel):
         bindings = self._xero_bindings(sync)._xero_with_parent(sync.account, self._xero_key, refs)
         out = {}
         for binding in bindings:
-            out.setdefault((binding.xero_data or {}).get("parent"), []).append(binding)
+            data = binding.xero_data or {}
+            if data.get("replaced"):
+                continue  # a version Xero no longer holds (replaced there by a newer one)
+            out.setdefault(data.get("parent"), []).append(binding)
         return out
 
     # ================================================================ export
     def _xero_export(self, sync, records=None):
         if not sync.dry_run:
             self._xero_resolve_inflight(sync)
+            if records is None and self._xero_supports(sync.account, "import"):
+                # Xero's files first, in a run of their own: a file replaced in Xero comes in
+                # before an Odoo change of the earlier version could be sent over it.
+                sync.account._xero_run_object(
+                    self._xero_key, "import", trigger="dependency", commit=sync.commit_hook
+                )
         if records is None:
             self._xero_note_deleted(sync)
         rows = self._xero_candidates(sync, records)
@@ -529,3 +554,354 @@ class XeroObjectAttachments(models.AbstractModel):
             self.env["xero.mismatch.log"]._resolve(
                 sync.account, self._xero_key, "export", res_model=self._xero_model, res_ids=list(gone)
             )
+
+    # ================================================================ import
+    @api.model
+    def _xero_supports(self, account, direction):
+        """Import: only while the account's "Import Xero Attachments" is on."""
+        if direction == "import":
+            return bool(account.sudo().attachments_import)
+        return super()._xero_supports(account, direction)
+
+    @api.model
+    def _xero_unsupported_message(self, account, direction):
+        if direction == "import":
+            return self.env._(
+                "Importing Xero's attachments is off for %(account)s: a Xero Manager ticks Import "
+                "Xero Attachments on the account (Synchronisation tab); the Attachments object's "
+                "runs then bring them in.",
+                account=account.display_name,
+            )
+        return super()._xero_unsupported_message(account, direction)
+
+    def _xero_import(self, sync, full=False, xero_ids=None, since=None):
+        """Xero -> Odoo: the new files of the records whose Xero version has attachments and
+        moved since their last look (every such record when ``full`` or forced; ``xero_ids``:
+        the files of these open entries, or all files of these Xero records). One list call
+        per record, one download per file Odoo does not hold; committed record by record."""
+        if not sync.dry_run:
+            self._xero_resolve_inflight(sync)  # an interrupted upload is never taken for Xero's
+        wanted, parent_ids = self._xero_retry_targets(sync, xero_ids) if xero_ids else (None, None)
+        parents = self._xero_bindings(sync)._xero_with_xero_attachments(
+            sync.account,
+            self._xero_parent_keys(),
+            changed_only=not (full or sync.force or xero_ids),
+            xero_ids=parent_ids,
+        )
+        if not parents:
+            return
+        # Retry (``xero_ids``) and forced runs try again what was refused before.
+        refused = (
+            set()
+            if (sync.force or xero_ids)
+            else {
+                ((r["xero_id"] or "").lower(), r["payload_hash"])
+                for r in self.env["xero.mismatch.log"]
+                .sudo()
+                .search_read(
+                    [
+                        ("account_id", "=", sync.account.id),
+                        ("object_key", "=", self._xero_key),
+                        ("direction", "=", "import"),
+                        ("state", "=", "open"),
+                        ("xero_id", "!=", False),
+                        ("payload_hash", "!=", False),
+                    ],
+                    ["xero_id", "payload_hash"],
+                )
+            }
+        )
+        for parent in parents:
+            self._xero_import_parent(sync, parent, wanted, refused)
+            sync.checkpoint(1)
+
+    def _xero_retry_targets(self, sync, xero_ids):
+        """-> (AttachmentIDs to bring in, or None for all; Xero IDs of their records) of
+        ``xero_ids``: the files of open import entries (their record is in the entry), or
+        records given by their own Xero ID."""
+        entries = (
+            self.env["xero.mismatch.log"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", sync.account.id),
+                    ("object_key", "=", self._xero_key),
+                    ("direction", "=", "import"),
+                    ("state", "=", "open"),
+                    ("xero_id", "in", list(xero_ids)),
+                ]
+            )
+        )
+        files, parents = set(), set()
+        for entry in entries:
+            try:
+                data = json.loads(entry.payload or "{}")
+            except ValueError:
+                continue
+            if isinstance(data, dict) and isinstance(data.get("RecordID"), str):
+                files.add(entry.xero_id.lower())
+                parents.add(data["RecordID"])
+        others = set(xero_ids) - set(entries.mapped("xero_id"))
+        return (files if files and not others else None), parents | others
+
+    def _xero_import_parent(self, sync, parent, wanted, refused):
+        """The files of one record (``parent``: its link) that Odoo does not hold yet."""
+        record = parent._record()
+        if not record.exists() or ("xero_no_sync" in record._fields and record.xero_no_sync):
+            return  # not looked at: a later run does once it is synced again
+        collection = self._xero_parent_collection(parent.object_key)
+        try:
+            listed = sync.client.list_attachments(collection, parent.xero_id)
+        except XeroNotFound:
+            sync.recorder.line(
+                "skipped",
+                record,
+                xero_id=parent.xero_id,
+                note=self.env._(
+                    "its attachments could not be read: Xero no longer has the record (import "
+                    "the record's object to see what happened to it)"
+                ),
+            )
+            listed = []
+        ref = _parent_ref(record._name, record.id)
+        on_parent = self._xero_parent_bindings(sync, {ref}).get(ref, []) if listed else []
+        for element in listed:
+            binding = self._xero_import_file(
+                sync, parent, record, collection, element, on_parent, wanted, refused
+            )
+            if binding:
+                on_parent.append(binding)
+        # This version of the record is looked at: not asked again until it changes in Xero.
+        parent.attachments_listed_hash = parent.xero_hash or "-"
+
+    def _xero_import_file(self, sync, parent, record, collection, element, on_parent, wanted, refused):
+        """One element of the record's list -> the new link when the file was brought in."""
+        try:
+            file = attachment_map.listed(element)
+        except MappingError as exc:
+            self._xero_import_unreadable(sync, record, element, exc)
+            return None
+        xero_id = file["xero_id"].lower()
+        if wanted is not None and xero_id not in wanted:
+            return None
+        known = next((b for b in on_parent if (b.xero_id or "").lower() == xero_id), None)
+        if known and attachment_map.same_file(file, known.xero_id, (known.xero_data or {}).get("size")):
+            sync.recorder.add("skipped")  # Odoo holds this very file (sent or brought in)
+            return None
+        remote_name = safe_text(file["file_name"]).lower()
+        old = known or next((b for b in on_parent if (b.xero_number or "").lower() == remote_name), None)
+        if old and (old.state == "inflight" or (old.state == "synced" and not old.payload_hash)):
+            sync.recorder.add("skipped")  # Odoo's own upload, still to be (re)sent by the export
+            return None
+        version = attachment_map.version(file)
+        if (xero_id, version) in refused:
+            sync.recorder.add("skipped")  # refused before, unchanged since: not again until Retry
+            return None
+        name = attachment_map.odoo_name(file["file_name"], file["mimetype"])
+        try:
+            attachment_map.import_check(name, file["size"])
+        except MappingError as exc:
+            message, hint = mapping_texts(self.env, exc)
+            self._xero_import_refused(sync, parent, record, collection, file, name, [message], hint, exc.kind)
+            return None
+        if not sync.settings._allows("create"):
+            sync.recorder.add("skipped")  # the object's Mode says so
+            return None
+        elsewhere = self._xero_bindings_by_xero_id(sync, [file["xero_id"]]).get(file["xero_id"])
+        if elsewhere and elsewhere != old:
+            # One AttachmentID on two records: Xero never lists that; nothing is guessed.
+            message = self.env._(
+                "Xero lists the attachment %(id)s on %(record)s, but Odoo holds it on another record "
+                "(%(other)s).",
+                id=file["xero_id"],
+                record=record.display_name,
+                other=(elsewhere.xero_data or {}).get("parent") or "?",
+            )
+            hint = self.env._(
+                "Check the attachments of both records in Xero; when the file belongs here, "
+                "attach it again in Xero (it gets a new AttachmentID), then click Retry."
+            )
+            self._xero_import_refused(
+                sync, parent, record, collection, file, name, [message], hint, "invalid"
+            )
+            return None
+        mimetype = attachment_map.odoo_mimetype(name)
+        try:
+            content = sync.client.download_attachment(
+                collection, parent.xero_id, file["xero_id"], mime=mimetype
+            )
+        except XeroNotFound:
+            sync.recorder.add("skipped")
+            sync.recorder.line(
+                "skipped",
+                xero_id=file["xero_id"],
+                name=self._xero_import_label(name, record),
+                note=self.env._("no longer in Xero (removed there since the record's list was read)"),
+            )
+            return None
+        except XeroError as exc:
+            if not _refusal(exc):
+                raise  # the run stops (limits, authorisation, Xero down); the record is read again
+            messages = [self.env._("Xero refused the download of the file:")] + (
+                list(getattr(exc, "messages", None) or []) or [exc.message]
+            )
+            hint = self.env._("Check the file on the record in Xero, then click Retry.")
+            self._xero_import_refused(
+                sync, parent, record, collection, file, name, messages, hint, "validation"
+            )
+            return None
+        if len(content) > attachment_map.MAX_IMPORT_BYTES:
+            try:  # more than Xero's list said: refused all the same
+                attachment_map.import_check(name, len(content))
+            except MappingError as exc:
+                message, hint = mapping_texts(self.env, exc)
+                self._xero_import_refused(
+                    sync, parent, record, collection, file, name, [message], hint, exc.kind
+                )
+                return None
+        try:
+            with self.env.cr.savepoint():
+                if old:
+                    self._xero_supersede(sync, old)
+                attachment = (
+                    self.env["ir.attachment"]
+                    .with_company(sync.company)
+                    .sudo()
+                    # The file as Xero has it (no image resizing), never served as markup.
+                    .with_context(image_no_postprocess=True, attachments_mime_plainxml=True)
+                    .create(
+                        {
+                            "name": name,
+                            "res_model": record._name,
+                            "res_id": record.id,
+                            "raw": content,
+                            "mimetype": mimetype,
+                        }
+                    )
+                )
+                binding = self._xero_bind_imported(sync, parent, record, collection, file, attachment)
+        except psycopg2.OperationalError:
+            raise
+        except (UserError, ValidationError, ValueError, psycopg2.DataError) as exc:
+            message = exc.args[0] if exc.args else str(exc)
+            hint = self.env._(
+                "Odoo refused to store the file: save it in Xero in another form (e.g. a PDF), "
+                "then click Retry; or download it from Xero and attach it in Odoo yourself."
+            )
+            self._xero_import_refused(
+                sync, parent, record, collection, file, name, [str(message)], hint, "error"
+            )
+            return None
+        self.env["xero.mismatch.log"]._resolve(
+            sync.account, self._xero_key, "import", xero_ids=[file["xero_id"]]
+        )
+        note = self.env._("from Xero, on %(record)s", record=record.display_name)
+        if name != file["file_name"]:
+            note = self.env._("%(where)s, as %(name)s", where=note, name=name)
+        if old:
+            earlier = self.env["ir.attachment"].sudo().browse(old.res_id).exists()
+            note = self.env._(
+                "%(note)s; replaced in Xero: brought in again, the earlier version stays in Odoo "
+                "(%(earlier)s), no longer linked to Xero",
+                note=note,
+                earlier=earlier.name or old.xero_number or "?",
+            )
+        sync.recorder.add("created", attachment, xero_id=file["xero_id"], note=note)
+        return binding
+
+    def _xero_bind_imported(self, sync, parent, record, collection, file, attachment):
+        """The link of a file brought in: its checksum as the last payload, so that the
+        export holds it for sent; Xero's length, so that a replacement in Xero is told."""
+        return self._xero_bindings(sync).create(
+            {
+                "account_id": sync.account.id,
+                "object_key": self._xero_key,
+                "res_model": self._xero_model,
+                "res_id": attachment.id,
+                "xero_id": file["xero_id"],
+                "xero_number": safe_text(file["file_name"]),
+                "xero_hash": attachment_map.version(file),
+                "payload_hash": attachment.checksum,
+                "state": "synced",
+                "last_sync_at": fields.Datetime.now(),
+                "last_direction": "import",
+                "xero_data": {
+                    "parent": _parent_ref(record._name, record.id),
+                    "parent_key": parent.object_key,
+                    "collection": collection,
+                    "parent_xero_id": parent.xero_id,
+                    "include_online": file["include_online"],
+                    "size": file["size"],
+                    "uploads": 0,
+                    "origin": "xero",
+                },
+            }
+        )
+
+    def _xero_supersede(self, sync, old):
+        """Xero replaced the file of ``old``: its link is closed (and no longer the one of the
+        AttachmentID), the Odoo file kept and never sent over Xero's newer version."""
+        old.write(
+            {
+                "state": "closed",
+                "is_primary": False,
+                "last_error": False,
+                "last_sync_at": fields.Datetime.now(),
+                "xero_data": dict(old.xero_data or {}, replaced=True),
+            }
+        )
+        old.flush_recordset()  # before the new link takes the AttachmentID (a unique index)
+        # What Xero refused about the earlier version no longer applies.
+        self.env["xero.mismatch.log"]._resolve(
+            sync.account, self._xero_key, "export", res_model=self._xero_model, res_ids=[old.res_id]
+        )
+
+    def _xero_import_label(self, name, record):
+        return self.env._("%(file)s on %(record)s", file=name, record=record.display_name)
+
+    def _xero_import_refused(self, sync, parent, record, collection, file, name, messages, hint, kind):
+        label = self._xero_import_label(name, record)
+        sync.mismatch(
+            "import",
+            kind=kind,
+            record_name=label,
+            xero_id=file["xero_id"],
+            messages=messages,
+            hint=hint,
+            payload_hash=attachment_map.version(file),
+            payload=json.dumps(
+                {
+                    "Collection": collection,
+                    "RecordID": parent.xero_id,
+                    "ParentKey": parent.object_key,
+                    "AttachmentID": file["xero_id"],
+                    "FileName": file["file_name"],
+                    "MimeType": file["mimetype"],
+                    "ContentLength": file["size"],
+                },
+                indent=2,
+                sort_keys=True,
+            ),
+        )
+        sync.recorder.add("failed", xero_id=file["xero_id"], name=label, note=(messages or [""])[0][:200])
+
+    def _xero_import_unreadable(self, sync, record, element, exc):
+        message, __ = mapping_texts(self.env, exc)
+        label = self.env._("An attachment on %(record)s", record=record.display_name)
+        try:
+            content_hash = payload_hash(element)
+        except (TypeError, ValueError):
+            content_hash = payload_hash(repr(element))
+        sync.mismatch(
+            "import",
+            kind="invalid",
+            record_name=label,
+            messages=[message],
+            hint=self.env._(
+                "Nothing was brought in from it; the other files were. It is read again when the "
+                "record changes in Xero; Mark as Resolved closes this entry."
+            ),
+            payload=safe_json(element),
+            payload_hash=content_hash,
+        )
+        sync.recorder.add("failed", name=label, note=message[:200])

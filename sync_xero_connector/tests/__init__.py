@@ -20,6 +20,7 @@ from . import test_orders
 from . import test_red_team
 from . import test_known_versions
 from . import test_attachments
+from . import test_attachments_import
 from . import test_tracking
 from . import test_mapping_messages
 from . import test_scheduler

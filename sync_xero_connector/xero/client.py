@@ -103,9 +103,19 @@ class XeroClient:
 
     # --------------------------------------------------------------- plumbing
     def call(
-        self, method, path, *, params=None, json_body=None, content=None, headers=None, idempotency_key_=None
+        self,
+        method,
+        path,
+        *,
+        params=None,
+        json_body=None,
+        content=None,
+        headers=None,
+        idempotency_key_=None,
+        accept=None,
     ):
-        """One API call; refreshes the token once on a 401."""
+        """One API call; refreshes the token once on a 401. ``accept``: the Accept header
+        (JSON unless given)."""
         if self.read_only and method.upper() != "GET":
             raise errors.XeroError(f"A preview sends nothing to Xero: {method.upper()} {path} was not sent.")
         if method.upper() != "GET":
@@ -123,6 +133,7 @@ class XeroClient:
                     content=content,
                     headers=headers,
                     idempotency_key=idempotency_key_,
+                    **({"accept": accept} if accept else {}),
                 )
             except errors.XeroInvalidGrant:
                 raise
@@ -467,8 +478,25 @@ class XeroClient:
         return ((response.data or {}).get("Attachments") or [None])[0]
 
     def list_attachments(self, name, object_id):
-        data = self.call("GET", f"/{name}/{quote(str(object_id), safe='')}/Attachments").data
-        return (data or {}).get("Attachments") or []
+        """The attachments of record ``object_id`` of collection ``name`` (GET
+        ``/{name}/{id}/Attachments``): Xero's Attachment elements (AttachmentID, FileName, Url,
+        MimeType, ContentLength, IncludeOnline), as Xero sent them."""
+        data = self.call("GET", f"/{name}/{_id(object_id)}/Attachments").data
+        found = (data or {}).get("Attachments") if isinstance(data, dict) else None
+        return found if isinstance(found, list) else []
+
+    def download_attachment(self, name, object_id, attachment_id, mime=None):
+        """The bytes of one attachment of record ``object_id`` of collection ``name`` (GET
+        ``/{name}/{id}/Attachments/{AttachmentID}``). The spec requires the file's MIME type in
+        the ``contentType`` header (octet-stream when unknown); Xero answers with the raw file.
+        XeroNotFound when Xero has no such attachment (any more)."""
+        response = self.call(
+            "GET",
+            f"/{name}/{_id(object_id)}/Attachments/{_id(attachment_id)}",
+            headers={"contentType": mime or "application/octet-stream"},
+            accept="application/octet-stream",
+        )
+        return response.content or b""
 
 
 def url_chunks(values, joiner, max_count, budget=const.MAX_FILTER_CHARS):

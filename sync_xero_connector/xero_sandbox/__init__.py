@@ -258,6 +258,27 @@ class Sandbox:
         with self.store.lock:
             tenant.raw.setdefault(collection, []).append(copy.deepcopy(element))
 
+    def inject_attachment(
+        self, collection, record_id, file_name, content, mime=None, attachment_id=None, tenant_id=None
+    ):
+        """Attach ``content`` to record ``record_id`` of ``collection`` exactly as given: no check of
+        the name (path separators, NUL, control characters, any length), type, size or count, as a
+        hostile or changed Xero could list it (``mime``: the MimeType it claims; ``attachment_id``:
+        its AttachmentID, e.g. one another record has). The record's HasAttachments turns true, as
+        after an upload; ``reset()`` removes it. Returns the Attachment element the list shows."""
+        from .accounting import attachments
+        from .accounting.context import Ctx
+
+        tenant = self.store.get(tenant_id or self.tenant_id)
+        with self.store.lock:
+            field = attachments.OBJECTS[collection]
+            record = tenant.get(collection, record_id)
+            if record is None or record.get(field) != record_id:
+                raise ValueError(f"no {collection} record {record_id!r}")
+            ctx = Ctx(tenant, self.clock.now(), base_url=self.url or "")
+            made = attachments.plant(ctx, collection, record, file_name, content, mime, attachment_id)
+            return copy.deepcopy(made)
+
     def advance_clock(self, seconds):
         self.clock.advance(seconds)
 

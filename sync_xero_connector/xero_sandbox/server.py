@@ -17,7 +17,8 @@ WRITE_METHODS = ("PUT", "POST")
 
 
 def stats_key(method, path):
-    """ "METHOD /Collection[/Sub]" as /_sandbox/stats counts requests."""
+    """ "METHOD /Collection[/Sub]" as /_sandbox/stats counts requests (an attachment's content:
+    "GET /Collection/Attachments/{id}", apart from the list)."""
     low = path.lower()
     if low.startswith(API_PREFIX):
         parts = [p for p in path[len(API_PREFIX) :].split("/") if p]
@@ -35,6 +36,8 @@ def stats_key(method, path):
                 "history": "History",
             }.get(sub.lower(), sub)
             key += "/" + sub
+            if method == "GET" and len(parts) >= 4 and sub == "Attachments":
+                key += "/{id}"  # one file's content, told apart from the list
         elif len(parts) == 2 and parts[1].lower() == "actions":
             key += "/Actions"
         return key

@@ -150,3 +150,35 @@ def test_a_preview_client_uploads_nothing(sandbox, harness):
     with pytest.raises(errors.XeroError, match="A preview sends nothing"):
         harness.client.upload_attachment("Invoices", record_id, "a.txt", b"x")
     assert sandbox.attachments() == []
+
+
+def test_download_by_attachment_id_gets_the_raw_bytes(sandbox, harness):
+    record_id = invoice_id(harness)
+    content = bytes(range(256)) * 3
+    made = harness.client.upload_attachment(
+        "Invoices", record_id, "scan.pdf", content, mime="application/pdf"
+    )
+    [listed] = harness.client.list_attachments("Invoices", record_id)
+    assert listed["AttachmentID"] == made["AttachmentID"]
+    got = harness.client.download_attachment(
+        "Invoices", record_id, made["AttachmentID"], mime="application/pdf"
+    )
+    assert got == content
+    [get] = [r for r in harness.records if r["method"] == "GET" and "/Attachments/" in r["url"]]
+    assert get["url"].endswith(f"/Invoices/{record_id}/Attachments/{made['AttachmentID']}")
+    assert get["request_headers"]["contentType"] == "application/pdf"
+    assert get["request_headers"]["Accept"] == "application/octet-stream"
+    assert get["response_body"] == "<768 bytes of binary content>"  # never the bytes in a log
+    assert harness.ops()["GET /Invoices/Attachments/{id}"] == 1
+    assert harness.ops()["GET /Invoices/Attachments"] == 1
+
+
+def test_download_of_an_unknown_attachment_is_not_found(sandbox, harness):
+    record_id = invoice_id(harness)
+    with pytest.raises(errors.XeroNotFound):
+        harness.client.download_attachment("Invoices", record_id, str(uuid.uuid4()))
+    with pytest.raises(errors.XeroNotFound):
+        harness.client.list_attachments("Invoices", str(uuid.uuid4()))
+    with pytest.raises(ValueError):
+        harness.client.download_attachment("Invoices", record_id, "..")
+    assert harness.client.list_attachments("Invoices", record_id) == []

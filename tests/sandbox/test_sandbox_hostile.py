@@ -121,3 +121,46 @@ def test_planted_elements_in_an_unpaged_collection(sb):
     sb.inject_raw("Items", {"Code": "PLANTED", "Name": "Planted\x00"})
     items = Client(sb).get("Items").json()["Items"]
     assert items[-1] == {"Code": "PLANTED", "Name": "Planted\x00"}
+
+
+def test_planted_attachments_are_listed_and_served_as_given(sb, api):
+    invoice = api.get("Invoices", params={"page": 1}).json()["Invoices"][0]
+    base = "Invoices/{}/Attachments".format(invoice["InvoiceID"])
+    assert api.one("Invoices", invoice["InvoiceID"])["HasAttachments"] is False
+    name = '../..\\evil\x00\r\nSet-Cookie: x=1 "' + "é" * 300 + ".pdf"
+    made = sb.inject_attachment(
+        "Invoices", invoice["InvoiceID"], name, b"%PDF-1.4 planted", "text/html\r\nX: y"
+    )
+    assert api.one("Invoices", invoice["InvoiceID"])["HasAttachments"] is True
+    [listed] = api.get(base).json()["Attachments"]
+    assert (listed["FileName"], listed["ContentLength"]) == (name, 16)
+    response = api.get(f"{base}/{made['AttachmentID']}", headers={"contentType": "application/pdf"})
+    assert response.status_code == 200
+    assert response.content == b"%PDF-1.4 planted"
+    # Nothing planted reaches a header as it is.
+    assert "Set-Cookie" not in {k.title() for k in response.headers}
+    assert response.headers["Content-Type"] == "text/htmlX: y"
+    assert "\r" not in response.headers["Content-Disposition"]
+    with pytest.raises(ValueError):
+        sb.inject_attachment("Invoices", "0bad0bad-0000-4000-8000-000000000001", "a.pdf", b"x")
+
+
+def test_attachment_downloads_follow_the_spec(sb, api):
+    invoice = api.get("Invoices", params={"page": 1}).json()["Invoices"][0]
+    base = "Invoices/{}/Attachments".format(invoice["InvoiceID"])
+    made = sb.inject_attachment("Invoices", invoice["InvoiceID"], "scan.png", b"\x89PNG planted")
+    # The spec's required contentType header: 400 without it.
+    missing = {"X-Test-Invalid-Request": "no contentType header on purpose"}
+    assert api.get(f"{base}/{made['AttachmentID']}", headers=missing).status_code == 400
+    response = api.get(f"{base}/{made['AttachmentID']}", headers={"contentType": "image/png"})
+    assert (response.status_code, response.headers["Content-Type"]) == (200, "image/png")
+    assert api.get(f"{base}/scan.png", headers={"contentType": "image/png"}).content == b"\x89PNG planted"
+    unknown = api.get(f"{base}/0bad0bad-0000-4000-8000-000000000001", headers={"contentType": "image/png"})
+    assert unknown.status_code == 404
+    no_record = api.get(
+        "Invoices/0bad0bad-0000-4000-8000-000000000001/Attachments", headers={"contentType": "image/png"}
+    )
+    assert no_record.status_code == 404
+    stats = sb.stats()["by_operation"]
+    assert stats["GET /Invoices/Attachments/{id}"] == 4
+    assert stats["GET /Invoices/Attachments"] == 1

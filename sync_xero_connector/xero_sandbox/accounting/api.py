@@ -239,12 +239,15 @@ def _attachments(ctx, kind, method, key, rest, raw, headers):
     target = rest[0]
     if method == "GET":
         attachment = attachments.download(ctx, kind.name, record, target)
+        if not headers.get("contentType"):
+            # The spec declares the header required on every attachment download.
+            raise bad_request("The contentType header (the MIME type of the file) is required")
         return (
             200,
             attachment["_content"],
             {
-                "Content-Type": attachment["MimeType"],
-                "Content-Disposition": 'attachment; filename="{}"'.format(attachment["FileName"]),
+                "Content-Type": attachments.header_safe(attachment["MimeType"]) or "application/octet-stream",
+                "Content-Disposition": attachments.disposition(attachment["FileName"]),
             },
         )
     if method in ("PUT", "POST"):

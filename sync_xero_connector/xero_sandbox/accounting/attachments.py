@@ -1,4 +1,5 @@
-"""Attachments: upload (PUT creates, POST replaces by file name), list, download by id or file name."""
+"""Attachments: upload (PUT creates, POST replaces by file name), list, download by id or file name;
+``plant`` stores one as given (hostile-input tests)."""
 
 import mimetypes
 import urllib.parse
@@ -110,3 +111,37 @@ def download(ctx, collection, record, id_or_name):
         if attachment["AttachmentID"] == name or attachment["FileName"].lower() == name:
             return attachment
     raise not_found()
+
+
+def header_safe(text):
+    """``text`` fit for an HTTP header value (a planted name or type may hold line breaks)."""
+    return "".join(ch for ch in str(text or "") if 32 <= ord(ch) < 127)
+
+
+def disposition(file_name):
+    """Content-Disposition of a download: an ASCII name, and the exact one RFC 5987-encoded."""
+    plain = header_safe(file_name).replace('"', "_").replace("\\", "_")
+    return "attachment; filename=\"{}\"; filename*=UTF-8''{}".format(
+        plain, urllib.parse.quote(str(file_name), safe="", errors="replace")
+    )
+
+
+def plant(ctx, collection, record, file_name, content, mime=None, attachment_id=None):
+    """Store an attachment exactly as given: no check of its name, type, size or count (what a
+    hostile or changed Xero could list). The record says it has attachments, as after an upload."""
+    record_id = record[OBJECTS[collection]]
+    key = (collection, record_id)
+    attachment = {
+        "AttachmentID": attachment_id or new_id(),
+        "FileName": file_name,
+        "Url": "{}/api.xro/2.0/{}/{}/Attachments/{}".format(
+            ctx.base_url, collection, record_id, urllib.parse.quote(file_name, errors="replace")
+        ),
+        "MimeType": mime or mimetypes.guess_type(file_name)[0] or "application/octet-stream",
+        "ContentLength": len(content),
+        "_content": bytes(content),
+    }
+    ctx.tenant.attachments[key] = tuple(ctx.tenant.attachments.get(key, ())) + (attachment,)
+    if not record.get("HasAttachments"):
+        ctx.tenant.put(collection, dict(record, HasAttachments=True))
+    return public(attachment)
