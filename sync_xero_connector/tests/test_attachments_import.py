@@ -467,6 +467,7 @@ class TestAttachmentsImportAccess(XeroTestMixin, HttpCase):
         self.assertEqual(self.attachment_calls(), {})
         answer = self.rpc(self.runner, "xero.sync.preview", "action_confirm", [wizard.id])
         self.assertNotIn("error", answer, answer)
+        self.process_background()  # Confirm queued it: the scheduler carries it out
         self.assertEqual(
             self.attachment_calls(), {"GET /Contacts/Attachments": 1, "GET /Contacts/Attachments/{id}": 1}
         )
