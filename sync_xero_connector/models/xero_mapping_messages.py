@@ -299,6 +299,12 @@ TEMPLATES = {
         "Add a %(currency)s rate for the document date in Accounting > Configuration > Currencies (or "
         "set the rate on the document), then click Retry."
     ),
+    "documents.void_with_payments": _lt(
+        "%(name)s was voided in Xero, but Odoo has payments or credit notes on it."
+    ),
+    "documents.void_with_payments.hint": _lt(
+        "Unreconcile (or cancel) the payments in Odoo, then click Retry."
+    ),
     "orders.kind.quote": _lt("quote"),
     "orders.kind.purchase_order": _lt("purchase order"),
     "orders.status_unknown": _lt("%(status)s is not a status of a Xero %(kind)s."),

@@ -1194,24 +1194,22 @@ class XeroObjectDocument(models.AbstractModel):
             )
 
     def _xero_set_state(self, sync, neutral, move, new):
-        target = self._xero_state_map(sync).get(neutral["status"], "draft")
-        if target == "skip":
-            target = "cancel" if not new else "skip"
-        if move.state == "draft" and neutral["status"] not in ("VOIDED", "DELETED") or new:
+        """Apply Xero's status to ``move`` (the rule: ``doc_map.import_transition``)."""
+        check_totals, action = doc_map.import_transition(
+            neutral["status"],
+            self._xero_state_map(sync).get(neutral["status"], "draft"),
+            move.state,
+            move.payment_state,
+            new,
+            name=move.display_name,
+        )
+        if check_totals:
             self._xero_check_totals(neutral, move)
-        if target == "posted" and move.state == "draft":
+        if action == "post":
             self._xero_check_lock(sync, move, neutral.get("date") or move.date)
             move.with_context(xero_inbound=True).action_post()
             return True
-        if target == "cancel" and move.state != "cancel":
-            if move.state == "posted" and move.payment_state in ("partial", "in_payment", "paid"):
-                raise MappingError(
-                    self.env._(
-                        "%(name)s was voided in Xero, but Odoo has payments or credit notes on it.",
-                        name=move.display_name,
-                    ),
-                    hint=self.env._("Unreconcile (or cancel) the payments in Odoo, then click Retry."),
-                )
+        if action == "cancel":
             if move.state == "posted":
                 self._xero_check_lock(sync, move, move.date)
             # Cancelling resets a posted move to draft first, which recomputes its tax lines

@@ -15,6 +15,7 @@ from xero.mapping.documents import (
     document_from_xero,
     document_to_xero,
     export_payload,
+    import_transition,
     lock_date_applies,
     organisation_lock_date,
     rounding_line,
@@ -519,3 +520,37 @@ def test_rounding_line_through_the_sandbox_and_back(books):
     [again] = list(books.client.iter_records("Invoices", ids=[record["InvoiceID"]]))
     assert document_from_xero(again, rounding_code="860")["rounding_line"] == 1
     assert document_from_xero(again)["rounding_line"] is None
+
+
+# ------------------------------------------------------------ import: Xero's status on a move
+@pytest.mark.parametrize(
+    ("status", "target", "odoo_state", "new", "expected"),
+    [
+        ("AUTHORISED", "posted", "draft", True, (True, "post")),
+        ("AUTHORISED", "posted", "posted", False, (False, None)),
+        ("DRAFT", "draft", "draft", True, (True, None)),
+        ("DRAFT", "draft", "draft", False, (True, None)),
+        ("SUBMITTED", "posted", "draft", False, (True, "post")),
+        ("VOIDED", "cancel", "posted", False, (False, "cancel")),
+        ("VOIDED", "cancel", "draft", False, (False, "cancel")),
+        ("VOIDED", "cancel", "cancel", False, (False, None)),
+        ("DELETED", "skip", "draft", False, (False, "cancel")),  # known in Odoo: cancelled
+        ("DELETED", "skip", "draft", True, (True, None)),  # new: the caller skips it
+        ("PAID", "posted", "posted", False, (False, None)),
+    ],
+)
+def test_import_transition(status, target, odoo_state, new, expected):
+    assert import_transition(status, target, odoo_state, "not_paid", new) == expected
+
+
+@pytest.mark.parametrize("payment_state", ["partial", "in_payment", "paid"])
+def test_import_transition_refuses_a_void_over_odoo_payments(payment_state):
+    with pytest.raises(MappingError) as caught:
+        import_transition("VOIDED", "cancel", "posted", payment_state, False, name="INV/2026/00007")
+    assert caught.value.message.code == "documents.void_with_payments"
+    assert str(caught.value.message) == (
+        "INV/2026/00007 was voided in Xero, but Odoo has payments or credit notes on it."
+    )
+    assert "Unreconcile" in str(caught.value.hint)
+    # Not paid (or a draft): voided in Odoo too.
+    assert import_transition("VOIDED", "cancel", "posted", "not_paid", False) == (False, "cancel")

@@ -469,6 +469,35 @@ def rounding_line(neutral, policy, account_code, label="Rounding"):
     }
 
 
+# Odoo payment states of a move that payments or credit notes reconcile.
+SETTLED_PAYMENT_STATES = ("partial", "in_payment", "paid")
+
+
+def import_transition(status, target, odoo_state, payment_state, new, name=""):
+    """What an imported document's Xero ``status`` does to its Odoo move, as
+    ``(check_totals, action)``: whether Odoo's totals must equal Xero's, and the move's
+    transition, "post", "cancel" or None.
+
+    ``target`` is the Odoo state the account's status mapping gives ``status`` (draft,
+    posted, cancel, skip: a document already in Odoo whose status says skip is cancelled);
+    ``odoo_state`` and ``payment_state`` are the move's, ``new`` whether the move was just
+    created. A document Xero voided that Odoo has payments on is refused (MappingError):
+    Odoo's reconciliations are not undone behind the user's back."""
+    if target == "skip":
+        target = "skip" if new else "cancel"
+    check_totals = new or (odoo_state == "draft" and status not in ("VOIDED", "DELETED"))
+    if target == "posted" and odoo_state == "draft":
+        return check_totals, "post"
+    if target == "cancel" and odoo_state != "cancel":
+        if odoo_state == "posted" and payment_state in SETTLED_PAYMENT_STATES:
+            raise MappingError(
+                Text("documents.void_with_payments", name=name),
+                hint=Text("documents.void_with_payments.hint"),
+            )
+        return check_totals, "cancel"
+    return check_totals, None
+
+
 def export_payload(
     neutral,
     xero_id=None,

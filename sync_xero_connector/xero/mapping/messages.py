@@ -267,6 +267,8 @@ MESSAGES = {
         "Add a %(currency)s rate for the document date in Accounting > Configuration > Currencies (or set "
         "the rate on the document), then click Retry."
     ),
+    "documents.void_with_payments": "%(name)s was voided in Xero, but Odoo has payments or credit notes on it.",
+    "documents.void_with_payments.hint": "Unreconcile (or cancel) the payments in Odoo, then click Retry.",
     # -- quotes and purchase orders
     "orders.kind.quote": "quote",
     "orders.kind.purchase_order": "purchase order",
