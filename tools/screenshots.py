@@ -28,6 +28,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCREENS = [
     ("xero_accounts", "/odoo/action-sync_xero_connector.xero_account_action"),
     ("xero_account", "/odoo/action-sync_xero_connector.xero_account_action/1"),
+    ("xero_account_sync", "/odoo/action-sync_xero_connector.xero_account_action/1|Synchronisation"),
+    ("xero_account_background", "/odoo/action-sync_xero_connector.xero_account_action/1|Background Runs"),
     ("xero_health", "/odoo/action-sync_xero_connector.xero_health_action"),
     ("xero_mismatches", "/odoo/action-sync_xero_connector.xero_mismatch_log_action"),
     ("xero_runs", "/odoo/action-sync_xero_connector.xero_sync_run_action"),
@@ -122,7 +124,7 @@ class Chrome:
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
         return result.get("result", {}).get("value")
 
-    def shot(self, url, path, settle=2.0, timeout=45):
+    def shot(self, url, path, settle=2.0, timeout=45, click=None):
         self.call("Page.navigate", url=url)
         deadline = time.time() + timeout
         # The web client is ready when its action manager shows a view and no request is pending.
@@ -135,6 +137,16 @@ class Chrome:
                 break
             time.sleep(0.5)
         time.sleep(settle)
+        if click:
+            # A notebook tab (or any link or button) by its text, e.g. "Synchronisation".
+            found = self.evaluate(
+                "(() => { const el = [...document.querySelectorAll('a, button')].find("
+                f"(e) => e.textContent.trim() === {json.dumps(click)}); "
+                "if (el) { el.click(); return true; } return false; })()"
+            )
+            if not found:
+                print(f"  (nothing to click named {click!r})", file=sys.stderr)
+            time.sleep(settle)
         data = self.call("Page.captureScreenshot", format="png")["data"]
         with open(path, "wb") as handle:
             handle.write(base64.b64decode(data))
@@ -159,7 +171,11 @@ def main():
         help="run the server with a cron thread (the scheduler carries out queued runs)",
     )
     parser.add_argument("--wait", type=float, default=0, help="seconds to wait after the server starts")
-    parser.add_argument("paths", nargs="*", help="NAME=PATH pairs (default: the Xero screens)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        help="NAME=PATH[|TEXT] (TEXT: a tab or button to click first; default: the Xero screens)",
+    )
     args = parser.parse_args()
     screens = [tuple(p.split("=", 1)) for p in args.paths] or SCREENS
     os.makedirs(args.out, exist_ok=True)
@@ -204,8 +220,9 @@ def main():
         chrome.call("Network.enable")
         chrome.call("Network.setCookie", name="session_id", value=session, domain="127.0.0.1", path="/")
         for name, path in screens:
+            path, __, click = path.partition("|")
             target = os.path.join(args.out, name + ".png")
-            title = chrome.shot(base + path, target)
+            title = chrome.shot(base + path, target, click=click or None)
             print(f"{target}  ({title})")
     finally:
         if chrome:
