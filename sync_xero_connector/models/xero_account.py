@@ -980,12 +980,8 @@ class XeroAccount(models.Model):
     active_request_id = fields.Many2one(
         "xero.sync.request", string="Background Run", compute="_compute_active_request"
     )
-    active_request_state = fields.Selection(
-        lambda self: self.env["xero.sync.request"]._fields["state"].selection,
-        string="Background Run State",
-        compute="_compute_active_request",
-    )
     active_request_progress = fields.Text(string="Progress", compute="_compute_active_request")
+    active_request_summary = fields.Char(string="Background Run Summary", compute="_compute_active_request")
 
     mismatch_count = fields.Integer(compute="_compute_sync_counts")
 
@@ -1712,8 +1708,17 @@ class XeroAccount(models.Model):
             active = account.sync_request_ids.filtered(lambda r: r.state in ("queued", "running"))
             request = active.sorted("id")[:1]
             account.active_request_id = request
-            account.active_request_state = request.state
             account.active_request_progress = request.progress
+            states = dict(request._fields["state"]._description_selection(self.env))
+            account.active_request_summary = (
+                self.env._(
+                    "%(run)s: %(state)s. You can go on working; you get a notice when it ends.",
+                    run=request.display_name,
+                    state=states.get(request.state, request.state).lower(),
+                )
+                if request
+                else False
+            )
 
     def action_cancel_background(self):
         self.ensure_one()
