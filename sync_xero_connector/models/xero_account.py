@@ -980,6 +980,11 @@ class XeroAccount(models.Model):
     active_request_id = fields.Many2one(
         "xero.sync.request", string="Background Run", compute="_compute_active_request"
     )
+    active_request_state = fields.Selection(
+        lambda self: self.env["xero.sync.request"]._fields["state"].selection,
+        string="Background Run State",
+        compute="_compute_active_request",
+    )
     active_request_progress = fields.Text(string="Progress", compute="_compute_active_request")
     active_request_summary = fields.Char(string="Background Run Summary", compute="_compute_active_request")
 
@@ -1708,6 +1713,7 @@ class XeroAccount(models.Model):
             active = account.sync_request_ids.filtered(lambda r: r.state in ("queued", "running"))
             request = active.sorted("id")[:1]
             account.active_request_id = request
+            account.active_request_state = request.state
             account.active_request_progress = request.progress
             states = dict(request._fields["state"]._description_selection(self.env))
             account.active_request_summary = (
