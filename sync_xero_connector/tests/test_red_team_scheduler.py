@@ -133,6 +133,28 @@ class TestRedTeamBackgroundRuns(SchedulerMixin, XeroSyncCase):
         self.assertIn("interrupted", dead.message)
         self.assertEqual(request.progress, "Contacts (export): 120 of 120")
 
+    # Defect left: outside a background run (a scheduled run, the command line, a button run
+    # in a web worker), the run of a pass that died stays "running" in Xero > Sync Runs for
+    # good. The next run goes on from what was committed (nothing lost), but the list says a
+    # run is in progress. Telling a dead run from a live one in another worker needs the run
+    # lock (its owner is a database session) and nested runs of one object share it: not a
+    # small fix. Expected: the next run of the object marks it stopped ("interrupted").
+    @unittest.expectedFailure
+    def test_a_dead_scheduled_run_does_not_stay_running(self):
+        settings = self.account._xero_settings("contacts")
+        dead = self.env["xero.sync.run"].create(
+            {
+                "account_id": self.account.id,
+                "object_key": "contacts",
+                "direction": "import",
+                "trigger": "cron",
+            }
+        )
+        settings.write({"next_import_at": False})
+        self.pass_()
+        self.assertEqual(settings.last_import_run_id.state, "done")
+        self.assertNotEqual(dead.state, "running")
+
     def test_lost_answer_mid_batch_sends_nothing_twice(self):
         """Held: Xero stored the second batch, its answer was lost (the transport, not Odoo):
         the run and the next click create nothing twice."""
