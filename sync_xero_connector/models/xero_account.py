@@ -1335,7 +1335,7 @@ class XeroAccount(models.Model):
                 "direction": direction,
                 "trigger": trigger,
                 # A background run (xero.sync.request) and the dependency runs it starts.
-                "request_id": self.env.context.get("xero_request_id") or False,
+                "request_id": self._xero_request_of_run(),
             }
         )
         sync = Sync(self.env, account, settings, run, client, commit=commit, force=force, stop=stop)
@@ -1424,6 +1424,21 @@ class XeroAccount(models.Model):
         if stopped and trigger == "dependency":
             raise stopped
         return run
+
+    def _xero_request_of_run(self):
+        """The background run (``xero_request_id`` in the context, set by
+        ``xero.sync.request._xero_process``) a new run of this account belongs to: only a
+        running request of this account carried out as this user. A context is the caller's
+        to choose (any RPC call): a run must never be filed under another request, which would
+        then take its object for done."""
+        request_id = self.env.context.get("xero_request_id")
+        if not request_id or not isinstance(request_id, int):
+            return False
+        request = self.env["xero.sync.request"].sudo().browse(request_id).exists()
+        if request and request.account_id == self and request.state == "running":
+            if request.user_id.id == self.env.uid:
+                return request.id
+        return False
 
     def _xero_resume_of(self, exc):
         """When calls may resume after ``exc`` (naive UTC, as Odoo stores datetimes)."""

@@ -273,6 +273,8 @@ class XeroObjectAttachments(models.AbstractModel):
                     "updated" if item.replace else "created", item.attachment, note=self._xero_line_note(item)
                 )
             return
+        if not sync.force:  # Retry (force) is "send Odoo's version over Xero's"
+            items = self._xero_hold_changed_in_xero(sync, items)
         self._xero_mark_inflight(sync, items)
         for index, item in enumerate(items):
             try:
@@ -295,6 +297,59 @@ class XeroObjectAttachments(models.AbstractModel):
                 self._xero_drop_inflight(sync, [i for i in unsent if i.inflight])
                 raise
             self._xero_uploaded(sync, item, answer or {})
+
+    def _xero_hold_changed_in_xero(self, sync, items):
+        """``items`` less the files changed in Odoo whose Xero copy changed too since the last
+        sync, while Import Xero Attachments is on: Xero replaced it under its name without its
+        record moving (so the import did not look), and Odoo's version would be sent over it,
+        lost in Xero for good. One list of the record's attachments per record with such a
+        file; Xero's version is brought in as a replacement (Odoo's edit stays, unlinked), as
+        when the record moved. Import off, Odoo's files are the ones that count: sent as they
+        are."""
+        replacing = [item for item in items if item.replace and item.binding and item.binding.xero_id]
+        if not replacing or not self._xero_supports(sync.account, "import"):
+            return items
+        listings, held = {}, []
+        for item in replacing:
+            key = (item.parent_key, item.parent_xero_id)
+            if key not in listings:
+                try:
+                    found = sync.client.list_attachments(
+                        self._xero_parent_collection(item.parent_key), item.parent_xero_id
+                    )
+                except XeroNotFound:
+                    found = []
+                listings[key] = {
+                    (a.get("AttachmentID") or "").lower(): a
+                    for a in found
+                    if isinstance(a, dict) and isinstance(a.get("AttachmentID"), str)
+                }
+            in_xero = listings[key].get(item.binding.xero_id.lower())
+            size = (item.binding.xero_data or {}).get("size")
+            if in_xero is not None and in_xero.get("ContentLength") != size:
+                held.append(item)
+        if not held:
+            return items
+        sync.account._xero_run_object(
+            self._xero_key,
+            "import",
+            trigger="dependency",
+            xero_ids=sorted({item.parent_xero_id for item in held}),
+            commit=sync.commit_hook,
+        )
+        for item in held:
+            sync.recorder.add("skipped")
+            sync.recorder.line(
+                "skipped",
+                item.attachment,
+                xero_id=item.binding.xero_id,
+                note=self.env._(
+                    "changed in Odoo and in Xero: not sent over Xero's version, which was brought "
+                    "in on %(record)s (Odoo's version stays, no longer linked)",
+                    record=item.parent.display_name,
+                ),
+            )
+        return [item for item in items if item not in held]
 
     # --------------------------------------------------------------- sending
     def _xero_upload(self, sync, item):
@@ -665,17 +720,31 @@ class XeroObjectAttachments(models.AbstractModel):
             listed = []
         ref = _parent_ref(record._name, record.id)
         on_parent = self._xero_parent_bindings(sync, {ref}).get(ref, []) if listed else []
+        # The AttachmentIDs of this listing: a file of a known name is a replacement only
+        # when the file Odoo holds under that name is no longer listed; an ID listed twice
+        # is brought in once.
+        listing = {
+            "ids": {
+                element["AttachmentID"].lower()
+                for element in listed
+                if isinstance(element, dict) and isinstance(element.get("AttachmentID"), str)
+            },
+            "seen": set(),
+        }
         for element in listed:
             binding = self._xero_import_file(
-                sync, parent, record, collection, element, on_parent, wanted, refused
+                sync, parent, record, collection, element, on_parent, wanted, refused, listing
             )
             if binding:
                 on_parent.append(binding)
         # This version of the record is looked at: not asked again until it changes in Xero.
         parent.attachments_listed_hash = parent.xero_hash or "-"
 
-    def _xero_import_file(self, sync, parent, record, collection, element, on_parent, wanted, refused):
+    def _xero_import_file(
+        self, sync, parent, record, collection, element, on_parent, wanted, refused, listing=None
+    ):
         """One element of the record's list -> the new link when the file was brought in."""
+        listing = listing or {"ids": set(), "seen": set()}
         try:
             file = attachment_map.listed(element)
         except MappingError as exc:
@@ -684,12 +753,45 @@ class XeroObjectAttachments(models.AbstractModel):
         xero_id = file["xero_id"].lower()
         if wanted is not None and xero_id not in wanted:
             return None
+        if xero_id in listing["seen"]:
+            # Xero never lists one AttachmentID twice: the first is the file, nothing guessed.
+            if (xero_id, attachment_map.version(file)) in refused:
+                sync.recorder.add("skipped")
+                return None
+            name = attachment_map.odoo_name(file["file_name"], file["mimetype"])
+            message = self.env._(
+                "Xero lists the attachment %(id)s twice on %(record)s (also as %(name)s): it was "
+                "brought in once.",
+                id=file["xero_id"],
+                record=record.display_name,
+                name=safe_text(file["file_name"]),
+            )
+            hint = self.env._(
+                "Check the attachments of the record in Xero; when both files belong there, "
+                "attach the second one again in Xero (it gets its own AttachmentID), then click "
+                "Retry; else Mark as Resolved."
+            )
+            self._xero_import_refused(
+                sync, parent, record, collection, file, name, [message], hint, "invalid"
+            )
+            return None
+        listing["seen"].add(xero_id)
         known = next((b for b in on_parent if (b.xero_id or "").lower() == xero_id), None)
         if known and attachment_map.same_file(file, known.xero_id, (known.xero_data or {}).get("size")):
             sync.recorder.add("skipped")  # Odoo holds this very file (sent or brought in)
             return None
         remote_name = safe_text(file["file_name"]).lower()
-        old = known or next((b for b in on_parent if (b.xero_number or "").lower() == remote_name), None)
+        # A file of the same name replaces Odoo's only when Odoo's is no longer listed (Xero
+        # tells names without case: "SCAN.pdf" and "scan.pdf" listed both are two files).
+        old = known or next(
+            (
+                b
+                for b in on_parent
+                if (b.xero_number or "").lower() == remote_name
+                and (b.xero_id or "").lower() not in listing["ids"]
+            ),
+            None,
+        )
         if old and (old.state == "inflight" or (old.state == "synced" and not old.payload_hash)):
             sync.recorder.add("skipped")  # Odoo's own upload, still to be (re)sent by the export
             return None

@@ -71,9 +71,12 @@ class XeroSyncRequest(models.Model):
         for request in self:
             per_object = {}
             for run in request.sudo().run_ids.sorted("id"):
+                # A run stopped by a time slice (or a dead pass) is followed by one that goes
+                # on from there and counts only what is left: the whole is what the earlier
+                # runs went through plus the last one's total.
                 slot = per_object.setdefault((run.object_key, run.direction), [0, 0])
+                slot[1] = slot[0] + max(run.total_count, run.processed_count)
                 slot[0] += run.processed_count
-                slot[1] += max(run.total_count, run.processed_count)
             lines = []
             for (key, direction), (done, total) in per_object.items():
                 label = labels.get(key, key)
@@ -122,6 +125,9 @@ class XeroSyncRequest(models.Model):
                 ("direction", "=", direction),
                 ("object_keys", "=", keys_value),
                 ("state", "=", "queued"),
+                # Another user's identical click is their own run: it is theirs to cancel,
+                # and theirs is the notice at its end.
+                ("user_id", "=", self.env.user.id),
             ],
             limit=1,
         )
@@ -169,6 +175,16 @@ class XeroSyncRequest(models.Model):
                     )
                 )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_running(self):
+        if any(request.state == "running" for request in self):
+            raise UserError(
+                self.env._(
+                    "A background run cannot be deleted while it runs: click Cancel on it, and "
+                    "delete it once it has stopped."
+                )
+            )
+
     def action_cancel(self):
         """Cancel: a queued run never starts; a running one stops at its next batch boundary
         (what it already did stays: cursors and bindings were committed with it)."""
@@ -202,7 +218,9 @@ class XeroSyncRequest(models.Model):
 
     def _xero_process(self, commit=None, stopping=None):
         """Run this request's plan, skipping the steps an earlier pass finished; returns
-        False when the time slice stopped it (it stays running), else True."""
+        False when the time slice stopped it (it stays running), else True. What can no
+        longer run (rights, account, settings changed since the click) fails this request
+        alone, with its message: never the scheduler's pass, nor the requests behind it."""
         self.ensure_one()
         # As the user who asked, as a run from the button would (their rights, their name on
         # what it creates), in the account's company.
@@ -215,6 +233,8 @@ class XeroSyncRequest(models.Model):
             self.write({"state": "running", "started_at": fields.Datetime.now()})
             if commit:
                 commit(0)
+        else:
+            self._xero_close_dead_runs()
 
         def stop():
             self.invalidate_recordset(["cancel_requested"])
@@ -230,39 +250,45 @@ class XeroSyncRequest(models.Model):
                     "slice",
                 )
 
-        try:
-            account._check_xero_user()  # rights taken away since the click
-        except AccessError as exc:
-            return self._xero_finish("failed", str(exc), commit=commit)
-        if account.state != "connected" or not account.active:
-            return self._xero_finish("failed", account._not_connected_message(), commit=commit)
+        refusal = self._xero_refusal(account)
+        if refusal:
+            return self._xero_finish("failed", refusal, commit=commit)
         finished = {
             (run.direction, run.object_key)
             for run in self.run_ids
             if run.state != "stopped" and run.trigger != "dependency"
         }
-        plan = [step for step in account._xero_plan(self.direction, self._xero_keys() or None)]
-        for step, key in plan:
-            if (step, key) in finished:
-                continue
-            self.invalidate_recordset(["cancel_requested"])
-            if self.cancel_requested:
-                break
-            run = account._xero_run_object(key, step, trigger="manual", commit=commit, stop=stop)
-            if run.state == "stopped":
+        cancelled, held_back = False, None
+        try:
+            plan = account._xero_plan(self.direction, self._xero_keys() or None)
+            for index, (step, key) in enumerate(plan):
+                if (step, key) in finished:
+                    continue
+                self.invalidate_recordset(["cancel_requested"])
                 if self.cancel_requested:
+                    cancelled = True  # steps were left: Cancel stopped something
                     break
-                return False
-            if run.resume_at or account.state != "connected":
-                break  # nothing else may call Xero before then (or at all)
-            if stopping and stopping():
-                return False
-        if self.cancel_requested:
+                run = account._xero_run_object(key, step, trigger="manual", commit=commit, stop=stop)
+                if run.state == "stopped":
+                    if self.cancel_requested:
+                        cancelled = True
+                        break
+                    return False
+                if run.resume_at or account.state != "connected":
+                    # Nothing else may call Xero before then (or at all): what was left is said.
+                    if run.resume_at:
+                        held_back = (plan[index + 1 :], run.resume_at)
+                    break
+                if stopping and stopping():
+                    return False
+        except UserError as exc:  # AccessError, MissingError and ValidationError too
+            return self._xero_finish("failed", exc.args[0] if exc.args else str(exc), commit=commit)
+        if cancelled:
             return self._xero_finish(
                 "cancelled",
-                self.env._(
-                    "Cancelled: the run stopped after its last batch; what it did until then is kept."
-                ),
+                self.env._("Cancelled: the run stopped after its last batch; what it did until then is kept.")
+                if self.run_ids
+                else self.env._("Cancelled before it started: nothing was asked of Xero."),
                 commit=commit,
             )
         runs = self.run_ids.filtered(lambda r: r.trigger != "dependency")
@@ -272,7 +298,78 @@ class XeroSyncRequest(models.Model):
             state = "partial"
         else:
             state = "done"
-        return self._xero_finish(state, False, commit=commit)
+        return self._xero_finish(state, self._xero_held_back_message(held_back), commit=commit)
+
+    def _xero_held_back_message(self, held_back):
+        """What Xero's day limit left undone, and when to click again (False: nothing)."""
+        if not held_back:
+            return False
+        left, resume_at = held_back
+        labels = dict(object_selection(self.env))
+        return self.env._(
+            "Xero's daily API limit stopped this background run%(left)s. Click the button again "
+            "after %(when)s UTC: it goes on from where it stopped (the scheduled runs of the "
+            "enabled objects wait for that time by themselves).",
+            left=(
+                self.env._(
+                    " before %(objects)s",
+                    objects=", ".join(f"{labels.get(key, key)} ({step})" for step, key in left),
+                )
+                if left
+                else ""
+            ),
+            when=fields.Datetime.to_string(resume_at)[:16],
+        )
+
+    def _xero_refusal(self, account):
+        """Why the request can no longer run at all (since the click), or False."""
+        user = self.user_id
+        if not user.active:
+            return self.env._(
+                "Not run: %(user)s, who asked for it, has been archived since. Ask a user who "
+                "works with Xero to click it again.",
+                user=user.name,
+            )
+        if self.company_id not in user.company_ids:
+            return self.env._(
+                "Not run: %(user)s, who asked for it, no longer has access to %(company)s. An "
+                "administrator gives it back (Settings > Users & Companies > Users, Allowed "
+                "Companies), or a user of %(company)s clicks it again.",
+                user=user.name,
+                company=self.company_id.name,
+            )
+        try:
+            account._check_xero_user()  # rights taken away since the click
+        except AccessError as exc:
+            return str(exc)
+        if not account.active:
+            return self.env._(
+                "Not run: the Xero account %(account)s was archived since the click. A Xero "
+                "manager unarchives it (Xero > Configuration > Xero Accounts, filter Archived, "
+                "Action > Unarchive), then click it again.",
+                account=account.name,
+            )
+        if account.state != "connected":
+            return account._not_connected_message()
+        return False
+
+    def _xero_close_dead_runs(self):
+        """Runs of this request still "running" when a pass takes it up again were left by a
+        pass that died (worker killed, restarted): only the scheduler runs requests, one pass
+        at a time. They are stopped, so that their objects run again from what was committed
+        (cursors, bindings, in-flight marks), instead of counting as done."""
+        dead = self.run_ids.filtered(lambda r: r.state == "running")
+        if dead:
+            dead.sudo().write(
+                {
+                    "state": "stopped",
+                    "ended_at": fields.Datetime.now(),
+                    "message": self.env._(
+                        "Run interrupted (the scheduler's worker stopped during it): what was "
+                        "committed is kept; the background run went on from there."
+                    ),
+                }
+            )
 
     def _xero_finish(self, state, message, commit=None):
         self.write({"state": state, "message": message, "ended_at": fields.Datetime.now()})
@@ -292,13 +389,17 @@ class XeroSyncRequest(models.Model):
             params = dict(action["params"])
         else:
             params = {"type": "warning", "title": self.display_name, "lines": [self.message or ""]}
-        if self.state == "cancelled":
+        if self.state == "cancelled" and runs:
             params["type"] = "warning"
             params["lines"] = [self.env._("Cancelled: what ran until then is kept.")] + list(
                 params.get("lines") or []
             )
         elif self.state == "failed" and not runs:
-            params["type"] = "danger"
+            # Nothing ran: the message says what to do; it stays until read.
+            params.update(type="danger", sticky=True)
+        elif runs and self.message:  # e.g. what Xero's day limit left undone
+            params["lines"] = list(params.get("lines") or []) + [self.message]
+            params["sticky"] = True
         params.pop("next", None)
         self.user_id._bus_send("sync_xero_connector/run_done", params)
         return params

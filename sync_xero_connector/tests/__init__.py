@@ -24,3 +24,4 @@ from . import test_attachments_import
 from . import test_tracking
 from . import test_mapping_messages
 from . import test_scheduler
+from . import test_red_team_scheduler
