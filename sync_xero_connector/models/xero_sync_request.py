@@ -68,6 +68,7 @@ class XeroSyncRequest(models.Model):
     @api.depends("run_ids.total_count", "run_ids.processed_count", "run_ids.state")
     def _compute_progress(self):
         labels = dict(object_selection(self.env))
+        directions = dict(self.env["xero.sync.run"]._fields["direction"]._description_selection(self.env))
         for request in self:
             per_object = {}
             for run in request.sudo().run_ids.sorted("id"):
@@ -84,7 +85,7 @@ class XeroSyncRequest(models.Model):
                     self.env._(
                         "%(object)s (%(direction)s): %(done)s of %(total)s",
                         object=label,
-                        direction=direction,
+                        direction=directions.get(direction, direction).lower(),
                         done=done,
                         total=total,
                     )
