@@ -511,6 +511,9 @@ class XeroObject(models.AbstractModel):
                     settings.import_cursor = newest
             # A short page is the last one (iter_pages stops there): nothing more to stop before.
             sync.checkpoint(len(page), more=bool(spec.paged and len(page) >= page_size))
+            # What the page loaded (its moves, lines, partners...) leaves the ORM cache, written
+            # first: a long import's memory stays that of one page.
+            self.env.invalidate_all()
         if full and not xero_ids:
             settings.last_full_import_at = fields.Datetime.now()
         if not partial:
