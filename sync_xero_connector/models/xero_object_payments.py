@@ -115,11 +115,9 @@ class XeroObjectPayments(models.AbstractModel):
 
     # ================================================================= import
     def _xero_import_page(self, sync, records):
-        """The documents and the bank accounts of the page first, one read per object and
-        before its batch; then their links, one query each, for the batch."""
-        neutrals = [pay_map.payment_from_xero(record) for record in records]
+        """The documents of the page first, one read per object, before its batch."""
         by_key = {}
-        for neutral in neutrals:
+        for neutral in map(pay_map.payment_from_xero, records):
             doc_type = _document_type(neutral)
             if neutral["document_id"] and doc_type in DOCUMENT_OBJECTS:
                 by_key.setdefault(DOCUMENT_OBJECTS[doc_type], {})[neutral["document_id"]] = neutral.get(
@@ -133,21 +131,36 @@ class XeroObjectPayments(models.AbstractModel):
                 self._xero_require(sync, key, missing, names=numbers)
                 # Tried once for the page: not again for each of its payments.
                 sync.cache.setdefault("documents_tried", set()).update(missing)
+        return super()._xero_import_page(sync, records)
+
+    def _xero_import_batch(self, sync, records):
+        """The documents and the journals of the page's new payments, one query each (and
+        one import of the bank accounts when one is not linked), before the batch."""
+        neutrals = [pay_map.payment_from_xero(r) for r in records if self._xero_batchable(sync, r)]
+        by_key = {}
+        for neutral in neutrals:
+            doc_type = _document_type(neutral)
+            if neutral["document_id"] and doc_type in DOCUMENT_OBJECTS:
+                by_key.setdefault(DOCUMENT_OBJECTS[doc_type], set()).add(neutral["document_id"])
         documents = {}
-        for key, numbers in by_key.items():
-            for binding in Binding._xero_find(sync.account, key, xero_ids=list(numbers), primary=True):
+        for key, xero_ids in by_key.items():
+            bindings = self._xero_bindings(sync)._xero_find(
+                sync.account, key, xero_ids=sorted(xero_ids), primary=True
+            )
+            for binding in bindings:
                 documents.setdefault((key, binding.xero_id), binding.res_id)
-        # One recordset: the page's documents and their lines are read together.
+        # One recordset: the documents and their lines are read together.
         moves = self.env["account.move"].browse(sorted(set(documents.values())))
         by_id = {move.id: move for move in moves}
         sync.cache["page_documents"] = {ref: by_id[res_id] for ref, res_id in documents.items()}
         sync.cache["page_journals"] = self._xero_page_journals(sync, neutrals)
-        return super()._xero_import_page(sync, records)
+        return super()._xero_import_batch(sync, records)
 
     def _xero_page_journals(self, sync, neutrals):
-        """``{journal reference: journal}`` of the page's bank accounts (``_journal_ref``);
-        when one is not linked, the bank accounts are imported first, once per run."""
-        refs = {_journal_ref(n) for n in neutrals if pay_map.is_document_payment(n)} - {None}
+        """``{journal reference: journal}`` of the bank accounts of ``neutrals``
+        (``_journal_ref``); when one is not linked, the bank accounts are imported first,
+        once per run."""
+        refs = {_journal_ref(n) for n in neutrals} - {None}
         if not refs:
             return {}
 

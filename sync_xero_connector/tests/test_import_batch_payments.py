@@ -352,6 +352,48 @@ class TestImportBatchPayments(XeroDocumentCase):
         self.assertEqual(json.loads(entry.payload), odd)
         self.assert_documents_as_in_xero(documents)
 
+    def test_new_bank_account_imported_once_before_the_batch(self):
+        """Payments into a Xero bank account Odoo has no journal for yet: the bank accounts
+        are imported once for the page, before its batch, not once per payment."""
+        self.write_to_xero(
+            "Accounts",
+            [
+                {
+                    "Code": "093",
+                    "Name": "Second USD account",
+                    "Type": "BANK",
+                    "BankAccountNumber": "0102-0304-0506093",
+                }
+            ],
+        )
+        documents = self.raise_documents()[:10]
+        paid = self.write_to_xero(
+            "Payments",
+            [
+                {
+                    "Invoice": {"InvoiceID": doc["InvoiceID"]},
+                    "Account": {"Code": "093"},
+                    "Date": "2026-03-20",
+                    "Amount": doc["AmountDue"],
+                    "Reference": f"PAY-NEW-{i}",
+                }
+                for i, doc in enumerate(documents)
+            ],
+        )
+        runs = self.env["xero.sync.run"]
+        before = runs.search([("object_key", "=", "bank_accounts")])
+        sizes, spy = self.spy_batches()
+        with spy:
+            run = self.run_object("payments", "import")
+        self.assertEqual((run._counts()["created"], run._counts()["failed"]), (10, 0), run.message)
+        self.assertEqual(sizes, [10])
+        dependency = runs.search([("object_key", "=", "bank_accounts"), ("id", "not in", before.ids)])
+        self.assertEqual((len(dependency), dependency.trigger), (1, "dependency"))
+        journal = self.bound("bank_accounts", number="093")
+        for xero_payment in paid:
+            self.assertEqual(self.bound("payments", xero_id=xero_payment["PaymentID"]).journal_id, journal)
+        self.assert_documents_as_in_xero(documents)
+
     def test_killed_mid_batch_then_retry_duplicates_nothing(self):
         """The run dies inside the batch, after its payments were created, posted and
         reconciled, before their links were written (the test patches the engine's own hook
