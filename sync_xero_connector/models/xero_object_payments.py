@@ -327,8 +327,13 @@ class XeroObjectPayments(models.AbstractModel):
             if plan:
                 # In the payments' context, as the wizard reconciles (``reconcile()`` of each).
                 Payment.env["account.move.line"]._reconcile_plan(plan)
-        # What the wizard's write of matched_payment_ids also does to each document.
-        Move = self.env["account.move"].with_company(sync.company).with_context(xero_inbound=True)
+        # What the wizard's write of matched_payment_ids also does to each document (no
+        # line changes: their synchronisation, costly for a batch of documents, is skipped).
+        Move = (
+            self.env["account.move"]
+            .with_company(sync.company)
+            .with_context(xero_inbound=True, skip_invoice_sync=True)
+        )
         Move.browse(sorted({info["move"].id for __, __, info in prepared})).write(
             {"is_manually_modified": True}
         )

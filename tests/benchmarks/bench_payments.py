@@ -120,9 +120,18 @@ def _inner(env, cfg):
         payments = _pay_in_xero(account, sandbox, days)
         env.cr.commit()
 
-        run, figures = bench._measure(
-            env, sandbox, counter, lambda: account._xero_run_object("payments", "import", trigger="manual")
-        )
+        def do_import():
+            if not cfg.get("profile"):
+                return account._xero_run_object("payments", "import", trigger="manual")
+            import cProfile
+
+            profiler = cProfile.Profile()
+            try:
+                return profiler.runcall(account._xero_run_object, "payments", "import", trigger="manual")
+            finally:
+                profiler.dump_stats(cfg["profile"])
+
+        run, figures = bench._measure(env, sandbox, counter, do_import)
         problems, states = _check(env, account, sandbox, payments)
         count, sample = bench._mismatches(env, account)
         b = {
@@ -220,8 +229,9 @@ def main():
         help="set TCP_NODELAY on the sandbox's sockets (see bench_invoices.py)",
     )
     parser.add_argument("--verbose", action="store_true", help="relay the shell's other output")
+    parser.add_argument("--profile", help="write a cProfile of the import run (b) to this file")
     args = parser.parse_args()
-    args.sample, args.fresh_stamps, args.roles, args.profile = 0, False, "import", None
+    args.sample, args.fresh_stamps, args.roles = 0, False, "import"
     return PaymentsBench(args).run()
 
 
