@@ -3,7 +3,10 @@
 
 The mapping is in ``xero/mapping/payments.py``. A Xero payment is always on one document, in
 the document's currency, from a bank account; an imported one is registered on the Odoo
-document with Odoo's own payment wizard, so reconciliation follows. Reversal both ways:
+document as Odoo's own payment wizard registers it, so reconciliation follows: the new
+payments of a page together (the wizard's vals, one create, one post, one reconciliation,
+their documents imported first, once per page), the wizard itself for each payment of a
+batch Odoo refuses and for what the batch leaves to it. Reversal both ways:
 Xero DELETED <-> Odoo payment cancelled. Prepayment and overpayment payments are recognised by
 their PaymentType and logged, never taken for document payments.
 """
