@@ -363,6 +363,28 @@ class XeroObject(models.AbstractModel):
 
     def _xero_bind(self, sync, record, xero_record, neutral, direction, payload_hash_=None):
         """Create or refresh the binding of ``record`` after an exchange."""
+        vals = self._xero_bind_vals(sync, record, xero_record, neutral, direction, payload_hash_)
+        binding = self._xero_binding_of(sync, record)
+        if binding:
+            binding.write(vals)
+        else:
+            vals.update(self._xero_new_binding_vals(sync, record))
+            binding = self._xero_bindings(sync).create(vals)
+            self._xero_remember(sync, binding)
+        sync.cache.setdefault("bound", set()).add(record.id)
+        return binding
+
+    def _xero_new_binding_vals(self, sync, record):
+        """What a new binding of ``record`` adds to ``_xero_bind_vals``."""
+        return {
+            "account_id": sync.account.id,
+            "object_key": self._xero_key,
+            "res_model": record._name,
+            "res_id": record.id,
+        }
+
+    def _xero_bind_vals(self, sync, record, xero_record, neutral, direction, payload_hash_=None):
+        """The values of ``record``'s binding after an exchange (``_xero_bind``)."""
         spec = collection(self._xero_collection)
         xero_id = xero_record.get(spec.id_field) if xero_record else neutral.get("xero_id")
         vals = {
@@ -386,22 +408,7 @@ class XeroObject(models.AbstractModel):
             vals["synced_values"] = self._xero_synced_values(sync, record, xero_record)
         if self._xero_number_key and xero_record and spec.number_field:
             vals["xero_number"] = xero_record.get(spec.number_field) or vals["xero_number"]
-        binding = self._xero_binding_of(sync, record)
-        if binding:
-            binding.write(vals)
-        else:
-            vals.update(
-                {
-                    "account_id": sync.account.id,
-                    "object_key": self._xero_key,
-                    "res_model": record._name,
-                    "res_id": record.id,
-                }
-            )
-            binding = self._xero_bindings(sync).create(vals)
-            self._xero_remember(sync, binding)
-        sync.cache.setdefault("bound", set()).add(record.id)
-        return binding
+        return vals
 
     @staticmethod
     def _xero_note_attachments(binding, xero_record):
@@ -592,10 +599,28 @@ class XeroObject(models.AbstractModel):
         """Whether a new record may go in the page's batch (else the normal path takes it)."""
         return True
 
+    def _xero_batch_vals(self, sync, neutral):
+        """What ``_xero_create_batch`` needs of a new record (default: its Odoo vals); None
+        leaves the record to the normal path."""
+        return self._xero_vals(sync, neutral, None)
+
     def _xero_create_batch(self, sync, prepared):
         """Create the records of ``prepared`` (``[(xero_record, neutral, vals)]``) at once;
         -> the records, in that order. Raising anything sends them all the normal way."""
         raise NotImplementedError
+
+    def _xero_bind_batch(self, sync, prepared, created):
+        """Bind the records just created from ``prepared`` (default: one by one)."""
+        spec = collection(self._xero_collection)
+        for (xero_record, neutral, __), record in zip(prepared, created, strict=True):
+            self._xero_bind(
+                sync,
+                record,
+                xero_record,
+                neutral,
+                "import",
+                self._xero_export_hash(sync, record, xero_record[spec.id_field]),
+            )
 
     def _xero_import_batch(self, sync, records):
         """The new records of a page, created together instead of one savepoint each (Odoo
@@ -615,7 +640,7 @@ class XeroObject(models.AbstractModel):
                 with self.env.cr.savepoint():
                     neutral = self._xero_from_xero(sync, xero_record)
                     record, candidates = self._xero_match(sync, neutral)
-                    vals = None if record or candidates else self._xero_vals(sync, neutral, None)
+                    vals = None if record or candidates else self._xero_batch_vals(sync, neutral)
             except (psycopg2.OperationalError, XeroDayLimitError):
                 raise
             except Exception:  # noqa: BLE001 - the normal path logs it, with its own kind
@@ -627,15 +652,7 @@ class XeroObject(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 created = self._xero_create_batch(sync, prepared)
-                for (xero_record, neutral, __), record in zip(prepared, created, strict=True):
-                    self._xero_bind(
-                        sync,
-                        record,
-                        xero_record,
-                        neutral,
-                        "import",
-                        self._xero_export_hash(sync, record, xero_record[spec.id_field]),
-                    )
+                self._xero_bind_batch(sync, prepared, created)
         except (psycopg2.OperationalError, XeroDayLimitError):
             raise
         except Exception as exc:  # noqa: BLE001 - one by one below finds the record at fault

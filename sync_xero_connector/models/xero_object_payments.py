@@ -3,12 +3,15 @@
 
 The mapping is in ``xero/mapping/payments.py``. A Xero payment is always on one document, in
 the document's currency, from a bank account; an imported one is registered on the Odoo
-document with Odoo's own payment wizard, so reconciliation follows. Reversal both ways:
+document as Odoo's own payment wizard registers it, so reconciliation follows: the new
+payments of a page together (the wizard's vals, one create, one post, one reconciliation,
+their documents imported first, once per page), the wizard itself for each payment of a
+batch Odoo refuses and for what the batch leaves to it. Reversal both ways:
 Xero DELETED <-> Odoo payment cancelled. Prepayment and overpayment payments are recognised by
 their PaymentType and logged, never taken for document payments.
 """
 
-from odoo import models
+from odoo import Command, models
 
 from ..xero import REJECTED, UPDATED, ElementResult, XeroDayLimitError, XeroError
 from ..xero.mapping import payments as pay_map
@@ -21,6 +24,10 @@ DOCUMENT_OBJECTS = {
     "ACCRECCREDIT": "credit_notes",
     "ACCPAYCREDIT": "credit_notes",
 }
+
+
+class BatchRefused(Exception):
+    """A payment of a page's batch that the wizard must see: the batch goes one by one."""
 
 
 PAYMENT_DOCUMENT_TYPES = {
@@ -94,7 +101,7 @@ class XeroObjectPayments(models.AbstractModel):
             else {"numbers": [neutral.get("account_code")]}
         )
         binding = Binding._xero_find(sync.account, "bank_accounts", primary=True, limit=1, **which)
-        if not binding:
+        if not binding and not sync.cache.get("bank_accounts_tried"):
             sync.account._xero_run_object("bank_accounts", "import", trigger="dependency")
             binding = Binding._xero_find(sync.account, "bank_accounts", primary=True, limit=1, **which)
         if not binding:
@@ -111,23 +118,250 @@ class XeroObjectPayments(models.AbstractModel):
 
     # ================================================================= import
     def _xero_import_page(self, sync, records):
-        """The documents of the page first, one read per object."""
+        """The documents of the page first, one read per object, before its batch."""
         by_key = {}
-        for record in records:
-            neutral = pay_map.payment_from_xero(record)
-            doc_type = PAYMENT_DOCUMENT_TYPES.get(neutral["payment_type"]) or neutral.get("document_type")
+        for neutral in map(pay_map.payment_from_xero, records):
+            doc_type = _document_type(neutral)
             if neutral["document_id"] and doc_type in DOCUMENT_OBJECTS:
                 by_key.setdefault(DOCUMENT_OBJECTS[doc_type], {})[neutral["document_id"]] = neutral.get(
                     "document_number"
                 )
+        Binding = self._xero_bindings(sync)
         for key, numbers in by_key.items():
-            bound = self._xero_bindings(sync)._xero_bound_xero_ids(sync.account, key, numbers)
+            bound = Binding._xero_bound_xero_ids(sync.account, key, numbers)
             missing = sorted(set(numbers) - bound)
             if missing and sync.account._xero_settings(key)._does("import"):
                 self._xero_require(sync, key, missing, names=numbers)
                 # Tried once for the page: not again for each of its payments.
                 sync.cache.setdefault("documents_tried", set()).update(missing)
         return super()._xero_import_page(sync, records)
+
+    def _xero_import_batch(self, sync, records):
+        """The documents and the journals of the page's new payments, one query each (and
+        one import of the bank accounts when one is not linked), before the batch."""
+        neutrals = [pay_map.payment_from_xero(r) for r in records if self._xero_batchable(sync, r)]
+        by_key = {}
+        for neutral in neutrals:
+            doc_type = _document_type(neutral)
+            if neutral["document_id"] and doc_type in DOCUMENT_OBJECTS:
+                by_key.setdefault(DOCUMENT_OBJECTS[doc_type], set()).add(neutral["document_id"])
+        documents = {}
+        for key, xero_ids in by_key.items():
+            bindings = self._xero_bindings(sync)._xero_find(
+                sync.account, key, xero_ids=sorted(xero_ids), primary=True
+            )
+            for binding in bindings:
+                documents.setdefault((key, binding.xero_id), binding.res_id)
+        # One recordset: the documents and their lines are read together.
+        moves = self.env["account.move"].browse(sorted(set(documents.values())))
+        by_id = {move.id: move for move in moves}
+        sync.cache["page_documents"] = {ref: by_id[res_id] for ref, res_id in documents.items()}
+        sync.cache["page_journals"] = self._xero_page_journals(sync, neutrals)
+        return super()._xero_import_batch(sync, records)
+
+    def _xero_page_journals(self, sync, neutrals):
+        """``{journal reference: journal}`` of the bank accounts of ``neutrals``
+        (``_journal_ref``); when one is not linked, the bank accounts are imported first,
+        once per run."""
+        refs = {_journal_ref(n) for n in neutrals} - {None}
+        if not refs:
+            return {}
+
+        def linked():
+            Binding = self._xero_bindings(sync)
+            found = {}
+            for kind, key in (("id", "xero_ids"), ("code", "numbers")):
+                values = sorted(value for ref_kind, value in refs if ref_kind == kind)
+                if not values:
+                    continue
+                for binding in Binding._xero_find(
+                    sync.account, "bank_accounts", primary=True, **{key: values}
+                ):
+                    # The first link of a value, as ``_xero_journal_of`` takes it.
+                    found.setdefault(
+                        (kind, binding.xero_id if kind == "id" else binding.xero_number), binding
+                    )
+            return found
+
+        found = linked()
+        if set(found) != refs and not sync.cache.get("bank_accounts_tried"):
+            sync.account._xero_run_object("bank_accounts", "import", trigger="dependency")
+            sync.cache["bank_accounts_tried"] = True
+            found = linked()
+        journals = self.env["account.journal"].browse([b.res_id for b in found.values()])
+        by_id = {journal.id: journal for journal in journals}
+        return {ref: by_id[binding.res_id] for ref, binding in found.items()}
+
+    # ----------------------------------------------------------- batch import
+    # The new payments of a page are registered together: one create, one post, one
+    # reconciliation of all of them (Odoo's payment wizard does it payment by payment).
+    _xero_batch_create = True
+
+    def _xero_batchable(self, sync, xero_record):
+        neutral = pay_map.payment_from_xero(xero_record)
+        return pay_map.is_document_payment(neutral) and neutral["status"] != "DELETED"
+
+    def _xero_batch_vals(self, sync, neutral):
+        """-> ``{"move", "journal", "lines", "vals"}``: the document, the journal, the open
+        lines it pays and the payment's vals, as the wizard would have them; None when the
+        wizard must see the payment (its document or journal missing, the document not
+        posted or with nothing left to pay...): the normal path then logs why."""
+        doc_type = _document_type(neutral)
+        if (
+            doc_type not in DOCUMENT_OBJECTS
+            or not neutral.get("date")
+            or not (neutral.get("amount") or 0) > 0
+        ):
+            return None
+        move = sync.cache.get("page_documents", {}).get((DOCUMENT_OBJECTS[doc_type], neutral["document_id"]))
+        journal = sync.cache.get("page_journals", {}).get(_journal_ref(neutral))
+        if not move or not journal or move.state != "posted":
+            return None
+        lines = self._xero_open_lines(move)
+        vals = self._xero_register_vals(sync, neutral, move, lines, journal)
+        if vals is None:
+            return None
+        return {"move": move, "journal": journal, "lines": lines, "vals": vals}
+
+    def _xero_open_lines(self, move):
+        """The lines of ``move`` the wizard would pay (its ``default_get``)."""
+        types = self.env["account.payment"]._get_valid_payment_account_types()
+        return move.line_ids.filtered(
+            lambda line: (
+                line.account_type in types
+                and not (
+                    line.currency_id.is_zero(line.amount_residual_currency)
+                    if line.currency_id
+                    else line.company_currency_id.is_zero(line.amount_residual)
+                )
+            )
+        )
+
+    def _xero_register_vals(self, sync, neutral, move, lines, journal):
+        """The vals of the payment Odoo's register wizard creates for ``neutral`` on ``move``
+        (``account.payment.register._create_payment_vals_from_wizard`` in its edit mode, the
+        difference left open), or None when the wizard would not create it that way."""
+        if not lines or len(set(lines.mapped("account_type"))) != 1 or len(lines.company_id) != 1:
+            return None
+        if len({(line.partner_id, line.account_id, line.currency_id) for line in lines}) != 1:
+            return None  # several batches: not the wizard's edit mode
+        company = lines.company_id
+        payment_type = "inbound" if sum(lines.mapped("balance")) > 0.0 else "outbound"
+        document_bank = (
+            move.partner_bank_id._origin
+            if move.is_invoice(include_receipts=True)
+            else move.partner_bank_id.browse()
+        )
+        if payment_type == "inbound":
+            banks = journal.bank_account_id
+        else:
+            banks = lines.partner_id.bank_ids.filtered(
+                lambda b: b.company_id.id in (False, company.id)
+            )._origin
+        bank = document_bank if document_bank and document_bank.id in banks.ids else banks[:1]
+        methods = journal._get_available_payment_method_lines(payment_type)
+        preferred = lines.move_id.preferred_payment_method_line_id
+        method = preferred if len(preferred) == 1 and preferred.id in methods.ids else methods[:1]._origin
+        Payment = self.env["account.payment"]
+        if not method or method.code in Payment._get_method_codes_needing_bank_account():
+            return None  # the wizard checks the recipient's bank account: let it
+        return {
+            "date": neutral["date"],
+            "amount": neutral["amount"],
+            "payment_type": payment_type,
+            "partner_type": "customer" if lines[0].account_type == "asset_receivable" else "supplier",
+            "memo": neutral.get("reference") or move.name,
+            "journal_id": journal.id,
+            "company_id": company.id,
+            "currency_id": move.currency_id.id,
+            "partner_id": lines[0].partner_id.id,
+            "partner_bank_id": bank.id,
+            "payment_method_line_id": method.id,
+            "destination_account_id": lines[0].account_id.id,
+        }
+
+    def _xero_create_batch(self, sync, prepared):
+        """The payments of ``prepared`` created in one create, posted in one post and
+        reconciled with their documents in one reconciliation, as the wizard does each
+        (``_create_payments``: create, post, reconcile), in the page's order (so they are
+        numbered as one by one). The second payment of a document in the page is
+        reconciled in a second pass, and so on: it pays what the first left, and only if
+        the wizard would then register it the same way."""
+        Payment = (
+            self.env["account.payment"]
+            .with_company(sync.company)
+            .with_context(xero_inbound=True, skip_invoice_sync=True)
+        )
+        # The wizard links the document after reconciling (matched_payment_ids); the same
+        # link (the other side of that relation) is made here at once.
+        payments = Payment.create(
+            [dict(info["vals"], invoice_ids=[Command.link(info["move"].id)]) for __, __, info in prepared]
+        )
+        payments.with_context(skip_sale_auto_invoice_send=True).action_post()
+        passes, seen = [], {}
+        for index, (__, __, info) in enumerate(prepared):
+            number = seen[info["move"].id] = seen.get(info["move"].id, -1) + 1
+            if number == len(passes):
+                passes.append([])
+            passes[number].append(index)
+        domain = [
+            ("parent_state", "=", "posted"),
+            ("account_type", "in", Payment._get_valid_payment_account_types()),
+            ("reconciled", "=", False),
+        ]
+        for number, indexes in enumerate(passes):
+            plan = []
+            for index in indexes:
+                __, neutral, info = prepared[index]
+                lines = info["lines"]
+                if number:
+                    # What is left open once the earlier payments of the page reconciled.
+                    lines = self._xero_open_lines(info["move"])
+                    vals = self._xero_register_vals(sync, neutral, info["move"], lines, info["journal"])
+                    if vals != info["vals"]:  # e.g. nothing left to pay: the wizard says so
+                        raise BatchRefused(info["move"].display_name)
+                payment_lines = payments[index].move_id.line_ids.filtered_domain(domain)
+                for account in payment_lines.account_id:
+                    plan.append(
+                        (payment_lines + lines).filtered_domain(
+                            [("account_id", "=", account.id), ("reconciled", "=", False)]
+                        )
+                    )
+            if plan:
+                # In the payments' context, as the wizard reconciles (``reconcile()`` of each).
+                Payment.env["account.move.line"]._reconcile_plan(plan)
+        # What the wizard's write of matched_payment_ids also does to each document (no
+        # line changes: their synchronisation, costly for a batch of documents, is skipped).
+        Move = (
+            self.env["account.move"]
+            .with_company(sync.company)
+            .with_context(xero_inbound=True, skip_invoice_sync=True)
+        )
+        Move.browse(sorted({info["move"].id for __, __, info in prepared})).write(
+            {"is_manually_modified": True}
+        )
+        return payments
+
+    def _xero_bind_batch(self, sync, prepared, created):
+        """The links of the payments just created, in one create (one snapshot of them all
+        for their export hashes)."""
+        snapshots = self._xero_snapshot(sync, created)
+        vals_list = []
+        for (xero_record, neutral, __), payment in zip(prepared, created, strict=True):
+            snapshot = snapshots[payment.id]
+            try:
+                hash_ = self._xero_hash(
+                    sync, snapshot, self._xero_to_xero(sync, snapshot, xero_record["PaymentID"])
+                )
+            except MappingError:
+                hash_ = None
+            vals = self._xero_bind_vals(sync, payment, xero_record, neutral, "import", hash_)
+            vals.update(self._xero_new_binding_vals(sync, payment))
+            vals_list.append(vals)
+        bindings = self._xero_bindings(sync).create(vals_list)
+        self._xero_remember(sync, bindings)
+        sync.cache.setdefault("bound", set()).update(created.ids)
+        return bindings
 
     def _xero_import_one(self, sync, xero_record, binding):
         neutral = pay_map.payment_from_xero(xero_record)
@@ -159,7 +393,7 @@ class XeroObjectPayments(models.AbstractModel):
         return super()._xero_import_one(sync, xero_record, binding)
 
     def _xero_create(self, sync, neutral):
-        doc_type = PAYMENT_DOCUMENT_TYPES.get(neutral["payment_type"]) or neutral.get("document_type")
+        doc_type = _document_type(neutral)
         doc_binding = self._xero_document_binding(sync, neutral["document_id"], doc_type)
         if not doc_binding:
             raise self._xero_missing_document(sync, neutral, doc_type)
@@ -425,11 +659,11 @@ class XeroObjectPayments(models.AbstractModel):
         """What is due on the documents changed: keep it on their bindings."""
         self._xero_note_documents(sync, [item.binding for item in items])
 
-    def _xero_bind(self, sync, record, xero_record, neutral, direction, payload_hash_=None):
-        binding = super()._xero_bind(sync, record, xero_record, neutral, direction, payload_hash_)
+    def _xero_bind_vals(self, sync, record, xero_record, neutral, direction, payload_hash_=None):
+        vals = super()._xero_bind_vals(sync, record, xero_record, neutral, direction, payload_hash_)
         if xero_record:
             document = xero_record.get("Invoice") or xero_record.get("CreditNote") or {}
-            binding.xero_data = {
+            vals["xero_data"] = {
                 "status": xero_record.get("Status"),
                 "document_id": document.get("InvoiceID") or document.get("CreditNoteID"),
                 "document_due": document.get("AmountDue", document.get("RemainingCredit")),
@@ -437,7 +671,7 @@ class XeroObjectPayments(models.AbstractModel):
                 "document_paid": document.get("AmountPaid"),
                 "document_credited": document.get("AmountCredited"),
             }
-        return binding
+        return vals
 
     def _xero_note_documents(self, sync, bindings):
         """One search for the documents of all the payments just exchanged."""
@@ -469,3 +703,17 @@ class XeroObjectPayments(models.AbstractModel):
             doc_data["payments"] = sorted(payments)
             doc_data.pop("stale", None)
             doc.xero_data = doc_data
+
+
+def _document_type(neutral):
+    """The Xero type of the document ``neutral`` pays (ACCREC...)."""
+    return PAYMENT_DOCUMENT_TYPES.get(neutral["payment_type"]) or neutral.get("document_type")
+
+
+def _journal_ref(neutral):
+    """How ``_xero_journal_of`` finds the payment's bank account: by Xero ID, else by code."""
+    if neutral.get("account_id"):
+        return ("id", neutral["account_id"])
+    if neutral.get("account_code"):
+        return ("code", neutral["account_code"])
+    return None

@@ -13,7 +13,7 @@ from . import test_deletes
 from . import test_conflicts
 from . import test_document_identity
 from . import test_document_rules
-from . import test_import_batch
+from . import test_import_batch, test_import_batch_payments
 from . import test_webhooks
 from . import test_health
 from . import test_orders
