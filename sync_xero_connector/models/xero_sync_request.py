@@ -307,6 +307,7 @@ class XeroSyncRequest(models.Model):
             return False
         left, resume_at = held_back
         labels = dict(object_selection(self.env))
+        steps = dict(self.env["xero.sync.run"]._fields["direction"]._description_selection(self.env))
         return self.env._(
             "Xero's daily API limit stopped this background run%(left)s. Click the button again "
             "after %(when)s UTC: it goes on from where it stopped (the scheduled runs of the "
@@ -314,7 +315,9 @@ class XeroSyncRequest(models.Model):
             left=(
                 self.env._(
                     " before %(objects)s",
-                    objects=", ".join(f"{labels.get(key, key)} ({step})" for step, key in left),
+                    objects=", ".join(
+                        f"{labels.get(key, key)} ({steps.get(step, step).lower()})" for step, key in left
+                    ),
                 )
                 if left
                 else ""

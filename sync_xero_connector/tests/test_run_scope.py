@@ -313,8 +313,11 @@ class TestRunScope(RunScopeMixin, XeroSyncCase):
         self.assertEqual(params["type"], "danger")
         self.assertTrue(params["sticky"])
         failures = [line for line in params["lines"] if "daily API limit" in line]
-        self.assertEqual(len(failures), 1)
+        # Xero's refusal once, and what the background run never got to, with when to click again.
+        self.assertEqual(len(failures), 2, failures)
         self.assertTrue(failures[0].startswith("Currencies failed: "))
+        self.assertIn("stopped this background run before Taxes (import)", failures[1])
+        self.assertIn("Click the button again after", failures[1])
         # Until then no button calls Xero (the cron: TestRunScopeCli).
         action = self.run_background(self.account._xero_settings("contacts").action_import())
         self.assertIn("used up until", action["params"]["lines"][-1])
