@@ -16,7 +16,7 @@ from .common import MANAGER, USER, XeroTestMixin, start_sandbox
 from .test_access import ACCESS_ERROR
 from .test_attachments_import import PDF, attach_in_xero, xero_call
 from .test_orders import OrderCase
-from .test_scheduler import SLICE_PARAM, SchedulerMixin
+from .test_scheduler import SLICE_PARAM, BackgroundRunCase, SchedulerMixin
 from .test_sync_engine import XeroSyncCase
 
 SEED_B = [
@@ -29,32 +29,8 @@ class Crash(Exception):
 
 
 @tagged("post_install", "-at_install")
-class TestRedTeamBackgroundRuns(SchedulerMixin, XeroSyncCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        groups = f"base.group_user,base.group_partner_manager,{USER}"
-        cls.runner = new_test_user(cls.env, login="red_bg_runner", groups=groups)
-        cls.other_runner = new_test_user(cls.env, login="red_bg_other", groups=groups)
-        cls.sb.load_seed(
-            {
-                "Contacts": [
-                    {"ContactID": f"00000000-0000-4000-8000-{i:012d}", "Name": f"Xero Customer {i}"}
-                    for i in range(3)
-                ]
-            }
-        )
-
-    def setUp(self):
-        super().setUp()
-        self.registry_enter_test_mode()
-        self.account._xero_settings("contacts").write({"enabled": True, "direction": "import"})
-        self.account.sync_setting_ids.write(
-            {
-                "next_import_at": fields.Datetime.now() + timedelta(days=1),
-                "next_export_at": fields.Datetime.now() + timedelta(days=1),
-            }
-        )
+class TestRedTeamBackgroundRuns(BackgroundRunCase):
+    login_prefix = "red_bg"
 
     # ---------------------------------------------------------------- helpers
     def queue(self, direction, keys=None, user=None, account=None):

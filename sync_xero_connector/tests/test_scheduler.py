@@ -151,20 +151,18 @@ class TestScheduler(SchedulerMixin, XeroSyncCase):
         self.assertTrue(self.env.ref(SCHEDULER).exists())
 
 
-@tagged("post_install", "-at_install")
-class TestBackgroundRuns(SchedulerMixin, XeroSyncCase):
+class BackgroundRunCase(SchedulerMixin, XeroSyncCase):
+    """Three contacts in Xero, contacts enabled for import, two Xero Users who click (no test
+    of its own: the classes below have them)."""
+
+    login_prefix = "xero_bg"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.runner = new_test_user(
-            cls.env,
-            login="xero_bg_runner",
-            groups=f"base.group_user,base.group_partner_manager,{USER}",
-        )
-        cls.other_runner = new_test_user(
-            cls.env, login="xero_bg_other", groups=f"base.group_user,base.group_partner_manager,{USER}"
-        )
-
+        groups = f"base.group_user,base.group_partner_manager,{USER}"
+        cls.runner = new_test_user(cls.env, login=f"{cls.login_prefix}_runner", groups=groups)
+        cls.other_runner = new_test_user(cls.env, login=f"{cls.login_prefix}_other", groups=groups)
         cls.sb.load_seed(
             {
                 "Contacts": [
@@ -186,6 +184,9 @@ class TestBackgroundRuns(SchedulerMixin, XeroSyncCase):
             }
         )
 
+
+@tagged("post_install", "-at_install")
+class TestBackgroundRuns(BackgroundRunCase):
     def test_import_slice_keeps_the_cursor_and_reads_on_from_it(self):
         """An import stopped by the slice committed its cursor with the page: the next pass
         does not read again what it imported."""
